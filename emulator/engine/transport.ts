@@ -1,0 +1,60 @@
+/**
+ * The seam between the policy engine and a world. The engine decides; a transport carries bytes (modelled in the
+ * simulation, real sockets in the live world) and reports back through a `TransportListener`. Nothing on the engine's
+ * side of this seam reads a clock or touches a socket.
+ */
+import type { CloseReason } from '../result/types.ts';
+
+export type ConnectionId = number;
+
+export interface RequestHead {
+  /** Unique within a run; a resent request keeps its id. */
+  id: number;
+  host: string;
+  path: string;
+  httpVersion: '1.0' | '1.1';
+  /** HTTP/1.0: send `Connection: Keep-Alive`. HTTP/1.1: `false` sends `Connection: close`. */
+  keepAlive: boolean;
+  /** Keep the body (the HTML, to find its images); others are only counted. */
+  wantBody: boolean;
+}
+
+export interface ResponseHead {
+  status: number;
+  httpVersion: '1.0' | '1.1';
+  /** Whether the server will keep the connection open after this response (Connection header and version rules). */
+  keepAlive: boolean;
+  /** The server's `Keep-Alive: timeout=` hint in ms, if it sent one. */
+  keepAliveTimeoutMs: number | null;
+  /** The server's `Keep-Alive: max=` (requests left), if it sent one. */
+  keepAliveMax: number | null;
+}
+
+export interface ResponseBody {
+  bytes: number;
+  /** Only when the request asked for it. */
+  text?: string;
+}
+
+export interface TransportListener {
+  connected(conn: ConnectionId): void;
+  connectFailed(conn: ConnectionId, reason: string): void;
+  /** The head of the response to the oldest unanswered request on `conn` (responses come back in order). */
+  responseHead(conn: ConnectionId, head: ResponseHead): void;
+  /** The body of that response is complete. */
+  responseDone(conn: ConnectionId, body: ResponseBody): void;
+  /**
+   * The server closed `conn` (FIN or reset) or it broke. `reason` is what the world knows for certain (the
+   * simulation's server, the fixture site's tracker); `null` lets the engine infer it from what the client saw.
+   */
+  peerClosed(conn: ConnectionId, reason: CloseReason | null, detail: string): void;
+}
+
+export interface Transport {
+  /** Start connecting; answer with `connected` or `connectFailed`. */
+  open(conn: ConnectionId, host: string): void;
+  /** Write these requests now, in order, as one write (pipelined requests share segments). */
+  send(conn: ConnectionId, requests: readonly RequestHead[]): void;
+  /** The client closes `conn` (its FIN goes first: the client holds TIME_WAIT). */
+  close(conn: ConnectionId): void;
+}

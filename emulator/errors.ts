@@ -1,0 +1,44 @@
+/**
+ * One small error class per failure, each with a stable `code` (as undici's `UND_ERR_*`), so callers and tests
+ * can branch on what failed rather than on message text.
+ */
+export class KeepaliveLabError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = new.target.name;
+  }
+}
+
+/** A scenario or profile file that does not say what it must. Names file, line, field and what was expected. */
+export class ScenarioError extends KeepaliveLabError {
+  constructor(
+    readonly file: string,
+    readonly issues: readonly { path: string; line?: number; message: string }[],
+  ) {
+    super(
+      'KAL_ERR_SCENARIO',
+      `${file}: ${issues.length} problem${issues.length === 1 ? '' : 's'}\n` +
+        issues.map((i) => `  ${file}${i.line ? `:${i.line}` : ''}  ${i.path || '(top level)'}: ${i.message}`).join('\n'),
+    );
+  }
+}
+
+export class UnknownProfileError extends KeepaliveLabError {
+  constructor(kind: 'browser' | 'server' | 'network', name: string, known: readonly string[]) {
+    super('KAL_ERR_UNKNOWN_PROFILE', `Unknown ${kind} profile '${name}'. Known ${kind} profiles: ${known.join(', ')}.`);
+  }
+}
+
+/** The simulation's run loop passed its event limit: a model bug that would otherwise hang the run. */
+export class RunawaySimulationError extends KeepaliveLabError {
+  constructor(limit: number, at: number) {
+    super(
+      'KAL_ERR_RUNAWAY',
+      `The simulation processed ${limit} events and was still not done at t=${at.toFixed(1)} ms; ` +
+        'stopping instead of hanging. This is a bug in a model: please report the scenario that triggered it.',
+    );
+  }
+}

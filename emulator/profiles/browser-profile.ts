@@ -1,0 +1,86 @@
+/**
+ * A browser's connection policy, as data. The policy engine reads nothing else about a browser.
+ */
+
+/** What the client does when it needs a new connection but already holds its total number of connections. */
+export type TotalCapPolicy =
+  /** Close the least recently used idle connection to another server (Netscape 4's idle queue). */
+  | 'evict-lru-idle'
+  /** Close one idle socket of another group, the first group in key order (Chromium's CloseOneIdleSocketExceptInGroup). */
+  | 'evict-idle-other-host'
+  /** Queue the request until a connection closes. */
+  | 'wait';
+
+/** Which idle connection to a server is reused first. */
+export type ReuseOrder = 'mru' | 'lru';
+
+export interface BrowserKnobs {
+  /** HTTP version of the request line. */
+  httpVersion: '1.0' | '1.1';
+  /**
+   * Whether the client asks to keep connections open: for HTTP/1.0 by sending `Connection: Keep-Alive`
+   * (RFC 2068 §19.7.1); for HTTP/1.1, `false` means it sends `Connection: close` on every request.
+   */
+  keepAlive: boolean;
+  /** Most connections open to one HTTP/1.1 server (or a server whose version is not yet known). */
+  maxPerHost: number;
+  /** Most connections open to a server that answered HTTP/1.0 (WinINet's MaxConnectionsPer1_0Server). */
+  maxPerHost10: number;
+  /** Most connections open to one proxy, when the scenario goes through a proxy. */
+  maxPerProxy: number;
+  /** Most connections open in all, idle ones included; `null` for no limit. */
+  maxTotal: number | null;
+  /** What to do when `maxTotal` is reached. */
+  atTotalCap: TotalCapPolicy;
+  /** How long an idle connection is kept before the client closes it; `null` keeps it forever. */
+  idleTimeoutMs: number | null;
+  /** Whether a server's `Keep-Alive: timeout=N` shortens the client's own idle timeout to N seconds. */
+  honourKeepAliveTimeout: boolean;
+  reuseOrder: ReuseOrder;
+  /** Requests in flight on one connection at once; 1 means no pipelining. */
+  pipelineDepth: number;
+  /** How often a request is resent after a reused connection turns out closed before any response arrived. */
+  staleRetries: number;
+}
+
+export type KnobName = keyof BrowserKnobs;
+
+export interface BrowserProfile {
+  name: string;
+  title: string;
+  /** The profile this one was derived from, if any. */
+  extends?: string;
+  knobs: BrowserKnobs;
+  /** Where each knob's value comes from. Shipped profiles cite every knob. */
+  sources: Record<KnobName, string>;
+  /** Anything a reader should know that the knobs cannot say (a measurement that overrode a source, say). */
+  notes?: string[];
+}
+
+export const KNOB_NAMES: readonly KnobName[] = [
+  'httpVersion',
+  'keepAlive',
+  'maxPerHost',
+  'maxPerHost10',
+  'maxPerProxy',
+  'maxTotal',
+  'atTotalCap',
+  'idleTimeoutMs',
+  'honourKeepAliveTimeout',
+  'reuseOrder',
+  'pipelineDepth',
+  'staleRetries',
+];
+
+/** Derives a profile from another, the way a scenario's `extends: ie-6` does; overridden knobs cite `source`. */
+export function extendProfile(
+  base: BrowserProfile,
+  name: string,
+  overrides: Partial<BrowserKnobs>,
+  source: string,
+  title = `${name} (extends ${base.name})`,
+): BrowserProfile {
+  const sources = { ...base.sources };
+  for (const knob of Object.keys(overrides) as KnobName[]) sources[knob] = source;
+  return { name, title, extends: base.name, knobs: { ...base.knobs, ...overrides }, sources };
+}

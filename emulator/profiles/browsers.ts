@@ -1,0 +1,314 @@
+/**
+ * The shipped browser profiles. Every knob cites its source; the rows quoted are in
+ * shared/reference/connection-policies.md ("read" = read in the named source, "secondary" = quoted by a secondary
+ * source, "recalled" = from memory of the source, not re-read: treat as the weakest evidence).
+ */
+import { UnknownProfileError } from '../errors.ts';
+import type { BrowserProfile } from './browser-profile.ts';
+
+const RFC2616_2 = 'RFC 2616 §8.1.4 (read): a single-user client SHOULD NOT maintain more than 2 connections with any server';
+const WANG_CAO = 'Wang & Cao, "Persistent Connection Behavior of Popular Browsers" (read)';
+const KB183110 = 'Microsoft KB 183110 (secondary): WinINet MaxConnectionsPerServer 2, MaxConnectionsPer1_0Server 4';
+const KB813827 = 'Microsoft KB 813827 (read): KeepAliveTimeout 60 000 ms';
+const GECKO18 = 'Gecko 1.8 modules/libpref/src/init/all.js (read)';
+const GECKO_FF3 = 'mozilla all.js history, bug 423377 (read)';
+const GECKO_KEEPALIVE = 'mozilla all.js (read): network.http.keep-alive.timeout = 300 s';
+const CHROMIUM_POOL = 'chromium net/socket/client_socket_pool_manager.cc (read)';
+const NO_PIPELINING = 'no pipelining';
+const NOT_DOCUMENTED = 'not documented; the engine default (MRU, as Chromium) is assumed';
+
+const http10: BrowserProfile = {
+  name: 'http-1.0',
+  title: 'An HTTP/1.0 client without keep-alive, 4 parallel connections (Netscape-era default)',
+  knobs: {
+    httpVersion: '1.0',
+    keepAlive: false,
+    maxPerHost: 4,
+    maxPerHost10: 4,
+    maxPerProxy: 4,
+    maxTotal: 4,
+    atTotalCap: 'wait',
+    idleTimeoutMs: null,
+    honourKeepAliveTimeout: false,
+    reuseOrder: 'mru',
+    pipelineDepth: 1,
+    staleRetries: 0,
+  },
+  sources: {
+    httpVersion: 'RFC 1945: HTTP/1.0 request line',
+    keepAlive: 'RFC 1945 (read): a connection per request; Keep-Alive is an extension (RFC 2068 §19.7.1)',
+    maxPerHost: 'Netscape 4 all.js network.max_connections = 4 (read); Nielsen et al. 1997 ran HTTP/1.0 on 4 parallel connections',
+    maxPerHost10: 'as maxPerHost',
+    maxPerProxy: 'as maxPerHost',
+    maxTotal: 'network.max_connections = 4 is a total (read)',
+    atTotalCap: 'a non-persistent client never holds idle connections, so there is nothing to evict',
+    idleTimeoutMs: 'no idle connections: every response closes its connection',
+    honourKeepAliveTimeout: 'no keep-alive',
+    reuseOrder: 'no reuse',
+    pipelineDepth: NO_PIPELINING,
+    staleRetries: 'no reuse, so no stale connection to retry on',
+  },
+};
+
+const netscape4: BrowserProfile = {
+  name: 'netscape-4',
+  title: 'Netscape Navigator/Communicator 4.x',
+  knobs: {
+    httpVersion: '1.0',
+    keepAlive: true,
+    maxPerHost: 4,
+    maxPerHost10: 4,
+    maxPerProxy: 4,
+    maxTotal: 15,
+    atTotalCap: 'evict-lru-idle',
+    idleTimeoutMs: null,
+    honourKeepAliveTimeout: false,
+    reuseOrder: 'lru',
+    pipelineDepth: 1,
+    staleRetries: 1,
+  },
+  sources: {
+    httpVersion: `${WANG_CAO}: Navigator 4.05 sends HTTP/1.0 requests with Connection: Keep-Alive`,
+    keepAlive: WANG_CAO,
+    maxPerHost: 'Netscape 4 modules/libpref/src/init/all.js network.max_connections = 4 (read)',
+    maxPerHost10: 'Netscape 4 makes no distinction by server version: network.max_connections = 4 (read)',
+    maxPerProxy: 'network.max_connections = 4 (read)',
+    maxTotal: `${WANG_CAO}: up to about 15 persistent connections to different servers seen (measured, 1998)`,
+    atTotalCap: `${WANG_CAO}: idle persistent connections queued, closed LRU when a connection to a new server is needed`,
+    idleTimeoutMs: `${WANG_CAO}: no idle timeout`,
+    honourKeepAliveTimeout: `${WANG_CAO}: keeps idle connections with no timeout of its own; no sign of reading the hint`,
+    reuseOrder: `${WANG_CAO}: idle connections kept as a queue`,
+    pipelineDepth: `${WANG_CAO}: no pipelining`,
+    staleRetries: 'mkhttp.c resends once on a reused connection that fails before any data (recalled)',
+  },
+  notes: [
+    'Netscape 4 counts network.max_connections (4) across servers for active transfers; the emulator applies it per host, ' +
+      'which is the same for the single-server pages of the 1990s and lets the idle queue (15) govern across servers.',
+  ],
+};
+
+const ie6: BrowserProfile = {
+  name: 'ie-6',
+  title: 'Internet Explorer 6 (WinINet)',
+  knobs: {
+    httpVersion: '1.1',
+    keepAlive: true,
+    maxPerHost: 2,
+    maxPerHost10: 4,
+    maxPerProxy: 2,
+    maxTotal: null,
+    atTotalCap: 'wait',
+    idleTimeoutMs: 60_000,
+    honourKeepAliveTimeout: false,
+    reuseOrder: 'mru',
+    pipelineDepth: 1,
+    staleRetries: 1,
+  },
+  sources: {
+    httpVersion: 'IE 6 sends HTTP/1.1 by default ("Use HTTP 1.1" advanced option) (recalled)',
+    keepAlive: 'WinINet keeps HTTP/1.1 connections alive by default (recalled)',
+    maxPerHost: KB183110,
+    maxPerHost10: KB183110,
+    maxPerProxy: `${KB183110}; a proxy counts as one server`,
+    maxTotal: 'WinINet has no total connection limit (KB 183110 names only per-server limits) (secondary)',
+    atTotalCap: 'no total limit',
+    idleTimeoutMs: KB813827,
+    honourKeepAliveTimeout: 'WinINet uses its own KeepAliveTimeout (KB 813827, read)',
+    reuseOrder: NOT_DOCUMENTED,
+    pipelineDepth: 'IE 6 never pipelined (Wang & Cao measured IE 4.01: no pipelining) (read)',
+    staleRetries: 'WinINet resends once on a keep-alive connection reset (recalled)',
+  },
+};
+
+const ie8: BrowserProfile = {
+  name: 'ie-8',
+  title: 'Internet Explorer 8 on broadband',
+  extends: 'ie-6',
+  knobs: { ...ie6.knobs, maxPerHost: 6, maxPerHost10: 6, maxPerProxy: 6 },
+  sources: {
+    ...ie6.sources,
+    maxPerHost: 'MSDN maxConnectionsPerServer (read): 6 on broadband (2 on dial-up)',
+    maxPerHost10: 'MSDN maxConnectionsPerServer (read): 6 to HTTP/1.0 servers on broadband (4 on dial-up)',
+    maxPerProxy: 'MSDN maxConnectionsPerServer (read): applies to a proxy as a server',
+  },
+};
+
+const firefox2: BrowserProfile = {
+  name: 'firefox-2',
+  title: 'Firefox 2 (Gecko 1.8)',
+  knobs: {
+    httpVersion: '1.1',
+    keepAlive: true,
+    maxPerHost: 2,
+    maxPerHost10: 8,
+    maxPerProxy: 4,
+    maxTotal: 24,
+    atTotalCap: 'evict-lru-idle',
+    idleTimeoutMs: 300_000,
+    honourKeepAliveTimeout: true,
+    reuseOrder: 'mru',
+    pipelineDepth: 1,
+    staleRetries: 1,
+  },
+  sources: {
+    httpVersion: `${GECKO18}: network.http.version = "1.1"`,
+    keepAlive: `${GECKO18}: network.http.keep-alive = true`,
+    maxPerHost: `${GECKO18}: network.http.max-persistent-connections-per-server = 2`,
+    maxPerHost10:
+      `${GECKO18}: network.http.max-connections-per-server = 8 governs connections that are not persistent; ` +
+      'the emulator applies it to a server that answered HTTP/1.0',
+    maxPerProxy: `${GECKO18}: network.http.max-persistent-connections-per-proxy = 4`,
+    maxTotal: `${GECKO18}: network.http.max-connections = 24`,
+    atTotalCap: 'nsHttpConnectionMgr closes the oldest idle connection when max-connections is reached (recalled)',
+    idleTimeoutMs: GECKO_KEEPALIVE,
+    honourKeepAliveTimeout: 'nsHttpConnection reads the Keep-Alive: timeout= response header as its idle timeout (recalled)',
+    reuseOrder: 'nsHttpConnectionMgr takes the most recently returned idle connection (recalled)',
+    pipelineDepth: 'mozilla all.js (read): network.http.pipelining = false by default',
+    staleRetries: 'nsHttpTransaction restarts once on a reused connection that closed before any response (recalled)',
+  },
+};
+
+const firefox3: BrowserProfile = {
+  name: 'firefox-3',
+  title: 'Firefox 3',
+  extends: 'firefox-2',
+  knobs: { ...firefox2.knobs, maxPerHost: 6, maxPerHost10: 15, maxPerProxy: 8, maxTotal: 30 },
+  sources: {
+    ...firefox2.sources,
+    maxPerHost: `${GECKO_FF3}: max-persistent-connections-per-server = 6`,
+    maxPerHost10: `${GECKO_FF3}: max-connections-per-server = 15 (applied to HTTP/1.0 servers, as in firefox-2)`,
+    maxPerProxy: `${GECKO_FF3}: max-persistent-connections-per-proxy = 8`,
+    maxTotal: `${GECKO_FF3}: max-connections = 30`,
+  },
+};
+
+const firefox3Pipelining: BrowserProfile = {
+  name: 'firefox-3-pipelining',
+  title: 'Firefox 3 with network.http.pipelining = true',
+  extends: 'firefox-3',
+  knobs: { ...firefox3.knobs, pipelineDepth: 4 },
+  sources: { ...firefox3.sources, pipelineDepth: 'mozilla all.js (read): network.http.pipelining.maxrequests = 4' },
+};
+
+const opera9: BrowserProfile = {
+  name: 'opera-9',
+  title: 'Opera 9.63',
+  knobs: {
+    httpVersion: '1.1',
+    keepAlive: true,
+    maxPerHost: 4,
+    maxPerHost10: 4,
+    maxPerProxy: 4,
+    maxTotal: 20,
+    atTotalCap: 'wait',
+    idleTimeoutMs: 120_000,
+    honourKeepAliveTimeout: true,
+    reuseOrder: 'mru',
+    pipelineDepth: 1,
+    staleRetries: 1,
+  },
+  sources: {
+    httpVersion: 'Opera 9 speaks HTTP/1.1 (recalled)',
+    keepAlive: 'Opera 9 keeps connections alive (recalled)',
+    maxPerHost: 'Souders, "Roundup on Parallel Connections" (secondary): about 4 per server for Opera 9.63',
+    maxPerHost10: 'Souders (secondary): Opera makes no distinction by server version',
+    maxPerProxy: 'opera:config "Max Connections Server" applies to a proxy too (recalled)',
+    maxTotal: 'opera:config "Max Connections Total" = 20 (recalled)',
+    atTotalCap: 'not documented; waiting is assumed',
+    idleTimeoutMs: 'opera:config "HTTP Keep-Alive Timeout" 120 s (recalled)',
+    honourKeepAliveTimeout: 'Opera honours Keep-Alive: timeout (recalled)',
+    reuseOrder: NOT_DOCUMENTED,
+    pipelineDepth:
+      'Opera pipelined with heuristics of its own (recalled); off here until a source for its depth and fallbacks is read',
+    staleRetries: 'Opera resends on a reused connection closed before a response (recalled)',
+  },
+};
+
+const rfc2616: BrowserProfile = {
+  name: 'rfc-2616',
+  title: 'A client that follows RFC 2616 to the letter: persistent, at most 2 connections per server',
+  knobs: {
+    httpVersion: '1.1',
+    keepAlive: true,
+    maxPerHost: 2,
+    maxPerHost10: 2,
+    maxPerProxy: 2,
+    maxTotal: null,
+    atTotalCap: 'wait',
+    idleTimeoutMs: null,
+    honourKeepAliveTimeout: false,
+    reuseOrder: 'mru',
+    pipelineDepth: 1,
+    staleRetries: 1,
+  },
+  sources: {
+    httpVersion: 'RFC 2616',
+    keepAlive: 'RFC 2616 §8.1.2 (read): persistent connections are the default',
+    maxPerHost: RFC2616_2,
+    maxPerHost10: RFC2616_2,
+    maxPerProxy: 'RFC 2616 §8.1.4 (read): a single-user client to a proxy also SHOULD NOT exceed 2',
+    maxTotal: 'RFC 2616 sets no total',
+    atTotalCap: 'no total limit',
+    idleTimeoutMs: 'RFC 2616 §8.1.4 (read): no timeout value is specified',
+    honourKeepAliveTimeout: 'Keep-Alive is not part of RFC 2616',
+    reuseOrder: NOT_DOCUMENTED,
+    pipelineDepth: 'RFC 2616 §8.1.2.2 allows pipelining; this profile is the plain persistent client (see firefox-3-pipelining)',
+    staleRetries: 'RFC 2616 §8.1.4 (read): a client MAY retry an idempotent request on a closed connection once',
+  },
+};
+
+const chromium: BrowserProfile = {
+  name: 'chromium',
+  title: 'Chromium today (HTTP/1.1 over TCP)',
+  knobs: {
+    httpVersion: '1.1',
+    keepAlive: true,
+    maxPerHost: 6,
+    maxPerHost10: 6,
+    maxPerProxy: 32,
+    maxTotal: 256,
+    atTotalCap: 'evict-idle-other-host',
+    idleTimeoutMs: 300_000,
+    honourKeepAliveTimeout: false,
+    reuseOrder: 'mru',
+    pipelineDepth: 1,
+    staleRetries: 2,
+  },
+  sources: {
+    httpVersion: 'chromium net/http/http_basic_state.cc: HTTP/1.1 request line (read)',
+    keepAlive: 'Chromium keeps HTTP/1.1 sockets alive (read)',
+    maxPerHost: `${CHROMIUM_POOL}: g_max_sockets_per_group = 6; measured 6 on loopback (Chromium 156)`,
+    maxPerHost10: `${CHROMIUM_POOL}: one limit per group whatever the server version`,
+    maxPerProxy: 'chromium client_socket_pool_manager.h (read): max sockets per proxy server = 32',
+    maxTotal: `${CHROMIUM_POOL}: max sockets per pool = 256`,
+    atTotalCap: 'chromium client_socket_pool_base.cc CloseOneIdleSocketExceptInGroup (read)',
+    idleTimeoutMs: 'chromium client_socket_pool.cc (read): used idle socket timeout 300 s',
+    honourKeepAliveTimeout: 'Chromium ignores the Keep-Alive header (net/http has no parser for its timeout) (recalled)',
+    reuseOrder: 'chromium transport_client_socket_pool.cc takes the most recently used idle socket (recalled)',
+    pipelineDepth: 'chromium.org network-stack design docs (read): pipelining removed',
+    staleRetries:
+      'chromium net/http/http_network_transaction.cc (read): resends on a reused socket after a reset/close before ' +
+      'headers; the attempt limit (2) is recalled',
+  },
+  notes: ['Unused idle sockets (preconnects) time out after 60 s in Chromium; the emulator never preconnects.'],
+};
+
+export const BROWSER_PROFILES: readonly BrowserProfile[] = [
+  http10,
+  netscape4,
+  ie6,
+  ie8,
+  firefox2,
+  firefox3,
+  firefox3Pipelining,
+  opera9,
+  rfc2616,
+  chromium,
+];
+
+export function browserProfile(name: string): BrowserProfile {
+  const found = BROWSER_PROFILES.find((p) => p.name === name);
+  if (!found) throw new UnknownProfileError('browser', name, BROWSER_PROFILES.map((p) => p.name));
+  return found;
+}
+

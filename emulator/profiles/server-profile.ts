@@ -1,0 +1,177 @@
+/**
+ * A web server's connection behaviour, as data: the simulation models it and the fixture site enforces it on the wire.
+ */
+import { UnknownProfileError } from '../errors.ts';
+
+export interface ServerKnobs {
+  /** Version on the status line. An HTTP/1.0 server closes after each response unless the request asked for Keep-Alive. */
+  httpVersion: '1.0' | '1.1';
+  /** Whether the server keeps connections open at all; `false` answers every response with `Connection: close`. */
+  keepAlive: boolean;
+  /** How long an idle connection is kept before the server closes it; `null` never closes (the `forever` server). */
+  idleTimeoutMs: number | null;
+  /** Requests served on one connection before the server closes it; `null` for no limit. */
+  maxRequests: number | null;
+  /** Whether responses carry `Keep-Alive: timeout=N, max=M` the way Apache writes it. */
+  sendsKeepAliveHeader: boolean;
+  /** Time from a request's last byte arriving to the response's first byte leaving. */
+  thinkMs: number;
+  /** How response bodies are framed on the wire (the live world; the simulation only counts bytes). */
+  framing: 'content-length' | 'chunked' | 'close-delimited';
+  /** Size of the response status line and headers, in bytes. */
+  responseHeaderBytes: number;
+}
+
+export type ServerKnobName = keyof ServerKnobs;
+
+export interface ServerProfile {
+  name: string;
+  title: string;
+  knobs: ServerKnobs;
+  sources: Record<ServerKnobName, string>;
+}
+
+const HTTPD_H_13 = 'Apache 1.3 httpd.h (read): DEFAULT_KEEPALIVE_TIMEOUT 15, DEFAULT_KEEPALIVE 100';
+const HTTPD_H_22 = 'httpd include/httpd.h (read): DEFAULT_KEEPALIVE_TIMEOUT 5, DEFAULT_KEEPALIVE 100';
+const APACHE_HEADER = 'Apache http_protocol.c (read): Keep-Alive: timeout=<s>, max=<requests left>';
+const TYPICAL_HEADERS = 'a typical response head of the era (status line, Date, Server, Content-Type, Content-Length, keep-alive headers)';
+const NO_THINK = 'static files from memory; a scenario sets thinkMs for a slower server';
+
+function apache(name: string, title: string, idleTimeoutMs: number, timeoutSource: string, maxSource: string): ServerProfile {
+  return {
+    name,
+    title,
+    knobs: {
+      httpVersion: '1.1',
+      keepAlive: true,
+      idleTimeoutMs,
+      maxRequests: 100,
+      sendsKeepAliveHeader: true,
+      thinkMs: 0,
+      framing: 'content-length',
+      responseHeaderBytes: 250,
+    },
+    sources: {
+      httpVersion: 'Apache 1.3 and later answer HTTP/1.1',
+      keepAlive: 'KeepAlive On is the default (httpd docs, read)',
+      idleTimeoutMs: timeoutSource,
+      maxRequests: maxSource,
+      sendsKeepAliveHeader: APACHE_HEADER,
+      thinkMs: NO_THINK,
+      framing: 'static files carry Content-Length',
+      responseHeaderBytes: TYPICAL_HEADERS,
+    },
+  };
+}
+
+const persistentDefaults = (overrides: Partial<ServerKnobs>): ServerKnobs => ({
+  httpVersion: '1.1',
+  keepAlive: true,
+  idleTimeoutMs: 5_000,
+  maxRequests: null,
+  sendsKeepAliveHeader: false,
+  thinkMs: 0,
+  framing: 'content-length',
+  responseHeaderBytes: 200,
+  ...overrides,
+});
+
+export const SERVER_PROFILES: readonly ServerProfile[] = [
+  apache('apache-1.3', 'Apache 1.3', 15_000, HTTPD_H_13, HTTPD_H_13),
+  apache('apache-2.0', 'Apache 2.0', 15_000, 'Apache 2.0 KeepAliveTimeout 15 s (recalled; the seeds say 15 s)', HTTPD_H_13),
+  apache('apache-2.2', 'Apache 2.2 / 2.4', 5_000, HTTPD_H_22, HTTPD_H_22),
+  {
+    name: 'nginx',
+    title: 'nginx (1.19.10 and later)',
+    knobs: persistentDefaults({ idleTimeoutMs: 75_000, maxRequests: 1000, responseHeaderBytes: 220 }),
+    sources: {
+      httpVersion: 'nginx answers HTTP/1.1',
+      keepAlive: 'nginx keeps connections alive by default',
+      idleTimeoutMs: 'nginx core module (read): keepalive_timeout 75 s',
+      maxRequests: 'nginx changelog (read): keepalive_requests 1000 from 1.19.10 (100 before)',
+      sendsKeepAliveHeader: 'nginx core module (read): no Keep-Alive header unless keepalive_timeout has a second argument',
+      thinkMs: NO_THINK,
+      framing: 'static files carry Content-Length',
+      responseHeaderBytes: TYPICAL_HEADERS,
+    },
+  },
+  {
+    name: 'node',
+    title: 'Node.js http.Server (v20)',
+    knobs: persistentDefaults({ idleTimeoutMs: 5_000, sendsKeepAliveHeader: true, responseHeaderBytes: 180 }),
+    sources: {
+      httpVersion: 'Node.js http answers HTTP/1.1',
+      keepAlive: 'Node.js http keeps connections alive by default',
+      idleTimeoutMs: 'Node docs (read): server.keepAliveTimeout 5 000 ms (65 000 from v26)',
+      maxRequests: 'Node docs (read): server.maxRequestsPerSocket 0 = no limit',
+      sendsKeepAliveHeader: 'Node.js writes Keep-Alive: timeout=<keepAliveTimeout s> on keep-alive responses (read in _http_outgoing.js)',
+      thinkMs: NO_THINK,
+      framing: 'a handler that sets Content-Length',
+      responseHeaderBytes: TYPICAL_HEADERS,
+    },
+  },
+  {
+    name: 'http-1.0',
+    title: 'An HTTP/1.0 server (NCSA-era): closes after each response unless asked for Keep-Alive',
+    knobs: persistentDefaults({
+      httpVersion: '1.0',
+      idleTimeoutMs: 15_000,
+      maxRequests: 100,
+      sendsKeepAliveHeader: true,
+      responseHeaderBytes: 150,
+    }),
+    sources: {
+      httpVersion: 'RFC 1945',
+      keepAlive: 'RFC 2068 §19.7.1 (read): keeps the connection only when the request sent Connection: Keep-Alive',
+      idleTimeoutMs: 'Apache 1.x era KeepAliveTimeout 15 s, as the keep-alive servers of the time (read, httpd 1.3 docs)',
+      maxRequests: 'Apache 1.x era MaxKeepAliveRequests 100 (read, httpd 1.3 docs)',
+      sendsKeepAliveHeader: 'RFC 2068 §19.7.1 (read): Keep-Alive: timeout=, max= parameters',
+      thinkMs: NO_THINK,
+      framing: 'RFC 2068 §19.7.1 (read): a kept-alive 1.0 response must carry Content-Length',
+      responseHeaderBytes: 'a short HTTP/1.0 response head',
+    },
+  },
+  {
+    name: 'close',
+    title: 'A server that sends Connection: close on every response',
+    knobs: persistentDefaults({ keepAlive: false, idleTimeoutMs: 0, responseHeaderBytes: 180 }),
+    sources: {
+      httpVersion: 'HTTP/1.1',
+      keepAlive: 'RFC 7230 §6.6 (read): Connection: close, then close after the response',
+      idleTimeoutMs: 'never idle: closes after each response',
+      maxRequests: 'one request per connection',
+      sendsKeepAliveHeader: 'no keep-alive',
+      thinkMs: NO_THINK,
+      framing: 'Content-Length',
+      responseHeaderBytes: TYPICAL_HEADERS,
+    },
+  },
+  {
+    name: 'forever',
+    title: 'A server that never closes a connection itself',
+    knobs: persistentDefaults({ idleTimeoutMs: null, maxRequests: null }),
+    sources: {
+      httpVersion: 'HTTP/1.1',
+      keepAlive: 'keeps every connection',
+      idleTimeoutMs: 'no idle timeout: the client decides',
+      maxRequests: 'no limit',
+      sendsKeepAliveHeader: 'no header',
+      thinkMs: NO_THINK,
+      framing: 'Content-Length',
+      responseHeaderBytes: TYPICAL_HEADERS,
+    },
+  },
+];
+
+export function serverProfile(name: string): ServerProfile {
+  const found = SERVER_PROFILES.find((p) => p.name === name);
+  if (!found) throw new UnknownProfileError('server', name, SERVER_PROFILES.map((p) => p.name));
+  return found;
+}
+
+/** The effective `max=` budget of a connection, the way Apache counts it. */
+export function keepAliveHeaderValue(knobs: ServerKnobs, requestsServed: number): string {
+  const timeout = `timeout=${Math.round((knobs.idleTimeoutMs ?? 0) / 1000)}`;
+  if (knobs.maxRequests === null) return timeout;
+  return `${timeout}, max=${knobs.maxRequests - requestsServed}`;
+}

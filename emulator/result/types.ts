@@ -1,0 +1,133 @@
+/**
+ * The result shape every world emits (sim, live, chromium, firefox), so comparisons and reports compare data, never
+ * implementations. All times are scenario milliseconds (unscaled), measured from the start of the run.
+ * Documented for users in docs/RESULTS.md; keep the two in step.
+ */
+
+export type WorldName = 'sim' | 'live' | 'chromium' | 'firefox';
+
+export const CLOSE_REASONS = [
+  'client-idle-timeout',
+  'client-eviction',
+  'server-idle-timeout',
+  'server-max-requests',
+  'connection-close',
+  'http10-end',
+  'error',
+  /** Still open when the run ended; the world closes it then. */
+  'run-end',
+] as const;
+export type CloseReason = (typeof CLOSE_REASONS)[number];
+
+export type Side = 'client' | 'server';
+
+export interface ConnectionRequest {
+  requestId: number;
+  url: string;
+  sentAt: number;
+  firstByteAt: number | null;
+  doneAt: number | null;
+  status: number | null;
+  bodyBytes: number;
+  /** The connection had already carried a response when this request was written. */
+  reused: boolean;
+  /** Written while earlier requests on this connection were still unanswered. */
+  pipelined: boolean;
+  /** How many times this request had been resent before this attempt. */
+  attempt: number;
+  /** Set when this attempt did not complete. */
+  failed?: string;
+}
+
+export interface ConnectionRecord {
+  id: number;
+  host: string;
+  openedAt: number;
+  connectedAt: number | null;
+  closedAt: number | null;
+  closedBy: Side | null;
+  closeReason: CloseReason | null;
+  requests: ConnectionRequest[];
+  /** Periods with nothing in flight, [from, to). */
+  idle: { from: number; to: number }[];
+  /** The client port, where a world knows it (live, real browsers): the key to the tracker's record. */
+  clientPort?: number;
+}
+
+export interface ResourceResult {
+  url: string;
+  host: string;
+  path: string;
+  kind: 'html' | 'image';
+  queuedAt: number;
+  doneAt: number | null;
+  status: number | null;
+  bodyBytes: number;
+  connection: number | null;
+  reused: boolean;
+  retries: number;
+  /** Set when the resource failed for good. */
+  failed?: string;
+}
+
+export interface PageResult {
+  /** Index of the step in the scenario (after repeats are expanded). */
+  step: number;
+  url: string;
+  startedAt: number;
+  /** Time to the load event: the HTML and every image it had when parsed. */
+  loadMs: number | null;
+  /** Time until the images added late were done too. */
+  lateDoneMs: number | null;
+  resources: ResourceResult[];
+}
+
+export interface PacketCounts {
+  total: number;
+  syn: number;
+  synAck: number;
+  /** Pure ACKs (the handshake's third packet included). */
+  ack: number;
+  data: number;
+  fin: number;
+  reset: number;
+  /** Packets that open and close connections: SYN, SYN-ACK, handshake ACK, FINs and their ACKs. */
+  openClose: number;
+}
+
+export interface Metrics {
+  /** Per load step, in order. */
+  pageLoadMs: (number | null)[];
+  totalLoadMs: number;
+  connectionsOpened: number;
+  connectionsPerHost: Record<string, number>;
+  maxOpenPerHost: Record<string, number>;
+  maxOpenTotal: number;
+  requests: number;
+  requestsPerConnection: number;
+  reusedRequests: number;
+  pipelinedRequests: number;
+  failedResources: number;
+  closesByReason: Record<CloseReason, number>;
+  staleRetries: number;
+  /** `null` where the world cannot count packets (real sockets without a capture). */
+  packets: PacketCounts | null;
+  bytesOnWire: number | null;
+  /** Connections whose TIME_WAIT each side held (the side that closed first holds it). */
+  timeWait: Record<Side, number>;
+  /** Seconds that connections sat open and idle on the server: the cost of keep-alive to a server. */
+  serverIdleConnectionSeconds: number;
+}
+
+export interface RunResult {
+  scenario: string;
+  browser: string;
+  world: WorldName;
+  network: string;
+  server: string;
+  metrics: Metrics;
+  pages: PageResult[];
+  connections: ConnectionRecord[];
+  /** Anything that went wrong in the world itself (a browser crash, a shaper fault) with its reason. */
+  errors: string[];
+}

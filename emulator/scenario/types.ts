@@ -1,0 +1,41 @@
+/**
+ * A scenario after loading: every profile resolved, every default applied. What worlds run.
+ * The file format (YAML) and its validation live in `schema.ts` and `load.ts`.
+ */
+import type { BrowserProfile } from '../profiles/browser-profile.ts';
+import type { NetworkProfile } from '../profiles/network-profile.ts';
+import type { ServerProfile } from '../profiles/server-profile.ts';
+import type { SiteSpec } from '../page/site.ts';
+
+export type Step =
+  /** Load a page of a site and wait for its load event (and its late images). */
+  | { kind: 'load'; site: string; path: string }
+  /** Do nothing for a while: idle timers run. */
+  | { kind: 'idle'; ms: number };
+
+/** A fault the server injects (fixture site) or models (simulation). */
+export interface FaultSpec {
+  kind: 'reset-mid-body' | 'truncated-chunked' | 'short-body' | 'stall' | 'close-idle-race' | 'slow-headers';
+  /** Which requests: a path (exact, or a prefix ending in `*`); all when absent. */
+  path?: string;
+  /** Only the Nth request on a connection (1-based); all when absent. */
+  nthOnConnection?: number;
+  /** How long, for `stall`, `slow-headers` and `close-idle-race`. */
+  ms?: number;
+}
+
+export interface Scenario {
+  name: string;
+  /** The file it came from, for messages. */
+  file: string;
+  description?: string;
+  /** Named sites; a scenario's `site:` is the site named `main`. Keys are site names, not host names. */
+  sites: Record<string, SiteSpec>;
+  server: ServerProfile;
+  networks: NetworkProfile[];
+  browsers: BrowserProfile[];
+  steps: Step[];
+  /** Route every connection through one proxy (per-proxy caps apply). */
+  proxy: boolean;
+  faults: FaultSpec[];
+}

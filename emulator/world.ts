@@ -1,0 +1,19 @@
+/**
+ * A world runs one scenario for one browser on one network and reports a `RunResult`. Sim, live and the real browsers
+ * are worlds; they share the scenario, the page model and (sim and live) the policy engine.
+ */
+import type { BrowserProfile } from './profiles/browser-profile.ts';
+import type { NetworkProfile } from './profiles/network-profile.ts';
+import type { RunResult, WorldName } from './result/types.ts';
+import type { Scenario } from './scenario/types.ts';
+
+export interface WorldRun {
+  scenario: Scenario;
+  browser: BrowserProfile;
+  network: NetworkProfile;
+}
+
+export interface World {
+  readonly name: WorldName;
+  run(input: WorldRun): Promise<RunResult>;
+}
