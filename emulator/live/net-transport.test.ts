@@ -1,6 +1,7 @@
 import net from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { RequestHead } from '../engine/transport.ts';
+import { requestText } from '../http/request-text.ts';
 import { NetTransport, TransportMisuseError } from './net-transport.ts';
 import { httpResponse, ManualClock, RecordingListener, startScriptedServer, until, type ScriptedServer, type SeenConnection } from './testing.ts';
 
@@ -36,6 +37,8 @@ async function rig(onRequest: (conn: SeenConnection, head: string, index: number
 
 async function connect(r: Rig, conn = 1): Promise<void> {
   r.transport.open(conn, HOST);
+  // The socket opens on a clock timer (after DNS, 0 ms here): never inside open() itself.
+  r.clock.advance(0);
   await until(() => r.listener.events.some((e) => e.conn === conn && (e.kind === 'connected' || e.kind === 'connectFailed')), `connection ${conn} to connect`);
 }
 
@@ -52,16 +55,17 @@ describe('NetTransport', () => {
   it('writes exact request heads and reuses one connection for sequential requests', async () => {
     const r = await rig((c) => c.socket.write(httpResponse('hello')));
     await connect(r);
-    r.transport.send(1, [req('/a')]);
+    const first = req('/a');
+    r.transport.send(1, [first]);
     await until(() => r.listener.of('responseDone').length === 1, 'the first response');
     r.transport.send(1, [req('/b', { wantBody: true })]);
     await until(() => r.listener.of('responseDone').length === 2, 'the second response');
 
     expect(r.server.connections).toHaveLength(1);
     const port = r.server.port;
-    expect(r.server.connections[0]!.requests[0]).toBe(
-      `GET /a HTTP/1.1\r\nHost: ${HOST}:${port}\r\nUser-Agent: keepalive-lab/0.1 (live world; +https://github.com/keepalive-lab)\r\nAccept: */*\r\nConnection: keep-alive\r\n\r\n`,
-    );
+    // Byte for byte what the simulation counts, with the port in Host.
+    expect(r.server.connections[0]!.requests[0]).toBe(requestText(first, port));
+    expect(r.server.connections[0]!.requests[0]).toMatch(new RegExp(`^GET /a HTTP/1\\.1\r\nHost: ${HOST}:${port}\r\n[^]*keepalive-lab[^]*\r\nConnection: keep-alive\r\n\r\n$`));
     expect(r.listener.of('responseDone').map((e) => e.body)).toEqual([{ bytes: 5 }, { bytes: 5, text: 'hello' }]);
     expect(r.listener.of('responseHead')[0]!.head).toEqual({ status: 200, httpVersion: '1.1', keepAlive: true, keepAliveTimeoutMs: null, keepAliveMax: null });
     // The port the server saw the client on is the one the transport reports: the key to the tracker.
@@ -206,6 +210,7 @@ describe('NetTransport', () => {
     const listener = new RecordingListener();
     const transport = new NetTransport({ listener, clock: r.clock, resolve: () => ({ host: '127.0.0.1', port }), requestTimeoutMs: 1000 });
     transport.open(7, HOST);
+    r.clock.advance(0);
     await until(() => listener.events.length === 1, 'the refusal');
     expect(listener.events[0]).toMatchObject({ kind: 'connectFailed', conn: 7, reason: expect.stringMatching(/ECONNREFUSED/) });
     await transport.drained();
@@ -218,5 +223,54 @@ describe('NetTransport', () => {
     r.transport.send(1, [req('/big.gif')]);
     await until(() => r.listener.of('responseDone').length === 1, 'the big response');
     expect(r.listener.of('responseDone')[0]!.body.bytes).toBe(300_000);
+  });
+
+  it('waits for DNS on the first connection to a host, and lets later ones share the answer', async () => {
+    const server = await startScriptedServer(() => {});
+    const listener = new RecordingListener();
+    const clock = new ManualClock();
+    const transport = new NetTransport({ listener, clock, resolve: () => ({ host: '127.0.0.1', port: server.port }), requestTimeoutMs: 10_000, dnsMs: 100 });
+    rigs.push({ server, listener, clock, transport });
+    transport.open(1, HOST);
+    clock.advance(60);
+    transport.open(2, HOST);
+    // t=60: neither has a socket yet; both wait for the answer due at t=100.
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(server.connections).toHaveLength(0);
+    clock.advance(40);
+    await until(() => listener.of('connected').length === 2, 'both connections');
+    expect(server.connections).toHaveLength(2);
+  });
+
+  it('takes the close reason from the world where it knows it (the tracker), for idle closes and closing responses', async () => {
+    const server = await startScriptedServer((c, _h, index) =>
+      c.socket.write(index === 0 ? httpResponse('a') : httpResponse('b', { Connection: 'close' })),
+    );
+    const listener = new RecordingListener();
+    const clock = new ManualClock();
+    const asked: (number | null)[] = [];
+    const transport = new NetTransport({
+      listener,
+      clock,
+      resolve: () => ({ host: '127.0.0.1', port: server.port }),
+      requestTimeoutMs: 10_000,
+      closeReason: (_conn, clientPort) => {
+        asked.push(clientPort);
+        return 'server-max-requests';
+      },
+    });
+    const r = { server, listener, clock, transport };
+    rigs.push(r);
+    await connect(r);
+    transport.send(1, [req('/1')]);
+    await until(() => listener.of('responseDone').length === 1, 'the first response');
+    transport.send(1, [req('/2')]);
+    await until(() => listener.of('responseDone').length === 2, 'the closing response');
+    // Asked only for the response that closes, with the client port the server saw.
+    expect(listener.of('responseHead').map((e) => e.head.closeReason)).toEqual([undefined, 'server-max-requests']);
+    expect(asked).toEqual([server.connections[0]!.remotePort]);
+    server.connections[0]!.socket.end();
+    await until(() => listener.of('peerClosed').length === 1, 'the close');
+    expect(listener.of('peerClosed')[0]!.reason).toBe('server-max-requests');
   });
 });

@@ -6,9 +6,10 @@
  */
 import net from 'node:net';
 import { KeepaliveLabError } from '../errors.ts';
-import type { ConnectionId, RequestHead, Transport, TransportListener } from '../engine/transport.ts';
+import type { ConnectionId, RequestHead, ResponseHead, Transport, TransportListener } from '../engine/transport.ts';
+import { requestText } from '../http/request-text.ts';
+import type { CloseReason } from '../result/types.ts';
 import type { Clock, TimerId } from '../time.ts';
-import { requestBytes } from './request-bytes.ts';
 import { ResponseParseError, ResponseParser, type ParsedResponse, type ParsedHead } from './response-parser.ts';
 
 export interface NetTransportOptions {
@@ -23,11 +24,13 @@ export interface NetTransportOptions {
   requestTimeoutMs: number;
   /** Scenario ms a connect may take; `requestTimeoutMs` when absent. */
   connectTimeoutMs?: number;
-  /** Pad request heads to about this many bytes (see request-bytes.ts). */
-  headerBytes?: number;
-  userAgent?: string;
-  /** The Host header's value; `host:port` of the resolved address when absent. */
-  hostHeader?: (host: string, port: number) => string;
+  /** Scenario ms the first connection to each host waits for its DNS answer (later ones share it), as the sim does. */
+  dnsMs?: number;
+  /**
+   * Why the server closed `conn`, where the world knows it for certain (the fixture site's tracker, by client port);
+   * null leaves it to the engine to infer from what the client saw, as a real browser would.
+   */
+  closeReason?: (conn: ConnectionId, clientPort: number | null) => CloseReason | null;
 }
 
 type State = 'connecting' | 'open' | 'closing' | 'closed';
@@ -35,13 +38,15 @@ type State = 'connecting' | 'open' | 'closing' | 'closed';
 interface Conn {
   id: ConnectionId;
   host: string;
-  hostHeader: string;
-  socket: net.Socket;
+  port: number;
+  socket: net.Socket | null;
   state: State;
   parser: ResponseParser;
   inFlight: RequestHead[];
   timer: TimerId | null;
   clientPort: number | null;
+  /** The head handed to the engine for the response in progress. */
+  lastHead: ResponseHead | null;
   bytesWritten: number;
   bytesRead: number;
 }
@@ -59,6 +64,8 @@ export class NetTransport implements Transport {
   readonly #conns = new Map<ConnectionId, Conn>();
   readonly #ports = new Map<ConnectionId, number>();
   readonly #sockets = new Set<net.Socket>();
+  /** Scenario time each host's DNS answer is (or will be) known. */
+  readonly #resolvedAt = new Map<string, number>();
 
   constructor(options: NetTransportOptions) {
     this.#options = options;
@@ -77,53 +84,27 @@ export class NetTransport implements Transport {
 
   open(id: ConnectionId, host: string): void {
     if (this.#conns.has(id)) throw new TransportMisuseError(`open(${id}): connection ${id} is already open.`);
-    let target: { host: string; port: number };
-    try {
-      target = this.#options.resolve(host);
-    } catch (error) {
-      queueMicrotask(() => this.#listener.connectFailed(id, `cannot resolve ${host}: ${(error as Error).message}`));
-      return;
-    }
-    const socket = net.connect({ host: target.host, port: target.port, noDelay: true });
-    const hostHeader = this.#options.hostHeader?.(host, target.port) ?? `${host}:${target.port}`;
     const conn: Conn = {
-      ...{ id, host, hostHeader, socket, state: 'connecting' as State, inFlight: [], timer: null, clientPort: null },
+      ...{ id, host, port: 0, socket: null, state: 'connecting' as State, inFlight: [], timer: null, clientPort: null, lastHead: null },
       ...{ bytesWritten: 0, bytesRead: 0 },
       parser: new ResponseParser({ onHead: (head) => this.#onHead(conn, head), onResponse: (r) => this.#onResponse(conn, r) }),
     };
     this.#conns.set(id, conn);
-    this.#sockets.add(socket);
-    const connectMs = this.#options.connectTimeoutMs ?? this.#options.requestTimeoutMs;
-    conn.timer = this.#options.clock.setTimer(connectMs, () => {
+    const wait = this.#dnsWait(host);
+    // Even with no DNS wait the socket opens on a timer: no listener call may come back inside open().
+    conn.timer = this.#options.clock.setTimer(wait, () => {
       conn.timer = null;
-      this.#connectFailed(conn, `connect to ${host} (${target.host}:${target.port}) timed out after ${connectMs} ms`);
-    });
-    socket.on('connect', () => {
-      this.#clearTimer(conn);
-      conn.state = 'open';
-      conn.clientPort = socket.localPort ?? null;
-      if (conn.clientPort !== null) this.#ports.set(id, conn.clientPort);
-      this.#listener.connected(id);
-    });
-    socket.on('data', (chunk: Buffer) => this.#onData(conn, chunk));
-    socket.on('end', () => this.#onEnd(conn));
-    socket.on('error', (error: NodeJS.ErrnoException) => this.#onError(conn, error));
-    socket.on('close', () => {
-      this.#sockets.delete(socket);
-      // Closed with neither FIN nor error seen (destroyed under us): still report it once.
-      if (conn.state === 'open') this.#peerClosed(conn, null, 'the socket closed');
-      if (conn.state === 'connecting') this.#connectFailed(conn, 'the socket closed before connecting');
+      this.#connect(conn);
     });
   }
 
   send(id: ConnectionId, requests: readonly RequestHead[]): void {
     const conn = this.#conns.get(id);
-    if (!conn || conn.state !== 'open') {
+    if (!conn || conn.state !== 'open' || !conn.socket) {
       throw new TransportMisuseError(`send(${id}): connection ${id} is ${conn?.state ?? 'not open'}; the engine may only send on a connected, unclosed connection.`);
     }
     if (requests.length === 0) return;
-    const options = { hostHeader: conn.hostHeader, userAgent: this.#options.userAgent, headerBytes: this.#options.headerBytes };
-    const bytes = Buffer.from(requests.map((r) => requestBytes(r, options)).join(''), 'latin1');
+    const bytes = Buffer.from(requests.map((r) => requestText(r, conn.port)).join(''), 'latin1');
     const wasIdle = conn.inFlight.length === 0;
     conn.inFlight.push(...requests);
     conn.bytesWritten += bytes.length;
@@ -139,7 +120,7 @@ export class NetTransport implements Transport {
     conn.state = 'closing';
     this.#conns.delete(id);
     // The client's FIN goes first (it holds TIME_WAIT); the fd is released once the FIN is flushed.
-    conn.socket.destroySoon();
+    conn.socket?.destroySoon();
     this.#disposeParser(conn);
   }
 
@@ -161,6 +142,52 @@ export class NetTransport implements Transport {
     for (const socket of this.#sockets) socket.destroy();
   }
 
+  #connect(conn: Conn): void {
+    if (conn.state !== 'connecting') return;
+    let target: { host: string; port: number };
+    try {
+      target = this.#options.resolve(conn.host);
+    } catch (error) {
+      return this.#connectFailed(conn, `cannot resolve ${conn.host}: ${(error as Error).message}`);
+    }
+    conn.port = target.port;
+    const socket = net.connect({ host: target.host, port: target.port, noDelay: true });
+    conn.socket = socket;
+    this.#sockets.add(socket);
+    const connectMs = this.#options.connectTimeoutMs ?? this.#options.requestTimeoutMs;
+    conn.timer = this.#options.clock.setTimer(connectMs, () => {
+      conn.timer = null;
+      this.#connectFailed(conn, `connect to ${conn.host} (${target.host}:${target.port}) timed out after ${connectMs} ms`);
+    });
+    socket.on('connect', () => {
+      if (conn.state !== 'connecting') return;
+      this.#clearTimer(conn);
+      conn.state = 'open';
+      conn.clientPort = socket.localPort ?? null;
+      if (conn.clientPort !== null) this.#ports.set(conn.id, conn.clientPort);
+      this.#listener.connected(conn.id);
+    });
+    socket.on('data', (chunk: Buffer) => this.#onData(conn, chunk));
+    socket.on('end', () => this.#onEnd(conn));
+    socket.on('error', (error: NodeJS.ErrnoException) => this.#onError(conn, error));
+    socket.on('close', () => {
+      this.#sockets.delete(socket);
+      // Closed with neither FIN nor error seen (destroyed under us): still report it once.
+      if (conn.state === 'open') this.#peerClosed(conn, null, 'the socket closed');
+      if (conn.state === 'connecting') this.#connectFailed(conn, 'the socket closed before connecting');
+    });
+  }
+
+  /** Scenario ms until `host` is resolved: the first lookup pays dnsMs, later ones wait for the same answer. */
+  #dnsWait(host: string): number {
+    const dnsMs = this.#options.dnsMs ?? 0;
+    if (dnsMs <= 0) return 0;
+    const now = this.#options.clock.now();
+    let at = this.#resolvedAt.get(host);
+    if (at === undefined) this.#resolvedAt.set(host, (at = now + dnsMs));
+    return Math.max(0, at - now);
+  }
+
   #onData(conn: Conn, chunk: Buffer): void {
     if (conn.state !== 'open') return;
     conn.bytesRead += chunk.length;
@@ -175,19 +202,29 @@ export class NetTransport implements Transport {
   #onHead(conn: Conn, head: ParsedHead): { keepBody: boolean } {
     const request = conn.inFlight[0];
     if (!request) throw new ResponseParseError('UNSOLICITED', `a ${head.status} response arrived with no request outstanding`);
-    this.#listener.responseHead(conn.id, {
+    const response: ResponseHead = {
       status: head.status,
       httpVersion: head.httpVersion,
       keepAlive: head.keepAlive,
       keepAliveTimeoutMs: head.keepAliveTimeoutMs,
       keepAliveMax: head.keepAliveMax,
-    });
+    };
+    conn.lastHead = response;
+    this.#listener.responseHead(conn.id, response);
     return { keepBody: request.wantBody };
   }
 
   #onResponse(conn: Conn, response: ParsedResponse): void {
     const request = conn.inFlight.shift();
+    const head = conn.lastHead;
+    conn.lastHead = null;
     if (conn.state !== 'open' || !request) return;
+    // A closing response: the server has decided why by its last byte (the tracker has it), so the engine, which
+    // reads the head it was handed when the body is done, records the server's reason rather than a guess.
+    if (head && !head.keepAlive && head.closeReason === undefined) {
+      const known = this.#options.closeReason?.(conn.id, conn.clientPort) ?? null;
+      if (known) head.closeReason = known;
+    }
     this.#armDeadline(conn);
     this.#listener.responseDone(conn.id, {
       bytes: response.bodyBytes,
@@ -236,11 +273,12 @@ export class NetTransport implements Transport {
 
   #fail(conn: Conn, detail: string): void {
     if (conn.state !== 'open') return;
-    conn.socket.destroy();
+    conn.socket?.destroy();
     this.#peerClosed(conn, 'error', detail);
   }
 
-  #peerClosed(conn: Conn, reason: 'error' | null, detail: string): void {
+  #peerClosed(conn: Conn, reason: CloseReason | null, detail: string): void {
+    reason ??= this.#options.closeReason?.(conn.id, conn.clientPort) ?? null;
     this.#clearTimer(conn);
     conn.state = 'closed';
     this.#conns.delete(conn.id);
@@ -253,7 +291,7 @@ export class NetTransport implements Transport {
     this.#clearTimer(conn);
     conn.state = 'closed';
     this.#conns.delete(conn.id);
-    conn.socket.destroy();
+    conn.socket?.destroy();
     this.#disposeParser(conn);
     this.#listener.connectFailed(conn.id, reason);
   }
