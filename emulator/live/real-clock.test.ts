@@ -56,7 +56,10 @@ describe('RealClock', () => {
     await new Promise((resolve) => setTimeout(resolve, 20));
     expect(fired).toBe(false);
     expect(clock.pending).toBe(0);
-    expect(() => clock.setTimer(1, () => {})).toThrow(/after dispose/);
+    // Callbacks still unwinding after the run ended may set timers; they never fire.
+    clock.setTimer(1, () => (fired = true));
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(fired).toBe(false);
   });
 
   it('passes an exception thrown by a timer to onError and keeps going', async () => {

@@ -57,8 +57,9 @@ export class RealClock implements Clock {
   }
 
   setTimer(delay: number, fire: () => void): TimerId {
-    if (this.#disposed) throw new Error('RealClock.setTimer after dispose(): the run that owned this clock has ended.');
     const id = ++this.#seq as TimerId;
+    // The run is over (a watchdog ended it, or it finished): callbacks still unwinding may ask; nothing fires.
+    if (this.#disposed) return id;
     const entry: Entry = { id, due: this.now() + Math.max(0, delay), seq: id, fire };
     // Insert after every entry due no later: (due, seq) order.
     let i = this.#queue.length;
