@@ -59,7 +59,8 @@ export function resolveScenarioFile(file: ScenarioFile, fileName: string): Resol
   let steps: Step[] = [];
   if (file.steps) steps = expandSteps(file.steps, ['steps'], sites, groups, problem);
   else if (sites[MAIN_SITE]) steps = [{ kind: 'load', site: MAIN_SITE, path: '/' }];
-  else problem(['sites'], `no site is named '${MAIN_SITE}', so the default step (load / of main) has nothing to load; add \`site:\` or give \`steps\` with \`site:\``);
+  // With no site at all, the missing `site` is the one problem worth saying.
+  else if (Object.keys(sites).length) problem(['sites'], `no site is named '${MAIN_SITE}', so the default step (load / of main) has nothing to load; add \`site:\` or give \`steps\` with \`site:\``);
   if (steps.length > MAX_STEPS) problem(['steps'], `the steps unroll to more than ${MAX_STEPS}; is a repeat count too large?`);
 
   const faults: FaultSpec[] = (file.faults ?? []).map((fault, i) => {

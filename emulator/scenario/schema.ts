@@ -75,7 +75,7 @@ export const imageBytesSchema = z
   .union([bytes, z.array(bytes).min(1, { error: 'expected at least one size' }), drawnSizes], {
     error: expecting('a size in bytes, a list of sizes, or { distribution: lognormal, medianBytes, sigma, minBytes, maxBytes, seed }'),
   })
-  .describe('image size in bytes: one for all, a list used in order (repeating), or a seeded distribution');
+  .meta({ id: 'ImageBytes', description: 'image size in bytes: one for all, a list used in order (repeating), or a seeded distribution' });
 
 // Sites --------------------------------------------------------------------------------------------------------------
 
@@ -103,7 +103,7 @@ const siteFields = {
   pages: whole(1, 'pages the site has: /, /page/2, … /page/N').optional(),
 };
 
-const siteObject = z.strictObject(siteFields).describe('a site');
+const siteObject = z.strictObject(siteFields).meta({ id: 'Site', description: 'a site' });
 export const siteSchema = z
   .union([z.literal('microscape'), siteObject], { error: expecting('"microscape" or a site mapping ({ images, imageBytes, … })') })
   .describe('a site: the preset name "microscape" or a mapping');
@@ -113,7 +113,7 @@ const siteGroupObject = z
     ...siteFields,
     count: whole(1, 'expands to N sites <name>1 … <name>N with domains <name>1.localhost …').optional(),
   })
-  .describe('a site, or with count a group of identical sites');
+  .meta({ id: 'SiteGroup', description: 'a site, or with count a group of identical sites' });
 export const siteGroupSchema = z.union([z.literal('microscape'), siteGroupObject], {
   error: expecting('"microscape" or a site mapping ({ images, imageBytes, count, … })'),
 });
@@ -145,7 +145,7 @@ export const inlineBrowserSchema = z
     title: z.string().optional(),
     ...browserKnobFields,
   })
-  .describe('a browser profile derived from a shipped one');
+  .meta({ id: 'InlineBrowser', description: 'a browser profile derived from a shipped one' });
 
 export const browserSchema = z.union([PROFILE_NAME, inlineBrowserSchema], {
   error: expecting('a browser profile name or { name, extends, …knobs }'),
@@ -194,7 +194,7 @@ const networkOne = z.union(
       .describe('a network profile with knobs overridden'),
   ],
   { error: expecting('a network profile name or { profile?, …knobs }') },
-);
+).meta({ id: 'Network', description: 'a network profile name, or { profile?, name?, …knobs }' });
 
 export const networkSchema = z.union([networkOne, z.array(networkOne).min(1, { error: 'expected at least one network' })], {
   error: expecting('a network profile name, { profile?, …knobs }, or a list of them'),
@@ -223,10 +223,15 @@ const repeatStep: z.ZodType<RepeatStepFile> = z.strictObject({
   },
 });
 
-export const stepSchema: z.ZodType<StepFile> = z.union([loadStep, idleStep, repeatStep], {
-  error: expecting('a step: { load: <path> }, { idleMs: <ms> } or { repeat: <n>, steps: [...] }'),
-});
-export const stepsSchema: z.ZodType<StepFile[]> = z.array(stepSchema).min(1, { error: 'expected at least one step' });
+export const stepSchema: z.ZodType<StepFile> = z
+  .union([loadStep, idleStep, repeatStep], {
+    error: expecting('a step: { load: <path> }, { idleMs: <ms> } or { repeat: <n>, steps: [...] }'),
+  })
+  .meta({ id: 'Step', description: 'a step: load a page, idle, or repeat steps' });
+export const stepsSchema: z.ZodType<StepFile[]> = z
+  .array(stepSchema)
+  .min(1, { error: 'expected at least one step' })
+  .meta({ id: 'Steps', description: 'steps, run in order' });
 
 export const faultSchema = z
   .strictObject({
@@ -235,7 +240,7 @@ export const faultSchema = z
     nthOnConnection: whole(1, 'only the Nth request on a connection (1-based)').optional(),
     ms: atLeastZero('how long, for stall, slow-headers and close-idle-race', 'time in ms').optional(),
   })
-  .describe('a fault the server injects or models') satisfies z.ZodType<FaultSpec>;
+  .meta({ id: 'Fault', description: 'a fault the server injects or models' }) satisfies z.ZodType<FaultSpec>;
 
 // The file -----------------------------------------------------------------------------------------------------------
 
