@@ -147,6 +147,36 @@ steps:
   });
 });
 
+describe('image sizes', () => {
+  it('takes a list, a seeded distribution and sizes for late images', () => {
+    const scenario = loadScenarioText(
+      `name: sizes
+site:
+  images: 3
+  imageBytes: [100, 200]
+  lateImages: { count: 2, afterMs: 500, imageBytes: { distribution: lognormal, medianBytes: 1000, sigma: 1, minBytes: 10, maxBytes: 9000, seed: 7 } }
+`,
+      'sizes.yaml',
+    );
+    expect(scenario.sites.main!.imageBytes).toEqual([100, 200]);
+    expect(scenario.sites.main!.lateImages).toEqual({
+      count: 2,
+      afterMs: 500,
+      imageBytes: { distribution: 'lognormal', medianBytes: 1000, sigma: 1, minBytes: 10, maxBytes: 9000, seed: 7 },
+    });
+  });
+
+  it('reports a distribution whose bounds are the wrong way round, and a size that is none of the three forms', () => {
+    const drawn = issuesOf(
+      'name: d\nsite:\n  imageBytes: { distribution: lognormal, medianBytes: 1000, sigma: 1, minBytes: 500, maxBytes: 100, seed: 1 }\n',
+    );
+    expect(drawn).toEqual([expect.objectContaining({ path: 'site.imageBytes.maxBytes', line: 3, message: 'expected maxBytes ≥ minBytes (500), got 100' })]);
+    const [big] = issuesOf('name: d\nsite: { imageBytes: big }\n');
+    expect(big).toMatchObject({ path: 'site.imageBytes', line: 2 });
+    expect(big!.message).toMatch(/^expected a size in bytes, a list of sizes, or \{ distribution: lognormal.*, got "big"$/);
+  });
+});
+
 describe('profiles', () => {
   it('derives an inline browser from a shipped one and cites the file for its overrides', () => {
     const scenario = loadScenarioText(
@@ -305,6 +335,15 @@ steps:
     const [issue] = issuesOf('name: far\nsite: { domain: example.com }\n');
     expect(issue).toMatchObject({ path: 'site.domain', line: 2 });
     expect(issue!.message).toContain('ending in ".localhost"');
+  });
+
+  it('reports an empty file as such', () => {
+    expect(issuesOf('# nothing yet\n')).toEqual([{ path: '', line: 1, message: 'the file is empty: expected at least `name` and `site`' }]);
+  });
+
+  it('reports a missing required key at the mapping that should hold it', () => {
+    const issues = issuesOf('name: f\nsite: {}\nfaults:\n  - { path: /images/* }\n');
+    expect(issues).toEqual([expect.objectContaining({ path: 'faults[0].kind', line: 4, message: expect.stringMatching(/^missing: expected "reset-mid-body" or /) })]);
   });
 
   it('reports every problem of a file in one error, in line order, with file and line in the message', () => {

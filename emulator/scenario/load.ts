@@ -39,6 +39,9 @@ export function loadScenarioText(text: string, fileName: string): Scenario {
     );
   }
   const data: unknown = doc.toJS({ maxAliasCount: 1000 });
+  if (data === null || data === undefined) {
+    throw new ScenarioError(fileName, [{ path: '', line: 1, message: 'the file is empty: expected at least `name` and `site`' }]);
+  }
 
   const parsed = scenarioFileSchema.safeParse(data, { error: errorMap });
   const issues: RawIssue[] = parsed.success ? resolveScenarioFile(parsed.data, fileName).issues : readIssues(parsed.error.issues, data);
