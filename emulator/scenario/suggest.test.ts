@@ -13,6 +13,8 @@ describe('did-you-mean', () => {
     expect(closest('lod', ['load', 'site'])).toBe('load');
     expect(closest('maxperhost', ['maxPerHost', 'maxPerHost10'])).toBe('maxPerHost');
     // "colour" is 5+ edits from every key: no suggestion beats a wrong one.
+    // Equally near by edits: the longer shared prefix wins.
+    expect(closest('apache-2.3', ['apache-1.3', 'apache-2.2'])).toBe('apache-2.2');
     expect(closest('colour', ['name', 'site', 'steps'])).toBeUndefined();
   });
 });

@@ -28,10 +28,17 @@ export function closest(word: string, candidates: readonly string[]): string | u
   let best: string | undefined;
   let bestDistance = Infinity;
   for (const candidate of candidates) {
-    const distance = editDistance(word, candidate);
+    // Ties go to the longer shared prefix: `apache-2.3` is nearer `apache-2.2` than `apache-1.3`.
+    const distance = editDistance(word, candidate) - sharedPrefix(word, candidate) / 1000;
     if (distance < bestDistance) [best, bestDistance] = [candidate, distance];
   }
   return bestDistance <= limit ? best : undefined;
+}
+
+function sharedPrefix(a: string, b: string): number {
+  let n = 0;
+  while (n < a.length && n < b.length && a[n]!.toLowerCase() === b[n]!.toLowerCase()) n++;
+  return n;
 }
 
 /** " (did you mean 'x'?)" or nothing. */
