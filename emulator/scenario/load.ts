@@ -44,8 +44,9 @@ export function loadScenarioText(text: string, fileName: string): Scenario {
   }
 
   const parsed = scenarioFileSchema.safeParse(data, { error: errorMap });
-  const issues: RawIssue[] = parsed.success ? resolveScenarioFile(parsed.data, fileName).issues : readIssues(parsed.error.issues, data);
-  if (parsed.success && !issues.length) return resolveScenarioFile(parsed.data, fileName).scenario!;
+  const resolution = parsed.success ? resolveScenarioFile(parsed.data, fileName) : undefined;
+  if (resolution?.scenario) return resolution.scenario;
+  const issues: RawIssue[] = resolution ? resolution.issues : readIssues(parsed.error!.issues, data);
 
   const located = issues.map((issue) => {
     const at = positionOf(doc, lineCounter, issue.path, issue.atKey);
@@ -55,6 +56,14 @@ export function loadScenarioText(text: string, fileName: string): Scenario {
   const unique = located.filter((i, n) => located.findIndex((j) => j.path === i.path && j.message === i.message) === n);
   unique.sort((a, b) => (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0));
   throw new ScenarioError(fileName, unique);
+}
+
+/** Checks data already parsed (a scenario built in code, or read from JSON): the same checks, without line numbers. */
+export function loadScenarioData(data: unknown, fileName: string): Scenario {
+  const parsed = scenarioFileSchema.safeParse(data, { error: errorMap });
+  const result = parsed.success ? resolveScenarioFile(parsed.data, fileName) : { issues: readIssues(parsed.error.issues, data) };
+  if (result.scenario) return result.scenario;
+  throw new ScenarioError(fileName, result.issues.map((i) => ({ path: formatPath(i.path), message: i.message })));
 }
 
 /** The scenario files of a suite: a file itself, or every *.yaml / *.yml directly in a folder, sorted by name. */
