@@ -283,10 +283,13 @@ browsers:
   });
 
   it('reports a YAML syntax error with its line', () => {
-    const issues = issuesOf('name: broken\nsite: { images: 3\nsteps: []\n');
-    expect(issues).toHaveLength(1);
-    expect(issues[0]!.message).toMatch(/^YAML syntax error: /);
-    expect(issues[0]!.line).toBeGreaterThanOrEqual(2);
+    // The unclosed { on line 2 is noticed where line 3 fails to continue it.
+    expect(issuesOf('name: broken\nsite: { images: 3\nsteps: []\n')).toEqual([
+      { path: '', line: 3, column: 1, message: 'YAML syntax error: Flow map in block collection must be sufficiently indented and end with a }' },
+    ]);
+    expect(issuesOf('name: tabs\nsite:\n\timages: 3\n')).toEqual([
+      { path: '', line: 3, column: 1, message: 'YAML syntax error: Tabs are not allowed as indentation' },
+    ]);
   });
 
   it('reports a duplicated key as a YAML error on the second occurrence', () => {
@@ -359,6 +362,31 @@ steps:
     expect([file, code]).toEqual(['many.yaml', 'KAL_ERR_SCENARIO']);
     expect(issues.map((i) => i.line)).toEqual([2, 3, 4]);
     expect(message).toContain('many.yaml:3:8  proxy: expected true or false, got "yes"');
+  });
+});
+
+describe('names that must not clash', () => {
+  it('rejects a host used by two sites, main given twice, and two networks of one name', () => {
+    const issues = issuesOf(`name: clash
+site: { domain: x.localhost, hosts: 2, images: 2 }
+sites:
+  main: {}
+  other: { domain: img1.x.localhost }
+network: [dsl, { profile: dsl }]
+`);
+    // main's images live on img1.x.localhost and img2.x.localhost, so \`other\` may not take img1.
+    expect(issues.map(({ path, line }) => [path, line])).toEqual([
+      ['sites.main', 4],
+      ['sites.other', 5],
+      ['network[1]', 6],
+    ]);
+    expect(issues[1]!.message).toBe("host img1.x.localhost is used by site 'main' too; give one a different `domain`");
+    expect(issues[2]!.message).toContain("two networks are named 'dsl'");
+  });
+
+  it('requires ms for faults that last a while', () => {
+    const issues = issuesOf('name: f\nsite: {}\nfaults:\n  - { kind: reset-mid-body }\n  - { kind: stall }\n');
+    expect(issues).toEqual([{ path: 'faults[1]', line: 5, column: 5, message: "a 'stall' fault needs `ms`: how long" }]);
   });
 });
 

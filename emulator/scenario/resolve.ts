@@ -116,7 +116,9 @@ function resolveSites(file: ScenarioFile, problem: Problem): { sites: Record<str
     }
     const spec = siteSpec(raw, domain, path, problem);
     sites[name] = spec;
-    for (let k = -1; k < spec.hosts; k++) {
+    // The hosts the site really uses (as buildSite counts them): the domain, then one per image up to `hosts`.
+    const used = Math.min(spec.hosts, spec.images + (spec.lateImages?.count ?? 0));
+    for (let k = -1; k < used; k++) {
       const host = k < 0 ? spec.domain : imageHost(spec, k);
       const owner = hostOwners.get(host);
       if (owner && owner !== name) problem(path, `host ${host} is used by site '${owner}' too; give one a different \`domain\``);
