@@ -123,6 +123,13 @@ steps:
     ]);
   });
 
+  it('bounds a group’s count', () => {
+    expect(issuesOf('name: g\nsites: { shard: { count: 5000 } }\n')).toEqual([
+      // "sites: { shard: { count: " is 25 characters, so 5000 starts in column 26.
+      { path: 'sites.shard.count', line: 2, column: 26, message: 'expected a whole number from 1 to 1000, got 5000' },
+    ]);
+  });
+
   it('numbers the first label of a counted group’s own domain', () => {
     const scenario = loadScenarioText('name: d\nsites: { shop: { count: 2, domain: shop.test.localhost } }\nsteps: [{ load: /, site: shop }]\n', 'd.yaml');
     expect([scenario.sites.shop1!.domain, scenario.sites.shop2!.domain]).toEqual(['shop1.test.localhost', 'shop2.test.localhost']);

@@ -111,7 +111,13 @@ export const siteSchema = z
 const siteGroupObject = z
   .strictObject({
     ...siteFields,
-    count: whole(1, 'expands to N sites <name>1 … <name>N with domains <name>1.localhost …').optional(),
+    // Bounded: each member is a host with its own connections; thousands is a typo, and would build thousands of sites.
+    count: z
+      .int({ error: expecting('a whole number from 1 to 1000') })
+      .min(1, { error: expecting('a whole number from 1 to 1000') })
+      .max(1000, { error: expecting('a whole number from 1 to 1000') })
+      .describe('expands to N sites <name>1 … <name>N with domains <name>1.localhost …')
+      .optional(),
   })
   .meta({ id: 'SiteGroup', description: 'a site, or with count a group of identical sites' });
 export const siteGroupSchema = z.union([z.literal('microscape'), siteGroupObject], {
