@@ -17,6 +17,9 @@ export interface RawIssue {
   atKey?: boolean;
 }
 
+/** Records a problem at a field path; resolution collects them all rather than stopping at the first. */
+export type Problem = (path: PathSegment[], message: string) => void;
+
 // The error map sees the object schema that found unknown keys (zod's issue does not carry it), so it hands the known
 // keys on through the message. This marker never reaches a user: `readIssues` decodes it.
 const KNOWN_KEYS = '\u0000known-keys:';
@@ -29,8 +32,6 @@ interface MapIssue {
   inst?: unknown;
   minimum?: number | bigint;
   origin?: string;
-  format?: string;
-  pattern?: string;
 }
 
 const NOUNS: Record<string, string> = {
@@ -67,7 +68,7 @@ export function errorMap(issue: MapIssue): string | undefined {
 
 type ZodIssue = z.core.$ZodIssue;
 
-/** Reads zod's issues against the parsed data; returns them in document order of their paths. */
+/** Reads zod's issues against the parsed data (to show values a union's issue does not carry). */
 export function readIssues(issues: readonly ZodIssue[], data: unknown): RawIssue[] {
   return issues.flatMap((issue) => readIssue(issue, [], data));
 }
