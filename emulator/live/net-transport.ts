@@ -91,7 +91,8 @@ export class NetTransport implements Transport {
     };
     this.#conns.set(id, conn);
     const wait = this.#dnsWait(host);
-    // Even with no DNS wait the socket opens on a timer: no listener call may come back inside open().
+    // No DNS wait: connect now (a clock timer would cost a millisecond of wall time, magnified by the time scale).
+    if (wait === 0) return this.#connect(conn);
     conn.timer = this.#options.clock.setTimer(wait, () => {
       conn.timer = null;
       this.#connect(conn);
@@ -148,7 +149,9 @@ export class NetTransport implements Transport {
     try {
       target = this.#options.resolve(conn.host);
     } catch (error) {
-      return this.#connectFailed(conn, `cannot resolve ${conn.host}: ${(error as Error).message}`);
+      // Never a listener call inside open(): the engine is mid-transition there.
+      queueMicrotask(() => this.#connectFailed(conn, `cannot resolve ${conn.host}: ${(error as Error).message}`));
+      return;
     }
     conn.port = target.port;
     const socket = net.connect({ host: target.host, port: target.port, noDelay: true });
