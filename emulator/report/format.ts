@@ -28,6 +28,12 @@ export function formatCloses(closes: Record<CloseReason, number>): string {
     .join(', ');
 }
 
+/** Each load when there are a few; first, last and total when a tour has many. */
+function formatLoads(loads: readonly (number | null)[], total: number): string {
+  if (loads.length <= 3) return loads.map(formatMs).join(' + ');
+  return `${formatMs(loads[0] ?? null)} … ${formatMs(loads[loads.length - 1] ?? null)} (Σ ${formatMs(total)})`;
+}
+
 /** Groups results by scenario and network, keeping the order they ran in. */
 export function groupRuns(results: readonly RunResult[]): RunResult[][] {
   const groups = new Map<string, RunResult[]>();
@@ -40,11 +46,14 @@ export function groupRuns(results: readonly RunResult[]): RunResult[][] {
   return [...groups.values()];
 }
 
-export function formatComparison(results: readonly RunResult[]): string {
-  return groupRuns(results).map(formatGroup).join('\n\n');
+/** `descriptions`: scenario name → its description, printed under the title. */
+export function formatComparison(results: readonly RunResult[], descriptions?: ReadonlyMap<string, string>): string {
+  return groupRuns(results)
+    .map((group) => formatGroup(group, descriptions?.get(group[0]!.scenario)))
+    .join('\n\n');
 }
 
-function formatGroup(group: RunResult[]): string {
+function formatGroup(group: RunResult[], description: string | undefined): string {
   const first = group[0]!;
   const worlds = new Set(group.map((r) => r.world));
   const pages = first.metrics.pageLoadMs.length;
@@ -66,7 +75,7 @@ function formatGroup(group: RunResult[]): string {
   ];
   const rows = group.map((r) => {
     const m = r.metrics;
-    const loads = m.pageLoadMs.map(formatMs).join(' + ');
+    const loads = formatLoads(m.pageLoadMs, m.totalLoadMs);
     return [
       r.browser,
       ...(worlds.size > 1 ? [r.world] : []),
@@ -85,5 +94,19 @@ function formatGroup(group: RunResult[]): string {
   });
   const title = `${first.scenario} — server ${first.server}, network ${first.network}`;
   const errors = group.flatMap((r) => r.errors.map((e) => `  ! ${r.browser} (${r.world}): ${e}`));
-  return [title, textTable(columns, rows), ...errors].join('\n');
+  const about = description ? wrap(description.trim(), 118).map((l) => `  ${l}`) : [];
+  return [title, ...about, textTable(columns, rows), ...errors].join('\n');
+}
+
+function wrap(text: string, width: number): string[] {
+  const lines: string[] = [];
+  let line = '';
+  for (const word of text.split(/\s+/)) {
+    if (line && line.length + word.length + 1 > width) {
+      lines.push(line);
+      line = word;
+    } else line = line ? `${line} ${word}` : word;
+  }
+  if (line) lines.push(line);
+  return lines;
 }
