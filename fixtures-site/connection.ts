@@ -19,6 +19,8 @@ type Item = { request: ParsedRequest; tracked: TrackedRequest | null } | { error
 
 /** How long a socket the server has ended may stay half-open before it is destroyed (ms, unscaled). */
 const LINGER_MS = 2_000;
+/** Between the half body of reset-mid-body and its RST (ms, unscaled). */
+const RESET_DELAY_MS = 10;
 
 export class SiteConnection {
   state: 'open' | 'closing' | 'closed' = 'open';
@@ -31,6 +33,8 @@ export class SiteConnection {
   private timer: NodeJS.Timeout | null = null;
   /** After a close-idle-race response: the idle close comes this soon instead of the profile's timeout. */
   private raceMs: number | null = null;
+  /** A `stall` fault without `ms` holds the response for good. */
+  private stalled = false;
 
   constructor(
     readonly socket: Socket,
@@ -159,9 +163,13 @@ export class SiteConnection {
         this.socket.uncork();
         account(part.length, bytes.length);
         await this.flushed();
-        this.tracker?.close(this.record!, 'server', 'fault', { fault: fault.kind });
-        this.state = 'closed';
-        this.socket.resetAndDestroy();
+        // The RST follows the bytes by RESET_DELAY_MS: an RST landing on data the client has not read yet can
+        // surface there as a plain EOF (Linux), which would hide the fault.
+        this.state = 'closing';
+        this.clearTimer();
+        if (this.record) this.tracker?.close(this.record, 'server', 'fault', { fault: fault.kind });
+        await sleep(RESET_DELAY_MS);
+        if (!this.socket.destroyed) this.socket.resetAndDestroy();
         return;
       }
       case 'truncated-chunked': {
@@ -200,7 +208,8 @@ export class SiteConnection {
   }
 
   private stallForever(): Promise<void> {
-    // Never answer; the connection ends when the client gives up (or the server shuts down).
+    // Never answer; the connection ends when the client gives up (its FIN or reset) or the server shuts down.
+    this.stalled = true;
     return new Promise((resolve) => this.socket.once('close', () => resolve()));
   }
 
@@ -225,7 +234,7 @@ export class SiteConnection {
   private onEnd(): void {
     this.clientEnded = true;
     if (this.state === 'closing') this.socket.destroy();
-    else if (!this.busy && this.queue.length === 0) this.clientFin();
+    else if (this.stalled || (!this.busy && this.queue.length === 0)) this.clientFin();
   }
 
   private onError(err: NodeJS.ErrnoException): void {
