@@ -55,13 +55,12 @@ class Stream {
   }
 
   take(max: number, now: number): Buffer {
-    if (this.sentInRound >= this.cwnd) {
-      // a new round trip: the window doubles (slow start, no loss)
-      this.cwnd *= 2;
+    if (this.sentInRound >= this.cwnd || now >= this.roundAt + this.link.rtt) {
+      // A new round trip; after a full window the window doubles (slow start, no loss).
+      if (this.sentInRound >= this.cwnd) this.cwnd *= 2;
       this.sentInRound = 0;
       this.roundAt = now;
     }
-    if (this.sentInRound === 0) this.roundAt = now;
     const limit = Math.min(max, this.cwnd - this.sentInRound);
     let head = this.queue[0]!;
     if (head.length > limit) {
