@@ -11,7 +11,8 @@ export function createExpressApp(handlers: readonly RequestHandler[]): Express {
   const app = express();
   app.disable('x-powered-by');
   app.disable('etag');
-  app.use(createMiddleware(...handlers));
+  // The middleware's typings are CommonJS and see msw's CJS declaration of RequestHandler; the objects are the same.
+  app.use(createMiddleware(...(handlers as unknown as Parameters<typeof createMiddleware>)));
   app.use((req, res) => {
     res.status(404).type('text/plain').send(`404 Not Found: ${req.method} ${req.originalUrl} on ${req.hostname}\n`);
   });
