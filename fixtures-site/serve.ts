@@ -38,6 +38,8 @@ export interface FixtureSiteOptions {
   headersTimeoutMs?: number;
   /** Extra msw handlers served after the site's. */
   handlers?: readonly RequestHandler[];
+  /** Remember resolved responses (default true; the site's content is static). See ProfileServerOptions. */
+  contentCache?: boolean;
 }
 
 export interface FixtureSite {
@@ -87,6 +89,7 @@ export async function startFixtureSite(options: FixtureSiteOptions = {}): Promis
     ...(options.maxConnections !== undefined ? { maxConnections: options.maxConnections } : {}),
     ...(options.maxHeaderBytes !== undefined ? { maxHeaderBytes: options.maxHeaderBytes } : {}),
     ...(options.headersTimeoutMs !== undefined ? { headersTimeoutMs: options.headersTimeoutMs } : {}),
+    ...(options.contentCache !== undefined ? { contentCache: options.contentCache } : {}),
   });
   const sitePort = await server.listen(network ? 0 : (options.port ?? 0), bind);
   let shaper: Shaper | null = null;

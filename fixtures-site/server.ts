@@ -36,6 +36,12 @@ export interface ProfileServerOptions {
   maxHeaderBytes?: number;
   /** Scenario ms a client may take to send a whole request head (and a new socket its first). Default 60 000. */
   headersTimeoutMs?: number;
+  /**
+   * Remember each resolved response by method, host and target (default true): the site's content is static, so the
+   * handlers answer the same every time, and msw's per-request resolution (a Request, an AbortController, handler
+   * matching) is most of a response's cost. Set false for handlers whose answers change.
+   */
+  contentCache?: boolean;
 }
 
 export interface ContentResponse {
@@ -83,7 +89,7 @@ export class ProfileServer {
       headersTimeoutMs: options.headersTimeoutMs ?? 60_000,
       controlPrefix: CONTROL_PREFIX,
       defaultHost,
-      content: (request) => content(handlers, request, defaultHost),
+      content: options.contentCache === false ? (request) => content(handlers, request, defaultHost) : cached(handlers, defaultHost),
       control: (request, connection) => this.control(request, connection),
       forget: (connection) => this.connections.delete(connection),
     };
@@ -171,6 +177,23 @@ export class ProfileServer {
     connection.serverClose('connection-close');
     return true;
   }
+}
+
+const CACHE_LIMIT = 10_000;
+
+function cached(handlers: RequestHandler[], defaultHost: string): (request: ParsedRequest) => Promise<ContentResponse> {
+  const cache = new Map<string, Promise<ContentResponse>>();
+  return (request) => {
+    const key = `${request.method} ${request.host || defaultHost} ${request.target}`;
+    let hit = cache.get(key);
+    if (!hit) {
+      hit = content(handlers, request, defaultHost);
+      if (cache.size >= CACHE_LIMIT) cache.clear();
+      cache.set(key, hit);
+      hit.catch(() => cache.delete(key));
+    }
+    return hit;
+  };
 }
 
 /** Asks the msw handlers for the response; 404 when none answers. HEAD is answered as GET without the body. */

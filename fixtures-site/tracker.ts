@@ -124,6 +124,11 @@ export class ConnectionTracker extends EventEmitter<{ event: [TrackerEvent] }> {
     this.resolveClientPort = options.resolveClientPort;
   }
 
+  /** Whether anyone listens for events (no event objects are made for nobody). */
+  private get listening(): boolean {
+    return this.listenerCount('event') > 0;
+  }
+
   /** Milliseconds since the tracker's epoch. */
   now(): number {
     return performance.now() - this.t0;
@@ -151,7 +156,7 @@ export class ConnectionTracker extends EventEmitter<{ event: [TrackerEvent] }> {
     this.records.set(record.id, record);
     this.stats.accepted++;
     this.stats.open++;
-    this.emit('event', { type: 'open', at, connection: record });
+    if (this.listening) this.emit('event', { type: 'open', at, connection: record });
     return record;
   }
 
@@ -181,7 +186,7 @@ export class ConnectionTracker extends EventEmitter<{ event: [TrackerEvent] }> {
     };
     record.requests.push(request);
     if (!control) this.stats.requests++;
-    this.emit('event', { type: 'request', at, connectionId: record.id, request });
+    if (this.listening) this.emit('event', { type: 'request', at, connectionId: record.id, request });
     return request;
   }
 
@@ -190,7 +195,7 @@ export class ConnectionTracker extends EventEmitter<{ event: [TrackerEvent] }> {
     const at = this.now();
     request.endedAt = at;
     if (idleAfter && record.closedAt === null) record.idle.push({ from: at, to: null });
-    this.emit('event', { type: 'response', at, connectionId: record.id, request });
+    if (this.listening) this.emit('event', { type: 'response', at, connectionId: record.id, request });
   }
 
   countMalformed(): void {
@@ -218,7 +223,7 @@ export class ConnectionTracker extends EventEmitter<{ event: [TrackerEvent] }> {
     }
     this.stats.open--;
     this.stats.closesByReason[reason] = (this.stats.closesByReason[reason] ?? 0) + 1;
-    this.emit('event', { type: 'close', at, connection: record });
+    if (this.listening) this.emit('event', { type: 'close', at, connection: record });
   }
 
   get(id: number): TrackedConnection | undefined {
