@@ -31,6 +31,7 @@ export class SiteConnection {
   private served = 0;
   private clientEnded = false;
   private timer: NodeJS.Timeout | null = null;
+  private timerGeneration = 0;
   /** After a close-idle-race response: the idle close comes this soon instead of the profile's timeout. */
   private raceMs: number | null = null;
   /** A `stall` fault without `ms` holds the response for good. */
@@ -80,15 +81,31 @@ export class SiteConnection {
     if (this.state !== 'open' || this.busy || this.queue.length > 0) return;
     const scale = this.ctx.timeScale;
     if (this.parser.pendingBytes > 0 || this.served === 0) {
-      this.timer = setTimeout(() => this.timeout('headers-timeout'), this.ctx.headersTimeoutMs * scale);
+      this.setTimer(() => this.timeout('headers-timeout'), this.ctx.headersTimeoutMs * scale);
     } else if (this.raceMs !== null) {
-      this.timer = setTimeout(() => this.serverClose('fault', 'close-idle-race'), this.raceMs * scale);
+      this.setTimer(() => this.serverClose('fault', 'close-idle-race'), this.raceMs * scale);
     } else if (this.ctx.knobs.idleTimeoutMs !== null) {
-      this.timer = setTimeout(() => this.serverClose('server-idle-timeout'), this.ctx.knobs.idleTimeoutMs * scale);
+      this.setTimer(() => this.serverClose('server-idle-timeout'), this.ctx.knobs.idleTimeoutMs * scale);
     }
   }
 
+  /**
+   * A wait timer whose action runs only after the next I/O poll: Node runs due timers before it reads sockets, so
+   * without this a server busy for longer than a (time-scaled, tens of ms) timeout would close a connection whose
+   * next request already sat in the kernel buffer — a keep-alive race the profile would not have. Bytes read in that
+   * poll clear the timer (a new generation), and the action is dropped.
+   */
+  private setTimer(action: () => void, ms: number): void {
+    const generation = ++this.timerGeneration;
+    this.timer = setTimeout(() => {
+      setImmediate(() => {
+        if (generation === this.timerGeneration && this.state === 'open') action();
+      });
+    }, ms);
+  }
+
   private clearTimer(): void {
+    this.timerGeneration++;
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
   }

@@ -24,6 +24,8 @@ export interface ShaperOptions {
   slowStart?: boolean;
   /** Bytes queued per connection and direction before its source is paused. Default 1 MiB. */
   maxQueueBytes?: number;
+  /** Open client connections beyond this are reset at once. Default 2048. */
+  maxConnections?: number;
 }
 
 interface Client {
@@ -82,6 +84,11 @@ export class Shaper {
 
   private accept(client: Socket): void {
     const acceptedAt = performance.now();
+    client.on('error', () => {});
+    if (this.sockets.size >= 2 * (this.options.maxConnections ?? 2048)) {
+      client.resetAndDestroy();
+      return;
+    }
     const key = client.remoteAddress ?? '?';
     const links = this.client(key);
     links.connections++;

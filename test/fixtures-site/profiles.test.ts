@@ -99,6 +99,24 @@ describe('apache-2.2 on the wire', () => {
     expect(record.requests.filter((r) => r.pipelined).length).toBeGreaterThan(50);
   });
 
+  it('serves a request already in the socket buffer when its idle timeout comes due while the process is busy', async () => {
+    await start({ server: 'apache-2.2' });
+    const c = await client();
+    c.write(get('/images/1.gif', 'localhost', '1.1', 'keep-alive'));
+    await c.responses(1);
+    // 20 ms into the 50 ms idle period the next request goes out; then this process (the server's too) is busy for
+    // 60 ms, so the idle timer comes due with the request unread. The server must read before it closes.
+    await new Promise((r) => setTimeout(r, 20));
+    c.write(get('/images/2.gif', 'localhost', '1.1', 'keep-alive'));
+    const busyUntil = performance.now() + 60;
+    while (performance.now() < busyUntil) {
+      // busy
+    }
+    const responses = await c.responses(2);
+    expect(responses[1]!.status).toBe(200);
+    expect(recordOf(c).requests).toHaveLength(2);
+  });
+
   it('honours Connection: close from a 1.1 client', async () => {
     await start({ server: 'apache-2.2' });
     const c = await client();

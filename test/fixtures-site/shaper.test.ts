@@ -119,6 +119,29 @@ describe('shaper in front of the fixture site', () => {
     expect(record!.closeReason).toBe('server-idle-timeout');
   });
 
+  it('propagates a client FIN to the site, and a server reset to the client', async () => {
+    site = await startFixtureSite({
+      site: { domain: 'localhost', hosts: 1, images: 1, imageBytes: 1000, htmlBytes: 1000 },
+      server: 'forever',
+      network: { ...BASE, rttMs: 10 },
+      faults: [{ kind: 'reset-mid-body', path: '/images/1.gif' }],
+    });
+    const a = new RawClient(site.port);
+    cleanups.push(() => a.close());
+    await a.connected;
+    a.write(get('/', 'localhost', '1.1', 'keep-alive'));
+    await a.responses(1);
+    a.socket.end();
+    await a.until(() => site!.tracker!.byClientPort(a.localPort)[0]?.closedAt != null, 'the site to see the FIN');
+    expect(site.tracker!.byClientPort(a.localPort)[0]).toMatchObject({ closedBy: 'client', closeReason: 'client-fin' });
+    const b = new RawClient(site.port);
+    cleanups.push(() => b.close());
+    await b.connected;
+    b.write(get('/images/1.gif', 'localhost', '1.1', 'keep-alive'));
+    await b.until(() => b.closed, 'the reset to cross the shaper');
+    expect(b.error?.code).toBe('ECONNRESET');
+  });
+
   it('propagates a client reset to the site as a reset', async () => {
     site = await startFixtureSite({
       site: { domain: 'localhost', hosts: 1, images: 1, imageBytes: 100, htmlBytes: 1000 },
