@@ -71,9 +71,10 @@ describe('time scale', () => {
     expect(scaleNetwork(dsl, 0.4)).toMatchObject({ rttMs: 20, bandwidthKbps: 3750, upBandwidthKbps: 960, mss: dsl.mss });
   });
 
-  it('keeps a shaped round trip at 20 ms of wall time, and runs loopback fast', () => {
-    expect(chooseTimeScale(networkProfile('dsl').knobs)).toBe(0.4);
-    expect(chooseTimeScale(networkProfile('loopback').knobs)).toBe(0.02);
-    expect(chooseTimeScale({ ...networkProfile('dsl').knobs, rttMs: 10 })).toBe(1);
+  it('keeps a shaped round trip at 50 ms of wall time, and runs loopback fast', () => {
+    // 4g: 170 ms → 50 / 170
+    expect(chooseTimeScale(networkProfile('4g').knobs)).toBeCloseTo(50 / 170);
+    expect(chooseTimeScale(networkProfile('loopback').knobs)).toBe(0.05);
+    expect(chooseTimeScale(networkProfile('dsl').knobs)).toBe(1);
   });
 });

@@ -1,0 +1,93 @@
+/**
+ * The live world: the policy engine over real TCP to the fixture site, through the shaper when the scenario's network
+ * has a delay or a rate. One time scale runs the client's timers, the site's timeouts and the shaped network (see
+ * time-scale.ts); results are in scenario time. The site's connection tracker is the truth: connections are matched
+ * to it by client port, and where the two accounts differ the run says so in `errors`.
+ */
+import { startFixtureSite, type FixtureSite } from '../../fixtures-site/serve.ts';
+import type { NetworkKnobs } from '../profiles/network-profile.ts';
+import { computeMetrics } from '../result/metrics.ts';
+import type { CloseReason, RunResult } from '../result/types.ts';
+import type { World, WorldRun } from '../world.ts';
+import { runLive } from './live-run.ts';
+import { chooseTimeScale, scaleNetwork } from './time-scale.ts';
+import { checkAgainstTracker, serverCloseReason, serverIdleSeconds } from './tracker-check.ts';
+
+export interface LiveWorldOptions {
+  /** Wall ms per scenario ms; by default a shaped round trip takes 20 ms of wall time (see chooseTimeScale). */
+  timeScale?: number;
+  /** Scenario ms a response may take before it fails (per request, see NetTransport). Default 120 s. */
+  requestTimeoutMs?: number;
+}
+
+export const DEFAULT_REQUEST_TIMEOUT_MS = 120_000;
+
+export class LiveWorld implements World {
+  readonly name = 'live' as const;
+
+  constructor(private readonly options: LiveWorldOptions = {}) {}
+
+  async run(input: WorldRun): Promise<RunResult> {
+    const { scenario, browser, network } = input;
+    const timeScale = this.options.timeScale ?? chooseTimeScale(network.knobs);
+    const site = await startFixtureSite({
+      site: Object.values(scenario.sites),
+      server: scenario.server,
+      network: isShaped(network.knobs) ? scaleNetwork(network.knobs, timeScale) : null,
+      // The simulation's TCP model grows the window from initialCwnd; the shaper does the same downstream.
+      slowStart: true,
+      timeScale,
+      faults: scenario.faults,
+    });
+    try {
+      const tracker = site.tracker!;
+      const out = await runLive({
+        ...input,
+        target: { host: '127.0.0.1', port: site.port },
+        timeScale,
+        requestTimeoutMs: this.options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS,
+        dnsMs: network.knobs.dnsMs,
+        closeReason: (port) => trackerCloseReason(site, port),
+      });
+      await settled(site);
+      const snapshot = tracker.snapshot();
+      const check = checkAgainstTracker(out.connections, snapshot.connections);
+      return {
+        scenario: scenario.name,
+        browser: browser.name,
+        world: 'live',
+        network: network.name,
+        server: scenario.server.name,
+        metrics: computeMetrics(out.connections, out.pages, {
+          // Real sockets without a capture: packets and wire bytes are not counted.
+          packets: null,
+          bytesOnWire: null,
+          serverIdleConnectionSeconds: serverIdleSeconds(snapshot.connections, snapshot.now, timeScale),
+          endAt: out.endAt,
+        }),
+        pages: out.pages,
+        connections: out.connections,
+        errors: [...out.errors, ...check.problems.map((p) => `tracker: ${p}`)],
+      };
+    } finally {
+      await site.close();
+    }
+  }
+}
+
+function isShaped(knobs: NetworkKnobs): boolean {
+  return knobs.rttMs > 0 || knobs.bandwidthKbps !== null || knobs.upBandwidthKbps !== null;
+}
+
+/** What the server recorded as its reason for closing the connection from `clientPort`, if it closed it. */
+function trackerCloseReason(site: FixtureSite, clientPort: number): CloseReason | null {
+  const tracked = site.tracker?.byClientPort(clientPort).at(-1);
+  return tracked?.closedBy === 'server' ? serverCloseReason(tracked.closeReason) : null;
+}
+
+/** Waits (bounded) until the server has seen every connection close, so the tracker's account is complete. */
+async function settled(site: FixtureSite, limitMs = 3_000): Promise<void> {
+  const deadline = Date.now() + limitMs;
+  const open = () => site.tracker!.snapshot().connections.some((c) => c.closedAt === null);
+  while (open() && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 5));
+}
