@@ -5,6 +5,7 @@
  * to it by client port, and where the two accounts differ the run says so in `errors`.
  */
 import { startFixtureSite, type FixtureSite } from '../../fixtures-site/serve.ts';
+import type { TrackerSnapshot } from '../../fixtures-site/tracker.ts';
 import type { NetworkKnobs } from '../profiles/network-profile.ts';
 import { computeMetrics } from '../result/metrics.ts';
 import type { CloseReason, RunResult } from '../result/types.ts';
@@ -18,6 +19,8 @@ export interface LiveWorldOptions {
   timeScale?: number;
   /** Scenario ms a response may take before it fails (per request, see NetTransport). Default 120 s. */
   requestTimeoutMs?: number;
+  /** Sees the fixture site's tracker once every connection has closed, before the site stops (tests count on it). */
+  inspect?: (snapshot: TrackerSnapshot) => void;
 }
 
 export const DEFAULT_REQUEST_TIMEOUT_MS = 120_000;
@@ -51,6 +54,7 @@ export class LiveWorld implements World {
       });
       await settled(site);
       const snapshot = tracker.snapshot();
+      this.options.inspect?.(snapshot);
       const check = checkAgainstTracker(out.connections, snapshot.connections);
       return {
         scenario: scenario.name,
@@ -85,8 +89,11 @@ function trackerCloseReason(site: FixtureSite, clientPort: number): CloseReason 
   return tracked?.closedBy === 'server' ? serverCloseReason(tracked.closeReason) : null;
 }
 
-/** Waits (bounded) until the server has seen every connection close, so the tracker's account is complete. */
-async function settled(site: FixtureSite, limitMs = 3_000): Promise<void> {
+/**
+ * Waits (bounded) until the server has seen every connection close, so the tracker's account is complete. A server
+ * busy thinking or stalling notices a client's FIN only when it is done, so the wait is short and not an error.
+ */
+async function settled(site: FixtureSite, limitMs = 1_000): Promise<void> {
   const deadline = Date.now() + limitMs;
   const open = () => site.tracker!.snapshot().connections.some((c) => c.closedAt === null);
   while (open() && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 5));
