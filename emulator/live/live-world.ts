@@ -12,6 +12,7 @@ import type { CloseReason, RunResult } from '../result/types.ts';
 import type { World, WorldRun } from '../world.ts';
 import { runLive } from './live-run.ts';
 import { chooseTimeScale, scaleNetwork } from './time-scale.ts';
+import { warmSite } from './warm-site.ts';
 import { checkAgainstTracker, serverCloseReason, serverIdleSeconds } from './tracker-check.ts';
 
 export interface LiveWorldOptions {
@@ -43,6 +44,10 @@ export class LiveWorld implements World {
       faults: scenario.faults,
     });
     try {
+      // Every response cached before the run, then a clean tracker (see warm-site.ts). A site that cannot be warmed
+      // still serves; the run is then only slower, never wrong.
+      await warmSite(site.sitePort, site.port, site.sites).catch(() => {});
+      await site.reset();
       const tracker = site.tracker!;
       const out = await runLive({
         ...input,
