@@ -4,11 +4,12 @@
  * crossing an idle-timeout FIN, a late image arriving after the server gave up — in the same order as unscaled, so
  * results read in scenario time (wall ÷ scale) are comparable with the simulation's.
  *
- * The floor is the machine: the client, the shaper and the site share one event loop, and each round trip costs a few
- * milliseconds of wall time beyond the shaped RTT (timers fire up to a millisecond late, the site's handlers take
- * about half a millisecond a request), which a scale magnifies by 1/scale. Measured on this 2-core machine: at a 20 ms
- * wall RTT the live world loaded pages 15–30 % slower than the sim, at 50 ms within 0–10 %, at 100 ms within 4 %.
- * `chooseTimeScale` keeps a shaped round trip at 50 ms of wall time or more.
+ * The floor is the machine: the client, the shaper and the site share one event loop, and each round trip costs a
+ * millisecond or two of wall time beyond the shaped RTT (timers fire up to a millisecond late; the site's handlers
+ * run in the same thread), which a scale magnifies by 1/scale. Measured on this shared 2-core machine with the site's
+ * content cache warm (warm-site.ts), 40-image pages over 2–6 connections at a 100 ms RTT: within 1–5 % of the sim at a
+ * 20 ms wall round trip, with the odd noisy run 15–20 % slow; closer at 50 ms and more. `chooseTimeScale` keeps a
+ * shaped round trip at 25 ms of wall time or more.
  */
 import type { NetworkKnobs } from '../profiles/network-profile.ts';
 
@@ -25,7 +26,7 @@ export function scaleNetwork(knobs: NetworkKnobs, scale: number): NetworkKnobs {
 }
 
 /** Wall ms a shaped round trip should at least take. */
-export const MIN_WALL_RTT_MS = 50;
+export const MIN_WALL_RTT_MS = 25;
 
 /**
  * Unshaped (loopback) runs: only timeouts, think time and idle steps are scaled; 0.05 turns Chromium's 300 s into 15 s
