@@ -213,7 +213,8 @@ export class SiteConnection {
         return this.serverClose('fault', fault.kind);
       }
     }
-    const wire = decision.framing === 'chunked' ? chunk(sendBody) : sendBody;
+    // A HEAD response has no body at all, not even a last chunk.
+    const wire = request.method === 'HEAD' ? sendBody : decision.framing === 'chunked' ? chunk(sendBody) : sendBody;
     write(wire);
     if (!headWritten) this.socket.uncork();
     account(sendBody.length, wire.length);

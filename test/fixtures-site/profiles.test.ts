@@ -261,6 +261,17 @@ describe('framing the profile asks for', () => {
     expect(s!.body.length).toBe(300);
   });
 
+  it('HEAD: the head of the GET, Content-Length included, and no body, so the next response follows at once', async () => {
+    await start({ server: 'apache-2.2' });
+    const c = await client();
+    c.write('HEAD /images/4.gif HTTP/1.1\r\nHost: localhost\r\n\r\n' + get('/images/1.gif', 'localhost'));
+    await c.until(() => (c.data.toString('latin1').match(/HTTP\/1\.1 200/g) ?? []).length === 2 && c.data.length > 400, 'two responses');
+    const text = c.data.toString('latin1');
+    // The HEAD response announces 400 bytes it does not send; the GET's 100-byte body ends the stream.
+    expect(text.indexOf('Content-Length: 400\r\n\r\nHTTP/1.1 200 OK')).toBeGreaterThan(0);
+    expect(text.endsWith('\r\n\r\n') ).toBe(false);
+  });
+
   it('close-delimited: no Content-Length, the close ends the body', async () => {
     await start({ server: 'apache-2.2', serverKnobs: { framing: 'close-delimited' } });
     const c = await client();
