@@ -220,7 +220,7 @@ export class SiteConnection {
     account(sendBody.length, wire.length);
     await this.flushed();
     if (tracked && this.record && this.tracker) {
-      this.tracker.response(this.record, tracked, decision.keepAlive && this.queue.length === 0);
+      this.tracker.response(this.record, tracked);
     }
     if (!decision.keepAlive) return this.serverClose(decision.closeReason!);
     this.raceMs = fault?.kind === 'close-idle-race' ? fault.ms! : null;

@@ -78,14 +78,22 @@ describe('shaper', () => {
     expect(order).toEqual(['B', 'A']);
   });
 
-  it('emulates slow start: 7 segments take 3 round trips from a window of 1', async () => {
+  it('emulates slow start: 7 segments come in 3 round trips of 1, 2 and 4 segments', async () => {
     // Fresh connection, request sent at once: it reaches the server at 1.5 RTT; windows of 1, 2, 4 segments leave at
     // 1.5, 2.5 and 3.5 RTT and the last arrives at 4 RTT = 200 ms (2 RTT = 100 ms without slow start).
     const port = await shaped({ rttMs: 50, initialCwnd: 1, mss: 1460 }, true);
     const c = probe(port);
+    const arrivals: { at: number; bytes: number }[] = [];
+    c.socket.on('data', (d: Buffer) => arrivals.push({ at: performance.now(), bytes: d.length }));
     const t = await c.download(7 * 1460);
     expect(t).toBeGreaterThanOrEqual(199);
-    expect(t).toBeLessThan(280);
+    // Count the bursts: arrivals more than RTT/2 apart belong to different round trips.
+    const bursts: number[] = [];
+    arrivals.forEach((a, i) => {
+      if (i === 0 || a.at - arrivals[i - 1]!.at > 25) bursts.push(0);
+      bursts[bursts.length - 1]! += a.bytes;
+    });
+    expect(bursts).toEqual([1460, 2920, 5840]);
   });
 });
 
