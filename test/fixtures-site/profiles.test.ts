@@ -100,15 +100,15 @@ describe('apache-2.2 on the wire', () => {
   });
 
   it('serves a request already in the socket buffer when its idle timeout comes due while the process is busy', async () => {
-    await start({ server: 'apache-2.2' });
+    // Time scale 0.1: a 500 ms idle period, armed when the first response was written.
+    await start({ server: 'apache-2.2', timeScale: 0.1 });
     const c = await client();
     c.write(get('/images/1.gif', 'localhost', '1.1', 'keep-alive'));
     await c.responses(1);
-    // 20 ms into the 50 ms idle period the next request goes out; then this process (the server's too) is busy for
-    // 60 ms, so the idle timer comes due with the request unread. The server must read before it closes.
-    await new Promise((r) => setTimeout(r, 20));
+    // The next request goes out well within the idle period; then this process (the server's too) is busy for 600 ms,
+    // so the idle timer comes due with the request unread in the kernel buffer. The server must read before it closes.
     c.write(get('/images/2.gif', 'localhost', '1.1', 'keep-alive'));
-    const busyUntil = performance.now() + 60;
+    const busyUntil = performance.now() + 600;
     while (performance.now() < busyUntil) {
       // busy
     }

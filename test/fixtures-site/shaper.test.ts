@@ -58,8 +58,9 @@ describe('shaper', () => {
     // 200 000 B at 4 000 kbit/s (500 B/ms) = 400 ms; 80 000 B at 1 544 kbit/s (193 B/ms) ≈ 415 ms.
     const port = await shaped(network);
     const m = await measurePath(port, network, bytes);
-    expect(m.rttMs).toBeGreaterThanOrEqual(network.rttMs - 1);
-    expect(m.rttMs).toBeLessThan(network.rttMs * 1.15 + 10);
+    // Every ping ≥ the configured RTT; the least of them (timer lateness is all a loaded machine adds) within tolerance.
+    expect(m.minRttMs).toBeGreaterThanOrEqual(network.rttMs - 1);
+    expect(m.minRttMs).toBeLessThan(network.rttMs * 1.15 + 10);
     expect(Math.abs(m.bandwidthErrorPct!)).toBeLessThan(15);
   });
 
