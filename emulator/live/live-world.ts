@@ -60,7 +60,7 @@ export class LiveWorld implements World {
       await settled(site);
       const snapshot = tracker.snapshot();
       this.options.inspect?.(snapshot);
-      const check = checkAgainstTracker(out.connections, snapshot.connections);
+      const check = checkAgainstTracker(out.connections, snapshot.connections, scenario.proxy);
       return {
         scenario: scenario.name,
         browser: browser.name,

@@ -51,6 +51,12 @@ describe('checkAgainstTracker', () => {
     ]);
   });
 
+  it('does not compare hosts through a proxy, whose connections carry requests for any host', () => {
+    const records = [record({ host: 'proxy' })];
+    expect(checkAgainstTracker(records, [tracked({ host: 'img1.a.localhost' })], true).problems).toEqual([]);
+    expect(checkAgainstTracker(records, [tracked({ host: 'img1.a.localhost' })]).problems).toHaveLength(1);
+  });
+
   it('ignores connections that never connected', () => {
     expect(checkAgainstTracker([record({ connectedAt: null, clientPort: undefined })], []).problems).toEqual([]);
   });
