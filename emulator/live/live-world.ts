@@ -34,10 +34,12 @@ export class LiveWorld implements World {
   async run(input: WorldRun): Promise<RunResult> {
     const { scenario, browser, network } = input;
     const timeScale = this.options.timeScale ?? chooseTimeScale(network.knobs);
+    // An uplink left unset shares the downlink's rate, as the simulation reads it (sim-transport.ts).
+    const knobs = { ...network.knobs, upBandwidthKbps: network.knobs.upBandwidthKbps ?? network.knobs.bandwidthKbps };
     const site = await startFixtureSite({
       site: Object.values(scenario.sites),
       server: scenario.server,
-      network: isShaped(network.knobs) ? scaleNetwork(network.knobs, timeScale) : null,
+      network: isShaped(knobs) ? scaleNetwork(knobs, timeScale) : null,
       // The simulation's TCP model grows the window from initialCwnd; the shaper does the same downstream.
       slowStart: true,
       timeScale,
