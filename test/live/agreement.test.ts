@@ -133,3 +133,29 @@ describe('page load times through the shaper, RTT ≥ 50 ms', () => {
     },
   );
 });
+
+describe('page load times on kept connections: a second visit after an idle step', () => {
+  // The shipped scenarios' idle steps are minutes long; this one reuses the first visit's connections after 4 s.
+  const scenario = loadScenarioText(
+    `name: second-visit
+site: { images: 40, imageBytes: 2048, htmlBytes: 4096 }
+server: forever
+network: { rttMs: 100, bandwidthKbps: 10000 }
+browsers: [firefox-3, netscape-4]
+steps: [ { load: / }, { idleMs: 4000 }, { load: / } ]`,
+    'agreement.test.yaml',
+  );
+  it.each(runsOf(scenario).map((run) => [run.browser.name, run] as const))('%s: both visits within 15% of the simulation', { timeout: 120_000 }, async (_name, run) => {
+    const sim = simulate(run.scenario, run.browser, run.network);
+    let ratios: number[] = [];
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const live = await new LiveWorld({ timeScale: 0.5 }).run(run);
+      expect(live.errors).toEqual([]);
+      // The second visit reuses every connection: nothing new opened.
+      expect(live.metrics.connectionsOpened).toBe(sim.metrics.connectionsOpened);
+      ratios = live.metrics.pageLoadMs.map((ms, i) => ms! / sim.metrics.pageLoadMs[i]!);
+      if (ratios.every((r) => Math.abs(r - 1) <= 0.15)) break;
+    }
+    expect(ratios.map((r) => Math.abs(r - 1) <= 0.15), `live ÷ sim per visit: ${ratios.map((r) => r.toFixed(3)).join(', ')}`).toEqual([true, true]);
+  });
+});
