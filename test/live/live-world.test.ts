@@ -79,13 +79,13 @@ steps: [ { load: / }, { idleMs: 10000 }, { load: / } ]`);
     expect(result.metrics.connectionsOpened).toBeGreaterThan(firstVisit);
   });
 
-  it("fails an image the server stalls on for 10 minutes at its 4 s deadline, loads the rest, and ends the run", async () => {
+  it("fails an image the server stalls on for 10 minutes at its 10 s deadline, loads the rest, and ends the run", async () => {
     const { result, tracker } = await live(
       `name: stall
 site: { images: 5, imageBytes: 1000, htmlBytes: 4096 }
 browsers: [chromium]
 faults: [ { kind: stall, path: /images/3.gif, ms: 600000 } ]`,
-      { requestTimeoutMs: 4_000 },
+      { requestTimeoutMs: 10_000 },
     );
     const failed = resources(result).filter((r) => r.failed);
     expect(failed.map((r) => r.path)).toEqual(['/images/3.gif']);
@@ -116,14 +116,15 @@ site: { images: 1, imageBytes: 1000, htmlBytes: 4096 }
 network: { rttMs: 100 }
 browsers: [${browser}]
 faults: [ { kind: close-idle-race, path: /, ms: 50 } ]`;
-    const retried = await live(scenario('chromium'), { timeScale: 0.5 });
+    // Unscaled: 50 ms of wall time either side of the crossing, whatever else the machine is doing.
+    const retried = await live(scenario('chromium'), { timeScale: 1 });
     const image = resources(retried.result).find((r) => r.kind === 'image')!;
     expect(image).toMatchObject({ status: 200, retries: 1 });
     expect(image.failed).toBeUndefined();
     expect(retried.tracker.connections.filter((c) => c.closeReason === 'fault')).toHaveLength(1);
     expect(retried.result.metrics.staleRetries).toBe(1);
 
-    const noRetry = await live(scenario('{ name: no-retry, extends: chromium, staleRetries: 0 }'), { timeScale: 0.5 });
+    const noRetry = await live(scenario('{ name: no-retry, extends: chromium, staleRetries: 0 }'), { timeScale: 1 });
     const lost = resources(noRetry.result).find((r) => r.kind === 'image')!;
     expect(lost.failed).toMatch(/closed by the server before a response/);
   });
