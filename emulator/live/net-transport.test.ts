@@ -238,8 +238,8 @@ describe('NetTransport', () => {
     await new Promise((resolve) => setTimeout(resolve, 20));
     expect(server.connections).toHaveLength(0);
     clock.advance(40);
-    await until(() => listener.of('connected').length === 2, 'both connections');
-    expect(server.connections).toHaveLength(2);
+    // The client's connect can be reported before the server's accept callback has run: wait for both sides.
+    await until(() => listener.of('connected').length === 2 && server.connections.length === 2, 'both connections, on both sides');
   });
 
   it('takes the close reason from the world where it knows it (the tracker), for idle closes and closing responses', async () => {
