@@ -6,7 +6,7 @@
  * site's content cache is warm for both. Figures are wall ms per page; the ratio is live ÷ undici (below 1: faster).
  */
 import { Pool } from 'undici';
-import { startFixtureSite } from '../fixtures-site/serve.ts';
+import { startFixtureSite } from '../fixtures-site/index.ts';
 import { runLive } from '../emulator/live/live-run.ts';
 import { warmSite } from '../emulator/live/warm-site.ts';
 import { browserProfile } from '../emulator/profiles/browsers.ts';

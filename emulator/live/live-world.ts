@@ -4,8 +4,7 @@
  * time-scale.ts); results are in scenario time. The site's connection tracker is the truth: connections are matched
  * to it by client port, and where the two accounts differ the run says so in `errors`.
  */
-import { startFixtureSite, type FixtureSite } from '../../fixtures-site/serve.ts';
-import type { TrackerSnapshot } from '../../fixtures-site/tracker.ts';
+import type { FixtureSite, TrackerSnapshot } from '../../fixtures-site/index.ts';
 import type { NetworkKnobs } from '../profiles/network-profile.ts';
 import { computeMetrics } from '../result/metrics.ts';
 import type { CloseReason, RunResult } from '../result/types.ts';
@@ -36,6 +35,8 @@ export class LiveWorld implements World {
     const timeScale = this.options.timeScale ?? chooseTimeScale(network.knobs);
     // An uplink left unset shares the downlink's rate, as the simulation reads it (sim-transport.ts).
     const knobs = { ...network.knobs, upBandwidthKbps: network.knobs.upBandwidthKbps ?? network.knobs.bandwidthKbps };
+    // Loaded on first use: msw and the site's server are not needed by a CLI run of the sim alone.
+    const { startFixtureSite } = await import('../../fixtures-site/index.ts');
     const site = await startFixtureSite({
       site: Object.values(scenario.sites),
       server: scenario.server,

@@ -3,7 +3,7 @@
  * accepted, requests, closes and who closed first), never inferred from wall-clock thresholds.
  */
 import { describe, expect, it } from 'vitest';
-import type { TrackerSnapshot } from '../../fixtures-site/tracker.ts';
+import type { TrackerSnapshot } from '../../fixtures-site/index.ts';
 import { LiveWorld, type LiveWorldOptions } from '../../emulator/live/live-world.ts';
 import type { RunResult } from '../../emulator/result/types.ts';
 import { loadScenarioText } from '../../emulator/scenario/load.ts';
