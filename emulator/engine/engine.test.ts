@@ -309,3 +309,17 @@ describe('through a proxy', () => {
     expect(transport.writes[0]!.requests[0]).toMatchObject({ host: 'a.localhost', path: '/0' });
   });
 });
+
+describe('a connection the client gives up on', () => {
+  it('fails what was in flight without resending, and records the client as the closer', () => {
+    const { engine, fetch, answer, outcomes, transport } = harness('chromium', { maxPerHost: 1 });
+    fetch('a.localhost', '/1');
+    engine.connected(1);
+    answer(1);
+    fetch('a.localhost', '/2'); // on the reused connection: a resend would be allowed for a server close
+    engine.abandoned(1, 'request 2 timed out');
+    expect(outcomes[1]).toMatchObject({ requestId: 2, retries: 0, failed: 'request 2 timed out' });
+    expect(engine.records()[0]).toMatchObject({ closedBy: 'client', closeReason: 'error' });
+    expect(transport.opened).toHaveLength(1);
+  });
+});

@@ -177,6 +177,16 @@ export class PolicyEngine implements TransportListener {
     this.flush();
   }
 
+  abandoned(id: ConnectionId, detail: string): void {
+    const conn = this.open.get(id);
+    if (!conn) return;
+    if (conn.state === 'connecting') return this.connectFailed(id, detail);
+    for (const request of conn.inFlight.splice(0)) this.fail(request, conn, detail);
+    this.forget(conn, 'client', 'error');
+    this.afterSlotFreed(conn.pool);
+    this.flush();
+  }
+
   // ── Decisions ────────────────────────────────────────────────────────────────────────────────────────────────
 
   /** Give waiting requests to idle connections, then to new connections, then pipeline them onto busy ones. */

@@ -53,6 +53,11 @@ export interface TransportListener {
    * simulation's server, the fixture site's tracker); `null` lets the engine infer it from what the client saw.
    */
   peerClosed(conn: ConnectionId, reason: CloseReason | null, detail: string): void;
+  /**
+   * The client gave up on `conn` itself (a request passed its deadline) and has destroyed it: the client closed first.
+   * What was in flight fails with `detail`; nothing is resent (the server may be working on it).
+   */
+  abandoned(conn: ConnectionId, detail: string): void;
 }
 
 export interface Transport {

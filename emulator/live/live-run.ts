@@ -56,6 +56,7 @@ export async function runLive(input: LiveRunInput): Promise<LiveRunOutput> {
       responseHead: (c, h) => engine!.responseHead(c, h),
       responseDone: (c, b) => engine!.responseDone(c, b),
       peerClosed: (c, r, d) => engine!.peerClosed(c, r, d),
+      abandoned: (c, d) => engine!.abandoned(c, d),
     },
     clock,
     resolve: () => input.target,

@@ -2,7 +2,9 @@
  * The engine's `Transport` over real TCP (node:net), for the live world. One socket per engine connection; requests are
  * written as the engine hands them over (pipelined ones in one write); responses are framed by llhttp and reported in
  * order. What the server does to a connection — FIN while idle, FIN or RST with requests unanswered, a body cut short,
- * silence — is reported through `peerClosed`, so the engine's stale-retry and failure rules decide, as in the sim.
+ * is reported through `peerClosed`, so the engine's stale-retry and failure rules decide, as in the sim. When the client
+ * gives up itself (a request's deadline passes in silence, the server sends what is not HTTP) it destroys the socket
+ * and reports `abandoned`: then the client closed first.
  */
 import net from 'node:net';
 import { KeepaliveLabError } from '../errors.ts';
@@ -198,7 +200,7 @@ export class NetTransport implements Transport {
       conn.parser.execute(chunk);
     } catch (error) {
       if (!(error instanceof ResponseParseError)) throw error;
-      this.#fail(conn, `${error.message} (after ${conn.bytesRead} bytes read on this connection)`);
+      this.#abandon(conn, `${error.message} (after ${conn.bytesRead} bytes read on this connection)`);
     }
   }
 
@@ -270,14 +272,26 @@ export class NetTransport implements Transport {
     conn.timer = this.#options.clock.setTimer(limit, () => {
       conn.timer = null;
       const got = conn.parser.headReceived ? 'the response head but not its whole body' : 'no response';
-      this.#fail(conn, `request ${request.id} (${conn.host}${request.path}) timed out: ${got} within ${limit} ms; the connection was destroyed`);
+      this.#abandon(conn, `request ${request.id} (${conn.host}${request.path}) timed out: ${got} within ${limit} ms; the connection was destroyed`);
     });
   }
 
+  /** The server broke the connection mid-response: the body is lost. */
   #fail(conn: Conn, detail: string): void {
     if (conn.state !== 'open') return;
     conn.socket?.destroy();
     this.#peerClosed(conn, 'error', detail);
+  }
+
+  /** The client gives up on the connection (a deadline, bytes it cannot parse): it closes first, and says so. */
+  #abandon(conn: Conn, detail: string): void {
+    if (conn.state !== 'open') return;
+    conn.socket?.destroy();
+    this.#clearTimer(conn);
+    conn.state = 'closed';
+    this.#conns.delete(conn.id);
+    this.#disposeParser(conn);
+    this.#listener.abandoned(conn.id, detail);
   }
 
   #peerClosed(conn: Conn, reason: CloseReason | null, detail: string): void {

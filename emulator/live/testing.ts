@@ -68,7 +68,8 @@ export type TransportEvent =
   | { kind: 'connectFailed'; conn: ConnectionId; reason: string }
   | { kind: 'responseHead'; conn: ConnectionId; head: ResponseHead }
   | { kind: 'responseDone'; conn: ConnectionId; body: ResponseBody }
-  | { kind: 'peerClosed'; conn: ConnectionId; reason: CloseReason | null; detail: string };
+  | { kind: 'peerClosed'; conn: ConnectionId; reason: CloseReason | null; detail: string }
+  | { kind: 'abandoned'; conn: ConnectionId; detail: string };
 
 export class RecordingListener implements TransportListener {
   readonly events: TransportEvent[] = [];
@@ -88,6 +89,9 @@ export class RecordingListener implements TransportListener {
   }
   peerClosed(conn: ConnectionId, reason: CloseReason | null, detail: string): void {
     this.#push({ kind: 'peerClosed', conn, reason, detail });
+  }
+  abandoned(conn: ConnectionId, detail: string): void {
+    this.#push({ kind: 'abandoned', conn, detail });
   }
   of<K extends TransportEvent['kind']>(kind: K): Extract<TransportEvent, { kind: K }>[] {
     return this.events.filter((e): e is Extract<TransportEvent, { kind: K }> => e.kind === kind);

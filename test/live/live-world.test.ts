@@ -94,6 +94,8 @@ faults: [ { kind: stall, path: /images/3.gif, ms: 600000 } ]`,
     // The server got the request and never finished answering it: the client gave up first.
     const stalled = tracker.connections.flatMap((c) => c.requests).filter((r) => r.path === '/images/3.gif');
     expect(stalled.map((r) => r.endedAt)).toEqual([null]);
+    const gaveUp = result.connections.find((c) => c.requests.some((r) => r.url.endsWith('/images/3.gif')))!;
+    expect(gaveUp).toMatchObject({ closedBy: 'client', closeReason: 'error' });
     expect(result.errors).toEqual([]);
   });
 
