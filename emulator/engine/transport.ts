@@ -28,6 +28,11 @@ export interface ResponseHead {
   keepAliveTimeoutMs: number | null;
   /** The server's `Keep-Alive: max=` (requests left), if it sent one. */
   keepAliveMax: number | null;
+  /**
+   * Why the server will close after this response, where the world knows it for certain (the simulated server; the
+   * fixture site's tracker). Absent, the engine infers it from the headers, as a real client would.
+   */
+  closeReason?: CloseReason;
 }
 
 export interface ResponseBody {

@@ -1,0 +1,293 @@
+import { describe, expect, it } from 'vitest';
+import { harness, KEEP_ALIVE_11 } from './test-support.ts';
+import type { ResponseHead } from './transport.ts';
+
+const HTTP10_KEEP_ALIVE: ResponseHead = { ...KEEP_ALIVE_11, httpVersion: '1.0' };
+
+describe('per-host caps', () => {
+  it('opens at most maxPerHost connections to one server and queues the rest', () => {
+    const { transport, engine, fetch } = harness('ie-6');
+    for (let i = 0; i < 10; i++) fetch('a.localhost', `/${i}`);
+    // IE 6: MaxConnectionsPerServer 2 → 2 connections for 10 requests; none written before a connection is up.
+    expect(transport.opened.map((o) => o.host)).toEqual(['a.localhost', 'a.localhost']);
+    engine.connected(1);
+    engine.connected(2);
+    // Each new connection takes the oldest waiting request: /0 on the first, /1 on the second.
+    expect(transport.writesTo(1).map((r) => r.path)).toEqual(['/0']);
+    expect(transport.writesTo(2).map((r) => r.path)).toEqual(['/1']);
+  });
+
+  it('counts caps per host: another server gets its own connections', () => {
+    const { transport, fetch } = harness('ie-6');
+    for (let i = 0; i < 3; i++) fetch('a.localhost', `/${i}`);
+    for (let i = 0; i < 3; i++) fetch('b.localhost', `/${i}`);
+    // 2 to a + 2 to b.
+    expect(transport.opened.map((o) => o.host)).toEqual(['a.localhost', 'a.localhost', 'b.localhost', 'b.localhost']);
+  });
+
+  it('raises the cap to maxPerHost10 once the server answers HTTP/1.0 (IE: 2 → 4)', () => {
+    const { transport, engine, fetch, answer } = harness('ie-6');
+    for (let i = 0; i < 10; i++) fetch('old.localhost', `/${i}`);
+    engine.connected(1);
+    engine.connected(2);
+    expect(transport.opened).toHaveLength(2);
+    answer(1, HTTP10_KEEP_ALIVE);
+    // The pool now knows an HTTP/1.0 server: MaxConnectionsPer1_0Server 4 → 2 more connections open.
+    expect(transport.opened).toHaveLength(4);
+  });
+});
+
+describe('idle timers', () => {
+  it("closes an idle connection on the client's idle timeout (IE: 60 s)", () => {
+    const { clock, transport, engine, fetch, answer } = harness('ie-6');
+    fetch('a.localhost', '/');
+    engine.connected(1);
+    answer(1);
+    clock.advance(59_999);
+    expect(transport.closed).toEqual([]);
+    clock.advance(1);
+    expect(transport.closed).toEqual([1]);
+    expect(engine.records()[0]).toMatchObject({ closedBy: 'client', closeReason: 'client-idle-timeout', closedAt: 60_000 });
+  });
+
+  it("shortens the idle timeout to the server's Keep-Alive: timeout= when the profile honours it", () => {
+    const { clock, transport, engine, fetch, answer } = harness('firefox-2');
+    fetch('a.localhost', '/');
+    engine.connected(1);
+    answer(1, { ...KEEP_ALIVE_11, keepAliveTimeoutMs: 5_000 });
+    // Firefox 2: own timeout 300 s, server says 5 s → min(300 s, 5 s) = 5 s.
+    clock.advance(4_999);
+    expect(transport.closed).toEqual([]);
+    clock.advance(1);
+    expect(transport.closed).toEqual([1]);
+  });
+
+  it('ignores the hint when the profile does not honour it (IE keeps its 60 s)', () => {
+    const { clock, transport, engine, fetch, answer } = harness('ie-6');
+    fetch('a.localhost', '/');
+    engine.connected(1);
+    answer(1, { ...KEEP_ALIVE_11, keepAliveTimeoutMs: 5_000 });
+    clock.advance(5_000);
+    expect(transport.closed).toEqual([]);
+  });
+
+  it('keeps an idle connection for ever when the profile has no idle timeout (Netscape 4)', () => {
+    const { clock, transport, engine, fetch, answer } = harness('netscape-4');
+    fetch('a.localhost', '/');
+    engine.connected(1);
+    answer(1);
+    clock.advance(24 * 3600 * 1000);
+    expect(transport.closed).toEqual([]);
+  });
+});
+
+/** Two idle connections: to a.localhost (used at t = 1000) and to b.localhost (used at t = 2000). */
+function twoIdleServers(profile: string, overrides = {}) {
+  const h = harness(profile, { maxTotal: 2, ...overrides });
+  h.fetch('b.localhost', '/');
+  h.fetch('a.localhost', '/');
+  h.engine.connected(1); // to b
+  h.engine.connected(2); // to a
+  h.clock.advance(1_000);
+  h.answer(2); // a used at 1000
+  h.clock.advance(1_000);
+  h.answer(1); // b used at 2000
+  return h;
+}
+
+describe('at the total cap', () => {
+  it('evicts the least recently used idle connection to another server (Netscape 4)', () => {
+    const { transport, engine, fetch } = twoIdleServers('netscape-4');
+    fetch('c.localhost', '/');
+    // LRU: a (used at 1000) goes before b (used at 2000); then a connection to c opens.
+    expect(transport.closed).toEqual([2]);
+    expect(engine.records()[1]).toMatchObject({ host: 'a.localhost', closeReason: 'client-eviction', closedBy: 'client' });
+    expect(transport.opened.at(-1)).toEqual({ id: 3, host: 'c.localhost' });
+  });
+
+  it("closes the oldest idle socket of the first other group in key order (Chromium), not the LRU one", () => {
+    // Make b the LRU: b used at 1000, a used at 2000. Chromium still picks group a.localhost (first in key order).
+    const h = harness('chromium', { maxTotal: 2 });
+    h.fetch('a.localhost', '/');
+    h.fetch('b.localhost', '/');
+    h.engine.connected(1); // to a
+    h.engine.connected(2); // to b
+    h.clock.advance(1_000);
+    h.answer(2);
+    h.clock.advance(1_000);
+    h.answer(1);
+    h.fetch('c.localhost', '/');
+    expect(h.transport.closed).toEqual([1]);
+  });
+
+  it('waits for a connection to close when the profile neither evicts nor exceeds the cap', () => {
+    const { clock, transport, fetch } = twoIdleServers('ie-6', { maxTotal: 2, atTotalCap: 'wait' });
+    fetch('c.localhost', '/');
+    expect(transport.opened).toHaveLength(2);
+    // IE's idle timeout (60 s) frees a's connection first (idle since 1000 → closes at 61 000; now is 2000).
+    clock.advance(59_000);
+    expect(transport.closed).toEqual([2]);
+    expect(transport.opened.at(-1)).toEqual({ id: 3, host: 'c.localhost' });
+  });
+});
+
+describe('reuse order', () => {
+  function twoIdle(reuseOrder: 'mru' | 'lru') {
+    const h = harness('ie-8', { reuseOrder });
+    h.fetch('a.localhost', '/1');
+    h.fetch('a.localhost', '/2');
+    h.engine.connected(1);
+    h.engine.connected(2);
+    h.answer(1); // connection 1 idle first
+    h.clock.advance(10);
+    h.answer(2); // connection 2 idle later: the most recently used
+    h.fetch('a.localhost', '/3');
+    return h;
+  }
+
+  it('reuses the most recently used idle connection first (mru)', () => {
+    expect(twoIdle('mru').transport.writes.at(-1)).toMatchObject({ id: 2 });
+  });
+
+  it('reuses the least recently used idle connection first (lru)', () => {
+    expect(twoIdle('lru').transport.writes.at(-1)).toMatchObject({ id: 1 });
+  });
+});
+
+describe('pipelining', () => {
+  it('writes up to pipelineDepth requests at once on a connection known to be persistent HTTP/1.1', () => {
+    const { transport, engine, fetch, answer } = harness('firefox-3-pipelining', { maxPerHost: 1 });
+    for (let i = 0; i < 6; i++) fetch('a.localhost', `/${i}`);
+    engine.connected(1);
+    // The first request goes alone: the server's persistence is not known yet.
+    expect(transport.writes).toEqual([{ id: 1, requests: [expect.objectContaining({ path: '/0' })] }]);
+    answer(1);
+    // Now known persistent 1.1: depth 4 → /1 (the idle connection's request) and /2, /3, /4 pipelined behind it, in one write.
+    expect(transport.writes[1]!.requests.map((r) => r.path)).toEqual(['/1', '/2', '/3', '/4']);
+    const record = engine.records()[0]!;
+    expect(record.requests.map((r) => r.pipelined)).toEqual([false, false, true, true, true]);
+  });
+
+  it('answers pipelined requests in order and resends those left unanswered by a closing response', () => {
+    const { transport, engine, fetch, answer, outcomes } = harness('firefox-3-pipelining', { maxPerHost: 1 });
+    for (let i = 0; i < 4; i++) fetch('a.localhost', `/${i}`);
+    engine.connected(1);
+    answer(1);
+    answer(1);
+    // /2 and /3 were pipelined behind /1; the server answers /2 with Connection: close.
+    answer(1, { ...KEEP_ALIVE_11, keepAlive: false });
+    expect(outcomes.map((o) => o.requestId)).toEqual([1, 2, 3]);
+    expect(engine.records()[0]).toMatchObject({ closeReason: 'connection-close', closedBy: 'server' });
+    // /3 is asked again on a new connection.
+    engine.connected(2);
+    expect(transport.writesTo(2).map((r) => r.path)).toEqual(['/3']);
+  });
+});
+
+describe('HTTP/1.0 without keep-alive', () => {
+  it('sends a 1.0 request without Keep-Alive and takes a new connection for every request', () => {
+    const { transport, engine, fetch, answer } = harness('http-1.0', { maxPerHost: 1, maxTotal: 1 });
+    fetch('a.localhost', '/1');
+    fetch('a.localhost', '/2');
+    engine.connected(1);
+    expect(transport.writes[0]!.requests[0]).toMatchObject({ httpVersion: '1.0', keepAlive: false });
+    answer(1, { ...HTTP10_KEEP_ALIVE, keepAlive: false });
+    expect(engine.records()[0]).toMatchObject({ closedBy: 'server', closeReason: 'http10-end' });
+    expect(transport.opened).toHaveLength(2);
+  });
+
+  it("asks for Keep-Alive as Netscape 4 did, and reuses the connection when the server agrees", () => {
+    const { transport, engine, fetch, answer } = harness('netscape-4', { maxPerHost: 1 });
+    fetch('a.localhost', '/1');
+    fetch('a.localhost', '/2');
+    engine.connected(1);
+    expect(transport.writes[0]!.requests[0]).toMatchObject({ httpVersion: '1.0', keepAlive: true });
+    answer(1, HTTP10_KEEP_ALIVE);
+    expect(transport.writes[1]).toMatchObject({ id: 1 });
+    expect(transport.opened).toHaveLength(1);
+  });
+});
+
+describe('close reasons told from the headers', () => {
+  it("calls a close after Keep-Alive: max=1 the server's request budget", () => {
+    const { engine, fetch, answer } = harness('ie-6', { maxPerHost: 1 });
+    fetch('a.localhost', '/1');
+    fetch('a.localhost', '/2');
+    engine.connected(1);
+    answer(1, { ...KEEP_ALIVE_11, keepAliveMax: 1 });
+    answer(1, { ...KEEP_ALIVE_11, keepAlive: false });
+    expect(engine.records()[0]!.closeReason).toBe('server-max-requests');
+  });
+});
+
+describe('stale connections', () => {
+  function staleRace(profile: string) {
+    const h = harness(profile, { maxPerHost: 1 });
+    h.fetch('a.localhost', '/1');
+    h.engine.connected(1);
+    h.answer(1);
+    h.fetch('a.localhost', '/2'); // reuses connection 1
+    h.engine.peerClosed(1, null, 'FIN'); // ...which the server had just closed
+    return h;
+  }
+
+  it('resends a request whose reused connection closed before any response (Chromium)', () => {
+    const { transport, engine, outcomes, answer } = staleRace('chromium');
+    expect(engine.records()[0]).toMatchObject({ closedBy: 'server', closeReason: 'server-idle-timeout' });
+    engine.connected(2);
+    expect(transport.writesTo(2).map((r) => r.path)).toEqual(['/2']);
+    answer(2);
+    expect(outcomes[1]).toMatchObject({ requestId: 2, retries: 1, connection: 2 });
+    expect(outcomes[1]!.failed).toBeUndefined();
+  });
+
+  /** Two reused idle connections; the next request meets a closed one, and its resend meets the other. */
+  function twiceStale(profile: string) {
+    const h = harness(profile, { maxPerHost: 2 });
+    h.fetch('a.localhost', '/1');
+    h.fetch('a.localhost', '/2');
+    h.engine.connected(1);
+    h.engine.connected(2);
+    h.answer(1);
+    h.answer(2);
+    h.fetch('a.localhost', '/3'); // MRU: connection 2
+    h.engine.peerClosed(2, null, 'FIN'); // resend 1 → connection 1, also reused
+    h.engine.peerClosed(1, null, 'FIN');
+    return h;
+  }
+
+  it('gives up once staleRetries resends have failed (IE: 1)', () => {
+    const { outcomes, transport } = twiceStale('ie-6');
+    expect(outcomes[2]).toMatchObject({ requestId: 3, retries: 1 });
+    expect(outcomes[2]!.failed).toMatch(/closed by the server before a response/);
+    expect(transport.opened).toHaveLength(2);
+  });
+
+  it('tries again where the budget allows (Chromium: 2) on a new connection', () => {
+    const { outcomes, transport, engine } = twiceStale('chromium');
+    expect(outcomes).toHaveLength(2);
+    expect(transport.opened).toHaveLength(3);
+    engine.connected(3);
+    expect(transport.writesTo(3).map((r) => r.path)).toEqual(['/3']);
+  });
+
+  it('fails at once when the profile never resends', () => {
+    const h = harness('ie-6', { maxPerHost: 1, staleRetries: 0 });
+    h.fetch('a.localhost', '/1');
+    h.engine.connected(1);
+    h.answer(1);
+    h.fetch('a.localhost', '/2');
+    h.engine.peerClosed(1, null, 'FIN');
+    expect(h.outcomes[1]).toMatchObject({ requestId: 2, retries: 0 });
+    expect(h.outcomes[1]!.failed).toMatch(/closed by the server before a response/);
+  });
+
+  it('does not resend on a fresh connection: the server may have seen the request', () => {
+    const h = harness('chromium');
+    h.fetch('a.localhost', '/1');
+    h.engine.connected(1);
+    h.engine.peerClosed(1, null, 'reset');
+    expect(h.outcomes[0]!.failed).toMatch(/before a response/);
+    expect(h.engine.records()[0]!.closeReason).toBe('error');
+  });
+});

@@ -1,0 +1,405 @@
+/**
+ * The policy engine: which connection serves the next request, when a new connection may open, when an idle one
+ * closes, and which idle one is evicted. It is handed a clock and a transport and never reads time or touches a
+ * socket itself, so the simulation and the live world run exactly this code.
+ *
+ * Layers, as undici's dispatcher: this manager (pools by host, the total cap, eviction) → `HostPool` (per-host cap,
+ * idle list, queue) → `Connection` (lifecycle).
+ */
+import type { BrowserKnobs } from '../profiles/browser-profile.ts';
+import type { CloseReason, ConnectionRecord } from '../result/types.ts';
+import type { Clock } from '../time.ts';
+import { closeReasonAfterResponse, closeReasonWithRequestsInFlight } from './close-reason.ts';
+import { Connection } from './connection.ts';
+import { HostPool } from './host-pool.ts';
+import type { FetchCallback, FetchRequest, PendingRequest } from './pending-request.ts';
+import type { ConnectionId, RequestHead, ResponseBody, ResponseHead, Transport, TransportListener } from './transport.ts';
+
+export interface EngineOptions {
+  knobs: BrowserKnobs;
+  clock: Clock;
+  transport: Transport;
+  /** Route every connection through one proxy: one pool, capped by `maxPerProxy`. */
+  proxy?: boolean;
+}
+
+const PROXY_POOL = 'proxy';
+
+export class PolicyEngine implements TransportListener {
+  private readonly knobs: BrowserKnobs;
+  private readonly clock: Clock;
+  private readonly transport: Transport;
+  private readonly proxy: boolean;
+  private readonly pools = new Map<string, HostPool>();
+  private readonly open = new Map<ConnectionId, Connection>();
+  private readonly allRecords: ConnectionRecord[] = [];
+  /** Pools waiting for room under the total cap, in the order they started waiting. */
+  private readonly stalled: HostPool[] = [];
+  /** Page callbacks run after the engine's state is consistent again, never in the middle of a transition. */
+  private readonly outbox: (() => void)[] = [];
+  private flushing = false;
+  private nextConnectionId = 1;
+  private nextRequestId = 1;
+  /** Resends after a stale connection or an unanswered pipelined request. */
+  retries = 0;
+
+  constructor(options: EngineOptions) {
+    this.knobs = options.knobs;
+    this.clock = options.clock;
+    this.transport = options.transport;
+    this.proxy = options.proxy ?? false;
+  }
+
+  /** Ask for a resource; `done` is called once, with the response or the reason it failed. */
+  fetch(request: FetchRequest, done: FetchCallback): void {
+    const head: RequestHead = {
+      id: this.nextRequestId++,
+      host: request.host,
+      path: request.path,
+      httpVersion: this.knobs.httpVersion,
+      keepAlive: this.knobs.keepAlive,
+      wantBody: request.wantBody,
+    };
+    const pool = this.poolFor(request.host);
+    pool.queue.push({ head, queuedAt: this.now(), done, attempt: 0, current: null, response: null, body: null });
+    this.dispatch(pool);
+    this.flush();
+  }
+
+  /** Every connection opened so far, closed or not, in the order opened. */
+  records(): readonly ConnectionRecord[] {
+    return this.allRecords;
+  }
+
+  /** End of run: the client closes whatever is open and fails whatever still waits. */
+  closeAll(reason: CloseReason = 'run-end'): void {
+    for (const conn of [...this.open.values()]) this.closeByClient(conn, reason);
+    for (const pool of this.pools.values()) {
+      for (const request of pool.queue.splice(0)) this.fail(request, null, 'the run ended before it was answered');
+    }
+    this.flush();
+  }
+
+  // ── TransportListener ────────────────────────────────────────────────────────────────────────────────────────
+
+  connected(id: ConnectionId): void {
+    const conn = this.open.get(id);
+    if (!conn || conn.state !== 'connecting') return;
+    conn.pool.connecting--;
+    conn.markConnected(this.now());
+    const next = conn.pool.queue.shift();
+    if (next) this.write(conn, [next]);
+    else this.makeIdle(conn);
+    this.dispatch(conn.pool);
+    this.flush();
+  }
+
+  connectFailed(id: ConnectionId, reason: string): void {
+    const conn = this.open.get(id);
+    if (!conn || conn.state !== 'connecting') return;
+    // The request this connection was opened for fails with it, rather than reconnecting for ever.
+    const victim = conn.pool.queue.length >= conn.pool.connecting ? conn.pool.queue.shift() : undefined;
+    this.forget(conn, 'client', 'error');
+    if (victim) this.fail(victim, null, `could not connect to ${conn.pool.key}: ${reason}`);
+    this.afterSlotFreed(conn.pool);
+    this.flush();
+  }
+
+  responseHead(id: ConnectionId, head: ResponseHead): void {
+    const conn = this.open.get(id);
+    const request = conn?.inFlight[0];
+    if (!conn || !request?.current) return;
+    request.response = head;
+    request.current.firstByteAt = this.now();
+    request.current.status = head.status;
+    conn.pool.serverVersion = head.httpVersion;
+    conn.serverPersistent11 = head.httpVersion === '1.1' && head.keepAlive;
+    if (head.keepAliveTimeoutMs !== null) conn.serverKeepAliveTimeoutMs = head.keepAliveTimeoutMs;
+    if (!head.keepAlive || !request.head.keepAlive) conn.retiring = true;
+  }
+
+  responseDone(id: ConnectionId, body: ResponseBody): void {
+    const conn = this.open.get(id);
+    const request = conn?.inFlight[0];
+    if (!conn || !request?.current || !request.response) return;
+    conn.inFlight.shift();
+    conn.completed++;
+    conn.lastUsedAt = this.now();
+    request.body = body;
+    request.current.doneAt = this.now();
+    request.current.bodyBytes = body.bytes;
+    this.succeed(request, conn);
+
+    if (conn.retiring) {
+      // Requests pipelined behind the last response will never be answered here: ask again elsewhere.
+      this.requeue(conn.pool, conn.inFlight.splice(0));
+      const reason = closeReasonAfterResponse(request.head, request.response, conn.serverKeepAliveMax);
+      this.forget(conn, 'server', reason);
+      this.transport.close(id);
+      this.afterSlotFreed(conn.pool);
+    } else {
+      conn.serverKeepAliveMax = request.response.keepAliveMax;
+      if (conn.inFlight.length === 0) this.makeIdle(conn);
+      this.dispatch(conn.pool);
+      if (conn.state === 'idle') this.retryStalled();
+    }
+    this.flush();
+  }
+
+  peerClosed(id: ConnectionId, reason: CloseReason | null, detail: string): void {
+    const conn = this.open.get(id);
+    if (!conn) return;
+    if (conn.state === 'connecting') return this.connectFailed(id, detail);
+    const unanswered = conn.inFlight.splice(0);
+    const first = unanswered[0];
+    const closeReason = reason ?? (first ? closeReasonWithRequestsInFlight(first.current?.reused ?? false) : 'server-idle-timeout');
+    this.forget(conn, 'server', closeReason);
+    const resend: PendingRequest[] = [];
+    for (const request of unanswered) {
+      const attempt = request.current;
+      const nothingArrived = request.response === null;
+      // Chromium and Gecko resend only when the connection was reused (or the request pipelined) and no response
+      // headers arrived: then the request cannot have been processed, and the close was the keep-alive race.
+      if (nothingArrived && attempt && (attempt.reused || attempt.pipelined) && request.attempt < this.knobs.staleRetries) {
+        attempt.failed = `connection closed by the server before a response (${closeReason}); resent`;
+        resend.push(request);
+      } else {
+        const why = nothingArrived
+          ? `connection closed by the server before a response: ${detail}`
+          : `connection closed by the server before the body was complete: ${detail}`;
+        this.fail(request, conn, why);
+      }
+    }
+    this.requeue(conn.pool, resend);
+    this.afterSlotFreed(conn.pool);
+    this.flush();
+  }
+
+  // ── Decisions ────────────────────────────────────────────────────────────────────────────────────────────────
+
+  /** Give waiting requests to idle connections, then to new connections, then pipeline them onto busy ones. */
+  private dispatch(pool: HostPool): void {
+    let batches: Map<Connection, PendingRequest[]> | undefined;
+    const assign = (conn: Connection, request: PendingRequest) => {
+      batches ??= new Map();
+      const batch = batches.get(conn);
+      if (batch) batch.push(request);
+      else batches.set(conn, [request]);
+      this.track(conn, request);
+    };
+
+    while (pool.queue.length > 0 && pool.idle.length > 0) {
+      const conn = pool.takeIdle()!;
+      this.wake(conn);
+      assign(conn, pool.queue.shift()!);
+    }
+    while (pool.unserved > 0 && pool.connections.size < pool.cap) {
+      if (!this.roomForOneMore(pool)) {
+        if (!this.stalled.includes(pool)) this.stalled.push(pool);
+        break;
+      }
+      this.openConnection(pool);
+    }
+    if (this.knobs.pipelineDepth > 1) {
+      while (pool.unserved > 0) {
+        const conn = pool.pipelineTarget();
+        if (!conn) break;
+        assign(conn, pool.queue.shift()!);
+      }
+    }
+    if (batches) for (const [conn, requests] of batches) this.send(conn, requests);
+  }
+
+  /** Whether the total cap lets one more connection open, evicting an idle one elsewhere if the profile does. */
+  private roomForOneMore(pool: HostPool): boolean {
+    const max = this.knobs.maxTotal;
+    if (max === null || this.open.size < max) return true;
+    if (this.knobs.atTotalCap === 'wait') return false;
+    const victim = this.knobs.atTotalCap === 'evict-lru-idle' ? this.leastRecentlyUsedIdle(pool) : this.firstIdleOfAnotherGroup(pool);
+    if (!victim) return false;
+    this.closeByClient(victim, 'client-eviction');
+    return true;
+  }
+
+  /** Netscape 4: the idle connection (to any other server) used longest ago. */
+  private leastRecentlyUsedIdle(except: HostPool): Connection | undefined {
+    let victim: Connection | undefined;
+    for (const pool of this.pools.values()) {
+      if (pool === except) continue;
+      const oldest = pool.idle[0];
+      if (oldest && (!victim || oldest.lastUsedAt < victim.lastUsedAt)) victim = oldest;
+    }
+    return victim;
+  }
+
+  /** Chromium's CloseOneIdleSocketExceptInGroup: groups in key order, the first with an idle socket loses its oldest. */
+  private firstIdleOfAnotherGroup(except: HostPool): Connection | undefined {
+    const keys = [...this.pools.keys()].sort();
+    for (const key of keys) {
+      const pool = this.pools.get(key)!;
+      if (pool !== except && pool.idle.length > 0) return pool.idle[0];
+    }
+    return undefined;
+  }
+
+  private retryStalled(): void {
+    for (const pool of this.stalled.splice(0)) this.dispatch(pool);
+  }
+
+  private afterSlotFreed(pool: HostPool): void {
+    this.dispatch(pool);
+    this.retryStalled();
+  }
+
+  // ── Transitions ──────────────────────────────────────────────────────────────────────────────────────────────
+
+  private openConnection(pool: HostPool): void {
+    const conn = new Connection(this.nextConnectionId++, pool, this.now());
+    pool.connections.add(conn);
+    pool.connecting++;
+    this.open.set(conn.id, conn);
+    this.allRecords.push(conn.record);
+    this.transport.open(conn.id, pool.key);
+  }
+
+  /** Writes requests to `conn` at once (for which `track` has run). */
+  private write(conn: Connection, requests: PendingRequest[]): void {
+    for (const request of requests) this.track(conn, request);
+    this.send(conn, requests);
+  }
+
+  private track(conn: Connection, request: PendingRequest): void {
+    request.current = {
+      requestId: request.head.id,
+      url: `http://${request.head.host}${request.head.path}`,
+      sentAt: this.now(),
+      firstByteAt: null,
+      doneAt: null,
+      status: null,
+      bodyBytes: 0,
+      reused: conn.completed > 0,
+      pipelined: conn.inFlight.length > 0,
+      attempt: request.attempt,
+    };
+    request.response = null;
+    conn.inFlight.push(request);
+    conn.record.requests.push(request.current);
+  }
+
+  private send(conn: Connection, requests: PendingRequest[]): void {
+    this.transport.send(
+      conn.id,
+      requests.map((r) => r.head),
+    );
+  }
+
+  private makeIdle(conn: Connection): void {
+    conn.becomeIdle(this.now());
+    conn.pool.addIdle(conn);
+    let timeout = this.knobs.idleTimeoutMs;
+    if (this.knobs.honourKeepAliveTimeout && conn.serverKeepAliveTimeoutMs !== null) {
+      timeout = timeout === null ? conn.serverKeepAliveTimeoutMs : Math.min(timeout, conn.serverKeepAliveTimeoutMs);
+    }
+    if (timeout !== null) conn.idleTimer = this.clock.setTimer(timeout, () => this.idleExpired(conn));
+  }
+
+  private wake(conn: Connection): void {
+    if (conn.idleTimer !== null) this.clock.clearTimer(conn.idleTimer);
+    conn.idleTimer = null;
+    conn.wake(this.now());
+  }
+
+  private idleExpired(conn: Connection): void {
+    conn.idleTimer = null;
+    if (conn.state !== 'idle') return;
+    this.closeByClient(conn, 'client-idle-timeout');
+    this.retryStalled();
+    this.flush();
+  }
+
+  private closeByClient(conn: Connection, reason: CloseReason): void {
+    for (const request of conn.inFlight.splice(0)) this.fail(request, conn, `the client closed the connection (${reason})`);
+    this.forget(conn, 'client', reason);
+    this.transport.close(conn.id);
+  }
+
+  /** Takes `conn` out of every list and records how it ended. */
+  private forget(conn: Connection, by: 'client' | 'server', reason: CloseReason): void {
+    if (conn.state === 'connecting') conn.pool.connecting--;
+    if (conn.idleTimer !== null) this.clock.clearTimer(conn.idleTimer);
+    conn.idleTimer = null;
+    conn.pool.removeIdle(conn);
+    conn.pool.connections.delete(conn);
+    this.open.delete(conn.id);
+    conn.close(this.now(), by, reason);
+  }
+
+  private requeue(pool: HostPool, requests: PendingRequest[]): void {
+    for (const request of requests) {
+      request.attempt++;
+      this.retries++;
+    }
+    pool.queue.unshift(...requests);
+  }
+
+  // ── Outcomes ─────────────────────────────────────────────────────────────────────────────────────────────────
+
+  private succeed(request: PendingRequest, conn: Connection): void {
+    const current = request.current!;
+    this.outbox.push(() =>
+      request.done({
+        requestId: request.head.id,
+        queuedAt: request.queuedAt,
+        doneAt: current.doneAt!,
+        status: current.status,
+        bodyBytes: current.bodyBytes,
+        ...(request.body?.text !== undefined ? { body: request.body.text } : {}),
+        connection: conn.id,
+        reused: current.reused,
+        retries: request.attempt,
+      }),
+    );
+  }
+
+  private fail(request: PendingRequest, conn: Connection | null, why: string): void {
+    if (request.current) request.current.failed = why;
+    const doneAt = this.now();
+    this.outbox.push(() =>
+      request.done({
+        requestId: request.head.id,
+        queuedAt: request.queuedAt,
+        doneAt,
+        status: request.current?.status ?? null,
+        bodyBytes: 0,
+        connection: conn?.id ?? null,
+        reused: request.current?.reused ?? false,
+        retries: request.attempt,
+        failed: why,
+      }),
+    );
+  }
+
+  private flush(): void {
+    if (this.flushing) return;
+    this.flushing = true;
+    try {
+      for (let next = this.outbox.shift(); next; next = this.outbox.shift()) next();
+    } finally {
+      this.flushing = false;
+    }
+  }
+
+  private poolFor(host: string): HostPool {
+    const key = this.proxy ? PROXY_POOL : host;
+    let pool = this.pools.get(key);
+    if (!pool) {
+      pool = new HostPool(key, this.knobs, this.proxy);
+      this.pools.set(key, pool);
+    }
+    return pool;
+  }
+
+  private now(): number {
+    return this.clock.now();
+  }
+}

@@ -1,0 +1,43 @@
+/**
+ * A request from the moment a page asks for it until it is answered or given up on. It may be written more than once:
+ * a resend after a stale connection keeps the same object (and id).
+ */
+import type { ConnectionRequest } from '../result/types.ts';
+import type { RequestHead, ResponseBody, ResponseHead } from './transport.ts';
+
+export interface FetchRequest {
+  host: string;
+  path: string;
+  /** Keep the body text (HTML, to find its images). */
+  wantBody: boolean;
+}
+
+export interface FetchOutcome {
+  requestId: number;
+  queuedAt: number;
+  doneAt: number;
+  status: number | null;
+  bodyBytes: number;
+  body?: string;
+  /** The connection that answered (or last tried to). */
+  connection: number | null;
+  reused: boolean;
+  /** Resends after a stale connection or an unanswered pipelined request. */
+  retries: number;
+  /** Why the request failed for good; absent on success. */
+  failed?: string;
+}
+
+export type FetchCallback = (outcome: FetchOutcome) => void;
+
+export interface PendingRequest {
+  head: RequestHead;
+  queuedAt: number;
+  done: FetchCallback;
+  /** Times written so far, minus one: 0 on the first attempt. */
+  attempt: number;
+  /** The record of the current attempt on its connection. */
+  current: ConnectionRequest | null;
+  response: ResponseHead | null;
+  body: ResponseBody | null;
+}

@@ -1,0 +1,19 @@
+/**
+ * The bytes of a request as the emulator writes it: the live transport sends exactly this, and the simulation counts
+ * its length, so both put the same bytes on the wire.
+ */
+import type { RequestHead } from '../engine/transport.ts';
+
+// Headers of the size a browser of the era sent (about 250 bytes besides the request line and Host).
+const COMMON_HEADERS =
+  'User-Agent: Mozilla/5.0 (compatible; keepalive-lab/0.1; +https://example.invalid/keepalive-lab)\r\n' +
+  'Accept: image/avif,image/webp,image/png,image/gif,image/*;q=0.8,text/html;q=0.9,*/*;q=0.5\r\n' +
+  'Accept-Language: en-GB,en;q=0.8\r\n';
+
+export function requestText(head: RequestHead, port?: number): string {
+  const host = port === undefined || port === 80 ? head.host : `${head.host}:${port}`;
+  let text = `GET ${head.path} HTTP/${head.httpVersion}\r\nHost: ${host}\r\n${COMMON_HEADERS}`;
+  if (head.keepAlive) text += head.httpVersion === '1.0' ? 'Connection: Keep-Alive\r\n' : 'Connection: keep-alive\r\n';
+  else if (head.httpVersion === '1.1') text += 'Connection: close\r\n';
+  return `${text}\r\n`;
+}

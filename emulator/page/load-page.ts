@@ -1,0 +1,96 @@
+/**
+ * Loads one page through the policy engine the way a browser of the 1990s or today does: the HTML first, then its
+ * inline images in document order, then (after the load event) any images a script adds late. World-agnostic: the
+ * simulation and the live world hand it the same engine; only `discover` differs (the simulation knows the page's
+ * images, the live world parses the HTML it received).
+ */
+import type { FetchOutcome } from '../engine/pending-request.ts';
+import type { PolicyEngine } from '../engine/engine.ts';
+import type { PageResult, ResourceResult } from '../result/types.ts';
+import type { Clock } from '../time.ts';
+import type { Page, Resource } from './site.ts';
+
+/** Finds the images a page's HTML refers to, in document order. */
+export type DiscoverImages = (page: Page, html: string | undefined) => readonly Resource[];
+
+export const imagesFromModel: DiscoverImages = (page) => page.images;
+
+export interface PageLoad {
+  engine: PolicyEngine;
+  clock: Clock;
+  page: Page;
+  step: number;
+  discover: DiscoverImages;
+  /** Whether the world needs HTML bodies (the live world parses them). */
+  wantHtmlBody: boolean;
+}
+
+export function loadPage(load: PageLoad, done: (result: PageResult) => void): void {
+  const { engine, clock, page } = load;
+  const startedAt = clock.now();
+  const result: PageResult = {
+    step: load.step,
+    url: `http://${page.host}${page.path}`,
+    startedAt,
+    loadMs: null,
+    lateDoneMs: null,
+    resources: [],
+  };
+
+  const fetchAll = (resources: readonly Resource[], kind: ResourceResult['kind'], allDone: () => void) => {
+    let waiting = resources.length;
+    if (waiting === 0) return allDone();
+    for (const resource of resources) {
+      const entry = pendingEntry(resource, kind, clock.now());
+      result.resources.push(entry);
+      engine.fetch({ host: resource.host, path: resource.path, wantBody: false }, (outcome) => {
+        settle(entry, outcome);
+        if (--waiting === 0) allDone();
+      });
+    }
+  };
+
+  const finishLate = () => {
+    result.lateDoneMs = clock.now() - startedAt;
+    done(result);
+  };
+
+  const html = pendingEntry({ host: page.host, path: page.path, bytes: page.htmlBytes }, 'html', startedAt);
+  result.resources.push(html);
+  engine.fetch({ host: page.host, path: page.path, wantBody: load.wantHtmlBody }, (outcome) => {
+    settle(html, outcome);
+    if (outcome.failed) return done(result);
+    fetchAll(load.discover(page, outcome.body), 'image', () => {
+      result.loadMs = clock.now() - startedAt;
+      const late = page.late;
+      if (!late) return done(result);
+      clock.setTimer(late.afterMs, () => fetchAll(late.images, 'image', finishLate));
+    });
+  });
+}
+
+function pendingEntry(resource: Resource, kind: ResourceResult['kind'], queuedAt: number): ResourceResult {
+  return {
+    url: `http://${resource.host}${resource.path}`,
+    host: resource.host,
+    path: resource.path,
+    kind,
+    queuedAt,
+    doneAt: null,
+    status: null,
+    bodyBytes: 0,
+    connection: null,
+    reused: false,
+    retries: 0,
+  };
+}
+
+function settle(entry: ResourceResult, outcome: FetchOutcome): void {
+  entry.doneAt = outcome.doneAt;
+  entry.status = outcome.status;
+  entry.bodyBytes = outcome.bodyBytes;
+  entry.connection = outcome.connection;
+  entry.reused = outcome.reused;
+  entry.retries = outcome.retries;
+  if (outcome.failed) entry.failed = outcome.failed;
+}

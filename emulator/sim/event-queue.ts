@@ -1,0 +1,98 @@
+/**
+ * The simulation's agenda: a binary min-heap of callbacks ordered by (time, sequence). Events at the same instant run
+ * in the order they were scheduled — never by luck — so every run of a scenario is identical.
+ */
+import { RunawaySimulationError } from '../errors.ts';
+
+interface Entry {
+  at: number;
+  seq: number;
+  fire: () => void;
+  cancelled: boolean;
+}
+
+export type EventHandle = Entry;
+
+export class EventQueue {
+  private heap: Entry[] = [];
+  private seq = 0;
+  private time = 0;
+  /** Events run so far: a model bug that schedules for ever trips `maxEvents` instead of hanging. */
+  processed = 0;
+
+  constructor(private readonly maxEvents = 50_000_000) {}
+
+  get now(): number {
+    return this.time;
+  }
+
+  /** Schedules `fire` at `at` (never in the past: a negative delay is a model bug, and is clamped to now). */
+  at(at: number, fire: () => void): EventHandle {
+    const entry: Entry = { at: at < this.time ? this.time : at, seq: this.seq++, fire, cancelled: false };
+    const heap = this.heap;
+    let i = heap.length;
+    heap.push(entry);
+    while (i > 0) {
+      const parent = (i - 1) >> 1;
+      const p = heap[parent]!;
+      if (p.at < entry.at || (p.at === entry.at && p.seq < entry.seq)) break;
+      heap[i] = p;
+      i = parent;
+    }
+    heap[i] = entry;
+    return entry;
+  }
+
+  after(delay: number, fire: () => void): EventHandle {
+    return this.at(this.time + delay, fire);
+  }
+
+  /** Cancelled events stay in the heap and are skipped when their time comes (cheaper than removal). */
+  cancel(handle: EventHandle): void {
+    handle.cancelled = true;
+  }
+
+  /** Runs events until none are left, or `until()` says stop. */
+  run(until?: () => boolean): void {
+    const heap = this.heap;
+    while (heap.length > 0) {
+      if (until?.()) return;
+      const top = this.pop();
+      if (top.cancelled) continue;
+      this.time = top.at;
+      if (++this.processed > this.maxEvents) throw new RunawaySimulationError(this.maxEvents, this.time);
+      top.fire();
+    }
+  }
+
+  get pending(): number {
+    return this.heap.length;
+  }
+
+  private pop(): Entry {
+    const heap = this.heap;
+    const top = heap[0]!;
+    const last = heap.pop()!;
+    if (heap.length > 0) {
+      let i = 0;
+      const n = heap.length;
+      for (;;) {
+        const l = 2 * i + 1;
+        if (l >= n) break;
+        const r = l + 1;
+        let c = l;
+        const left = heap[l]!;
+        if (r < n) {
+          const right = heap[r]!;
+          if (right.at < left.at || (right.at === left.at && right.seq < left.seq)) c = r;
+        }
+        const child = heap[c]!;
+        if (last.at < child.at || (last.at === child.at && last.seq < child.seq)) break;
+        heap[i] = child;
+        i = c;
+      }
+      heap[i] = last;
+    }
+    return top;
+  }
+}

@@ -1,0 +1,116 @@
+import { describe, expect, it } from 'vitest';
+import { browserProfile } from '../profiles/browsers.ts';
+import { simulate } from './sim-world.ts';
+import { testNetwork, testScenario } from './test-scenario.ts';
+
+const chromium = browserProfile('chromium');
+// The 'forever' server's response head is 200 bytes; an HTML page of 800 bytes makes a 1000-byte response.
+const HEAD = 200;
+
+describe('the simulated network', () => {
+  it('costs one RTT for the handshake and one for the request', () => {
+    const result = simulate(testScenario({ site: { htmlBytes: 800 } }), chromium, testNetwork({ rttMs: 100 }));
+    // SYN at 0, connected at 100 (1 RTT); request arrives at 150, response (one segment) back at 200.
+    expect(result.metrics.pageLoadMs).toEqual([200]);
+  });
+
+  it("adds the server's think time and the DNS lookup", () => {
+    const scenario = testScenario({ site: { htmlBytes: 800 }, serverKnobs: { thinkMs: 30 } });
+    const result = simulate(scenario, chromium, testNetwork({ rttMs: 100, dnsMs: 40 }));
+    // 40 DNS + 100 handshake + 50 request + 30 think + 50 response = 270.
+    expect(result.metrics.pageLoadMs).toEqual([270]);
+  });
+
+  it('sends a response in slow-start rounds of 1, 2, 4 segments', () => {
+    const scenario = testScenario({ site: { htmlBytes: 7000 - HEAD } });
+    const result = simulate(scenario, chromium, testNetwork({ rttMs: 100, mss: 1000, initialCwnd: 1 }));
+    // 7 segments: round 1 (1 seg) leaves at 150, round 2 (2) at 250, round 3 (4) at 350 and arrives at 400.
+    expect(result.metrics.pageLoadMs).toEqual([400]);
+    // Data: 7 segments down + 1 request segment up. ACKs: handshake 1 + per round ceil(seg/2): 1+1+2 down, 1 up.
+    expect(result.metrics.packets).toMatchObject({ syn: 1, synAck: 1, data: 8 });
+  });
+
+  it('is limited by bandwidth once the window is open', () => {
+    const scenario = testScenario({ site: { htmlBytes: 100_000 - HEAD } });
+    // 800 kbit/s = 100 bytes/ms. 100 segments of 1000 B, each with 40 B of headers: 104 000 B on the wire → 1040 ms.
+    // The request (about 330 B + 40) crosses the same-speed uplink in 3.7 ms.
+    const result = simulate(scenario, chromium, testNetwork({ rttMs: 100, bandwidthKbps: 800, upBandwidthKbps: 800 }));
+    const load = result.metrics.pageLoadMs[0]!;
+    // 100 handshake + 3.7 request + 50 + 1040 transfer + 50 = ~1243.7
+    expect(load).toBeGreaterThan(1243);
+    expect(load).toBeLessThan(1245);
+  });
+
+  it('shares the link fairly between connections transferring at once', () => {
+    // Two images of 50 000 B on two hosts, fetched in parallel after a tiny HTML page.
+    const scenario = testScenario({ site: { htmlBytes: 100, hosts: 2, images: 2, imageBytes: 50_000 - HEAD } });
+    const result = simulate(scenario, chromium, testNetwork({ rttMs: 100, bandwidthKbps: 800, upBandwidthKbps: 800 }));
+    const images = result.pages[0]!.resources.filter((r) => r.kind === 'image');
+    // Both share 100 B/ms, so both finish together (within a segment's time) rather than one after the other.
+    expect(Math.abs(images[0]!.doneAt! - images[1]!.doneAt!)).toBeLessThan(1);
+  });
+});
+
+describe('servers closing connections', () => {
+  it("closes idle connections on the server's idle timeout (Apache 2.2: 5 s)", () => {
+    const scenario = testScenario({
+      server: 'apache-2.2',
+      steps: [
+        { kind: 'load', site: 'main', path: '/' },
+        { kind: 'idle', ms: 10_000 },
+      ],
+    });
+    const result = simulate(scenario, chromium, testNetwork({ rttMs: 100 }));
+    expect(result.connections).toHaveLength(1);
+    // Response written at 150; the server's timer fires at 5150; its FIN reaches the client at 5200.
+    expect(result.connections[0]).toMatchObject({ closedBy: 'server', closeReason: 'server-idle-timeout', closedAt: 5200 });
+    expect(result.metrics.timeWait).toEqual({ client: 0, server: 1 });
+  });
+
+  it('shows the keep-alive race when a request crosses the server FIN, and the profile resends it', () => {
+    const scenario = testScenario({
+      server: 'apache-2.2',
+      steps: [
+        { kind: 'load', site: 'main', path: '/' },
+        // Load done at 200; the server closes at 5150 and its FIN lands at 5200. A request sent at 5160 is in flight.
+        { kind: 'idle', ms: 4_960 },
+        { kind: 'load', site: 'main', path: '/' },
+      ],
+    });
+    const result = simulate(scenario, chromium, testNetwork({ rttMs: 100 }));
+    expect(result.metrics.staleRetries).toBe(1);
+    expect(result.metrics.packets!.reset).toBe(1);
+    expect(result.connections.map((c) => c.closeReason)).toEqual(['server-idle-timeout', 'run-end']);
+    expect(result.pages[1]!.resources[0]).toMatchObject({ retries: 1, status: 200 });
+    // Resent at 5200 on a new connection: 5200 + 200 = 5400, so the second load took 5400 − 5160 = 240 ms.
+    expect(result.metrics.pageLoadMs[1]).toBe(240);
+  });
+
+  it("closes after the server's request budget (max requests) with the right reason", () => {
+    const scenario = testScenario({ server: 'apache-2.2', serverKnobs: { maxRequests: 3 }, site: { images: 5 } });
+    const result = simulate(scenario, browserProfile('rfc-2616'), testNetwork({ rttMs: 100 }));
+    const reasons = result.connections.map((c) => c.closeReason);
+    expect(reasons.filter((r) => r === 'server-max-requests').length).toBeGreaterThan(0);
+    for (const conn of result.connections) expect(conn.requests.length).toBeLessThanOrEqual(3);
+  });
+
+  it('closes after every response of an HTTP/1.0 client that does not ask for Keep-Alive', () => {
+    const scenario = testScenario({ server: 'apache-1.3', site: { images: 8 } });
+    const result = simulate(scenario, browserProfile('http-1.0'), testNetwork({ rttMs: 100 }));
+    // 1 HTML + 8 images = 9 requests, 9 connections, every one closed by the server at the end of its response.
+    expect(result.metrics.connectionsOpened).toBe(9);
+    expect(result.metrics.closesByReason['http10-end']).toBe(9);
+    expect(result.metrics.timeWait.server).toBe(9);
+    expect(result.metrics.maxOpenPerHost['test.localhost']).toBe(4);
+  });
+});
+
+describe('determinism', () => {
+  it('gives the same result, to the byte, on every run', () => {
+    const scenario = testScenario({ server: 'apache-2.2', site: { images: 30, hosts: 3, imageBytes: { distribution: 'lognormal', medianBytes: 3000, sigma: 1, minBytes: 100, maxBytes: 50_000, seed: 7 } } });
+    const network = testNetwork({ rttMs: 80, bandwidthKbps: 2000, upBandwidthKbps: 500, initialCwnd: 2 });
+    const a = JSON.stringify(simulate(scenario, chromium, network));
+    const b = JSON.stringify(simulate(scenario, chromium, network));
+    expect(a).toBe(b);
+  });
+});

@@ -1,0 +1,76 @@
+/**
+ * The simulated world: the policy engine on a virtual clock, over a modelled network and server. Deterministic:
+ * the same scenario gives the same result, to the microsecond, on every machine.
+ */
+import { PolicyEngine } from '../engine/engine.ts';
+import { imagesFromModel } from '../page/load-page.ts';
+import { buildSite, type Site } from '../page/site.ts';
+import type { BrowserProfile } from '../profiles/browser-profile.ts';
+import type { NetworkProfile } from '../profiles/network-profile.ts';
+import { computeMetrics } from '../result/metrics.ts';
+import type { PageResult, RunResult } from '../result/types.ts';
+import { runSteps } from '../run/run-steps.ts';
+import type { Scenario } from '../scenario/types.ts';
+import type { World, WorldRun } from '../world.ts';
+import { EventQueue } from './event-queue.ts';
+import { SimClock } from './sim-clock.ts';
+import { SimTransport, type ResourceLookup } from './sim-transport.ts';
+
+export class SimWorld implements World {
+  readonly name = 'sim' as const;
+
+  async run(input: WorldRun): Promise<RunResult> {
+    return simulate(input.scenario, input.browser, input.network);
+  }
+}
+
+export function simulate(scenario: Scenario, browser: BrowserProfile, network: NetworkProfile): RunResult {
+  const queue = new EventQueue();
+  const clock = new SimClock(queue);
+  const sites = new Map<string, Site>(Object.entries(scenario.sites).map(([name, spec]) => [name, buildSite(spec)]));
+  const transport = new SimTransport(queue, network.knobs, scenario.server.knobs, resourceLookup(sites));
+  const engine = new PolicyEngine({ knobs: browser.knobs, clock, transport, proxy: scenario.proxy });
+  transport.listener = engine;
+
+  let pages: PageResult[] | undefined;
+  runSteps({ engine, clock, steps: scenario.steps, sites, discover: imagesFromModel, wantHtmlBody: false }, (done) => {
+    pages = done;
+  });
+  queue.run(() => pages !== undefined);
+  const errors: string[] = [];
+  if (!pages) {
+    errors.push('the simulation ran out of events before the steps finished (a request was never answered)');
+    pages = [];
+  }
+  const endAt = queue.now;
+  engine.closeAll('run-end');
+  const connections = [...engine.records()];
+  return {
+    scenario: scenario.name,
+    browser: browser.name,
+    world: 'sim',
+    network: network.name,
+    server: scenario.server.name,
+    metrics: computeMetrics(connections, pages, {
+      packets: transport.packets.counts(),
+      bytesOnWire: transport.packets.bytesOnWire(),
+      serverIdleConnectionSeconds: transport.serverIdleSeconds(),
+      endAt,
+    }),
+    pages,
+    connections,
+    errors,
+  };
+}
+
+function resourceLookup(sites: ReadonlyMap<string, Site>): ResourceLookup {
+  const bytes = new Map<string, number>();
+  for (const site of sites.values()) {
+    for (const page of site.pages.values()) {
+      bytes.set(page.host + page.path, page.htmlBytes);
+      for (const image of page.images) bytes.set(image.host + image.path, image.bytes);
+      for (const image of page.late?.images ?? []) bytes.set(image.host + image.path, image.bytes);
+    }
+  }
+  return (host, path) => bytes.get(host + path) ?? null;
+}
