@@ -52,7 +52,7 @@ export async function startCountingServer(shape: PageShape): Promise<CountingSer
     res.setHeader('x-client-port', String(req.socket.remotePort ?? 0));
     res.setHeader('cache-control', 'no-store');
     if (shape.close) res.setHeader('connection', 'close');
-    if (req.url === '/' || req.url === '/index.html') {
+    if (req.url === '/' || req.url?.startsWith('/?')) {
       const hosts = shape.imageHosts?.length ? shape.imageHosts : [host];
       const imgs = Array.from({ length: shape.images }, (_, i) => {
         const h = hosts[i % hosts.length]!;
