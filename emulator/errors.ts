@@ -16,12 +16,24 @@ export class KeepaliveLabError extends Error {
 export class ScenarioError extends KeepaliveLabError {
   constructor(
     readonly file: string,
-    readonly issues: readonly { path: string; line?: number; message: string }[],
+    readonly issues: readonly { path: string; line?: number; column?: number; message: string }[],
   ) {
     super(
       'KAL_ERR_SCENARIO',
       `${file}: ${issues.length} problem${issues.length === 1 ? '' : 's'}\n` +
-        issues.map((i) => `  ${file}${i.line ? `:${i.line}` : ''}  ${i.path || '(top level)'}: ${i.message}`).join('\n'),
+        issues
+          .map((i) => `  ${file}${i.line ? `:${i.line}${i.column ? `:${i.column}` : ''}` : ''}  ${i.path || '(top level)'}: ${i.message}`)
+          .join('\n'),
+    );
+  }
+}
+
+/** Several scenario files failed to load; every file's problems are here, not just the first file's. */
+export class ScenarioSuiteError extends KeepaliveLabError {
+  constructor(readonly errors: readonly ScenarioError[]) {
+    super(
+      'KAL_ERR_SCENARIO_SUITE',
+      `${errors.length} scenario file${errors.length === 1 ? '' : 's'} failed to load\n` + errors.map((e) => e.message).join('\n'),
     );
   }
 }

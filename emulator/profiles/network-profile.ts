@@ -75,11 +75,11 @@ export const NETWORK_PROFILES: readonly NetworkProfile[] = [
   profile(
     'modem-28k8',
     '1997 dial-up: 28.8 kbit/s PPP modem',
-    { rttMs: 150, bandwidthKbps: 28.8, upBandwidthKbps: 28.8, mss: 536, initialCwnd: 1 },
+    { rttMs: 150, bandwidthKbps: 28.8, upBandwidthKbps: 28.8, mss: 1460, initialCwnd: 1 },
     {
       rttMs: `${NIELSEN}: PPP over a 28.8k modem, RTT about 150 ms (recalled)`,
       bandwidthKbps: `${NIELSEN} (read): 28.8 kbit/s modem`,
-      mss: 'PPP MTU 576 − 40 (RFC 879 default MSS 536, read)',
+      mss: 'RFC 1661 (read): PPP default MRU 1500 bytes, less 40 of headers',
       initialCwnd: 'RFC 2001 (read): slow start from one segment',
     },
   ),

@@ -114,3 +114,16 @@ describe('determinism', () => {
     expect(a).toBe(b);
   });
 });
+
+describe('regressions', () => {
+  it('answers every request when other flows join the link mid-response (first byte never after the last)', () => {
+    // Found in the image-server scenario: the first-byte estimate (made at the share of the link when the response
+    // started) fell after the last byte once more flows joined, and the engine saw "done" before "head".
+    const scenario = testScenario({ server: 'nginx', site: { hosts: 4, images: 60, imageBytes: 6000, htmlBytes: 8000 } });
+    const result = simulate(scenario, browserProfile('ie-6'), testNetwork({ rttMs: 60, bandwidthKbps: 20_000, upBandwidthKbps: 20_000, initialCwnd: 10, mss: 1460 }));
+    expect(result.metrics.failedResources).toBe(0);
+    for (const conn of result.connections) for (const r of conn.requests) expect(r.firstByteAt!).toBeLessThanOrEqual(r.doneAt!);
+    // 9 connections (2 per image host × 4 + 1 for the page): about 8 images each, well under 5 s.
+    expect(result.metrics.pageLoadMs[0]!).toBeLessThan(5_000);
+  });
+});

@@ -36,6 +36,8 @@ interface Queued {
   message: Message;
   left: number;
   started: boolean;
+  /** The far end has been told of the first byte (never after the last: see `sendPieces`). */
+  firstByteTold: boolean;
 }
 
 export class TcpSender {
@@ -58,7 +60,7 @@ export class TcpSender {
 
   /** Queues a message; it goes out in order after everything queued before it. */
   send(message: Message): void {
-    this.queued.push({ message, left: message.bytes, started: false });
+    this.queued.push({ message, left: message.bytes, started: false, firstByteTold: false });
     if (!this.busy) this.startRound();
   }
 
@@ -118,18 +120,28 @@ export class TcpSender {
     const { item } = piece;
     if (!item.started) {
       item.started = true;
+      // An estimate at today's share of the link; flows that join later can slow the piece, so the last byte may
+      // arrive first — then the first byte is told as the last arrives (below), never after it.
       const firstSegmentWire = Math.min(piece.bytes, this.path.mss) + this.path.packetHeaderBytes;
       const firstByteAt = this.queue.now + firstSegmentWire / this.link.shareRate() + oneWay;
-      const onFirstByte = item.message.onFirstByte;
-      if (onFirstByte) this.queue.at(firstByteAt, () => onFirstByte(firstByteAt));
+      this.queue.at(firstByteAt, () => this.tellFirstByte(item, firstByteAt));
     }
     const wireBytes = piece.bytes + Math.ceil(piece.bytes / this.path.mss) * this.path.packetHeaderBytes;
     this.link.transmit(wireBytes, () => {
       if (piece.last) {
         const arrivesAt = this.queue.now + oneWay;
-        this.queue.at(arrivesAt, () => item.message.onArrived(arrivesAt));
+        this.queue.at(arrivesAt, () => {
+          this.tellFirstByte(item, arrivesAt);
+          item.message.onArrived(arrivesAt);
+        });
       }
       this.sendPieces(pieces, index + 1, roundSent);
     });
+  }
+
+  private tellFirstByte(item: Queued, at: number): void {
+    if (item.firstByteTold) return;
+    item.firstByteTold = true;
+    item.message.onFirstByte?.(at);
   }
 }

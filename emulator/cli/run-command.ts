@@ -1,0 +1,72 @@
+/** `keepalive-lab run <file or folder> [--browsers a,b] [--world sim] [--json out.json]` */
+import { parseArgs } from 'node:util';
+import { formatComparison } from '../report/format.ts';
+import type { RunResult } from '../result/types.ts';
+import { runSuite } from '../run/run-suite.ts';
+import { loadSuite } from '../scenario/load.ts';
+import { writeResults } from './results-file.ts';
+import { worldsByName } from './worlds.ts';
+
+export const RUN_USAGE = `keepalive-lab run <scenario file or folder> [options]
+
+  --browsers a,b     run these browser profiles instead of each scenario's list
+  --world sim        worlds to run in, comma-separated (sim)
+  --json FILE        write every result as JSON (schema: docs/RESULTS.md)
+  --quiet            print no table`;
+
+export async function runCommand(argv: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      browsers: { type: 'string' },
+      world: { type: 'string', default: 'sim' },
+      json: { type: 'string' },
+      quiet: { type: 'boolean', default: false },
+    },
+  });
+  if (positionals.length !== 1) {
+    console.error(`expected one scenario file or folder, got ${positionals.length}\n\n${RUN_USAGE}`);
+    return 2;
+  }
+  const worlds = worldsByName(values.world!);
+  const scenarios = await loadSuite(positionals[0]!);
+  const browsers = values.browsers?.split(',').map((b) => b.trim()).filter(Boolean);
+
+  const descriptions = new Map(scenarios.map((s) => [s.name, s.description ?? '']));
+  const print = (group: RunResult[]) => console.log(`\n${formatComparison(group, descriptions)}`);
+  const results: RunResult[] = [];
+  // Whatever was measured is written even when the run is interrupted.
+  const save = async () => {
+    if (values.json) await writeResults(values.json, results);
+  };
+  const onInterrupt = () => {
+    void save().finally(() => process.exit(130));
+  };
+  process.once('SIGINT', onInterrupt);
+  try {
+    let printedScenario = '';
+    await runSuite({
+      scenarios,
+      worlds,
+      ...(browsers ? { browsers } : {}),
+      onResult: (result) => {
+        results.push(result);
+        if (!values.quiet && result.scenario !== printedScenario && printedScenario) {
+          // Print each scenario as soon as it is done, so a long suite shows progress.
+          print(results.filter((r) => r.scenario === printedScenario));
+        }
+        printedScenario = result.scenario;
+      },
+    });
+    if (!values.quiet && printedScenario) print(results.filter((r) => r.scenario === printedScenario));
+  } finally {
+    process.removeListener('SIGINT', onInterrupt);
+    await save();
+  }
+  if (values.json) console.log(`\nwrote ${results.length} results to ${values.json}`);
+  const failed = results.filter((r) => r.errors.length > 0).length;
+  if (failed) console.error(`\n${failed} run(s) reported errors (see above).`);
+  return failed ? 1 : 0;
+}
+

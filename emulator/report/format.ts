@@ -1,0 +1,112 @@
+/**
+ * The comparison printed after a run: per scenario and network, one row per browser (and world), the figures a
+ * web-performance engineer compares first, with a bar for load time so the winner shows at a glance.
+ */
+import type { CloseReason, RunResult } from '../result/types.ts';
+import { bar, textTable, type Column } from './text-table.ts';
+
+const REASON_LABELS: Record<CloseReason, string> = {
+  'client-idle-timeout': 'client idle',
+  'client-eviction': 'evicted',
+  'server-idle-timeout': 'server idle',
+  'server-max-requests': 'server max',
+  'connection-close': 'Connection: close',
+  'http10-end': '1.0 end',
+  error: 'error',
+  'run-end': 'open at end',
+};
+
+export function formatMs(ms: number | null): string {
+  if (ms === null) return 'failed';
+  return ms >= 10_000 ? `${(ms / 1000).toFixed(1)} s` : `${Math.round(ms)} ms`;
+}
+
+export function formatCloses(closes: Record<CloseReason, number>): string {
+  return (Object.entries(closes) as [CloseReason, number][])
+    .filter(([, n]) => n > 0)
+    .map(([reason, n]) => `${REASON_LABELS[reason]} ${n}`)
+    .join(', ');
+}
+
+/** Each load when there are a few; first, last and total when a tour has many. */
+function formatLoads(loads: readonly (number | null)[], total: number): string {
+  if (loads.length <= 3) return loads.map(formatMs).join(' + ');
+  return `${formatMs(loads[0] ?? null)} … ${formatMs(loads[loads.length - 1] ?? null)} (Σ ${formatMs(total)})`;
+}
+
+/** Groups results by scenario and network, keeping the order they ran in. */
+export function groupRuns(results: readonly RunResult[]): RunResult[][] {
+  const groups = new Map<string, RunResult[]>();
+  for (const result of results) {
+    const key = `${result.scenario}\u0000${result.network}`;
+    const group = groups.get(key) ?? [];
+    group.push(result);
+    groups.set(key, group);
+  }
+  return [...groups.values()];
+}
+
+/** `descriptions`: scenario name → its description, printed under the title. */
+export function formatComparison(results: readonly RunResult[], descriptions?: ReadonlyMap<string, string>): string {
+  return groupRuns(results)
+    .map((group) => formatGroup(group, descriptions?.get(group[0]!.scenario)))
+    .join('\n\n');
+}
+
+function formatGroup(group: RunResult[], description: string | undefined): string {
+  const first = group[0]!;
+  const worlds = new Set(group.map((r) => r.world));
+  const pages = first.metrics.pageLoadMs.length;
+  const slowest = Math.max(...group.map((r) => r.metrics.totalLoadMs));
+  const columns: Column[] = [
+    { title: 'browser' },
+    ...(worlds.size > 1 ? [{ title: 'world' }] : []),
+    { title: pages > 1 ? `load (${pages} pages)` : 'load', align: 'right' },
+    { title: '' },
+    { title: 'conns', align: 'right' },
+    { title: 'max open', align: 'right' },
+    { title: 'req/conn', align: 'right' },
+    { title: 'reused', align: 'right' },
+    { title: 'retries', align: 'right' },
+    { title: 'packets', align: 'right' },
+    { title: 'TIME_WAIT c/s', align: 'right' },
+    { title: 'srv idle s', align: 'right' },
+    { title: 'closes' },
+  ];
+  const rows = group.map((r) => {
+    const m = r.metrics;
+    const loads = formatLoads(m.pageLoadMs, m.totalLoadMs);
+    return [
+      r.browser,
+      ...(worlds.size > 1 ? [r.world] : []),
+      loads,
+      bar(m.totalLoadMs, slowest, 16),
+      String(m.connectionsOpened),
+      String(m.maxOpenTotal),
+      m.requestsPerConnection.toFixed(1),
+      String(m.reusedRequests),
+      String(m.staleRetries),
+      m.packets ? String(m.packets.total) : '–',
+      `${m.timeWait.client}/${m.timeWait.server}`,
+      m.serverIdleConnectionSeconds.toFixed(1),
+      formatCloses(m.closesByReason) + (m.failedResources ? `; ${m.failedResources} failed` : ''),
+    ];
+  });
+  const title = `${first.scenario} — server ${first.server}, network ${first.network}`;
+  const errors = group.flatMap((r) => r.errors.map((e) => `  ! ${r.browser} (${r.world}): ${e}`));
+  const about = description ? wrap(description.trim(), 118).map((l) => `  ${l}`) : [];
+  return [title, ...about, textTable(columns, rows), ...errors].join('\n');
+}
+
+function wrap(text: string, width: number): string[] {
+  const lines: string[] = [];
+  let line = '';
+  for (const word of text.split(/\s+/)) {
+    if (line && line.length + word.length + 1 > width) {
+      lines.push(line);
+      line = word;
+    } else line = line ? `${line} ${word}` : word;
+  }
+  if (line) lines.push(line);
+  return lines;
+}

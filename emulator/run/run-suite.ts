@@ -1,0 +1,76 @@
+/**
+ * Runs scenarios × networks × browsers × worlds, one after another, and hands each result over as soon as it exists,
+ * so a failure later in a suite never loses what was already measured.
+ */
+import type { BrowserProfile } from '../profiles/browser-profile.ts';
+import { browserProfile } from '../profiles/browsers.ts';
+import { CLOSE_REASONS, type RunResult } from '../result/types.ts';
+import type { Scenario } from '../scenario/types.ts';
+import type { World } from '../world.ts';
+
+export interface SuiteRun {
+  scenarios: readonly Scenario[];
+  worlds: readonly World[];
+  /** Run these browser profiles instead of each scenario's own list (names; a scenario's inline profiles count). */
+  browsers?: readonly string[];
+  onResult?: (result: RunResult) => void;
+}
+
+export async function runSuite(run: SuiteRun): Promise<RunResult[]> {
+  const results: RunResult[] = [];
+  for (const scenario of run.scenarios) {
+    const browsers = run.browsers ? run.browsers.map((name) => pickBrowser(scenario, name)) : scenario.browsers;
+    for (const network of scenario.networks) {
+      for (const browser of browsers) {
+        for (const world of run.worlds) {
+          let result: RunResult;
+          try {
+            result = await world.run({ scenario, browser, network });
+          } catch (error) {
+            result = failedRun(scenario, browser, network.name, world, error);
+          }
+          results.push(result);
+          run.onResult?.(result);
+        }
+      }
+    }
+  }
+  return results;
+}
+
+function pickBrowser(scenario: Scenario, name: string): BrowserProfile {
+  return scenario.browsers.find((b) => b.name === name) ?? browserProfile(name);
+}
+
+/** A run the world could not finish: it still gets a record, with the reason, so the table and JSON show it. */
+function failedRun(scenario: Scenario, browser: BrowserProfile, network: string, world: World, error: unknown): RunResult {
+  return {
+    scenario: scenario.name,
+    browser: browser.name,
+    world: world.name,
+    network,
+    server: scenario.server.name,
+    metrics: {
+      pageLoadMs: [],
+      totalLoadMs: 0,
+      connectionsOpened: 0,
+      connectionsPerHost: {},
+      maxOpenPerHost: {},
+      maxOpenTotal: 0,
+      requests: 0,
+      requestsPerConnection: 0,
+      reusedRequests: 0,
+      pipelinedRequests: 0,
+      failedResources: 0,
+      closesByReason: Object.fromEntries(CLOSE_REASONS.map((r) => [r, 0])) as RunResult['metrics']['closesByReason'],
+      staleRetries: 0,
+      packets: null,
+      bytesOnWire: null,
+      timeWait: { client: 0, server: 0 },
+      serverIdleConnectionSeconds: 0,
+    },
+    pages: [],
+    connections: [],
+    errors: [`the ${world.name} world failed: ${(error as Error)?.message ?? String(error)}`],
+  };
+}

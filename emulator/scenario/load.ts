@@ -1,0 +1,105 @@
+/**
+ * Loading scenario files: YAML → schema check → resolution, with every problem of a file reported at once, each
+ * with its line. A suite (a folder) loads every file and reports every file's problems, not only the first's.
+ */
+import { readdir, readFile, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { LineCounter, parseDocument } from 'yaml';
+import { ScenarioError, ScenarioSuiteError } from '../errors.ts';
+import { errorMap, formatPath, readIssues, type RawIssue } from './issues.ts';
+import { positionOf } from './positions.ts';
+import { resolveScenarioFile } from './resolve.ts';
+import { scenarioFileSchema } from './schema.ts';
+import type { Scenario } from './types.ts';
+
+export async function loadScenarioFile(path: string): Promise<Scenario> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    throw new ScenarioError(path, [{ path: '', message: `cannot read the file: ${(error as Error).message}` }]);
+  }
+  return loadScenarioText(text, path);
+}
+
+/** `fileName` is only for messages and for the sources of overridden knobs (`scenario <fileName>`). */
+export function loadScenarioText(text: string, fileName: string): Scenario {
+  const lineCounter = new LineCounter();
+  // merge: `<<: *base` lets a file share knobs between inline browsers.
+  const doc = parseDocument(text, { lineCounter, merge: true, prettyErrors: true });
+  if (doc.errors.length) {
+    throw new ScenarioError(
+      fileName,
+      doc.errors.map((e) => ({
+        path: '',
+        ...(e.linePos ? { line: e.linePos[0].line, column: e.linePos[0].col } : {}),
+        // The first line is the message; the rest is a code excerpt that the line number already points at.
+        message: `YAML syntax error: ${e.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '')}`,
+      })),
+    );
+  }
+  const data: unknown = doc.toJS({ maxAliasCount: 1000 });
+  if (data === null || data === undefined) {
+    throw new ScenarioError(fileName, [{ path: '', line: 1, message: 'the file is empty: expected at least `name` and `site`' }]);
+  }
+
+  const parsed = scenarioFileSchema.safeParse(data, { error: errorMap });
+  const resolution = parsed.success ? resolveScenarioFile(parsed.data, fileName) : undefined;
+  if (resolution?.scenario) return resolution.scenario;
+  const issues: RawIssue[] = resolution ? resolution.issues : readIssues(parsed.error!.issues, data);
+
+  const located = issues.map((issue) => {
+    const at = positionOf(doc, lineCounter, issue.path, issue.atKey);
+    return { path: formatPath(issue.path), ...(at ? { line: at.line, column: at.column } : {}), message: issue.message };
+  });
+  // One message per place: zod can report the same thing twice through nested unions.
+  const unique = located.filter((i, n) => located.findIndex((j) => j.path === i.path && j.message === i.message) === n);
+  unique.sort((a, b) => (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0));
+  throw new ScenarioError(fileName, unique);
+}
+
+/** Checks data already parsed (a scenario built in code, or read from JSON): the same checks, without line numbers. */
+export function loadScenarioData(data: unknown, fileName: string): Scenario {
+  const parsed = scenarioFileSchema.safeParse(data, { error: errorMap });
+  const result = parsed.success ? resolveScenarioFile(parsed.data, fileName) : { issues: readIssues(parsed.error.issues, data) };
+  if (result.scenario) return result.scenario;
+  throw new ScenarioError(fileName, result.issues.map((i) => ({ path: formatPath(i.path), message: i.message })));
+}
+
+/** The scenario files of a suite: a file itself, or every *.yaml / *.yml directly in a folder, sorted by name. */
+export async function suiteFiles(fileOrFolder: string): Promise<string[]> {
+  const info = await stat(fileOrFolder).catch(() => undefined);
+  if (!info) throw new ScenarioSuiteError([new ScenarioError(fileOrFolder, [{ path: '', message: 'no such file or folder' }])]);
+  if (!info.isDirectory()) return [fileOrFolder];
+  const names = (await readdir(fileOrFolder)).filter((n) => /\.ya?ml$/i.test(n)).sort();
+  return names.map((n) => join(fileOrFolder, n));
+}
+
+/**
+ * Loads a file or every scenario file of a folder. Throws one ScenarioSuiteError holding a ScenarioError per bad file,
+ * also when scenario names repeat (results are keyed by scenario name) or the folder holds no scenario.
+ */
+export async function loadSuite(fileOrFolder: string): Promise<Scenario[]> {
+  const files = await suiteFiles(fileOrFolder);
+  if (!files.length) {
+    throw new ScenarioSuiteError([new ScenarioError(fileOrFolder, [{ path: '', message: 'the folder holds no *.yaml or *.yml scenario files' }])]);
+  }
+  const scenarios: Scenario[] = [];
+  const errors: ScenarioError[] = [];
+  for (const file of files) {
+    try {
+      scenarios.push(await loadScenarioFile(file));
+    } catch (error) {
+      if (!(error instanceof ScenarioError)) throw error;
+      errors.push(error);
+    }
+  }
+  const seen = new Map<string, string>();
+  for (const scenario of scenarios) {
+    const first = seen.get(scenario.name);
+    if (first) errors.push(new ScenarioError(scenario.file, [{ path: 'name', message: `scenario name '${scenario.name}' is also used by ${first}; names must be unique in a suite` }]));
+    else seen.set(scenario.name, scenario.file);
+  }
+  if (errors.length) throw new ScenarioSuiteError(errors);
+  return scenarios;
+}

@@ -1,0 +1,120 @@
+/**
+ * File format → resolved Scenario: profiles looked up by name, inline profiles derived, sites expanded, repeats
+ * unrolled, defaults applied. Runs on data the schema already accepted, so it only checks what a schema cannot:
+ * names that must exist, paths that must be pages, names that must not clash. Problems are collected with their
+ * field paths (never thrown one by one), so `load.ts` can give each its line.
+ */
+import { ScenarioError } from '../errors.ts';
+import { pagePath, type SiteSpec } from '../page/site.ts';
+import { formatPath, type PathSegment, type Problem, type RawIssue } from './issues.ts';
+import { resolveBrowsers, resolveNetworks, resolveServer } from './resolve-profiles.ts';
+import { MAIN_SITE, resolveSites } from './resolve-sites.ts';
+import type { ScenarioFile, StepFile } from './schema.ts';
+import { didYouMean } from './suggest.ts';
+import type { FaultSpec, Scenario, Step } from './types.ts';
+
+export { DEFAULT_NETWORK, DEFAULT_SERVER } from './resolve-profiles.ts';
+export { MAIN_SITE, SITE_DEFAULTS, slug } from './resolve-sites.ts';
+/** More steps than this after unrolling repeats is a typo (`repeat: 100000`), not a scenario. */
+export const MAX_STEPS = 10_000;
+const FAULTS_NEEDING_MS: readonly FaultSpec['kind'][] = ['stall', 'slow-headers', 'close-idle-race'];
+
+/** Either the scenario or every problem found; never half of each. */
+export type Resolution = { scenario: Scenario; issues: [] } | { scenario?: undefined; issues: RawIssue[] };
+
+/** Resolves file data; throws a ScenarioError (field paths, no lines) for callers that build scenarios in code. */
+export function resolveScenario(file: ScenarioFile, fileName: string): Scenario {
+  const result = resolveScenarioFile(file, fileName);
+  if (result.scenario) return result.scenario;
+  throw new ScenarioError(fileName, result.issues.map((i) => ({ path: formatPath(i.path), message: i.message })));
+}
+
+export function resolveScenarioFile(file: ScenarioFile, fileName: string): Resolution {
+  const issues: RawIssue[] = [];
+  const problem = (path: PathSegment[], message: string) => issues.push({ path, message });
+  const source = `scenario ${fileName}`;
+
+  const { sites, groups } = resolveSites(file, problem);
+  const server = resolveServer(file.server, source, problem);
+  const networks = resolveNetworks(file.network, source, problem);
+  const browsers = resolveBrowsers(file.browsers, source, problem);
+
+  let steps: Step[] = [];
+  if (file.steps) steps = expandSteps(file.steps, ['steps'], sites, groups, problem);
+  else if (sites[MAIN_SITE]) steps = [{ kind: 'load', site: MAIN_SITE, path: '/' }];
+  // With no site at all, the missing `site` is the one problem worth saying.
+  else if (Object.keys(sites).length) problem(['sites'], `no site is named '${MAIN_SITE}', so the default step (load / of main) has nothing to load; add \`site:\` or give \`steps\` with \`site:\``);
+  if (steps.length > MAX_STEPS) problem(['steps'], `the steps unroll to more than ${MAX_STEPS}; is a repeat count too large?`);
+
+  const faults: FaultSpec[] = (file.faults ?? []).map((fault, i) => {
+    if (fault.ms === undefined && FAULTS_NEEDING_MS.includes(fault.kind)) problem(['faults', i], `a '${fault.kind}' fault needs \`ms\`: how long`);
+    return { ...fault };
+  });
+
+  if (issues.length) return { issues };
+  return {
+    issues: [],
+    scenario: {
+      name: file.name,
+      file: fileName,
+      ...(file.description !== undefined ? { description: file.description } : {}),
+      sites,
+      server,
+      networks,
+      browsers,
+      steps,
+      proxy: file.proxy ?? false,
+      faults,
+    },
+  };
+}
+
+// Steps --------------------------------------------------------------------------------------------------------------
+
+function expandSteps(
+  steps: readonly StepFile[],
+  path: PathSegment[],
+  sites: Record<string, SiteSpec>,
+  groups: Record<string, string[]>,
+  problem: Problem,
+): Step[] {
+  const out: Step[] = [];
+  steps.forEach((step, i) => {
+    if ('load' in step) {
+      const siteName = step.site ?? MAIN_SITE;
+      const members = groups[siteName] ?? (sites[siteName] ? [siteName] : undefined);
+      if (!members) {
+        const members = new Set(Object.values(groups).flat());
+        const singles = Object.keys(sites).filter((name) => !members.has(name));
+        const listed = [...singles, ...Object.entries(groups).map(([name, m]) => `${name} (${m.length} sites)`)];
+        const hint = didYouMean(siteName, [...Object.keys(sites), ...Object.keys(groups)]);
+        problem([...path, i, step.site ? 'site' : 'load'], `no site named '${siteName}'${hint}; sites: ${listed.join(', ') || 'none'}`);
+        return;
+      }
+      const pages = sites[members[0]!]!.pages ?? 1;
+      if (!isPagePath(step.load, pages)) {
+        problem([...path, i, 'load'], `'${step.load}' is not a page of site '${siteName}', which has ${describePages(pages)}`);
+        return;
+      }
+      for (const site of members) out.push({ kind: 'load', site, path: step.load });
+    } else if ('idleMs' in step) {
+      out.push({ kind: 'idle', ms: step.idleMs });
+    } else {
+      const inner = expandSteps(step.steps, [...path, i, 'steps'], sites, groups, problem);
+      // Stop unrolling early on a runaway count; the total check in the caller reports it.
+      for (let r = 0; r < step.repeat && out.length <= MAX_STEPS; r++) out.push(...inner);
+    }
+  });
+  return out;
+}
+
+function isPagePath(path: string, pages: number): boolean {
+  for (let n = 1; n <= pages; n++) if (pagePath(n) === path) return true;
+  return false;
+}
+
+function describePages(pages: number): string {
+  if (pages === 1) return 'one page: /';
+  if (pages === 2) return '2 pages: /, /page/2';
+  return `${pages} pages: /, /page/2 … /page/${pages}`;
+}

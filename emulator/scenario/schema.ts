@@ -1,0 +1,277 @@
+/**
+ * The scenario FILE format, as zod schemas: what a user may write, not what a world runs (that is `types.ts`).
+ * Profiles stay names here and defaults stay unapplied, so `resolve.ts` can say which name was unknown and where.
+ * The same schemas publish docs/scenario.schema.json (`npm run schema`), so editors and this loader never disagree.
+ *
+ * Every object is strict: an unknown key is a typo until proven otherwise. Number rules carry their own messages
+ * ("expected a whole number ≥ 1, got …"); other messages come from `issues.ts`.
+ */
+import { z } from 'zod';
+import type { BrowserKnobs } from '../profiles/browser-profile.ts';
+import type { NetworkKnobs } from '../profiles/network-profile.ts';
+import type { ServerKnobs } from '../profiles/server-profile.ts';
+import type { FaultSpec } from './types.ts';
+
+/** How a value looks in a message: strings quoted, so `"six"` reads as the text the user typed. */
+export function show(value: unknown): string {
+  if (value === undefined) return 'nothing';
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'a list';
+  if (typeof value === 'object') return 'a mapping';
+  if (typeof value === 'string') return JSON.stringify(value);
+  return String(value);
+}
+
+/** "expected X, got Y"; a key that is absent says so, since "got nothing" reads as an empty value. */
+export const expecting = (expected: string) => (iss: { input?: unknown }) =>
+  iss.input === undefined ? `missing: expected ${expected}` : `expected ${expected}, got ${show(iss.input)}`;
+
+/** A count: whole and at least `min` (0 for images, 1 for caps, hosts, repeats). */
+export function whole(min: number, description?: string) {
+  const error = expecting(`a whole number ≥ ${min}`);
+  const schema = z.int({ error }).min(min, { error });
+  return description ? schema.describe(description) : schema;
+}
+
+/** A duration or size that may be fractional (28.8 kbit/s, 0.5 ms) but not negative. */
+function atLeastZero(description?: string, unit = 'number') {
+  const error = expecting(`a ${unit} ≥ 0`);
+  const schema = z.number({ error }).min(0, { error });
+  return description ? schema.describe(description) : schema;
+}
+
+function positive(description: string) {
+  const error = expecting('a number > 0');
+  return z.number({ error }).positive({ error }).describe(description);
+}
+
+/** YAML reads `1.0` as the number 1, so a version may be written bare or quoted; resolve.ts normalises it. */
+const httpVersion = z
+  .union([z.enum(['1.0', '1.1']), z.literal(1), z.literal(1.1)], { error: expecting('HTTP version "1.0" or "1.1"') })
+  .describe('HTTP version: "1.0" or "1.1" (quoted or not)');
+
+export const PROFILE_NAME = z.string().min(1).describe('a profile name');
+
+const SITE_NAME = z
+  .string()
+  .regex(/^[A-Za-z0-9][A-Za-z0-9_-]*$/, { error: expecting('a site name of letters, digits, "-" and "_"') });
+
+// Sizes --------------------------------------------------------------------------------------------------------------
+
+const bytes = whole(0);
+
+const drawnSizes = z
+  .strictObject({
+    distribution: z.literal('lognormal'),
+    medianBytes: positive('median image size, bytes'),
+    sigma: atLeastZero('spread of ln(size); 1 keeps most sizes within a factor e of the median'),
+    minBytes: whole(0, 'smallest size drawn'),
+    maxBytes: whole(1, 'largest size drawn'),
+    seed: z.int({ error: expecting('a whole number (the seed)') }).describe('seed: the same seed draws the same sizes'),
+  })
+  .describe('image sizes drawn from a seeded log-normal distribution');
+
+export const imageBytesSchema = z
+  .union([bytes, z.array(bytes).min(1, { error: 'expected at least one size' }), drawnSizes], {
+    error: expecting('a size in bytes, a list of sizes, or { distribution: lognormal, medianBytes, sigma, minBytes, maxBytes, seed }'),
+  })
+  .meta({ id: 'ImageBytes', description: 'image size in bytes: one for all, a list used in order (repeating), or a seeded distribution' });
+
+// Sites --------------------------------------------------------------------------------------------------------------
+
+const siteFields = {
+  preset: z.literal('microscape').optional().describe('start from a preset site; other fields override it'),
+  domain: z
+    .string()
+    .regex(/^([a-z0-9]([a-z0-9-]*[a-z0-9])?\.)+localhost$/, {
+      error: expecting('a lower-case host name ending in ".localhost" (browsers resolve those to loopback and nothing else may be reached)'),
+    })
+    .optional()
+    .describe('page host; defaults to <scenario or site name>.localhost'),
+  hosts: whole(1, '1 serves everything from the domain; N > 1 spreads images over img1..imgN.<domain>').optional(),
+  images: whole(0, 'images on each page').optional(),
+  imageBytes: imageBytesSchema.optional(),
+  htmlBytes: whole(0, 'size of each HTML page, bytes').optional(),
+  lateImages: z
+    .strictObject({
+      count: whole(0, 'images a script adds after the load event'),
+      afterMs: atLeastZero('how long after the load event', 'time in ms'),
+      imageBytes: imageBytesSchema.optional(),
+    })
+    .optional()
+    .describe('images a script adds after the load event'),
+  pages: whole(1, 'pages the site has: /, /page/2, … /page/N').optional(),
+};
+
+const siteObject = z.strictObject(siteFields).meta({ id: 'Site', description: 'a site' });
+export const siteSchema = z
+  .union([z.literal('microscape'), siteObject], { error: expecting('"microscape" or a site mapping ({ images, imageBytes, … })') })
+  .describe('a site: the preset name "microscape" or a mapping');
+
+const siteGroupObject = z
+  .strictObject({
+    ...siteFields,
+    // Bounded: each member is a host with its own connections; thousands is a typo, and would build thousands of sites.
+    count: z
+      .int({ error: expecting('a whole number from 1 to 1000') })
+      .min(1, { error: expecting('a whole number from 1 to 1000') })
+      .max(1000, { error: expecting('a whole number from 1 to 1000') })
+      .describe('expands to N sites <name>1 … <name>N with domains <name>1.localhost …')
+      .optional(),
+  })
+  .meta({ id: 'SiteGroup', description: 'a site, or with count a group of identical sites' });
+export const siteGroupSchema = z.union([z.literal('microscape'), siteGroupObject], {
+  error: expecting('"microscape" or a site mapping ({ images, imageBytes, count, … })'),
+});
+
+// Profiles -----------------------------------------------------------------------------------------------------------
+
+const nullableNote = <T extends z.ZodType>(schema: T, what: string) => schema.nullable().describe(what);
+
+/** Every knob a scenario may override; `satisfies` keeps this list in step with BrowserKnobs. */
+export const browserKnobFields = {
+  httpVersion: httpVersion.optional(),
+  keepAlive: z.boolean().optional().describe('ask to keep connections open'),
+  maxPerHost: whole(1, 'most connections to one HTTP/1.1 server').optional(),
+  maxPerHost10: whole(1, 'most connections to a server that answered HTTP/1.0').optional(),
+  maxPerProxy: whole(1, 'most connections to one proxy').optional(),
+  maxTotal: nullableNote(whole(1), 'most connections in all; null for no limit').optional(),
+  atTotalCap: z.enum(['evict-lru-idle', 'evict-idle-other-host', 'wait']).optional().describe('what to do at maxTotal'),
+  idleTimeoutMs: nullableNote(atLeastZero(undefined, 'time in ms'), 'idle connection lifetime, ms; null keeps it forever').optional(),
+  honourKeepAliveTimeout: z.boolean().optional().describe("whether the server's Keep-Alive: timeout=N shortens the idle timeout"),
+  reuseOrder: z.enum(['mru', 'lru']).optional().describe('which idle connection is reused first'),
+  pipelineDepth: whole(1, 'requests in flight on one connection; 1 = no pipelining').optional(),
+  staleRetries: whole(0, 'resends after a reused connection turns out closed').optional(),
+} satisfies Record<keyof BrowserKnobs, z.ZodType>;
+
+export const inlineBrowserSchema = z
+  .strictObject({
+    name: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._+-]*$/, { error: expecting('a profile name of letters, digits, ".", "_", "+" and "-"') }),
+    extends: PROFILE_NAME.describe('the shipped profile this one starts from'),
+    title: z.string().optional(),
+    ...browserKnobFields,
+  })
+  .meta({ id: 'InlineBrowser', description: 'a browser profile derived from a shipped one' });
+
+export const browserSchema = z.union([PROFILE_NAME, inlineBrowserSchema], {
+  error: expecting('a browser profile name or { name, extends, …knobs }'),
+});
+
+const serverKnobFields = {
+  httpVersion: httpVersion.optional(),
+  keepAlive: z.boolean().optional(),
+  idleTimeoutMs: nullableNote(atLeastZero(undefined, 'time in ms'), 'idle connection lifetime, ms; null never closes').optional(),
+  maxRequests: nullableNote(whole(1), 'requests per connection; null for no limit').optional(),
+  sendsKeepAliveHeader: z.boolean().optional(),
+  thinkMs: atLeastZero('time from request to first response byte, ms', 'time in ms').optional(),
+  framing: z.enum(['content-length', 'chunked', 'close-delimited']).optional(),
+  responseHeaderBytes: whole(0, 'size of the response head, bytes').optional(),
+} satisfies Record<keyof ServerKnobs, z.ZodType>;
+
+export const serverSchema = z.union(
+  [
+    PROFILE_NAME,
+    z
+      .strictObject({ profile: PROFILE_NAME.describe('the server profile to start from'), name: z.string().min(1).optional(), ...serverKnobFields })
+      .describe('a server profile with knobs overridden'),
+  ],
+  { error: expecting('a server profile name or { profile, …knobs }') },
+);
+
+const networkKnobFields = {
+  rttMs: atLeastZero('round-trip time, ms', 'time in ms').optional(),
+  bandwidthKbps: nullableNote(positive('downstream kbit/s'), 'downstream kbit/s; null for unlimited').optional(),
+  upBandwidthKbps: nullableNote(positive('upstream kbit/s'), 'upstream kbit/s; null for unlimited').optional(),
+  mss: whole(1, 'TCP payload bytes per segment').optional(),
+  initialCwnd: whole(1, 'TCP initial congestion window, segments').optional(),
+  dnsMs: atLeastZero('first lookup of a host name, ms', 'time in ms').optional(),
+  packetHeaderBytes: whole(0, 'IP + TCP header bytes per packet').optional(),
+} satisfies Record<keyof NetworkKnobs, z.ZodType>;
+
+const networkOne = z.union(
+  [
+    PROFILE_NAME,
+    z
+      .strictObject({
+        profile: PROFILE_NAME.optional().describe('the network profile to start from; default loopback'),
+        name: z.string().min(1).optional().describe('name in results; default made from the overrides, e.g. rtt100-10000kbps'),
+        ...networkKnobFields,
+      })
+      .describe('a network profile with knobs overridden'),
+  ],
+  { error: expecting('a network profile name or { profile?, …knobs }') },
+).meta({ id: 'Network', description: 'a network profile name, or { profile?, name?, …knobs }' });
+
+export const networkSchema = z.union([networkOne, z.array(networkOne).min(1, { error: 'expected at least one network' })], {
+  error: expecting('a network profile name, { profile?, …knobs }, or a list of them'),
+});
+
+// Steps and faults ---------------------------------------------------------------------------------------------------
+
+const loadStep = z
+  .strictObject({
+    load: z.string().regex(/^\//, { error: expecting('a path starting with "/"') }).describe('page path: / or /page/K'),
+    site: SITE_NAME.optional().describe('site name (default main); a counted group loads each member in order'),
+  })
+  .describe('load a page and wait for its load event and late images');
+const idleStep = z.strictObject({ idleMs: atLeastZero('do nothing for this long; idle timers run', 'time in ms') });
+
+export interface RepeatStepFile {
+  repeat: number;
+  steps: StepFile[];
+}
+export type StepFile = z.infer<typeof loadStep> | z.infer<typeof idleStep> | RepeatStepFile;
+
+const repeatStep: z.ZodType<RepeatStepFile> = z.strictObject({
+  repeat: whole(1, 'how many times to run the steps'),
+  get steps() {
+    return stepsSchema;
+  },
+});
+
+export const stepSchema: z.ZodType<StepFile> = z
+  .union([loadStep, idleStep, repeatStep], {
+    error: expecting('a step: { load: <path> }, { idleMs: <ms> } or { repeat: <n>, steps: [...] }'),
+  })
+  .meta({ id: 'Step', description: 'a step: load a page, idle, or repeat steps' });
+export const stepsSchema: z.ZodType<StepFile[]> = z
+  .array(stepSchema)
+  .min(1, { error: 'expected at least one step' })
+  .meta({ id: 'Steps', description: 'steps, run in order' });
+
+export const faultSchema = z
+  .strictObject({
+    kind: z.enum(['reset-mid-body', 'truncated-chunked', 'short-body', 'stall', 'close-idle-race', 'slow-headers']),
+    path: z.string().regex(/^\//, { error: expecting('a path starting with "/" (a trailing * matches a prefix)') }).optional(),
+    nthOnConnection: whole(1, 'only the Nth request on a connection (1-based)').optional(),
+    ms: atLeastZero('how long, for stall, slow-headers and close-idle-race', 'time in ms').optional(),
+  })
+  .meta({ id: 'Fault', description: 'a fault the server injects or models' }) satisfies z.ZodType<FaultSpec>;
+
+// The file -----------------------------------------------------------------------------------------------------------
+
+export const scenarioFileSchema = z
+  .strictObject({
+    name: z.string().min(1, { error: 'expected a non-empty name' }).describe('scenario name, used in results'),
+    description: z.string().optional(),
+    site: siteSchema.optional().describe('the site named main'),
+    sites: z.record(SITE_NAME, siteGroupSchema).optional().describe('named sites; count: N makes N of them'),
+    server: serverSchema.optional().describe('server profile; default apache-2.2'),
+    network: networkSchema.optional().describe('network profile(s); one result per network; default loopback'),
+    browsers: z
+      .array(browserSchema)
+      .min(1, { error: 'expected at least one browser' })
+      .optional()
+      .describe('browser profiles; default every shipped profile'),
+    steps: stepsSchema.optional().describe('what the user does; default [{ load: / }]'),
+    proxy: z.boolean().optional().describe('route every connection through one proxy'),
+    faults: z.array(faultSchema).optional(),
+  })
+  .describe('A keepalive-lab scenario: docs/SCENARIOS.md');
+
+export type ScenarioFile = z.infer<typeof scenarioFileSchema>;
+export type SiteFile = z.infer<typeof siteGroupSchema>;
+export type BrowserFile = z.infer<typeof browserSchema>;
+export type InlineBrowserFile = z.infer<typeof inlineBrowserSchema>;
+export type ServerFile = z.infer<typeof serverSchema>;
+export type NetworkFile = z.infer<typeof networkOne>;

@@ -1,0 +1,113 @@
+/**
+ * The default suite's stories, held as tests: each scenario in scenarios/ must keep telling the story its description
+ * tells. Expected values are worked out from the profiles in comments.
+ */
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { RunResult } from '../../emulator/result/types.ts';
+import { loadSuite } from '../../emulator/scenario/load.ts';
+import type { Scenario } from '../../emulator/scenario/types.ts';
+import { simulate } from '../../emulator/sim/sim-world.ts';
+
+let scenarios: Scenario[];
+const results = new Map<string, RunResult[]>();
+
+beforeAll(async () => {
+  scenarios = await loadSuite('scenarios');
+  for (const scenario of scenarios) {
+    const runs: RunResult[] = [];
+    for (const network of scenario.networks) for (const browser of scenario.browsers) runs.push(simulate(scenario, browser, network));
+    results.set(scenario.name, runs);
+  }
+});
+
+function run(scenario: string, browser: string, network?: string): RunResult {
+  const found = results.get(scenario)?.find((r) => r.browser === browser && (!network || r.network === network));
+  if (!found) throw new Error(`no result for ${scenario} / ${browser} / ${network ?? 'any network'}`);
+  return found;
+}
+
+describe('the default suite', () => {
+  it('loads, and every run completes with no failed resource and no error', () => {
+    expect(scenarios.length).toBeGreaterThanOrEqual(7);
+    for (const runs of results.values()) {
+      for (const r of runs) {
+        expect(r.errors, `${r.scenario}/${r.browser}`).toEqual([]);
+        expect(r.metrics.failedResources, `${r.scenario}/${r.browser}/${r.network}`).toBe(0);
+      }
+    }
+  });
+
+  it('gallery-40: per-host caps decide the load, and Apache 2.2 makes everyone reconnect after the pause', () => {
+    expect(run('gallery-40', 'ie-6').metrics.maxOpenTotal).toBe(2);
+    expect(run('gallery-40', 'chromium').metrics.maxOpenTotal).toBe(6);
+    // HTTP/1.0 without keep-alive: 41 requests a load × 2 loads = 82 connections.
+    expect(run('gallery-40', 'http-1.0').metrics.connectionsOpened).toBe(82);
+    // 2 connections per load, twice: Apache's 5 s timeout closed the first two during the 90 s pause.
+    expect(run('gallery-40', 'ie-6').metrics.connectionsOpened).toBe(4);
+    expect(run('gallery-40', 'ie-6').metrics.closesByReason['server-idle-timeout']).toBe(2);
+    expect(run('gallery-40', 'ie-6').metrics.pageLoadMs[0]!).toBeGreaterThan(run('gallery-40', 'chromium').metrics.pageLoadMs[0]! * 1.8);
+  });
+
+  it('idle-90s-patient-server: IE reconnects after its 60 s timeout, Firefox, Chromium and Netscape reuse', () => {
+    expect(run('idle-90s-patient-server', 'ie-6').metrics.connectionsOpened).toBe(4);
+    expect(run('idle-90s-patient-server', 'ie-6').metrics.closesByReason['client-idle-timeout']).toBe(2);
+    expect(run('idle-90s-patient-server', 'firefox-2').metrics.connectionsOpened).toBe(2);
+    expect(run('idle-90s-patient-server', 'chromium').metrics.connectionsOpened).toBe(6);
+    expect(run('idle-90s-patient-server', 'netscape-4').metrics.connectionsOpened).toBe(4);
+    // Reuse skips the handshake: the second load is faster than the first.
+    const chromium = run('idle-90s-patient-server', 'chromium').metrics.pageLoadMs;
+    expect(chromium[1]!).toBeLessThan(chromium[0]!);
+  });
+
+  it("netscape-lru-20-servers: Netscape's idle queue has evicted the first server's connections by the return", () => {
+    const host = 'server1.localhost';
+    const netscape = run('netscape-lru-20-servers', 'netscape-4');
+    expect(netscape.metrics.maxOpenTotal).toBe(15);
+    expect(netscape.metrics.closesByReason['client-eviction']).toBeGreaterThan(0);
+    const firstVisit = netscape.connections.filter((c) => c.host === host && c.openedAt < netscape.pages[20]!.startedAt).length;
+    expect(netscape.metrics.connectionsPerHost[host]!).toBeGreaterThan(firstVisit);
+    // Chromium's pool (256) keeps every server's connections: the return opens none.
+    const chromium = run('netscape-lru-20-servers', 'chromium');
+    const returning = chromium.connections.filter((c) => c.openedAt >= chromium.pages[20]!.startedAt);
+    expect(returning).toHaveLength(0);
+  });
+
+  it('ie6-http10-server vs ie6-http11-server: 4 connections to an HTTP/1.0 server, 2 to an HTTP/1.1 one', () => {
+    expect(run('ie6-http10-server', 'ie-6').metrics.maxOpenTotal).toBe(4);
+    expect(run('ie6-http11-server', 'ie-6').metrics.maxOpenTotal).toBe(2);
+    expect(run('ie6-http10-server', 'ie-6').metrics.pageLoadMs[0]!).toBeLessThan(run('ie6-http11-server', 'ie-6').metrics.pageLoadMs[0]!);
+  });
+
+  it('image-server-keepalive-cost: more connections held longer cost the server more idle connection-seconds', () => {
+    const idle = (b: string) => run('image-server-keepalive-cost', b).metrics.serverIdleConnectionSeconds;
+    // Chromium: 25 connections held until nginx's 75 s timeout ≈ 25 × 75 s; IE 6: 9 connections, closed at 60 s by IE.
+    expect(idle('chromium')).toBeGreaterThan(25 * 70);
+    expect(idle('ie-6')).toBeLessThan(9 * 62);
+    expect(idle('ie-6')).toBeGreaterThan(8 * 55);
+    expect(idle('http-1.0')).toBeLessThan(10);
+  });
+});
+
+describe('microscape-1997: the published findings of Nielsen, Gettys et al.', () => {
+  const networks = ['lan-1997', 'wan-1997', 'modem-28k8'];
+
+  it.each(networks)('pipelined HTTP/1.1 beats HTTP/1.0 on %s', (network) => {
+    const pipelined = run('microscape-1997', 'http-1.1-pipelined', network).metrics.pageLoadMs[0]!;
+    const http10 = run('microscape-1997', 'http-1.0', network).metrics.pageLoadMs[0]!;
+    expect(pipelined).toBeLessThan(http10);
+  });
+
+  it.each(networks)('pipelined HTTP/1.1 needs at least 2× fewer packets than HTTP/1.0 on %s', (network) => {
+    const pipelined = run('microscape-1997', 'http-1.1-pipelined', network).metrics.packets!.total;
+    const http10 = run('microscape-1997', 'http-1.0', network).metrics.packets!.total;
+    expect(http10 / pipelined).toBeGreaterThanOrEqual(2);
+  });
+
+  it.each(networks)("about half of HTTP/1.0's packets open and close connections on %s", (network) => {
+    const packets = run('microscape-1997', 'http-1.0', network).metrics.packets!;
+    // 43 connections × 7 (SYN, SYN-ACK, ACK, FIN + ACK each way) = 301 packets of opening and closing.
+    expect(packets.openClose).toBe(43 * 7);
+    expect(packets.openClose / packets.total).toBeGreaterThan(0.3);
+    expect(packets.openClose / packets.total).toBeLessThan(0.6);
+  });
+});
