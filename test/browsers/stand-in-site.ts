@@ -40,7 +40,8 @@ export const startStandInSite: StartRealSite = async (scenario) => {
     const page = pages.get(host + path);
     const image = images.get(host + path);
     const body = page ? Buffer.from(pageHtml(page, url)) : image ? Buffer.alloc(image.bytes) : null;
-    const close = !knobs.keepAlive;
+    // Connection: close on every response, or on the last one the server's max-requests allows.
+    const close = !knobs.keepAlive || (knobs.maxRequests !== null && record.requests.length >= knobs.maxRequests);
     if (close) res.setHeader('connection', 'close');
     res.setHeader('cache-control', 'no-store');
     const respond = (): void => {
@@ -60,8 +61,12 @@ export const startStandInSite: StartRealSite = async (scenario) => {
       tracked.endedAt = now();
       tracked.status = res.statusCode;
       tracked.bodyBytes = body?.length ?? 0;
-      if (close) record.closeReason = 'connection-close';
-      else {
+      if (close) {
+        // The server decides the close as the response ends, as the fixture site's tracker records it.
+        record.closeReason = knobs.keepAlive ? 'server-max-requests' : 'connection-close';
+        record.closedAt = now();
+        record.closedBy = 'server';
+      } else {
         record.idle.push({ from: now(), to: null });
         if (knobs.idleTimeoutMs !== null) {
           idleTimers.set(req.socket, setTimeout(() => {
@@ -84,6 +89,7 @@ export const startStandInSite: StartRealSite = async (scenario) => {
     socket.on('end', () => (record.closeReason ??= 'client-fin'));
     socket.on('close', () => {
       clearTimeout(idleTimers.get(socket));
+      if (record.closedAt !== null) return;
       record.closedAt = now();
       record.closeReason ??= 'client-fin';
       record.closedBy = record.closeReason === 'client-fin' ? 'client' : 'server';
