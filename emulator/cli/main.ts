@@ -2,6 +2,7 @@
  * The `keepalive-lab` command. Each subcommand lives in its own file; this one only dispatches and turns errors into
  * messages and exit codes: 2 for bad input (a scenario file, a flag), 1 for a run that reported errors.
  */
+import { serveCommand } from '../../fixtures-site/serve-command.ts';
 import { KeepaliveLabError, ScenarioError, ScenarioSuiteError } from '../errors.ts';
 import { profilesCommand } from './profiles-command.ts';
 import { RUN_USAGE, runCommand } from './run-command.ts';
@@ -10,6 +11,7 @@ const USAGE = `keepalive-lab — how browsers manage HTTP connections, emulated 
 
   keepalive-lab run <scenario file or folder> [--browsers a,b] [--world sim] [--json out.json]
   keepalive-lab profiles [name] [--json]
+  keepalive-lab serve [--server apache-2.2] [--network wan-1997] [--site <scenario>] [--port 8080]
 
 ${RUN_USAGE}`;
 
@@ -18,6 +20,7 @@ type Command = (argv: string[]) => Promise<number>;
 const COMMANDS: Record<string, Command> = {
   run: runCommand,
   profiles: profilesCommand,
+  serve: (argv) => serveCommand(argv),
 };
 
 export async function main(argv: string[]): Promise<number> {

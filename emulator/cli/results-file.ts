@@ -19,3 +19,8 @@ export async function writeResults(path: string, results: RunResult[]): Promise<
   const file: ResultsFile = { schema: RESULTS_SCHEMA, results };
   await writeFile(path, `${JSON.stringify(file, null, 2)}\n`);
 }
+
+export async function writeReport(path: string, html: string): Promise<void> {
+  await mkdir(dirname(path), { recursive: true });
+  await writeFile(path, html);
+}

@@ -4,7 +4,8 @@ import { formatComparison } from '../report/format.ts';
 import type { RunResult } from '../result/types.ts';
 import { runSuite } from '../run/run-suite.ts';
 import { loadSuite } from '../scenario/load.ts';
-import { writeResults } from './results-file.ts';
+import { htmlReport } from '../report/html-report.ts';
+import { writeReport, writeResults } from './results-file.ts';
 import { worldsByName } from './worlds.ts';
 
 export const RUN_USAGE = `keepalive-lab run <scenario file or folder> [options]
@@ -12,6 +13,7 @@ export const RUN_USAGE = `keepalive-lab run <scenario file or folder> [options]
   --browsers a,b     run these browser profiles instead of each scenario's list
   --world sim        worlds to run in, comma-separated (sim)
   --json FILE        write every result as JSON (schema: docs/RESULTS.md)
+  --html FILE        write a report with connection waterfalls (one self-contained file)
   --quiet            print no table`;
 
 export async function runCommand(argv: string[]): Promise<number> {
@@ -22,6 +24,7 @@ export async function runCommand(argv: string[]): Promise<number> {
       browsers: { type: 'string' },
       world: { type: 'string', default: 'sim' },
       json: { type: 'string' },
+      html: { type: 'string' },
       quiet: { type: 'boolean', default: false },
     },
   });
@@ -39,6 +42,7 @@ export async function runCommand(argv: string[]): Promise<number> {
   // Whatever was measured is written even when the run is interrupted.
   const save = async () => {
     if (values.json) await writeResults(values.json, results);
+    if (values.html) await writeReport(values.html, htmlReport(results, descriptions));
   };
   const onInterrupt = () => {
     void save().finally(() => process.exit(130));
@@ -65,6 +69,7 @@ export async function runCommand(argv: string[]): Promise<number> {
     await save();
   }
   if (values.json) console.log(`\nwrote ${results.length} results to ${values.json}`);
+  if (values.html) console.log(`wrote the report to ${values.html}`);
   const failed = results.filter((r) => r.errors.length > 0).length;
   if (failed) console.error(`\n${failed} run(s) reported errors (see above).`);
   return failed ? 1 : 0;

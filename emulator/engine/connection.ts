@@ -20,11 +20,23 @@ export class Connection {
   state: ConnectionState = 'connecting';
   /** Requests written and not yet answered, oldest first (responses come back in this order). */
   readonly inFlight: PendingRequest[] = [];
+  /** Requests assigned in the current decision, written to the transport together as one write. */
+  readonly toWrite: PendingRequest[] = [];
   /** Responses received in full. */
   completed = 0;
   /** When it last finished a response (or connected): orders idle connections for reuse and eviction. */
   lastUsedAt: number;
+  /**
+   * The idle timer is armed lazily: reusing a connection does not cancel it; when it fires early it re-arms for what
+   * is left. Saves a cancel and a new timer per request on a busy connection.
+   */
   idleTimer: TimerId | null = null;
+  /** When the armed timer fires. */
+  idleTimerAt = Infinity;
+  /** When the connection, idle since its last response, closes; Infinity while busy or with no idle timeout. */
+  idleDeadline = Infinity;
+  /** Made once per connection, so re-arming the timer allocates nothing. */
+  onIdleTimer: (() => void) | null = null;
   /** The server has said it closes after the responses in flight; nothing new may be written. */
   retiring = false;
   /** What the server's last response said, for pipelining and idle-timeout decisions. */

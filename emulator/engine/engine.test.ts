@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { harness, KEEP_ALIVE_11 } from './test-support.ts';
+import { browserProfile } from '../profiles/browsers.ts';
+import { PolicyEngine } from './engine.ts';
+import { harness, KEEP_ALIVE_11, ManualClock, ScriptedTransport } from './test-support.ts';
 import type { ResponseHead } from './transport.ts';
 
 const HTTP10_KEEP_ALIVE: ResponseHead = { ...KEEP_ALIVE_11, httpVersion: '1.0' };
@@ -289,5 +291,21 @@ describe('stale connections', () => {
     h.engine.peerClosed(1, null, 'reset');
     expect(h.outcomes[0]!.failed).toMatch(/before a response/);
     expect(h.engine.records()[0]!.closeReason).toBe('error');
+  });
+});
+
+describe('through a proxy', () => {
+  it('keeps one pool for every host, capped by maxPerProxy (Firefox 2: 4)', () => {
+    const clock = new ManualClock();
+    const transport = new ScriptedTransport();
+    const engine = new PolicyEngine({ knobs: browserProfile('firefox-2').knobs, clock, transport, proxy: true });
+    for (const host of ['a.localhost', 'b.localhost', 'c.localhost']) {
+      for (let i = 0; i < 3; i++) engine.fetch({ host, path: `/${i}`, wantBody: false }, () => {});
+    }
+    // 9 requests to 3 hosts, one proxy: max-persistent-connections-per-proxy 4 → 4 connections, all to the proxy.
+    expect(transport.opened).toEqual([1, 2, 3, 4].map((id) => ({ id, host: 'proxy' })));
+    engine.connected(1);
+    // Requests keep their own host on the proxy connection.
+    expect(transport.writes[0]!.requests[0]).toMatchObject({ host: 'a.localhost', path: '/0' });
   });
 });

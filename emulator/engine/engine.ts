@@ -35,8 +35,10 @@ export class PolicyEngine implements TransportListener {
   private readonly allRecords: ConnectionRecord[] = [];
   /** Pools waiting for room under the total cap, in the order they started waiting. */
   private readonly stalled: HostPool[] = [];
-  /** Page callbacks run after the engine's state is consistent again, never in the middle of a transition. */
-  private readonly outbox: (() => void)[] = [];
+  /** Settled requests whose callbacks run once the engine's state is consistent again, never mid-transition. */
+  private readonly outbox: PendingRequest[] = [];
+  /** Connections with requests assigned and not yet written. */
+  private readonly writeQueue: Connection[] = [];
   private flushing = false;
   private nextConnectionId = 1;
   private nextRequestId = 1;
@@ -61,7 +63,7 @@ export class PolicyEngine implements TransportListener {
       wantBody: request.wantBody,
     };
     const pool = this.poolFor(request.host);
-    pool.queue.push({ head, queuedAt: this.now(), done, attempt: 0, current: null, response: null, body: null });
+    pool.queue.push({ head, queuedAt: this.now(), done, attempt: 0, current: null, response: null, body: null, outcome: null });
     this.dispatch(pool);
     this.flush();
   }
@@ -88,7 +90,7 @@ export class PolicyEngine implements TransportListener {
     conn.pool.connecting--;
     conn.markConnected(this.now());
     const next = conn.pool.queue.shift();
-    if (next) this.write(conn, [next]);
+    if (next) this.assign(conn, next);
     else this.makeIdle(conn);
     this.dispatch(conn.pool);
     this.flush();
@@ -179,19 +181,10 @@ export class PolicyEngine implements TransportListener {
 
   /** Give waiting requests to idle connections, then to new connections, then pipeline them onto busy ones. */
   private dispatch(pool: HostPool): void {
-    let batches: Map<Connection, PendingRequest[]> | undefined;
-    const assign = (conn: Connection, request: PendingRequest) => {
-      batches ??= new Map();
-      const batch = batches.get(conn);
-      if (batch) batch.push(request);
-      else batches.set(conn, [request]);
-      this.track(conn, request);
-    };
-
     while (pool.queue.length > 0 && pool.idle.length > 0) {
       const conn = pool.takeIdle()!;
       this.wake(conn);
-      assign(conn, pool.queue.shift()!);
+      this.assign(conn, pool.queue.shift()!);
     }
     while (pool.unserved > 0 && pool.connections.size < pool.cap) {
       if (!this.roomForOneMore(pool)) {
@@ -204,10 +197,9 @@ export class PolicyEngine implements TransportListener {
       while (pool.unserved > 0) {
         const conn = pool.pipelineTarget();
         if (!conn) break;
-        assign(conn, pool.queue.shift()!);
+        this.assign(conn, pool.queue.shift()!);
       }
     }
-    if (batches) for (const [conn, requests] of batches) this.send(conn, requests);
   }
 
   /** Whether the total cap lets one more connection open, evicting an idle one elsewhere if the profile does. */
@@ -262,13 +254,10 @@ export class PolicyEngine implements TransportListener {
     this.transport.open(conn.id, pool.key);
   }
 
-  /** Writes requests to `conn` at once (for which `track` has run). */
-  private write(conn: Connection, requests: PendingRequest[]): void {
-    for (const request of requests) this.track(conn, request);
-    this.send(conn, requests);
-  }
-
-  private track(conn: Connection, request: PendingRequest): void {
+  /** Gives `request` to `conn`; it is written, with the others given to `conn` in the same decision, at `flush`. */
+  private assign(conn: Connection, request: PendingRequest): void {
+    if (conn.toWrite.length === 0) this.writeQueue.push(conn);
+    conn.toWrite.push(request);
     request.current = {
       requestId: request.head.id,
       url: `http://${request.head.host}${request.head.path}`,
@@ -286,11 +275,14 @@ export class PolicyEngine implements TransportListener {
     conn.record.requests.push(request.current);
   }
 
-  private send(conn: Connection, requests: PendingRequest[]): void {
-    this.transport.send(
-      conn.id,
-      requests.map((r) => r.head),
-    );
+  private writeAssigned(): void {
+    for (const conn of this.writeQueue) {
+      const heads: RequestHead[] = new Array(conn.toWrite.length);
+      for (let i = 0; i < heads.length; i++) heads[i] = conn.toWrite[i]!.head;
+      conn.toWrite.length = 0;
+      if (conn.isOpen) this.transport.send(conn.id, heads);
+    }
+    this.writeQueue.length = 0;
   }
 
   private makeIdle(conn: Connection): void {
@@ -300,18 +292,35 @@ export class PolicyEngine implements TransportListener {
     if (this.knobs.honourKeepAliveTimeout && conn.serverKeepAliveTimeoutMs !== null) {
       timeout = timeout === null ? conn.serverKeepAliveTimeoutMs : Math.min(timeout, conn.serverKeepAliveTimeoutMs);
     }
-    if (timeout !== null) conn.idleTimer = this.clock.setTimer(timeout, () => this.idleExpired(conn));
+    if (timeout === null) return;
+    conn.idleDeadline = this.now() + timeout;
+    // A timer already armed for later than the deadline (the server's hint shortened it) must be brought forward.
+    if (conn.idleTimer !== null && conn.idleTimerAt > conn.idleDeadline) this.disarmIdleTimer(conn);
+    if (conn.idleTimer === null) this.armIdleTimer(conn);
   }
 
   private wake(conn: Connection): void {
-    if (conn.idleTimer !== null) this.clock.clearTimer(conn.idleTimer);
-    conn.idleTimer = null;
+    conn.idleDeadline = Infinity;
     conn.wake(this.now());
   }
 
-  private idleExpired(conn: Connection): void {
+  private armIdleTimer(conn: Connection): void {
+    conn.onIdleTimer ??= () => this.idleTimerFired(conn);
+    conn.idleTimerAt = conn.idleDeadline;
+    conn.idleTimer = this.clock.setTimer(conn.idleDeadline - this.now(), conn.onIdleTimer);
+  }
+
+  private disarmIdleTimer(conn: Connection): void {
+    if (conn.idleTimer !== null) this.clock.clearTimer(conn.idleTimer);
     conn.idleTimer = null;
-    if (conn.state !== 'idle') return;
+    conn.idleTimerAt = Infinity;
+  }
+
+  private idleTimerFired(conn: Connection): void {
+    conn.idleTimer = null;
+    conn.idleTimerAt = Infinity;
+    if (conn.state !== 'idle') return; // busy now: `makeIdle` arms it again
+    if (this.now() < conn.idleDeadline) return this.armIdleTimer(conn); // reused since it was armed
     this.closeByClient(conn, 'client-idle-timeout');
     this.retryStalled();
     this.flush();
@@ -326,8 +335,7 @@ export class PolicyEngine implements TransportListener {
   /** Takes `conn` out of every list and records how it ended. */
   private forget(conn: Connection, by: 'client' | 'server', reason: CloseReason): void {
     if (conn.state === 'connecting') conn.pool.connecting--;
-    if (conn.idleTimer !== null) this.clock.clearTimer(conn.idleTimer);
-    conn.idleTimer = null;
+    this.disarmIdleTimer(conn);
     conn.pool.removeIdle(conn);
     conn.pool.connections.delete(conn);
     this.open.delete(conn.id);
@@ -346,45 +354,51 @@ export class PolicyEngine implements TransportListener {
 
   private succeed(request: PendingRequest, conn: Connection): void {
     const current = request.current!;
-    this.outbox.push(() =>
-      request.done({
-        requestId: request.head.id,
-        queuedAt: request.queuedAt,
-        doneAt: current.doneAt!,
-        status: current.status,
-        bodyBytes: current.bodyBytes,
-        ...(request.body?.text !== undefined ? { body: request.body.text } : {}),
-        connection: conn.id,
-        reused: current.reused,
-        retries: request.attempt,
-      }),
-    );
+    request.outcome = {
+      requestId: request.head.id,
+      queuedAt: request.queuedAt,
+      doneAt: current.doneAt!,
+      status: current.status,
+      bodyBytes: current.bodyBytes,
+      connection: conn.id,
+      reused: current.reused,
+      retries: request.attempt,
+    };
+    if (request.body?.text !== undefined) request.outcome.body = request.body.text;
+    this.outbox.push(request);
   }
 
   private fail(request: PendingRequest, conn: Connection | null, why: string): void {
     if (request.current) request.current.failed = why;
-    const doneAt = this.now();
-    this.outbox.push(() =>
-      request.done({
-        requestId: request.head.id,
-        queuedAt: request.queuedAt,
-        doneAt,
-        status: request.current?.status ?? null,
-        bodyBytes: 0,
-        connection: conn?.id ?? null,
-        reused: request.current?.reused ?? false,
-        retries: request.attempt,
-        failed: why,
-      }),
-    );
+    request.outcome = {
+      requestId: request.head.id,
+      queuedAt: request.queuedAt,
+      doneAt: this.now(),
+      status: request.current?.status ?? null,
+      bodyBytes: 0,
+      connection: conn?.id ?? null,
+      reused: request.current?.reused ?? false,
+      retries: request.attempt,
+      failed: why,
+    };
+    this.outbox.push(request);
   }
 
+  /** Writes what was decided, then tells the pages; a page's next `fetch` starts a fresh decision. */
   private flush(): void {
+    this.writeAssigned();
     if (this.flushing) return;
     this.flushing = true;
+    let told = 0;
     try {
-      for (let next = this.outbox.shift(); next; next = this.outbox.shift()) next();
+      while (told < this.outbox.length) {
+        const request = this.outbox[told++]!;
+        request.done(request.outcome!);
+        this.writeAssigned();
+      }
     } finally {
+      // A callback that throws must not be told twice.
+      this.outbox.splice(0, told);
       this.flushing = false;
     }
   }

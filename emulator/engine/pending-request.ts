@@ -40,4 +40,6 @@ export interface PendingRequest {
   current: ConnectionRequest | null;
   response: ResponseHead | null;
   body: ResponseBody | null;
+  /** Set when the request is settled; handed to `done` once the engine is consistent again. */
+  outcome: FetchOutcome | null;
 }

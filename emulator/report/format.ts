@@ -29,7 +29,7 @@ export function formatCloses(closes: Record<CloseReason, number>): string {
 }
 
 /** Each load when there are a few; first, last and total when a tour has many. */
-function formatLoads(loads: readonly (number | null)[], total: number): string {
+export function formatLoads(loads: readonly (number | null)[], total: number): string {
   if (loads.length <= 3) return loads.map(formatMs).join(' + ');
   return `${formatMs(loads[0] ?? null)} … ${formatMs(loads[loads.length - 1] ?? null)} (Σ ${formatMs(total)})`;
 }

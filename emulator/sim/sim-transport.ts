@@ -4,14 +4,14 @@
  * closes — with every packet counted. All on the event queue's virtual clock.
  */
 import type { ConnectionId, RequestHead, Transport, TransportListener } from '../engine/transport.ts';
-import { requestText } from '../http/request-text.ts';
+import { requestLength } from '../http/request-text.ts';
 import type { NetworkKnobs } from '../profiles/network-profile.ts';
 import type { ServerKnobs } from '../profiles/server-profile.ts';
 import type { CloseReason } from '../result/types.ts';
 import type { EventHandle, EventQueue } from './event-queue.ts';
 import { Link } from './link.ts';
 import { PacketCounter } from './packet-counter.ts';
-import { decideResponse } from './sim-server.ts';
+import { decideResponse, type ServerDecision } from './sim-server.ts';
 import { TcpSender, type PathParams } from './tcp-sender.ts';
 
 /** Body size of the resource at host + path, or null when the site has none (a 404). */
@@ -19,6 +19,8 @@ export type ResourceLookup = (host: string, path: string) => number | null;
 
 interface SimConnection {
   id: ConnectionId;
+  /** Requests that reached the server, not yet answered, oldest first. */
+  serverQueue: RequestHead[];
   up: TcpSender;
   down: TcpSender;
   /** Responses the server has decided so far. */
@@ -31,6 +33,11 @@ interface SimConnection {
   serverIdleSince: number | null;
   serverClosed: boolean;
   clientClosed: boolean;
+}
+
+interface Delivery {
+  conn: SimConnection;
+  decision: ServerDecision;
 }
 
 const kbpsToBytesPerMs = (kbps: number | null) => (kbps === null ? null : (kbps * 1000) / 8 / 1000);
@@ -66,6 +73,7 @@ export class SimTransport implements Transport {
   open(id: ConnectionId, host: string): void {
     const conn: SimConnection = {
       id,
+      serverQueue: [],
       up: new TcpSender(this.queue, this.uplink, this.path, this.packets),
       down: new TcpSender(this.queue, this.downlink, this.path, this.packets),
       served: 0,
@@ -93,8 +101,8 @@ export class SimTransport implements Transport {
     const conn = this.conns.get(id);
     if (!conn || conn.clientClosed) return;
     let bytes = 0;
-    for (const request of requests) bytes += requestText(request).length;
-    conn.up.send({ bytes, onArrived: () => this.serverReceives(conn, requests) });
+    for (const request of requests) bytes += requestLength(request);
+    conn.up.send({ bytes, arg: { conn, requests }, arrived: this.requestsArrive });
   }
 
   close(id: ConnectionId): void {
@@ -117,6 +125,20 @@ export class SimTransport implements Transport {
   }
 
   // ── The server's side ────────────────────────────────────────────────────────────────────────────────────────
+  // Bound once and handed an argument, so the per-request path makes no closures.
+  private readonly requestsArrive = (arg: { conn: SimConnection; requests: readonly RequestHead[] }) =>
+    this.serverReceives(arg.conn, arg.requests);
+  private readonly respondNext = (conn: SimConnection) => this.serverResponds(conn, conn.serverQueue.shift()!);
+  private readonly headArrives = (arg: Delivery) => {
+    if (!arg.conn.clientClosed) this.listener.responseHead(arg.conn.id, arg.decision.head);
+  };
+  private readonly bodyArrives = (arg: Delivery) => {
+    const { conn, decision } = arg;
+    if (conn.clientClosed) return;
+    this.listener.responseDone(conn.id, { bytes: decision.bodyBytes });
+    // The FIN follows the last data segment.
+    if (decision.closeAfter) this.listener.peerClosed(conn.id, decision.closeAfter, 'the server closed after its response');
+  };
 
   private serverReceives(conn: SimConnection, requests: readonly RequestHead[]): void {
     if (conn.serverClosed) {
@@ -127,9 +149,11 @@ export class SimTransport implements Transport {
     this.endServerIdle(conn);
     for (const request of requests) {
       conn.pendingAtServer++;
+      conn.serverQueue.push(request);
+      // Answered in order: each starts when the server is free of the one before, after thinking.
       const startAt = Math.max(this.queue.now, conn.serverFreeAt) + this.server.thinkMs;
       conn.serverFreeAt = startAt;
-      this.queue.at(startAt, () => this.serverResponds(conn, request));
+      this.queue.at(startAt, this.respondNext, conn);
     }
   }
 
@@ -137,18 +161,7 @@ export class SimTransport implements Transport {
     if (conn.serverClosed) return;
     conn.pendingAtServer--;
     const decision = decideResponse(this.server, request, conn.served++, this.lookup(request.host, request.path));
-    conn.down.send({
-      bytes: decision.bytes,
-      onFirstByte: () => {
-        if (!conn.clientClosed) this.listener.responseHead(conn.id, decision.head);
-      },
-      onArrived: () => {
-        if (conn.clientClosed) return;
-        this.listener.responseDone(conn.id, { bytes: decision.bodyBytes });
-        // The FIN follows the last data segment.
-        if (decision.closeAfter) this.listener.peerClosed(conn.id, decision.closeAfter, 'the server closed after its response');
-      },
-    });
+    conn.down.send({ bytes: decision.bytes, arg: { conn, decision }, firstByte: this.headArrives, arrived: this.bodyArrives });
     if (decision.closeAfter) this.serverCloses(conn, decision.closeAfter, false);
     else if (conn.pendingAtServer === 0) this.serverWaits(conn);
   }

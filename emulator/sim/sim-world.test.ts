@@ -127,3 +127,19 @@ describe('regressions', () => {
     expect(result.metrics.pageLoadMs[0]!).toBeLessThan(5_000);
   });
 });
+
+describe('images added late', () => {
+  it('fetches them after the load event, on connections the server may have closed meanwhile', () => {
+    // Apache 2.2 closes idle connections after 5 s; the script adds 2 images 8 s after the load event.
+    const scenario = testScenario({ server: 'apache-2.2', site: { images: 2, lateImages: { count: 2, afterMs: 8_000 } } });
+    const result = simulate(scenario, chromium, testNetwork({ rttMs: 100 }));
+    const page = result.pages[0]!;
+    expect(page.resources.filter((r) => r.path.startsWith('/images/late-'))).toHaveLength(2);
+    // Load: the HTML (200 ms) then two images on two connections (one reused, one new: 200 ms more) = 400 ms.
+    expect(page.loadMs).toBe(400);
+    // The late images start at 8400 on fresh connections (the first ones closed at 5 s): 8400 + 200 = 8600.
+    expect(page.lateDoneMs).toBe(8_600);
+    expect(result.metrics.closesByReason['server-idle-timeout']).toBe(2);
+    expect(result.metrics.connectionsOpened).toBe(4);
+  });
+});

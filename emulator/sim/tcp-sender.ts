@@ -24,20 +24,31 @@ const RECEIVE_WINDOW_BYTES = 65_535;
 /** RFC 6298: the retransmission timeout is at least 1 s. */
 const MIN_RTO_MS = 1_000;
 
-export interface Message {
+/**
+ * What to send and whom to tell. Callbacks take `arg` rather than closing over it, so a sender can be handed the same
+ * bound functions for every message: one small object per message, no closures.
+ */
+export interface Message<T = any> {
   bytes: number;
-  /** When the message's first byte reaches the far end. */
-  onFirstByte?: (at: number) => void;
-  /** When its last byte reaches the far end. */
-  onArrived: (at: number) => void;
+  arg: T;
+  /** The message's first byte reaches the far end. */
+  firstByte?: (arg: T) => void;
+  /** Its last byte reaches the far end. */
+  arrived: (arg: T) => void;
 }
 
 interface Queued {
   message: Message;
   left: number;
   started: boolean;
-  /** The far end has been told of the first byte (never after the last: see `sendPieces`). */
+  /** The far end has been told of the first byte (never after the last: see `sendPiece`). */
   firstByteTold: boolean;
+}
+
+interface Piece {
+  item: Queued;
+  bytes: number;
+  last: boolean;
 }
 
 export class TcpSender {
@@ -47,6 +58,18 @@ export class TcpSender {
   private busy = false;
   private lastSendAt = -Infinity;
   private drainedWaiters: (() => void)[] = [];
+  /** The round on the wire: its pieces leave one after another (one flow on the link). */
+  private round: Piece[] = [];
+  private roundIndex = 0;
+  private roundStart = 0;
+  // Bound once: the link and the queue call these for every piece and round.
+  private readonly pieceSent = () => this.onPieceSent();
+  private readonly startRoundFn = () => this.startRound();
+  private readonly firstByteFn = (item: Queued) => this.tellFirstByte(item);
+  private readonly arrivedFn = (item: Queued) => {
+    this.tellFirstByte(item);
+    item.message.arrived(item.message.arg);
+  };
 
   constructor(
     private readonly queue: EventQueue,
@@ -78,17 +101,18 @@ export class TcpSender {
   private startRound(): void {
     if (this.queued.length === 0) {
       this.busy = false;
-      for (const waiter of this.drainedWaiters.splice(0)) waiter();
+      if (this.drainedWaiters.length) for (const waiter of this.drainedWaiters.splice(0)) waiter();
       return;
     }
     this.busy = true;
     const now = this.queue.now;
     const rto = Math.max(MIN_RTO_MS, 2 * this.path.rttMs);
     if (now - this.lastSendAt > rto) this.cwnd = Math.min(this.cwnd, this.path.initialCwnd);
-    const roundStart = now;
+    this.roundStart = now;
     let budget = this.cwnd * this.path.mss;
     let payload = 0;
-    const pieces: { item: Queued; bytes: number; last: boolean }[] = [];
+    const round = this.round;
+    round.length = 0;
     while (budget > 0 && this.queued.length > 0) {
       const item = this.queued[0]!;
       const bytes = Math.min(item.left, budget);
@@ -96,52 +120,45 @@ export class TcpSender {
       budget -= bytes;
       payload += bytes;
       const last = item.left === 0;
-      pieces.push({ item, bytes, last });
+      round.push({ item, bytes, last });
       if (last) this.queued.shift();
       else break;
     }
-    const segments = Math.ceil(payload / this.path.mss);
-    this.packets.dataRound(segments, payload);
+    this.packets.dataRound(Math.ceil(payload / this.path.mss), payload);
     this.lastSendAt = now;
-    this.sendPieces(pieces, 0, () => {
-      this.lastSendAt = this.queue.now;
-      this.cwnd = Math.min(this.maxCwnd, this.cwnd * 2);
-      const ackBack = roundStart + this.path.rttMs;
-      if (this.queue.now >= ackBack) this.startRound();
-      else this.queue.at(ackBack, () => this.startRound());
-    });
+    this.roundIndex = 0;
+    this.sendPiece();
   }
 
-  /** The round's pieces leave one after another (one flow on the link), each reported as it arrives. */
-  private sendPieces(pieces: { item: Queued; bytes: number; last: boolean }[], index: number, roundSent: () => void): void {
-    const piece = pieces[index];
-    if (!piece) return roundSent();
-    const oneWay = this.path.rttMs / 2;
+  private sendPiece(): void {
+    const piece = this.round[this.roundIndex]!;
     const { item } = piece;
     if (!item.started) {
       item.started = true;
       // An estimate at today's share of the link; flows that join later can slow the piece, so the last byte may
-      // arrive first — then the first byte is told as the last arrives (below), never after it.
+      // arrive first — then the first byte is told as the last arrives, never after it.
       const firstSegmentWire = Math.min(piece.bytes, this.path.mss) + this.path.packetHeaderBytes;
-      const firstByteAt = this.queue.now + firstSegmentWire / this.link.shareRate() + oneWay;
-      this.queue.at(firstByteAt, () => this.tellFirstByte(item, firstByteAt));
+      this.queue.after(firstSegmentWire / this.link.shareRate() + this.path.rttMs / 2, this.firstByteFn, item);
     }
     const wireBytes = piece.bytes + Math.ceil(piece.bytes / this.path.mss) * this.path.packetHeaderBytes;
-    this.link.transmit(wireBytes, () => {
-      if (piece.last) {
-        const arrivesAt = this.queue.now + oneWay;
-        this.queue.at(arrivesAt, () => {
-          this.tellFirstByte(item, arrivesAt);
-          item.message.onArrived(arrivesAt);
-        });
-      }
-      this.sendPieces(pieces, index + 1, roundSent);
-    });
+    this.link.transmit(wireBytes, this.pieceSent);
   }
 
-  private tellFirstByte(item: Queued, at: number): void {
+  private onPieceSent(): void {
+    const piece = this.round[this.roundIndex]!;
+    if (piece.last) this.queue.after(this.path.rttMs / 2, this.arrivedFn, piece.item);
+    if (++this.roundIndex < this.round.length) return this.sendPiece();
+    // The round has left: the next may start once the ACK of its first segment is back.
+    this.lastSendAt = this.queue.now;
+    this.cwnd = Math.min(this.maxCwnd, this.cwnd * 2);
+    const ackBack = this.roundStart + this.path.rttMs;
+    if (this.queue.now >= ackBack) this.startRound();
+    else this.queue.at(ackBack, this.startRoundFn);
+  }
+
+  private tellFirstByte(item: Queued): void {
     if (item.firstByteTold) return;
     item.firstByteTold = true;
-    item.message.onFirstByte?.(at);
+    item.message.firstByte?.(item.message.arg);
   }
 }

@@ -1,0 +1,23 @@
+import { describe, expect, it } from 'vitest';
+import type { RequestHead } from '../engine/transport.ts';
+import { requestLength, requestText } from './request-text.ts';
+
+describe('request bytes', () => {
+  const base: RequestHead = { id: 1, host: 'img3.gallery.localhost', path: '/images/12.gif', httpVersion: '1.1', keepAlive: true, wantBody: false };
+  it.each([
+    ['HTTP/1.1 keep-alive', base],
+    ['HTTP/1.1 close', { ...base, keepAlive: false }],
+    ['HTTP/1.0 Keep-Alive', { ...base, httpVersion: '1.0', keepAlive: true }],
+    ['HTTP/1.0 plain', { ...base, httpVersion: '1.0', keepAlive: false }],
+  ] as const)('counts exactly the bytes it writes (%s), with and without a port', (_, head) => {
+    expect(requestLength(head)).toBe(requestText(head).length);
+    expect(requestLength(head, 8080)).toBe(requestText(head, 8080).length);
+  });
+
+  it('asks for keep-alive the way each version does', () => {
+    expect(requestText({ ...base, httpVersion: '1.0' })).toContain('\r\nConnection: Keep-Alive\r\n');
+    expect(requestText({ ...base, keepAlive: false })).toContain('\r\nConnection: close\r\n');
+    expect(requestText({ ...base, httpVersion: '1.0', keepAlive: false })).not.toContain('Connection:');
+    expect(requestText(base, 8080)).toMatch(/^GET \/images\/12\.gif HTTP\/1\.1\r\nHost: img3\.gallery\.localhost:8080\r\n/);
+  });
+});

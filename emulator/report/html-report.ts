@@ -1,0 +1,68 @@
+/**
+ * A self-contained HTML report (`run --html report.html`): per scenario and network, the comparison table, a load-time
+ * chart, and for each browser its connection waterfall. One file, no scripts, no network: open it anywhere.
+ */
+import type { RunResult } from '../result/types.ts';
+import { formatCloses, formatLoads, groupRuns } from './format.ts';
+import { esc, waterfallSvg } from './waterfall-svg.ts';
+
+export function htmlReport(results: readonly RunResult[], descriptions: ReadonlyMap<string, string> = new Map()): string {
+  const sections = groupRuns(results).map((group) => section(group, descriptions.get(group[0]!.scenario)));
+  const toc = groupRuns(results)
+    .map((g) => `<li><a href="#${anchor(g[0]!)}">${esc(g[0]!.scenario)} — ${esc(g[0]!.network)}</a></li>`)
+    .join('');
+  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>keepalive-lab report</title>
+<meta name="viewport" content="width=device-width, initial-scale=1"><style>${CSS}</style></head><body>
+<header><h1>keepalive-lab</h1><p>How each browser profile managed its connections. Hover a bar for its request.</p><ol class="toc">${toc}</ol></header>
+${sections.join('\n')}
+<footer>Bars: <span class="key wait"></span> waiting for the first byte, <span class="key recv"></span> receiving,
+<span class="key connect"></span> connecting; dotted: idle; tick at the end: closed by the <span class="server-text">server</span>
+or the <span class="client-text">client</span>. Vertical lines: page load starts (grey) and load events (green).</footer>
+</body></html>
+`;
+}
+
+function anchor(r: RunResult): string {
+  return `${r.scenario}--${r.network}`.replace(/[^a-zA-Z0-9-]+/g, '-');
+}
+
+function section(group: RunResult[], description: string | undefined): string {
+  const first = group[0]!;
+  const slowest = Math.max(...group.map((r) => r.metrics.totalLoadMs), 1);
+  const endAt = Math.max(...group.flatMap((r) => [...r.connections.map((c) => c.closedAt ?? 0), ...r.pages.map((p) => p.startedAt + (p.lateDoneMs ?? p.loadMs ?? 0))]), 1);
+  const rows = group
+    .map((r) => {
+      const m = r.metrics;
+      const width = (100 * m.totalLoadMs) / slowest;
+      return `<tr><th scope="row">${esc(r.browser)}${group.some((g) => g.world !== first.world) ? ` <small>${r.world}</small>` : ''}</th>
+<td class="num">${formatLoads(m.pageLoadMs, m.totalLoadMs)}</td><td class="barcell"><div class="bar" style="width:${width.toFixed(1)}%"></div></td>
+<td class="num">${m.connectionsOpened}</td><td class="num">${m.maxOpenTotal}</td><td class="num">${m.requestsPerConnection.toFixed(1)}</td>
+<td class="num">${m.reusedRequests}</td><td class="num">${m.staleRetries}</td><td class="num">${m.packets?.total ?? '–'}</td>
+<td class="num">${m.serverIdleConnectionSeconds.toFixed(1)}</td><td>${esc(formatCloses(m.closesByReason))}${m.failedResources ? ` <b class="bad">${m.failedResources} failed</b>` : ''}</td></tr>`;
+    })
+    .join('');
+  const waterfalls = group
+    .map((r) => `<details${group.length <= 4 ? ' open' : ''}><summary>${esc(r.browser)} <small>${r.world} · ${r.metrics.connectionsOpened} connections · ${r.metrics.requests} requests</small></summary>${waterfallSvg(r, endAt)}${r.errors.map((e) => `<p class="bad">${esc(e)}</p>`).join('')}</details>`)
+    .join('');
+  return `<section id="${anchor(first)}"><h2>${esc(first.scenario)} <small>server ${esc(first.server)} · network ${esc(first.network)}</small></h2>
+${description ? `<p class="about">${esc(description)}</p>` : ''}
+<table><thead><tr><th>browser</th><th>load</th><th></th><th>conns</th><th>max open</th><th>req/conn</th><th>reused</th><th>retries</th><th>packets</th><th>srv idle s</th><th>closes</th></tr></thead><tbody>${rows}</tbody></table>
+${waterfalls}</section>`;
+}
+
+const CSS = `
+:root{--fg:#1d2330;--muted:#667085;--line:#d0d5dd;--wait:#9ec5fe;--recv:#1f6feb;--connect:#f79009;--server:#d92d20;--client:#7a5af8;--ok:#12b76a}
+body{font:14px/1.45 system-ui,-apple-system,Segoe UI,Roboto,sans-serif;color:var(--fg);margin:24px auto;max-width:1000px;padding:0 16px}
+h1{margin:0 0 4px}h2{margin-top:40px;border-bottom:1px solid var(--line);padding-bottom:4px}h2 small,summary small,th small{color:var(--muted);font-weight:normal}
+.about{color:var(--muted);max-width:80ch}.toc{columns:2;color:var(--muted)}
+table{border-collapse:collapse;width:100%;margin:12px 0}th,td{padding:3px 8px;border-bottom:1px solid #eaecf0;text-align:left;white-space:nowrap}td:last-child{white-space:normal}
+td.num{text-align:right;font-variant-numeric:tabular-nums}.barcell{width:22%;min-width:140px}.bar{height:10px;background:var(--recv);border-radius:2px}
+details{margin:8px 0}summary{cursor:pointer;font-weight:600}svg{display:block;max-width:100%;height:auto;margin:6px 0}
+svg text{font:10px system-ui,sans-serif;fill:var(--muted)}svg .label{text-anchor:end;fill:var(--fg)}svg .tick{text-anchor:middle}
+svg .grid{stroke:#f2f4f7}svg .life{stroke:var(--line);stroke-width:1}svg .idle{stroke:var(--muted);stroke-dasharray:1 3;stroke-width:1.5}
+svg .connect{fill:var(--connect)}svg .wait{fill:var(--wait)}svg .recv{fill:var(--recv)}svg .failed .recv,svg .failed .wait{fill:var(--server)}
+svg .close{stroke-width:2}svg .close.server{stroke:var(--server)}svg .close.client{stroke:var(--client)}
+svg .page{stroke:#98a2b3;stroke-dasharray:3 3}svg .onload{stroke:var(--ok)}
+.key{display:inline-block;width:14px;height:9px;vertical-align:middle}.key.wait{background:var(--wait)}.key.recv{background:var(--recv)}.key.connect{background:var(--connect)}
+.server-text{color:var(--server)}.client-text{color:var(--client)}.bad{color:var(--server)}footer{color:var(--muted);margin:40px 0}
+`;

@@ -1,0 +1,35 @@
+import { describe, expect, it } from 'vitest';
+import { browserProfile } from '../profiles/browsers.ts';
+import { simulate } from '../sim/sim-world.ts';
+import { testNetwork, testScenario } from '../sim/test-scenario.ts';
+import { formatComparison } from './format.ts';
+import { htmlReport } from './html-report.ts';
+
+const scenario = testScenario({ server: 'apache-2.2', site: { images: 6 } });
+const results = ['ie-6', 'chromium'].map((b) => simulate(scenario, browserProfile(b), testNetwork({ rttMs: 50 })));
+
+describe('the printed comparison', () => {
+  it('has a row per browser with its load time and connection count', () => {
+    const text = formatComparison(results);
+    const ie6 = text.split('\n').find((l) => l.startsWith('ie-6'))!;
+    const chromium = text.split('\n').find((l) => l.startsWith('chromium'))!;
+    // IE 6: 2 connections; Chromium: 6 images + HTML → 1 reused + 5 new = 6 connections.
+    expect(ie6).toMatch(/\b2\s+2\s/);
+    expect(chromium).toMatch(/\b6\s+6\s/);
+    expect(text).toContain(`${results[0]!.metrics.pageLoadMs[0]} ms`);
+  });
+});
+
+describe('the HTML report', () => {
+  it('draws one waterfall row per connection and one bar per request, and escapes what it shows', () => {
+    const html = htmlReport(results, new Map([['test', 'a <b>bold</b> claim & more']]));
+    expect(html.startsWith('<!doctype html>')).toBe(true);
+    expect(html).toContain('a &lt;b&gt;bold&lt;/b&gt; claim &amp; more');
+    const svgs = html.match(/<svg[\s\S]*?<\/svg>/g)!;
+    expect(svgs).toHaveLength(2);
+    const [ie6Svg, chromiumSvg] = svgs;
+    expect(ie6Svg!.match(/class="label"/g)).toHaveLength(results[0]!.connections.length);
+    expect(chromiumSvg!.match(/<g class="req"/g)).toHaveLength(results[1]!.metrics.requests);
+    expect(html).not.toMatch(/<script/);
+  });
+});

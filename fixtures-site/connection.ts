@@ -1,0 +1,278 @@
+/**
+ * One accepted socket of the profile-faithful server: parses requests as they arrive (pipelined ones queue and are
+ * answered in order), asks the content for each response, writes it the way the profile says, and closes the socket
+ * itself when the profile would (idle timeout, max requests, Connection: close, HTTP/1.0 end), telling the tracker
+ * who closed first and why.
+ *
+ * Lifecycle: 'open' → 'closing' (the server decided to close and sent its FIN) → 'closed'. A client FIN while open
+ * is 'client-fin'; ECONNRESET is 'reset'.
+ */
+import type { Socket } from 'node:net';
+import type { FaultSpec } from '../emulator/scenario/types.ts';
+import { RequestParser, type ParsedRequest, type ParseError } from './http1.ts';
+import { buildHead, chunk, decide, errorResponse } from './response.ts';
+import { halfOf, matchFault, sleep, writeSlowly } from './faults.ts';
+import type { ConnectionTracker, TrackedConnection, TrackedRequest, TrackerCloseReason } from './tracker.ts';
+import type { ServerContext } from './server.ts';
+
+type Item = { request: ParsedRequest; tracked: TrackedRequest | null } | { error: ParseError };
+
+/** How long a socket the server has ended may stay half-open before it is destroyed (ms, unscaled). */
+const LINGER_MS = 2_000;
+/** Between the half body of reset-mid-body and its RST (ms, unscaled). */
+const RESET_DELAY_MS = 10;
+
+export class SiteConnection {
+  state: 'open' | 'closing' | 'closed' = 'open';
+  readonly record: TrackedConnection | null;
+  private readonly parser: RequestParser;
+  private readonly queue: Item[] = [];
+  private busy = false;
+  private served = 0;
+  private clientEnded = false;
+  private timer: NodeJS.Timeout | null = null;
+  private timerGeneration = 0;
+  /** After a close-idle-race response: the idle close comes this soon instead of the profile's timeout. */
+  private raceMs: number | null = null;
+  /** A `stall` fault without `ms` holds the response for good. */
+  private stalled = false;
+
+  constructor(
+    readonly socket: Socket,
+    private readonly ctx: ServerContext,
+  ) {
+    this.parser = new RequestParser({ maxHeaderBytes: ctx.maxHeaderBytes, maxBodyBytes: 1 << 20 });
+    this.record = ctx.tracker?.open(socket.remotePort ?? 0, socket.localPort ?? 0) ?? null;
+    socket.on('data', (data: Buffer) => this.onData(data));
+    socket.on('end', () => this.onEnd());
+    socket.on('error', (err: NodeJS.ErrnoException) => this.onError(err));
+    socket.on('close', () => this.onClose());
+    this.armWaitTimer();
+  }
+
+  private get tracker(): ConnectionTracker | null {
+    return this.ctx.tracker;
+  }
+
+  private onData(data: Buffer): void {
+    if (this.record) this.record.bytesIn += data.length;
+    if (this.state !== 'open') return; // the server is closing: bytes that crossed its FIN are dropped (the race)
+    const { requests, error } = this.parser.push(data);
+    for (const request of requests) {
+      if (!request.host) request.host = this.ctx.defaultHost;
+      const pipelined = this.busy || this.queue.length > 0;
+      const control = request.path.startsWith(this.ctx.controlPrefix);
+      const tracked = this.tracker && this.record
+        ? this.tracker.request(this.record, { method: request.method, path: request.target, host: request.host, httpVersion: request.httpVersion, pipelined }, control)
+        : null;
+      this.queue.push({ request, tracked });
+    }
+    if (error) {
+      this.tracker?.countMalformed();
+      this.queue.push({ error });
+    }
+    this.armWaitTimer();
+    void this.pump();
+  }
+
+  /** One timer while waiting: the headers timeout for a partial head or a new socket, else the idle timeout. */
+  private armWaitTimer(): void {
+    this.clearTimer();
+    if (this.state !== 'open' || this.busy || this.queue.length > 0) return;
+    const scale = this.ctx.timeScale;
+    if (this.parser.pendingBytes > 0 || this.served === 0) {
+      this.setTimer(() => this.timeout('headers-timeout'), this.ctx.headersTimeoutMs * scale);
+    } else if (this.raceMs !== null) {
+      this.setTimer(() => this.serverClose('fault', 'close-idle-race'), this.raceMs * scale);
+    } else if (this.ctx.knobs.idleTimeoutMs !== null) {
+      this.setTimer(() => this.serverClose('server-idle-timeout'), this.ctx.knobs.idleTimeoutMs * scale);
+    }
+  }
+
+  /**
+   * A wait timer whose action runs only after the next I/O poll: Node runs due timers before it reads sockets, so
+   * without this a server busy for longer than a (time-scaled, tens of ms) timeout would close a connection whose
+   * next request already sat in the kernel buffer — a keep-alive race the profile would not have. Bytes read in that
+   * poll clear the timer (a new generation), and the action is dropped.
+   */
+  private setTimer(action: () => void, ms: number): void {
+    const generation = ++this.timerGeneration;
+    this.timer = setTimeout(() => {
+      setImmediate(() => {
+        if (generation === this.timerGeneration && this.state === 'open') action();
+      });
+    }, ms);
+  }
+
+  private clearTimer(): void {
+    this.timerGeneration++;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+  }
+
+  private timeout(reason: 'headers-timeout'): void {
+    if (this.parser.pendingBytes > 0) this.socket.write(errorResponse('1.1', 408, 'request head not received in time'));
+    this.serverClose(reason);
+  }
+
+  private async pump(): Promise<void> {
+    if (this.busy) return;
+    this.busy = true;
+    this.clearTimer();
+    try {
+      while (this.queue.length > 0 && this.state === 'open') {
+        const item = this.queue.shift()!;
+        if ('error' in item) {
+          this.socket.write(errorResponse('1.1', item.error.status, item.error.message));
+          this.serverClose('bad-request');
+          break;
+        }
+        await this.serve(item.request, item.tracked);
+      }
+    } catch (err) {
+      this.tracker?.close(this.record!, 'server', 'error', { error: (err as Error).message });
+      this.socket.destroy();
+      this.state = 'closed';
+    } finally {
+      this.busy = false;
+    }
+    if (this.state === 'open' && this.clientEnded) this.clientFin();
+    else this.armWaitTimer();
+  }
+
+  private async serve(request: ParsedRequest, tracked: TrackedRequest | null): Promise<void> {
+    const nth = ++this.served;
+    const ctx = this.ctx;
+    if (request.path.startsWith(ctx.controlPrefix) && (await ctx.control(request, this))) return;
+    const fault = matchFault(ctx.faults, request.path, nth);
+    if (fault && tracked) tracked.fault = fault.kind;
+    if (ctx.knobs.thinkMs > 0) await sleep(ctx.knobs.thinkMs * ctx.timeScale);
+    if (fault?.kind === 'stall') {
+      if (fault.ms === undefined) return this.stallForever();
+      await sleep(fault.ms * ctx.timeScale);
+    }
+    if (this.state !== 'open') return;
+    const { status, headers, body } = await ctx.content(request);
+    const decision = decide(ctx.knobs, request, nth);
+    if (fault?.kind === 'truncated-chunked') decision.framing = 'chunked';
+    const sendBody = request.method === 'HEAD' ? new Uint8Array(0) : body;
+    const contentLength = fault?.kind === 'short-body' ? body.length + Math.max(1, halfOf(body.length)) : body.length;
+    const head = buildHead({ knobs: ctx.knobs, serverName: ctx.serverName, request, served: nth, decision, status, headers, contentLength });
+    if (tracked) {
+      tracked.status = status;
+      tracked.keepAlive = decision.keepAlive;
+    }
+    const account = (bodyBytes: number, wire: number) => {
+      if (!tracked) return;
+      tracked.bodyBytes = bodyBytes;
+      tracked.bytes = head.length + wire;
+      if (this.record) this.record.bytesOut += head.length + wire;
+    };
+    if (fault?.kind === 'slow-headers') await writeSlowly(this.socket, head, fault.ms! * ctx.timeScale);
+    else this.socket.cork();
+    const headWritten = fault?.kind === 'slow-headers';
+    const write = (data: Uint8Array) => (headWritten ? this.socket.write(data) : this.socket.write(Buffer.concat([head, data])));
+    switch (fault?.kind) {
+      case 'reset-mid-body': {
+        const part = sendBody.subarray(0, halfOf(sendBody.length));
+        const bytes = decision.framing === 'chunked' ? chunk(part, false) : part;
+        write(bytes);
+        this.socket.uncork();
+        account(part.length, bytes.length);
+        await this.flushed();
+        // The RST follows the bytes by RESET_DELAY_MS: an RST landing on data the client has not read yet can
+        // surface there as a plain EOF (Linux), which would hide the fault.
+        this.state = 'closing';
+        this.clearTimer();
+        if (this.record) this.tracker?.close(this.record, 'server', 'fault', { fault: fault.kind });
+        await sleep(RESET_DELAY_MS);
+        if (!this.socket.destroyed) this.socket.resetAndDestroy();
+        return;
+      }
+      case 'truncated-chunked': {
+        const part = sendBody.subarray(0, halfOf(sendBody.length));
+        const bytes = chunk(part, false);
+        write(bytes);
+        this.socket.uncork();
+        account(part.length, bytes.length);
+        await this.flushed();
+        return this.serverClose('fault', fault.kind);
+      }
+      case 'short-body': {
+        write(sendBody);
+        this.socket.uncork();
+        account(sendBody.length, sendBody.length);
+        await this.flushed();
+        return this.serverClose('fault', fault.kind);
+      }
+    }
+    const wire = decision.framing === 'chunked' ? chunk(sendBody) : sendBody;
+    write(wire);
+    if (!headWritten) this.socket.uncork();
+    account(sendBody.length, wire.length);
+    await this.flushed();
+    if (tracked && this.record && this.tracker) {
+      this.tracker.response(this.record, tracked, decision.keepAlive && this.queue.length === 0);
+    }
+    if (!decision.keepAlive) return this.serverClose(decision.closeReason!);
+    this.raceMs = fault?.kind === 'close-idle-race' ? fault.ms! : null;
+  }
+
+  /** Resolves when everything written so far has been handed to the kernel. */
+  private flushed(): Promise<void> {
+    if (this.socket.destroyed || this.socket.writableLength === 0) return Promise.resolve();
+    return new Promise((resolve) => this.socket.write('', () => resolve()));
+  }
+
+  private stallForever(): Promise<void> {
+    // Never answer; the connection ends when the client gives up (its FIN or reset) or the server shuts down.
+    this.stalled = true;
+    return new Promise((resolve) => this.socket.once('close', () => resolve()));
+  }
+
+  /** The server closes first: records why, sends its FIN, and destroys the socket if the client never answers it. */
+  serverClose(reason: TrackerCloseReason, fault?: FaultSpec['kind']): void {
+    if (this.state !== 'open') return;
+    this.state = 'closing';
+    this.clearTimer();
+    if (this.record) this.tracker?.close(this.record, 'server', reason, fault ? { fault } : undefined);
+    this.socket.end();
+    setTimeout(() => this.socket.destroy(), LINGER_MS).unref();
+  }
+
+  private clientFin(): void {
+    if (this.state !== 'open') return;
+    this.state = 'closing';
+    this.clearTimer();
+    if (this.record) this.tracker?.close(this.record, 'client', 'client-fin');
+    this.socket.end();
+  }
+
+  private onEnd(): void {
+    this.clientEnded = true;
+    if (this.state === 'closing') this.socket.destroy();
+    else if (this.stalled || (!this.busy && this.queue.length === 0)) this.clientFin();
+  }
+
+  private onError(err: NodeJS.ErrnoException): void {
+    if (this.record && this.state === 'open') {
+      if (err.code === 'ECONNRESET' || err.code === 'EPIPE') this.tracker?.close(this.record, 'client', 'reset');
+      else this.tracker?.close(this.record, 'client', 'error', { error: `${err.code ?? ''} ${err.message}`.trim() });
+    }
+  }
+
+  private onClose(): void {
+    this.clearTimer();
+    // A close with nothing recorded (destroyed underneath us): the client went away.
+    if (this.record && this.record.closedAt === null) this.tracker?.close(this.record, 'client', this.clientEnded ? 'client-fin' : 'reset');
+    this.state = 'closed';
+    this.ctx.forget(this);
+  }
+
+  /** Ends the connection now (server shutdown or a test reset). */
+  destroy(reason: TrackerCloseReason = 'shutdown'): void {
+    if (this.record && this.state === 'open') this.tracker?.close(this.record, 'server', reason);
+    this.state = 'closed';
+    this.socket.destroy();
+  }
+}

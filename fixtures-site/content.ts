@@ -1,0 +1,121 @@
+/**
+ * The fixture site's content, written once as msw request handlers: the profile-faithful server (server.ts) calls
+ * them through msw's `getResponse`, express serves them through `@mswjs/http-middleware` (express-app.ts), and unit
+ * tests of Node code that fetches use them with msw's `setupServer`.
+ *
+ * Every page is exactly `htmlBytes` of HTML whose `<img>` tags point, in document order, at the absolute URLs of the
+ * site's images (`http://<host>:<port><path>`, the port the browser connects to); every image is exactly its byte
+ * count. Responses carry Content-Length and `Cache-Control: no-store`, so a reload fetches everything again, as the
+ * emulator assumes no cache.
+ */
+import { http, HttpResponse, type HttpHandler } from 'msw';
+import type { Page, Resource, Site } from '../emulator/page/site.ts';
+import { KeepaliveLabError } from '../emulator/errors.ts';
+
+export class SiteContentError extends KeepaliveLabError {
+  constructor(message: string) {
+    super('KAL_ERR_SITE_CONTENT', message);
+  }
+}
+
+export interface ContentOptions {
+  /** The port written into image URLs: the one the browser connects to (the shaper's, when shaped). */
+  port: number | (() => number);
+}
+
+/** A 1×1 transparent GIF (43 bytes); larger images are padded after its trailer, which decoders ignore. */
+const GIF_1X1 = Buffer.from('R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7', 'base64');
+
+const imageCache = new Map<number, Uint8Array>();
+
+/** An image body of exactly `bytes` bytes. */
+export function imageBody(bytes: number): Uint8Array {
+  let body = imageCache.get(bytes);
+  if (!body) {
+    const buf = Buffer.alloc(bytes);
+    GIF_1X1.copy(buf, 0, 0, Math.min(bytes, GIF_1X1.length));
+    body = new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength);
+    if (imageCache.size < 4096) imageCache.set(bytes, body);
+  }
+  return body;
+}
+
+export function resourceUrl(resource: Pick<Resource, 'host' | 'path'>, port: number): string {
+  return `http://${resource.host}:${port}${resource.path}`;
+}
+
+/**
+ * The page's HTML, exactly `page.htmlBytes` long (ASCII, so characters are bytes). The late images are added by an
+ * inline script `afterMs` after the load event; it sets `window.__keepaliveLabLateDone` when they have all settled.
+ */
+export function pageHtml(page: Page, port: number): string {
+  const head = `<!DOCTYPE html>\n<html><head><meta charset="utf-8"><title>keepalive-lab ${page.host}${page.path}</title></head><body>\n`;
+  const imgs = page.images.map((r, i) => `<img src="${resourceUrl(r, port)}" alt="${i + 1}">\n`).join('');
+  let script = '';
+  if (page.late && page.late.images.length > 0) {
+    const urls = JSON.stringify(page.late.images.map((r) => resourceUrl(r, port)));
+    script =
+      `<script>addEventListener('load',function(){setTimeout(function(){var u=${urls},n=u.length;` +
+      `u.forEach(function(s){var m=new Image();m.onload=m.onerror=function(){if(--n===0)window.__keepaliveLabLateDone=true};` +
+      `m.src=s;document.body.appendChild(m)})},${page.late.afterMs})});</script>\n`;
+  }
+  const tail = '</body></html>\n';
+  const base = head.length + imgs.length + script.length + tail.length;
+  const room = page.htmlBytes - base;
+  if (room < 0) {
+    throw new SiteContentError(
+      `The page ${page.host}${page.path} needs at least ${base} bytes of HTML for its ${page.images.length} images ` +
+        `(and late-image script), but the site asks for htmlBytes ${page.htmlBytes}. Raise htmlBytes or use fewer images.`,
+    );
+  }
+  // Filler: a comment and its newline when there is room for their 8 bytes, else newlines.
+  const filler = room >= 8 ? `<!--${' '.repeat(room - 8)}-->\n` : '\n'.repeat(room);
+  return head + imgs + script + filler + tail;
+}
+
+/** Every resource of the site by `host + path`: pages and images (the late ones included). */
+export function siteResources(site: Site): { pages: Map<string, Page>; images: Map<string, Resource> } {
+  const pages = new Map<string, Page>();
+  const images = new Map<string, Resource>();
+  for (const page of site.pages.values()) {
+    pages.set(page.host + page.path, page);
+    for (const r of [...page.images, ...(page.late?.images ?? [])]) images.set(r.host + r.path, r);
+  }
+  return { pages, images };
+}
+
+/**
+ * msw handlers serving `site`. Two handlers (pages, images) that look resources up by host and path, rather than one
+ * per resource, so matching stays cheap on a 100-image page; a request for another host or path falls through.
+ */
+export function siteHandlers(site: Site, options: ContentOptions): HttpHandler[] {
+  const { pages, images } = siteResources(site);
+  const port = typeof options.port === 'function' ? options.port : () => options.port as number;
+  const htmlCache = new Map<string, { port: number; html: string }>();
+  const pagePaths = new Set([...pages.values()].map((p) => p.path));
+  return [
+    http.get(({ request }) => pagePaths.has(new URL(request.url).pathname), ({ request }) => {
+      const url = new URL(request.url);
+      const page = pages.get(url.hostname + url.pathname);
+      if (!page) return undefined;
+      const p = port();
+      let cached = htmlCache.get(page.path);
+      if (!cached || cached.port !== p) htmlCache.set(page.path, (cached = { port: p, html: pageHtml(page, p) }));
+      return new HttpResponse(cached.html, {
+        headers: {
+          'Content-Type': 'text/html; charset=utf-8',
+          'Content-Length': String(cached.html.length),
+          'Cache-Control': 'no-store',
+        },
+      });
+    }),
+    http.get(/\/images\/[^/?#]+$/, ({ request }) => {
+      const url = new URL(request.url);
+      const image = images.get(url.hostname + url.pathname);
+      if (!image) return undefined;
+      return new HttpResponse(imageBody(image.bytes), {
+        headers: { 'Content-Type': 'image/gif', 'Content-Length': String(image.bytes), 'Cache-Control': 'no-store' },
+      });
+    }),
+  ];
+}

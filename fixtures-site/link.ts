@@ -1,0 +1,188 @@
+/**
+ * The shaper's two moving parts. A `Stream` is one direction of one connection: bytes waiting for the link, then
+ * bytes in flight (each with its delivery time, one timer for the head). A `Link` is one direction of one client's
+ * access line: it serialises segments at the bandwidth, round-robin over its streams, on a virtual departure clock
+ * (`freeAt`) so a late timer makes the segments due meanwhile leave at once and the average rate stays the configured
+ * one. Slow start (optional) limits a stream to its window per round trip.
+ */
+import type { Socket } from 'node:net';
+
+/** One direction of one connection. */
+export class Stream {
+  dest: Socket | null = null;
+  queue: Buffer[] = [];
+  queued = 0;
+  finPending = false;
+  private deliveries: { at: number; data: Buffer | null }[] = [];
+  private timer: NodeJS.Timeout | null = null;
+  private lastAt = 0;
+  // slow start: bytes allowed in this round trip, bytes sent in it, when it began
+  cwnd = Infinity;
+  sentInRound = 0;
+  roundAt = 0;
+
+  constructor(
+    readonly source: Socket,
+    readonly link: Link,
+    readonly readyAt: number,
+  ) {}
+
+  ready(now: number): boolean {
+    return this.dest !== null && now >= this.readyAt && (this.sentInRound < this.cwnd || now >= this.roundAt + this.link.rtt);
+  }
+
+  /** When this stream can next send, if it has data but cannot now. */
+  nextReadyAt(): number {
+    return Math.max(this.readyAt, this.sentInRound < this.cwnd ? 0 : this.roundAt + this.link.rtt);
+  }
+
+  take(max: number, now: number): Buffer {
+    if (this.sentInRound >= this.cwnd || now >= this.roundAt + this.link.rtt) {
+      // A new round trip; after a full window the window doubles (slow start, no loss).
+      if (this.sentInRound >= this.cwnd) this.cwnd *= 2;
+      this.sentInRound = 0;
+      this.roundAt = now;
+    }
+    const limit = Math.min(max, this.cwnd - this.sentInRound);
+    let head = this.queue[0]!;
+    if (head.length > limit) {
+      this.queue[0] = head.subarray(limit);
+      head = head.subarray(0, limit);
+    } else this.queue.shift();
+    this.queued -= head.length;
+    this.sentInRound += head.length;
+    if (this.queued < this.link.maxQueueBytes / 2 && this.source.isPaused()) this.source.resume();
+    return head;
+  }
+
+  deliver(data: Buffer | null, at: number): void {
+    at = Math.max(at, this.lastAt);
+    this.lastAt = at;
+    this.deliveries.push({ at, data });
+    if (!this.timer) this.schedule();
+  }
+
+  private schedule(): void {
+    const head = this.deliveries[0];
+    if (!head) return;
+    this.timer = setTimeout(() => this.flush(), Math.max(0, head.at - performance.now()));
+  }
+
+  private flush(): void {
+    this.timer = null;
+    const now = performance.now();
+    while (this.deliveries.length && this.deliveries[0]!.at <= now + 0.5) {
+      const { data } = this.deliveries.shift()!;
+      if (!this.dest || this.dest.destroyed) continue;
+      if (data) this.dest.write(data);
+      else this.dest.end();
+    }
+    this.schedule();
+  }
+
+  stop(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    this.deliveries = [];
+    this.queue = [];
+  }
+}
+
+/** One direction of one client's access link: serialises segments at the bandwidth, round-robin over streams. */
+export class Link {
+  private streams: Stream[] = [];
+  private next = 0;
+  private freeAt = 0;
+  private busy = false;
+  private timer: NodeJS.Timeout | null = null;
+  readonly bytesPerMs: number | null;
+
+  constructor(
+    kbps: number | null,
+    readonly delay: number,
+    readonly rtt: number,
+    readonly mss: number,
+    readonly maxQueueBytes: number,
+  ) {
+    this.bytesPerMs = kbps === null ? null : (kbps * 1000) / 8 / 1000;
+  }
+
+  add(stream: Stream): void {
+    this.streams.push(stream);
+  }
+
+  remove(stream: Stream): void {
+    const i = this.streams.indexOf(stream);
+    if (i < 0) return;
+    this.streams.splice(i, 1);
+    if (this.next > i) this.next--;
+  }
+
+  enqueue(stream: Stream, data: Buffer): void {
+    stream.queue.push(data);
+    stream.queued += data.length;
+    if (stream.queued > this.maxQueueBytes) stream.source.pause();
+    this.pump();
+  }
+
+  end(stream: Stream): void {
+    stream.finPending = true;
+    this.pump();
+  }
+
+  pump(): void {
+    if (this.timer) {
+      clearTimeout(this.timer);
+      this.timer = null;
+    }
+    const now = performance.now();
+    for (;;) {
+      this.finishFins(now);
+      const stream = this.pick(now);
+      if (!stream) break;
+      if (this.bytesPerMs === null) {
+        stream.deliver(stream.take(Infinity, now), now + this.delay);
+        continue;
+      }
+      if (this.busy && this.freeAt > now) return this.wake(this.freeAt);
+      const start = this.busy ? this.freeAt : Math.max(this.freeAt, now);
+      const segment = stream.take(this.mss, now);
+      this.freeAt = start + segment.length / this.bytesPerMs;
+      this.busy = true;
+      stream.deliver(segment, this.freeAt + this.delay);
+    }
+    this.busy = false;
+    // Data waiting on a handshake or a slow-start round: come back when the first can go.
+    const waits = this.streams.filter((s) => s.queued > 0).map((s) => s.nextReadyAt());
+    if (waits.length) this.wake(Math.max(Math.min(...waits), this.freeAt));
+  }
+
+  /** FINs follow the last byte of their stream. */
+  private finishFins(now: number): void {
+    for (const s of this.streams) {
+      if (s.finPending && s.queued === 0 && s.dest) {
+        s.finPending = false;
+        s.deliver(null, Math.max(now, this.bytesPerMs === null ? now : this.freeAt) + this.delay);
+      }
+    }
+  }
+
+  private pick(now: number): Stream | undefined {
+    for (let k = 0; k < this.streams.length; k++) {
+      const i = (this.next + k) % this.streams.length;
+      const s = this.streams[i]!;
+      if (s.queued > 0 && s.ready(now)) {
+        this.next = (i + 1) % this.streams.length;
+        return s;
+      }
+    }
+    return undefined;
+  }
+
+  private wake(at: number): void {
+    this.timer = setTimeout(() => {
+      this.timer = null;
+      this.pump();
+    }, Math.max(0, at - performance.now()));
+  }
+}

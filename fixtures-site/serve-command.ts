@@ -1,0 +1,191 @@
+/**
+ * `keepalive-lab serve`: starts the fixture site, the shaper and the tracker, prints the URLs to open in a browser,
+ * and shows a live table of connections until Ctrl-C.
+ */
+import { readFile } from 'node:fs/promises';
+import { parseArgs } from 'node:util';
+import { parse as parseYaml } from 'yaml';
+import { MICROSCAPE_SITE, type SiteSpec } from '../emulator/page/site.ts';
+import { SERVER_PROFILES } from '../emulator/profiles/server-profile.ts';
+import { NETWORK_PROFILES } from '../emulator/profiles/network-profile.ts';
+import type { FaultSpec } from '../emulator/scenario/types.ts';
+import { KeepaliveLabError } from '../emulator/errors.ts';
+import { startFixtureSite, type FixtureSite } from './serve.ts';
+import type { TrackedConnection, TrackerEvent } from './tracker.ts';
+
+const USAGE = `Usage: keepalive-lab serve [options]
+
+  --server <profile>     ${SERVER_PROFILES.map((p) => p.name).join(', ')} (default apache-2.2)
+  --network <profile>    ${NETWORK_PROFILES.map((p) => p.name).join(', ')} (default loopback: no shaper)
+  --rtt <ms> --down <kbit/s> --up <kbit/s>
+                         explicit network numbers instead of (or over) a profile
+  --slow-start           emulate TCP slow start in the shaper
+  --site <scenario.yaml> serve the scenario's site (its 'site:' block) and faults (default: the Microscape page)
+  --port <n>             port to listen on (default 8080; 0 for any)
+  --bind <address>       interface (default 127.0.0.1)
+  --time-scale <x>       multiply every server timeout (default 1)
+  --no-table             print connection events as lines instead of a live table
+  -h, --help`;
+
+export interface ServeCommandIo {
+  out?: (line: string) => void;
+  /** Stops the server (instead of Ctrl-C), for tests and embedding. */
+  signal?: AbortSignal;
+  /** Redraw the table in place (default: when stdout is a TTY). */
+  tty?: boolean;
+}
+
+export async function serveCommand(argv: string[], io: ServeCommandIo = {}): Promise<number> {
+  const out = io.out ?? ((line: string) => process.stdout.write(`${line}\n`));
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args: argv,
+      options: {
+        server: { type: 'string', default: 'apache-2.2' },
+        network: { type: 'string' },
+        rtt: { type: 'string' },
+        down: { type: 'string' },
+        up: { type: 'string' },
+        'slow-start': { type: 'boolean', default: false },
+        site: { type: 'string' },
+        port: { type: 'string', default: '8080' },
+        bind: { type: 'string', default: '127.0.0.1' },
+        'time-scale': { type: 'string', default: '1' },
+        'no-table': { type: 'boolean', default: false },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
+      strict: true,
+      allowPositionals: false,
+    }));
+  } catch (err) {
+    out(`keepalive-lab serve: ${(err as Error).message}\n\n${USAGE}`);
+    return 2;
+  }
+  if (values.help) {
+    out(USAGE);
+    return 0;
+  }
+  let site: FixtureSite;
+  try {
+    const number = (flag: string, text: string | undefined): number | undefined => {
+      if (text === undefined) return undefined;
+      const n = Number(text);
+      if (!Number.isFinite(n) || n < 0) throw new KeepaliveLabError('KAL_ERR_USAGE', `--${flag} expects a number ≥ 0, got '${text}'`);
+      return n;
+    };
+    const scenario = values.site ? await readScenarioSite(values.site) : null;
+    const base = NETWORK_PROFILES.find((p) => p.name === (values.network ?? 'loopback'));
+    if (!base) throw new KeepaliveLabError('KAL_ERR_USAGE', `Unknown network profile '${values.network}'. Known: ${NETWORK_PROFILES.map((p) => p.name).join(', ')}.`);
+    const rtt = number('rtt', values.rtt);
+    const down = number('down', values.down);
+    const up = number('up', values.up);
+    const explicit = rtt !== undefined || down !== undefined || up !== undefined;
+    const network = explicit
+      ? { ...base.knobs, ...(rtt !== undefined ? { rttMs: rtt } : {}), ...(down !== undefined ? { bandwidthKbps: down } : {}), ...(up !== undefined ? { upBandwidthKbps: up } : {}) }
+      : base.name;
+    site = await startFixtureSite({
+      server: values.server,
+      network,
+      slowStart: values['slow-start'],
+      site: scenario?.sites ?? [{ ...MICROSCAPE_SITE, domain: 'localhost' }],
+      faults: scenario?.faults ?? [],
+      port: number('port', values.port)!,
+      bind: values.bind,
+      timeScale: number('time-scale', values['time-scale'])!,
+    });
+  } catch (err) {
+    out(`keepalive-lab serve: ${(err as Error).message}`);
+    return 1;
+  }
+  out(`keepalive-lab fixture site: server ${site.profile.name}, network ${site.network ? describeNetwork(site) : 'loopback (no shaper)'}`);
+  for (const s of site.sites) for (const page of s.pages.values()) out(`  open ${site.url(page.host, page.path)}`);
+  out(`  tracker ${site.url(site.sites[0]!.spec.domain, '/__keepalive-lab/connections')} (JSON), …/events (SSE)`);
+  out('Ctrl-C to stop.');
+  const tty = io.tty ?? Boolean(process.stdout.isTTY);
+  const stopTable = values['no-table'] || !tty ? logEvents(site, out) : liveTable(site);
+  await new Promise<void>((resolve) => {
+    const stop = () => resolve();
+    io.signal?.addEventListener('abort', stop, { once: true });
+    if (io.signal?.aborted) stop();
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
+  stopTable();
+  await site.close();
+  out('stopped.');
+  return 0;
+}
+
+/**
+ * The scenario file's site and faults, read minimally (the scenario loader owns the format): `site:` (a SiteSpec,
+ * or `microscape`), or `sites:` (name → SiteSpec), and `faults:`. Domain defaults to `localhost`.
+ */
+export async function readScenarioSite(file: string): Promise<{ sites: SiteSpec[]; faults: FaultSpec[] }> {
+  let doc: Record<string, unknown>;
+  try {
+    doc = (parseYaml(await readFile(file, 'utf8')) ?? {}) as Record<string, unknown>;
+  } catch (err) {
+    throw new KeepaliveLabError('KAL_ERR_SCENARIO', `${file}: cannot read the scenario: ${(err as Error).message}`);
+  }
+  const asSpec = (value: unknown, where: string): SiteSpec => {
+    if (value === 'microscape') return { ...MICROSCAPE_SITE, domain: 'localhost' };
+    if (!value || typeof value !== 'object') throw new KeepaliveLabError('KAL_ERR_SCENARIO', `${file}: ${where} must be a site description (domain, hosts, images, imageBytes, htmlBytes) or 'microscape'.`);
+    const spec = { domain: 'localhost', hosts: 1, ...(value as object) } as SiteSpec;
+    for (const key of ['images', 'htmlBytes'] as const) {
+      if (typeof spec[key] !== 'number') throw new KeepaliveLabError('KAL_ERR_SCENARIO', `${file}: ${where}.${key} must be a number.`);
+    }
+    if (spec.imageBytes === undefined) throw new KeepaliveLabError('KAL_ERR_SCENARIO', `${file}: ${where}.imageBytes is missing.`);
+    return spec;
+  };
+  const sites = doc.sites && typeof doc.sites === 'object'
+    ? Object.entries(doc.sites as Record<string, unknown>).map(([name, v]) => asSpec(v, `sites.${name}`))
+    : [asSpec(doc.site, 'site')];
+  const faults = Array.isArray(doc.faults) ? (doc.faults as FaultSpec[]) : [];
+  return { sites, faults };
+}
+
+function describeNetwork(site: FixtureSite): string {
+  const n = site.network!;
+  const kbps = (v: number | null) => (v === null ? '∞' : `${v} kbit/s`);
+  return `RTT ${n.rttMs} ms, down ${kbps(n.bandwidthKbps)}, up ${kbps(n.upBandwidthKbps)} (shaper on :${site.port}, site on :${site.sitePort})`;
+}
+
+function logEvents(site: FixtureSite, out: (line: string) => void): () => void {
+  const tracker = site.tracker!;
+  const listener = (e: TrackerEvent) => {
+    const at = `${(e.at / 1000).toFixed(3).padStart(9)} s`;
+    if (e.type === 'open') out(`${at}  #${e.connection.id} open   client port ${e.connection.clientPort ?? '?'}`);
+    else if (e.type === 'response') out(`${at}  #${e.connectionId} ${e.request.status} ${e.request.host}${e.request.path} ${e.request.bodyBytes} B`);
+    else if (e.type === 'close') out(`${at}  #${e.connection.id} closed by ${e.connection.closedBy}: ${e.connection.closeReason}${e.connection.fault ? ` (${e.connection.fault})` : ''}`);
+  };
+  tracker.on('event', listener);
+  return () => tracker.off('event', listener);
+}
+
+function liveTable(site: FixtureSite): () => void {
+  const draw = () => {
+    const snap = site.tracker!.snapshot();
+    const rows = snap.connections.slice(-25).map((c) => row(c, snap.now));
+    const s = snap.stats;
+    process.stdout.write(
+      '\x1b[H\x1b[2J' +
+        `keepalive-lab serve — ${site.profile.name}, ${site.network ? describeNetwork(site) : 'no shaper'}\n` +
+        `connections ${s.accepted} (open ${s.open}), requests ${s.requests}, malformed ${s.malformed}, refused ${s.refused}\n\n` +
+        `${'id'.padStart(5)} ${'host'.padEnd(22)} ${'client'.padStart(6)} ${'age s'.padStart(7)} ${'reqs'.padStart(5)}  state\n` +
+        rows.join('\n') +
+        '\n\nCtrl-C to stop.\n',
+    );
+  };
+  const timer = setInterval(draw, 500);
+  draw();
+  return () => clearInterval(timer);
+}
+
+function row(c: TrackedConnection, now: number): string {
+  const end = c.closedAt ?? now;
+  const state = c.closedAt !== null
+    ? `closed by ${c.closedBy}: ${c.closeReason}${c.fault ? ` (${c.fault})` : ''}`
+    : c.idle.at(-1)?.to === null ? 'idle' : 'busy';
+  return `${String(c.id).padStart(5)} ${(c.host ?? '-').padEnd(22)} ${String(c.clientPort ?? '?').padStart(6)} ${((end - c.acceptedAt) / 1000).toFixed(1).padStart(7)} ${String(c.requests.length).padStart(5)}  ${state}`;
+}

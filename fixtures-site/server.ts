@@ -1,0 +1,218 @@
+/**
+ * The profile-faithful HTTP/1 server of the fixture site, on `node:net`: Node's http server always answers HTTP/1.1
+ * and runs its own keep-alive logic, so per-profile behaviour (a 1.0 status line, close-delimited bodies, Apache's
+ * Keep-Alive counting, exact close timing and reasons) needs a connection layer of our own. Content (status, headers,
+ * body) comes from the site's msw handlers through msw's `getResponse`, the same handlers express serves.
+ *
+ * Also serves the tracker over HTTP under a prefix no page uses (see CONTROL_PREFIX).
+ */
+import { createServer, type Server, type Socket } from 'node:net';
+import { getResponse, type RequestHandler } from 'msw';
+import type { ServerKnobs } from '../emulator/profiles/server-profile.ts';
+import type { FaultSpec } from '../emulator/scenario/types.ts';
+import type { ParsedRequest } from './http1.ts';
+import { SiteConnection } from './connection.ts';
+import { validateFaults } from './faults.ts';
+import { errorResponse } from './response.ts';
+import type { ConnectionTracker, TrackerEvent } from './tracker.ts';
+
+export const CONTROL_PREFIX = '/__keepalive-lab/';
+
+export interface ProfileServerOptions {
+  knobs: ServerKnobs;
+  /** Written in the `Server` header, e.g. 'keepalive-lab (apache-2.2)'. */
+  serverName?: string;
+  handlers: readonly RequestHandler[];
+  /** null turns tracking off (the benchmark's baseline). */
+  tracker: ConnectionTracker | null;
+  /** Multiplies every server time: idle timeout, think time, fault delays, headers timeout. */
+  timeScale?: number;
+  faults?: readonly FaultSpec[];
+  /** Host for HTTP/1.0 requests without a Host header. */
+  defaultHost?: string;
+  /** Open connections beyond this are answered 503 and closed ('over-capacity'). Default 1024. */
+  maxConnections?: number;
+  /** Longest request head accepted; longer gets 431. Default 16 KiB. */
+  maxHeaderBytes?: number;
+  /** Scenario ms a client may take to send a whole request head (and a new socket its first). Default 60 000. */
+  headersTimeoutMs?: number;
+  /**
+   * Remember each resolved response by method, host and target (default true): the site's content is static, so the
+   * handlers answer the same every time, and msw's per-request resolution (a Request, an AbortController, handler
+   * matching) is most of a response's cost. Set false for handlers whose answers change.
+   */
+  contentCache?: boolean;
+}
+
+export interface ContentResponse {
+  status: number;
+  headers: [string, string][];
+  body: Uint8Array;
+}
+
+/** What a connection needs from its server. */
+export interface ServerContext {
+  knobs: ServerKnobs;
+  serverName: string;
+  tracker: ConnectionTracker | null;
+  timeScale: number;
+  faults: readonly FaultSpec[];
+  maxHeaderBytes: number;
+  headersTimeoutMs: number;
+  controlPrefix: string;
+  /** Host for requests without one (HTTP/1.0). */
+  defaultHost: string;
+  content(request: ParsedRequest): Promise<ContentResponse>;
+  /** Serves a control path; false when it is not one (then it is content like any other). */
+  control(request: ParsedRequest, connection: SiteConnection): Promise<boolean>;
+  forget(connection: SiteConnection): void;
+}
+
+export class ProfileServer {
+  readonly server: Server;
+  private readonly connections = new Set<SiteConnection>();
+  private readonly ctx: ServerContext;
+  private readonly maxConnections: number;
+
+  constructor(private readonly options: ProfileServerOptions) {
+    validateFaults(options.faults ?? []);
+    this.maxConnections = options.maxConnections ?? 1024;
+    const defaultHost = options.defaultHost ?? 'localhost';
+    const handlers = [...options.handlers];
+    this.ctx = {
+      knobs: options.knobs,
+      serverName: options.serverName ?? 'keepalive-lab',
+      tracker: options.tracker,
+      timeScale: options.timeScale ?? 1,
+      faults: options.faults ?? [],
+      maxHeaderBytes: options.maxHeaderBytes ?? 16 * 1024,
+      headersTimeoutMs: options.headersTimeoutMs ?? 60_000,
+      controlPrefix: CONTROL_PREFIX,
+      defaultHost,
+      content: options.contentCache === false ? (request) => content(handlers, request, defaultHost) : cached(handlers, defaultHost),
+      control: (request, connection) => this.control(request, connection),
+      forget: (connection) => this.connections.delete(connection),
+    };
+    this.server = createServer({ allowHalfOpen: true, noDelay: true }, (socket) => this.accept(socket));
+  }
+
+  private accept(socket: Socket): void {
+    if (this.connections.size >= this.maxConnections) {
+      const record = this.ctx.tracker?.open(socket.remotePort ?? 0, socket.localPort ?? 0);
+      this.ctx.tracker?.countRefused();
+      if (record) this.ctx.tracker!.close(record, 'server', 'over-capacity');
+      socket.on('error', () => {});
+      socket.end(errorResponse('1.1', 503, `the fixture site holds ${this.maxConnections} connections already`));
+      setTimeout(() => socket.destroy(), 1_000).unref();
+      return;
+    }
+    this.connections.add(new SiteConnection(socket, this.ctx));
+  }
+
+  listen(port = 0, host = '127.0.0.1'): Promise<number> {
+    return new Promise((resolve, reject) => {
+      this.server.once('error', reject);
+      this.server.listen(port, host, () => {
+        this.server.off('error', reject);
+        resolve(this.port);
+      });
+    });
+  }
+
+  get port(): number {
+    const address = this.server.address();
+    if (!address || typeof address === 'string') throw new Error('the fixture server is not listening');
+    return address.port;
+  }
+
+  get openConnections(): number {
+    return this.connections.size;
+  }
+
+  /** Destroys every open connection (recorded as closed by the server, `reason`) and waits for their close events. */
+  async closeConnections(reason: 'shutdown' = 'shutdown'): Promise<void> {
+    const closing = [...this.connections].map(
+      (c) => new Promise<void>((resolve) => (c.socket.destroyed ? resolve() : c.socket.once('close', () => resolve()))),
+    );
+    for (const c of this.connections) c.destroy(reason);
+    await Promise.all(closing);
+  }
+
+  async close(): Promise<void> {
+    const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
+    await this.closeConnections();
+    if (this.server.listening) await closed;
+  }
+
+  /** The tracker's HTTP API: GET connections (JSON; `?all=1` adds control connections), GET events (SSE), POST reset. */
+  private async control(request: ParsedRequest, connection: SiteConnection): Promise<boolean> {
+    const tracker = this.ctx.tracker;
+    const name = request.path.slice(CONTROL_PREFIX.length);
+    if (!tracker || !['connections', 'events', 'reset'].includes(name)) return false;
+    const socket = connection.socket;
+    const version = this.ctx.knobs.httpVersion;
+    if (name === 'events') {
+      socket.write(`HTTP/${version} 200 OK\r\nContent-Type: text/event-stream\r\nCache-Control: no-store\r\nConnection: close\r\n\r\n: keepalive-lab tracker events\n\n`);
+      const send = (event: TrackerEvent) => {
+        if (!socket.destroyed) socket.write(`event: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`);
+      };
+      tracker.on('event', send);
+      await new Promise<void>((resolve) => socket.once('close', () => resolve()));
+      tracker.off('event', send);
+      return true;
+    }
+    let body = '';
+    if (name === 'reset' && request.method === 'POST') tracker.reset();
+    else if (name === 'connections' && request.method === 'GET') {
+      body = JSON.stringify(tracker.snapshot({ includeControl: /[?&]all=1/.test(request.target) }));
+    } else {
+      socket.write(errorResponse(version, 405, `${request.method} not allowed on ${request.path}`));
+      connection.serverClose('bad-request');
+      return true;
+    }
+    const status = body ? 200 : 204;
+    const head = `HTTP/${version} ${status} ${status === 200 ? 'OK' : 'No Content'}\r\nContent-Type: application/json\r\n` +
+      `Cache-Control: no-store\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n`;
+    socket.write(head + body);
+    connection.serverClose('connection-close');
+    return true;
+  }
+}
+
+const CACHE_LIMIT = 10_000;
+
+function cached(handlers: RequestHandler[], defaultHost: string): (request: ParsedRequest) => Promise<ContentResponse> {
+  const cache = new Map<string, Promise<ContentResponse>>();
+  return (request) => {
+    const key = `${request.method} ${request.host || defaultHost} ${request.target}`;
+    let hit = cache.get(key);
+    if (!hit) {
+      hit = content(handlers, request, defaultHost);
+      if (cache.size >= CACHE_LIMIT) cache.clear();
+      cache.set(key, hit);
+      hit.catch(() => cache.delete(key));
+    }
+    return hit;
+  };
+}
+
+/** Asks the msw handlers for the response; 404 when none answers. HEAD is answered as GET without the body. */
+export async function content(handlers: RequestHandler[], request: ParsedRequest, defaultHost: string): Promise<ContentResponse> {
+  const method = request.method === 'HEAD' ? 'GET' : request.method;
+  const url = `http://${request.host || defaultHost}${request.target}`;
+  const headers = new Headers();
+  for (const [name, value] of request.headers) {
+    try {
+      headers.set(name, value);
+    } catch {
+      // a header the fetch API refuses to carry: the content does not need it
+    }
+  }
+  const response = await getResponse(handlers, new Request(url, { method, headers }));
+  if (!response) {
+    const body = Buffer.from(`404 Not Found: ${request.method} ${request.target} on ${request.host || defaultHost}\n`);
+    return { status: 404, headers: [['Content-Type', 'text/plain; charset=utf-8']], body };
+  }
+  const body = new Uint8Array(await response.arrayBuffer());
+  return { status: response.status, headers: [...response.headers], body };
+}

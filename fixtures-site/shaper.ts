@@ -1,0 +1,165 @@
+/**
+ * A userspace TCP proxy on loopback that gives every connection through it the network of a profile, without root:
+ *
+ * - one-way delay RTT/2 each way, on every byte and on FIN and RST;
+ * - a new connection pays its handshake: the upstream connect happens RTT/2 after accept (the SYN's trip) and the
+ *   client's first bytes leave one RTT after accept (SYN, SYN-ACK), so they reach the server 1.5 RTT after connect;
+ * - bandwidth per direction, shared by the connections of one client round-robin, one segment (MSS) at a time from
+ *   per-connection queues, so one download cannot stack up in front of another;
+ * - optional slow start downstream: a connection may send initialCwnd segments in its first round trip, twice as many
+ *   in the next, and so on.
+ *
+ * The link keeps a virtual departure clock (`freeAt`): when a timer fires late, the segments that should have left
+ * meanwhile leave at once, so the average rate is the configured one, not the timer's.
+ *
+ * It knows which client port each upstream socket stands for (`clientPortFor`), for the tracker.
+ */
+import { connect, createServer, type Server, type Socket } from 'node:net';
+import { Link, Stream } from './link.ts';
+import type { NetworkKnobs } from '../emulator/profiles/network-profile.ts';
+
+export interface ShaperOptions {
+  target: { host: string; port: number };
+  network: NetworkKnobs;
+  slowStart?: boolean;
+  /** Bytes queued per connection and direction before its source is paused. Default 1 MiB. */
+  maxQueueBytes?: number;
+  /** Open client connections beyond this are reset at once. Default 2048. */
+  maxConnections?: number;
+}
+
+interface Client {
+  up: Link;
+  down: Link;
+  connections: number;
+}
+
+export class Shaper {
+  readonly server: Server;
+  private readonly clients = new Map<string, Client>();
+  private readonly upstreamToClient = new Map<number, number>();
+  private readonly sockets = new Set<Socket>();
+  private readonly rtt: number;
+
+  constructor(private readonly options: ShaperOptions) {
+    this.rtt = options.network.rttMs;
+    this.server = createServer({ allowHalfOpen: true, noDelay: true }, (socket) => this.accept(socket));
+  }
+
+  listen(port = 0, host = '127.0.0.1'): Promise<number> {
+    return new Promise((resolve, reject) => {
+      this.server.once('error', reject);
+      this.server.listen(port, host, () => {
+        this.server.off('error', reject);
+        resolve(this.port);
+      });
+    });
+  }
+
+  get port(): number {
+    const address = this.server.address();
+    if (!address || typeof address === 'string') throw new Error('the shaper is not listening');
+    return address.port;
+  }
+
+  /** The client port behind an upstream socket's local port (what the site sees as the peer port). */
+  clientPortFor(upstreamLocalPort: number): number | undefined {
+    return this.upstreamToClient.get(upstreamLocalPort);
+  }
+
+  private client(address: string): Client {
+    let c = this.clients.get(address);
+    if (!c) {
+      const n = this.options.network;
+      const q = this.options.maxQueueBytes ?? 1 << 20;
+      c = {
+        up: new Link(n.upBandwidthKbps, this.rtt / 2, this.rtt, n.mss, q),
+        down: new Link(n.bandwidthKbps, this.rtt / 2, this.rtt, n.mss, q),
+        connections: 0,
+      };
+      this.clients.set(address, c);
+    }
+    return c;
+  }
+
+  private accept(client: Socket): void {
+    const acceptedAt = performance.now();
+    client.on('error', () => {});
+    if (this.sockets.size >= 2 * (this.options.maxConnections ?? 2048)) {
+      client.resetAndDestroy();
+      return;
+    }
+    const key = client.remoteAddress ?? '?';
+    const links = this.client(key);
+    links.connections++;
+    this.sockets.add(client);
+    const clientPort = client.remotePort ?? 0;
+    // Client → server: nothing leaves before the handshake's round trip is over.
+    const up = new Stream(client, links.up, acceptedAt + this.rtt);
+    const down = new Stream(client, links.down, 0);
+    if (this.options.slowStart) {
+      down.cwnd = this.options.network.initialCwnd * this.options.network.mss;
+    }
+    links.up.add(up);
+    links.down.add(down);
+    let upstream: Socket | null = null;
+    let done = false;
+    const finish = () => {
+      if (done) return;
+      done = true;
+      links.up.remove(up);
+      links.down.remove(down);
+      up.stop();
+      down.stop();
+      if (--links.connections === 0) this.clients.delete(key);
+    };
+    const reset = (socket: Socket | null) => {
+      if (!socket || socket.destroyed) return;
+      setTimeout(() => socket.resetAndDestroy(), this.rtt / 2);
+    };
+    client.on('data', (data: Buffer) => links.up.enqueue(up, data));
+    client.on('end', () => links.up.end(up));
+    client.on('error', () => reset(upstream));
+    client.on('close', (hadError) => {
+      this.sockets.delete(client);
+      if (hadError) reset(upstream);
+      if (!upstream || upstream.destroyed) finish();
+    });
+    setTimeout(() => {
+      if (client.destroyed) return finish();
+      upstream = connect({ host: this.options.target.host, port: this.options.target.port, allowHalfOpen: true, noDelay: true });
+      this.sockets.add(upstream);
+      const u = upstream;
+      u.on('connect', () => {
+        const local = u.localPort!;
+        this.upstreamToClient.set(local, clientPort);
+        u.once('close', () => setTimeout(() => this.upstreamToClient.delete(local), 30_000).unref());
+        up.dest = u;
+        down.dest = client;
+        links.up.pump();
+      });
+      u.on('data', (data: Buffer) => links.down.enqueue(down, data));
+      u.on('end', () => links.down.end(down));
+      u.on('error', () => reset(client));
+      u.on('close', (hadError) => {
+        this.sockets.delete(u);
+        if (hadError) reset(client);
+        if (client.destroyed) finish();
+      });
+    }, this.rtt / 2);
+  }
+
+  /** Destroys every socket through the shaper and waits for them to close. */
+  async closeConnections(): Promise<void> {
+    const all = [...this.sockets];
+    const closed = all.map((s) => new Promise<void>((resolve) => (s.destroyed ? resolve() : s.once('close', () => resolve()))));
+    for (const s of all) s.destroy();
+    await Promise.all(closed);
+  }
+
+  async close(): Promise<void> {
+    const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
+    await this.closeConnections();
+    if (this.server.listening) await closed;
+  }
+}

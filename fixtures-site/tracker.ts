@@ -1,0 +1,263 @@
+/**
+ * The connection tracker: every socket the fixture site accepted, every request on it, its idle gaps and how it ended.
+ * It is the truth the live emulator and real browsers are measured by, so it records what happened on the wire, in
+ * wall-clock milliseconds since the tracker started (divide by the time scale for scenario milliseconds).
+ *
+ * Close reasons use the vocabulary of emulator/result/types.ts where one applies ('server-idle-timeout',
+ * 'server-max-requests', 'connection-close', 'http10-end', 'error'), plus what only a server sees: 'client-fin' (the
+ * client closed first), 'reset', 'fault' (an injected fault closed it), and the robustness closes 'bad-request',
+ * 'headers-timeout', 'over-capacity' and 'shutdown'.
+ */
+import { EventEmitter } from 'node:events';
+import type { FaultSpec } from '../emulator/scenario/types.ts';
+
+export const TRACKER_CLOSE_REASONS = [
+  'server-idle-timeout',
+  'server-max-requests',
+  'connection-close',
+  'http10-end',
+  'client-fin',
+  'reset',
+  'error',
+  'fault',
+  'bad-request',
+  'headers-timeout',
+  'over-capacity',
+  'shutdown',
+] as const;
+export type TrackerCloseReason = (typeof TRACKER_CLOSE_REASONS)[number];
+
+export interface TrackedRequest {
+  /** 1-based position on its connection. */
+  index: number;
+  method: string;
+  path: string;
+  /** The Host header without its port. */
+  host: string;
+  /** Version on the request line, '1.0' or '1.1'. */
+  httpVersion: string;
+  /** The request's head was complete (ms since the tracker's epoch). */
+  startedAt: number;
+  /** The last byte of the response was handed to the socket; null while in progress or when it never finished. */
+  endedAt: number | null;
+  status: number | null;
+  /** Response bytes written: head and body. */
+  bytes: number;
+  bodyBytes: number;
+  /** The request arrived while an earlier one on the connection was still unanswered. */
+  pipelined: boolean;
+  /** The response said the connection would be kept open. */
+  keepAlive: boolean | null;
+  /** An injected fault that applied to this request. */
+  fault?: FaultSpec['kind'];
+}
+
+export interface TrackedConnection {
+  id: number;
+  /** Host of the first request; null until one arrives. */
+  host: string | null;
+  /** The peer port of the accepted socket (the shaper's upstream port when shaped). */
+  remotePort: number;
+  /** The client's own port: equals remotePort unshaped; the shaper tells it when shaped. null if not known yet. */
+  clientPort: number | null;
+  localPort: number;
+  acceptedAt: number;
+  requests: TrackedRequest[];
+  /** Periods with no request in progress, [from, to); an open gap has to = null. */
+  idle: { from: number; to: number | null }[];
+  closedAt: number | null;
+  closedBy: 'client' | 'server' | null;
+  closeReason: TrackerCloseReason | null;
+  /** The injected fault that closed it, when closeReason is 'fault'. */
+  fault?: FaultSpec['kind'];
+  /** Only served the tracker's own paths; left out of snapshots unless asked for. */
+  control: boolean;
+  bytesIn: number;
+  bytesOut: number;
+  /** The error message, when closeReason is 'error'. */
+  error?: string;
+}
+
+export interface TrackerStats {
+  accepted: number;
+  open: number;
+  requests: number;
+  malformed: number;
+  refused: number;
+  closesByReason: Partial<Record<TrackerCloseReason, number>>;
+}
+
+export interface TrackerSnapshot {
+  /** Date.now() when the tracker's clock read 0. */
+  epochMs: number;
+  now: number;
+  timeScale: number;
+  stats: TrackerStats;
+  connections: TrackedConnection[];
+}
+
+export type TrackerEvent =
+  | { type: 'open'; at: number; connection: TrackedConnection }
+  | { type: 'request'; at: number; connectionId: number; request: TrackedRequest }
+  | { type: 'response'; at: number; connectionId: number; request: TrackedRequest }
+  | { type: 'close'; at: number; connection: TrackedConnection };
+
+export interface ConnectionTrackerOptions {
+  timeScale?: number;
+  /** Maps the accepted socket's peer port to the client's port (the shaper's map); identity when absent. */
+  resolveClientPort?: (remotePort: number) => number | undefined;
+}
+
+/** Records connections; the server calls the mutators, everyone else reads snapshots and events. */
+export class ConnectionTracker extends EventEmitter<{ event: [TrackerEvent] }> {
+  readonly epochMs = Date.now();
+  private readonly t0 = performance.now();
+  readonly timeScale: number;
+  resolveClientPort: ((remotePort: number) => number | undefined) | undefined;
+  private nextId = 1;
+  private records = new Map<number, TrackedConnection>();
+  private stats: TrackerStats = emptyStats();
+
+  constructor(options: ConnectionTrackerOptions = {}) {
+    super();
+    this.timeScale = options.timeScale ?? 1;
+    this.resolveClientPort = options.resolveClientPort;
+  }
+
+  /** Whether anyone listens for events (no event objects are made for nobody). */
+  private get listening(): boolean {
+    return this.listenerCount('event') > 0;
+  }
+
+  /** Milliseconds since the tracker's epoch. */
+  now(): number {
+    return performance.now() - this.t0;
+  }
+
+  open(remotePort: number, localPort: number): TrackedConnection {
+    const at = this.now();
+    const record: TrackedConnection = {
+      id: this.nextId++,
+      host: null,
+      remotePort,
+      clientPort: null,
+      localPort,
+      acceptedAt: at,
+      requests: [],
+      idle: [{ from: at, to: null }],
+      closedAt: null,
+      closedBy: null,
+      closeReason: null,
+      control: false,
+      bytesIn: 0,
+      bytesOut: 0,
+    };
+    this.resolvePort(record);
+    this.records.set(record.id, record);
+    this.stats.accepted++;
+    this.stats.open++;
+    if (this.listening) this.emit('event', { type: 'open', at, connection: record });
+    return record;
+  }
+
+  /** Learns the client port as soon as it is known (the shaper registers it when its upstream socket connects). */
+  resolvePort(record: TrackedConnection): void {
+    if (record.clientPort !== null) return;
+    record.clientPort = this.resolveClientPort ? (this.resolveClientPort(record.remotePort) ?? null) : record.remotePort;
+  }
+
+  request(record: TrackedConnection, fields: Pick<TrackedRequest, 'method' | 'path' | 'host' | 'httpVersion' | 'pipelined'>, control = false): TrackedRequest {
+    const at = this.now();
+    this.resolvePort(record);
+    const gap = record.idle.at(-1);
+    if (gap && gap.to === null) gap.to = at;
+    if (record.host === null) record.host = fields.host;
+    if (record.requests.length === 0) record.control = control;
+    else if (!control) record.control = false;
+    const request: TrackedRequest = {
+      index: record.requests.length + 1,
+      ...fields,
+      startedAt: at,
+      endedAt: null,
+      status: null,
+      bytes: 0,
+      bodyBytes: 0,
+      keepAlive: null,
+    };
+    record.requests.push(request);
+    if (!control) this.stats.requests++;
+    if (this.listening) this.emit('event', { type: 'request', at, connectionId: record.id, request });
+    return request;
+  }
+
+  /** The response's last byte went to the socket. `idleAfter` opens an idle gap (nothing else is in progress). */
+  response(record: TrackedConnection, request: TrackedRequest, idleAfter: boolean): void {
+    const at = this.now();
+    request.endedAt = at;
+    if (idleAfter && record.closedAt === null) record.idle.push({ from: at, to: null });
+    if (this.listening) this.emit('event', { type: 'response', at, connectionId: record.id, request });
+  }
+
+  countMalformed(): void {
+    this.stats.malformed++;
+  }
+
+  countRefused(): void {
+    this.stats.refused++;
+  }
+
+  /** Records the close once; the first reason given wins (a server close decided before the socket event). */
+  close(record: TrackedConnection, by: 'client' | 'server', reason: TrackerCloseReason, detail?: { fault?: FaultSpec['kind']; error?: string }): void {
+    if (record.closedAt !== null) return;
+    const at = this.now();
+    this.resolvePort(record);
+    record.closedAt = at;
+    record.closedBy = by;
+    record.closeReason = reason;
+    if (detail?.fault) record.fault = detail.fault;
+    if (detail?.error) record.error = detail.error;
+    const gap = record.idle.at(-1);
+    if (gap && gap.to === null) {
+      if (gap.from === at) record.idle.pop();
+      else gap.to = at;
+    }
+    this.stats.open--;
+    this.stats.closesByReason[reason] = (this.stats.closesByReason[reason] ?? 0) + 1;
+    if (this.listening) this.emit('event', { type: 'close', at, connection: record });
+  }
+
+  get(id: number): TrackedConnection | undefined {
+    return this.records.get(id);
+  }
+
+  /** The connection a client used, found by its own port (what the live world knows). */
+  byClientPort(port: number): TrackedConnection[] {
+    return [...this.records.values()].filter((r) => {
+      this.resolvePort(r);
+      return r.clientPort === port;
+    });
+  }
+
+  /** A deep copy; control connections (the tracker's own HTTP API) only with `includeControl`. */
+  snapshot(options: { includeControl?: boolean } = {}): TrackerSnapshot {
+    const connections = [...this.records.values()]
+      .filter((r) => options.includeControl || !r.control)
+      .map((r) => {
+        this.resolvePort(r);
+        return structuredClone(r);
+      });
+    return { epochMs: this.epochMs, now: this.now(), timeScale: this.timeScale, stats: structuredClone(this.stats), connections };
+  }
+
+  /** Forgets every closed connection and zeroes the counters; open connections stay (and count as open). */
+  reset(): void {
+    for (const [id, r] of this.records) if (r.closedAt !== null) this.records.delete(id);
+    const open = this.records.size;
+    this.stats = emptyStats();
+    this.stats.open = open;
+  }
+}
+
+function emptyStats(): TrackerStats {
+  return { accepted: 0, open: 0, requests: 0, malformed: 0, refused: 0, closesByReason: {} };
+}
