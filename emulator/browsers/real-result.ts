@@ -57,7 +57,8 @@ export function buildRealResult(input: RealRunInput): RunResult {
   const unused = input.snapshot.connections.length - used.length;
   if (unused > 0) errors.push(`note: ${unused} connection(s) carried no page request (spare or speculative sockets); not counted`);
 
-  const tie: Tie = input.cdp ? tieCdpToTracker(input.cdp, used) : { byRequest: new Map(), mismatches: [], untied: [] };
+  const pageRecords = input.cdp?.filter((r) => !BROWSER_OWN_PATHS.some((p) => r.url.endsWith(p)));
+  const tie: Tie = pageRecords ? tieCdpToTracker(pageRecords, used) : { byRequest: new Map(), mismatches: [], untied: [] };
   errors.push(...tie.mismatches, ...tie.untied.map((u) => `the DevTools log has ${u} but the tracker saw no such request`));
 
   let nextRequestId = 1;

@@ -1,9 +1,10 @@
 /**
- * The worlds `compare` uses in this build. Real-browser worlds load the site through the fixture site
+ * The worlds `compare` uses in this build. Real-browser worlds load the site through the fixture site and its shaper
  * (fixture-site-adapter.ts); the live world joins when it is on main.
  */
 import { ChromiumWorld } from '../browsers/chromium-world.ts';
 import { FirefoxWorld } from '../browsers/firefox-world.ts';
+import { startFixtureSiteForScenario } from '../browsers/fixture-site-adapter.ts';
 import { loadScenarioFile } from '../scenario/load.ts';
 import { SimWorld } from '../sim/sim-world.ts';
 import type { CompareDeps } from './compare.ts';
@@ -13,16 +14,11 @@ export function defaultCompareDeps(): CompareDeps {
     loadScenario: loadScenarioFile,
     print: (text) => console.log(text),
     worlds: async () => {
-      const startSite = await fixtureSiteStarter();
+      const startSite = startFixtureSiteForScenario;
       return {
         emulated: { sim: new SimWorld() },
-        real: startSite ? { chromium: new ChromiumWorld({ startSite }), firefox: new FirefoxWorld({ startSite }) } : {},
+        real: { chromium: new ChromiumWorld({ startSite }), firefox: new FirefoxWorld({ startSite }) },
       };
     },
   };
-}
-
-/** Placeholder until the fixture site is on main: then this returns startFixtureSiteForScenario. */
-async function fixtureSiteStarter(): Promise<import('../browsers/real-site.ts').StartRealSite | null> {
-  return null;
 }

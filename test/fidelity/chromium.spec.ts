@@ -1,13 +1,13 @@
 /**
- * Fidelity: real Chromium against the emulator's `chromium` profile over the battery of site shapes. Connections per
- * host must match exactly; requests per connection within 25 %; load times within 15 % where the path is shaped at
- * RTT ≥ 50 ms. Rows go to out/fidelity/ for docs/FIDELITY.md.
+ * Fidelity: real Chromium against the emulator's `chromium` profile over the battery of site shapes, through the
+ * fixture site's shaper. Asserted: connections per host exactly, requests per connection within 25 %. Load times are
+ * measured, not asserted (no timed assertions): the rows go to out/fidelity/ and `npm run bench` summarises them.
  */
 import { expect, test } from '@playwright/test';
 import { ChromiumWorld } from '../../emulator/browsers/chromium-world.ts';
 import { browserProfile } from '../../emulator/profiles/browsers.ts';
 import { SHAPES } from './battery.ts';
-import { LOAD_TOLERANCE, RPC_TOLERANCE, runShape, saveRows, type BatteryRow } from './run-battery.ts';
+import { RPC_TOLERANCE, runShape, saveRows, type BatteryRow } from './run-battery.ts';
 import { fidelitySite } from './site.ts';
 
 test.describe.configure({ mode: 'serial' });
@@ -23,7 +23,6 @@ for (const shape of SHAPES) {
     expect(row.errors).toEqual([]);
     expect(row.connectionsPerHost.real).toEqual(row.connectionsPerHost.sim);
     expect(Math.abs(row.rpcError)).toBeLessThanOrEqual(RPC_TOLERANCE);
-    if (row.loadError !== null) expect(Math.abs(row.loadError)).toBeLessThanOrEqual(LOAD_TOLERANCE);
   });
 }
 
