@@ -41,8 +41,8 @@ const snapshot = {
     conn(1, 40, [req(1, '/', 140, 150), req(2, '/images/1.gif', 250, 260), req(3, '/images/3.gif', 360, 370), req(4, '/favicon.ico', 400, 401)], {
       idle: [{ from: 370, to: null }],
     }),
-    // Opened for the second image; the client closed it after 50 ms idle, far short of chromium's 300 s: an eviction.
-    conn(2, 240, [req(1, '/images/2.gif', 340, 350)], { idle: [{ from: 350, to: 400 }], closedAt: 400, closedBy: 'client', closeReason: 'client-fin' }),
+    // Opened for the second image; the client closed it after 150 ms idle, far short of chromium's 300 s: an eviction.
+    conn(2, 240, [req(1, '/images/2.gif', 340, 350)], { idle: [{ from: 350, to: 500 }], closedAt: 500, closedBy: 'client', closeReason: 'client-fin' }),
     // A spare socket that never carried a request.
     conn(3, 240, []),
   ],
@@ -83,7 +83,8 @@ describe('buildRealResult', () => {
 
   it('says how each connection ended', () => {
     expect(result.connections[0]).toMatchObject({ closedBy: 'client', closeReason: 'run-end', closedAt: 1000 });
-    expect(result.connections[1]).toMatchObject({ closedBy: 'client', closeReason: 'client-eviction', closedAt: 410 });
+    // The server saw the client's FIN at run 510 ms: the client sent it half an RTT before.
+    expect(result.connections[1]).toMatchObject({ closedBy: 'client', closeReason: 'client-eviction', closedAt: 460 });
     expect(result.metrics.closesByReason['client-eviction']).toBe(1);
   });
 

@@ -64,7 +64,7 @@ export function buildRealResult(input: RealRunInput): RunResult {
   let nextRequestId = 1;
   const connections: ConnectionRecord[] = used.map((c) => {
     const openedAt = tracked(c.acceptedAt) - half;
-    const closed = closeOf(c, tracked, endAt, input.browser);
+    const closed = closeOf(c, tracked, endAt, input.browser, half);
     const requests = c.requests
       .filter((r) => !BROWSER_OWN_PATHS.includes(r.path))
       .map((r): ConnectionRequest => {
@@ -125,11 +125,13 @@ function closeOf(
   tracked: (ms: number) => number,
   endAt: number,
   browser: BrowserProfile,
+  half: number,
 ): Pick<ConnectionRecord, 'closedAt' | 'closedBy' | 'closeReason'> {
   if (c.closedAt === null || tracked(c.closedAt) > endAt || c.closeReason === 'shutdown') {
     return { closedAt: endAt, closedBy: 'client', closeReason: 'run-end' };
   }
-  const at = tracked(c.closedAt);
+  // In the client's view: its own FIN left half an RTT before the server saw it; the server's arrives half an RTT after.
+  const at = tracked(c.closedAt) + (c.closedBy === 'server' ? half : -half);
   const direct: Record<string, CloseReason> = {
     'server-idle-timeout': 'server-idle-timeout',
     'server-max-requests': 'server-max-requests',
