@@ -17,7 +17,7 @@ export interface ChromiumWorldOptions {
   startSite: StartRealSite;
   /** Drive a browser server (launchServer) instead of launching Chromium here. */
   wsEndpoint?: string;
-  /** Bound on one page's load event. */
+  /** Bound on one page's load event (default 180 s: a 1997 modem page takes a while). */
   pageTimeoutMs?: number;
 }
 
@@ -37,7 +37,7 @@ export class ChromiumWorld implements World {
       const context = await browser.newContext();
       const page = await context.newPage();
       const log = await CdpNetworkLog.attach(page);
-      const timeout = this.options.pageTimeoutMs ?? 60_000;
+      const timeout = this.options.pageTimeoutMs ?? 180_000;
       const driver: StepDriver = {
         navigate: async (url) => {
           await page.goto(url, { waitUntil: 'load', timeout });

@@ -35,7 +35,7 @@ export class FirefoxWorld implements World {
     const site = await this.options.startSite(input.scenario, input.network);
     let firefox: FirefoxSession | null = null;
     try {
-      firefox = await FirefoxSession.start({ prefs: plan.prefs, pageLoadTimeoutMs: this.options.pageTimeoutMs ?? 60_000 });
+      firefox = await FirefoxSession.start({ prefs: plan.prefs, pageLoadTimeoutMs: this.options.pageTimeoutMs ?? 180_000 });
       const session = firefox;
       const played = await playSteps(
         input.scenario,

@@ -4,14 +4,14 @@
  * load time within 15 % where the path is shaped at RTT ≥ 50 ms (on bare loopback a browser's own overhead dominates
  * and load times are not compared).
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BrowserProfile } from '../../emulator/profiles/browser-profile.ts';
 import type { NetworkProfile } from '../../emulator/profiles/network-profile.ts';
 import type { RunResult } from '../../emulator/result/types.ts';
 import { simulate } from '../../emulator/sim/sim-world.ts';
 import type { World } from '../../emulator/world.ts';
-import { shapeScenario, type Shape } from './battery.ts';
+import { SHAPES, shapeScenario, type Shape } from './battery.ts';
 
 export const LOAD_TOLERANCE = 0.15;
 export const RPC_TOLERANCE = 0.25;
@@ -72,11 +72,16 @@ function relative(real: number, sim: number): number {
   return sim === 0 ? (real === 0 ? 0 : Infinity) : (real - sim) / sim;
 }
 
-/** Writes a battery's rows to out/fidelity/<world>-<profile>-<network>.json, which docs/FIDELITY.md is built from. */
-export function saveRows(rows: readonly BatteryRow[]): void {
-  if (rows.length === 0) return;
+/**
+ * Adds a row to out/fidelity/<world>-<profile>-<network>.json (replacing an older row for the same shape), which
+ * docs/FIDELITY.md is built from. Row by row, so a failed or timed-out shape never loses the others.
+ */
+export function saveRow(row: BatteryRow): void {
   const dir = join(import.meta.dirname, '..', '..', 'out', 'fidelity');
   mkdirSync(dir, { recursive: true });
-  const { world, profile, network } = rows[0]!;
-  writeFileSync(join(dir, `${world}-${profile}-${network}.json`), `${JSON.stringify(rows, null, 2)}\n`);
+  const file = join(dir, `${row.world}-${row.profile}-${row.network}.json`);
+  const rows = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as BatteryRow[]) : [];
+  const order = SHAPES.map((s) => s.name);
+  const next = [...rows.filter((r) => r.shape !== row.shape), row].sort((a, b) => order.indexOf(a.shape) - order.indexOf(b.shape));
+  writeFileSync(file, `${JSON.stringify(next, null, 2)}\n`);
 }
