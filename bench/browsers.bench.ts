@@ -91,10 +91,12 @@ function batterySummary(rows: readonly BatteryRow[]): BenchFigure[] {
   const rpc = rows.map((r) => Math.abs(r.rpcError));
   const load = rows.flatMap((r) => (r.loadError === null ? [] : [Math.abs(r.loadError)]));
   const figures: BenchFigure[] = [
-    { label: 'fidelity: connections per host match exactly', value: matches, unit: `of ${rows.length}` },
+    { label: `fidelity: connections per host exact (${matches} of ${rows.length} shapes)`, value: (matches / rows.length) * 100, unit: '%' },
     { label: 'fidelity: largest requests/connection error', value: Math.max(...rpc) * 100, unit: '%' },
   ];
   if (load.length > 0) {
+    const within = load.filter((e) => e <= 0.15).length;
+    figures.push({ label: `fidelity: load within 15 % (${within} of ${load.length} shapes)`, value: (within / load.length) * 100, unit: '%' });
     figures.push({ label: 'fidelity: median load-time error', value: median(load) * 100, unit: '%' });
     figures.push({ label: 'fidelity: largest load-time error', value: Math.max(...load) * 100, unit: '%' });
   }

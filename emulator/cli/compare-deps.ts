@@ -15,9 +15,14 @@ export function defaultCompareDeps(): CompareDeps {
     print: (text) => console.log(text),
     worlds: async () => {
       const startSite = startFixtureSiteForScenario;
+      const wsEndpoint = process.env.KEEPALIVE_LAB_WS_ENDPOINT;
       return {
         emulated: { sim: new SimWorld() },
-        real: { chromium: new ChromiumWorld({ startSite }), firefox: new FirefoxWorld({ startSite }) },
+        real: {
+          // KEEPALIVE_LAB_WS_ENDPOINT: drive a browser server (scripts/browser-server.ts) instead of launching Chromium.
+          chromium: new ChromiumWorld({ startSite, ...(wsEndpoint ? { wsEndpoint } : {}) }),
+          firefox: new FirefoxWorld({ startSite }),
+        },
       };
     },
   };
