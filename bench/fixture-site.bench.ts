@@ -1,22 +1,31 @@
 /**
  * Fixture site: requests per second with the tracker on, off, and a bare node:http server serving the same
  * 1 000-byte image (ratios against bare, and on against off), then the shaper's measured RTT and bandwidth against
- * their configuration. Loopback only; bounded: a 1 s warm-up and 5 alternating rounds of 1.5 s per server (about 35 s),
- * and three short path probes.
+ * their configuration. Loopback only; bounded: a 1 s warm-up and 7 alternating rounds of 1 s per server (about 35 s),
+ * the tracker's bookkeeping in isolation (5 × 100 000 requests), and three short path probes.
  */
 import autocannon from 'autocannon';
 import { createServer, type Server } from 'node:http';
 import { median, type Bench, type BenchFigure } from './harness.ts';
 import { startFixtureSite, type FixtureSite } from '../fixtures-site/serve.ts';
+import { ConnectionTracker } from '../fixtures-site/tracker.ts';
 import { Shaper } from '../fixtures-site/shaper.ts';
 import { measurePath, startProbeTarget } from '../fixtures-site/shaper-measure.ts';
 import { networkProfile, type NetworkKnobs } from '../emulator/profiles/network-profile.ts';
 
 const SITE = { domain: 'localhost', hosts: 1, images: 1, imageBytes: 1_000, htmlBytes: 1_000 };
-const ROUNDS = 5;
-const SECONDS = 1.5;
+const ROUNDS = 7;
+const SECONDS = 1;
 
-async function requestsPerSecond(port: number, seconds = SECONDS): Promise<number> {
+interface Sample {
+  rps: number;
+  /** Main-thread busy time per request (event-loop utilisation), µs: the servers' CPU cost, less sensitive than req/s
+   * to what else the machine runs. */
+  busyUs: number;
+}
+
+async function measure(port: number, seconds = SECONDS): Promise<Sample> {
+  const before = performance.eventLoopUtilization();
   const result = await autocannon({
     url: `http://127.0.0.1:${port}/images/1.gif`,
     headers: { host: 'localhost' },
@@ -28,7 +37,8 @@ async function requestsPerSecond(port: number, seconds = SECONDS): Promise<numbe
   if (result.non2xx > 0 || result.errors > 0) {
     throw new Error(`bench: ${result.non2xx} non-2xx responses and ${result.errors} errors from port ${port}; the server under test is broken`);
   }
-  return result.requests.average;
+  const busy = performance.eventLoopUtilization(before);
+  return { rps: result.requests.average, busyUs: (busy.active * 1000) / Math.max(1, result.requests.total) };
 }
 
 async function bareServer(): Promise<{ port: number; server: Server }> {
@@ -62,21 +72,48 @@ async function shaperError(name: string, network: NetworkKnobs, bytes: number): 
 
 const round = (v: number) => Math.round(v * 100) / 100;
 
+/** The tracker's own bookkeeping per request (request + response records on 8 connections), in isolation, µs. */
+function trackerBookkeepingUs(): number {
+  const times: number[] = [];
+  for (let round = 0; round < 5; round++) {
+    const tracker = new ConnectionTracker();
+    const connections = Array.from({ length: 8 }, (_, i) => tracker.open(10_000 + i, 80));
+    const n = 100_000;
+    const start = performance.now();
+    for (let i = 0; i < n; i++) {
+      const c = connections[i % 8]!;
+      const r = tracker.request(c, { method: 'GET', path: `/images/${i % 42}.gif`, host: 'localhost', httpVersion: '1.1', pipelined: false });
+      r.status = 200;
+      r.bytes = 1_200;
+      r.bodyBytes = 1_000;
+      tracker.response(c, r);
+    }
+    times.push(((performance.now() - start) * 1000) / n);
+  }
+  return median(times);
+}
+
 const bench: Bench = async () => {
   const on: FixtureSite = await startFixtureSite({ site: SITE, server: 'forever' });
   const off: FixtureSite = await startFixtureSite({ site: SITE, server: 'forever', tracker: false });
   const msw: FixtureSite = await startFixtureSite({ site: SITE, server: 'forever', contentCache: false });
   const bare = await bareServer();
-  const samples = { on: [] as number[], off: [] as number[], bare: [] as number[], msw: [] as number[] };
+  const samples = { on: [] as Sample[], off: [] as Sample[], bare: [] as Sample[], msw: [] as Sample[] };
   try {
     // Warm up (JIT, worker start), not counted.
-    for (const port of [bare.port, off.port, on.port, msw.port]) await requestsPerSecond(port, 1);
+    for (const port of [bare.port, off.port, on.port, msw.port]) await measure(port, 1);
     // Alternate, so drift on a shared machine hits every server alike.
     for (let i = 0; i < ROUNDS; i++) {
-      samples.bare.push(await requestsPerSecond(bare.port));
-      samples.off.push(await requestsPerSecond(off.port));
-      samples.on.push(await requestsPerSecond(on.port));
-      samples.msw.push(await requestsPerSecond(msw.port));
+      samples.bare.push(await measure(bare.port));
+      // Tracker off and on back to back, in alternating order, so drift within a pair cancels over the rounds.
+      if (i % 2 === 0) {
+        samples.off.push(await measure(off.port));
+        samples.on.push(await measure(on.port));
+      } else {
+        samples.on.push(await measure(on.port));
+        samples.off.push(await measure(off.port));
+      }
+      samples.msw.push(await measure(msw.port));
       on.tracker!.reset();
       msw.tracker!.reset();
     }
@@ -88,17 +125,32 @@ const bench: Bench = async () => {
     await new Promise<void>((resolve) => bare.server.close(() => resolve()));
   }
   // The tracker's cost from paired rounds (on and off measured back to back), robust to drift between rounds.
-  const trackerCost = median(samples.on.map((v, i) => v / samples.off[i]!));
-  const bareRps = median(samples.bare);
-  const offRps = median(samples.off);
-  const onRps = median(samples.on);
+  const trackerCost = median(samples.on.map((v, i) => v.rps / samples.off[i]!.rps));
+  const busyCost = median(samples.on.map((v, i) => v.busyUs / samples.off[i]!.busyUs));
+  const rps = (list: Sample[]) => median(list.map((x) => x.rps));
+  const busy = (list: Sample[]) => round(median(list.map((x) => x.busyUs)));
+  const bareRps = rps(samples.bare);
+  const offRps = rps(samples.off);
+  const onRps = rps(samples.on);
   const figures: BenchFigure[] = [
     { label: 'bare node:http, 1 000-byte image', value: Math.round(bareRps), unit: 'req/s' },
     { label: 'fixture site, tracker off', value: Math.round(offRps), unit: 'req/s', ratio: round(offRps / bareRps), baseline: 'bare node:http' },
     { label: 'fixture site, tracker on', value: Math.round(onRps), unit: 'req/s', ratio: round(onRps / bareRps), baseline: 'bare node:http' },
-    { label: 'fixture site, tracker on, msw resolving every request (contentCache: false)', value: Math.round(median(samples.msw)), unit: 'req/s', ratio: round(median(samples.msw) / bareRps), baseline: 'bare node:http' },
-    { label: 'tracker on ÷ tracker off (median of paired rounds)', value: round(trackerCost), unit: '×', ratio: round(trackerCost), baseline: 'fixture site, tracker off' },
+    { label: 'fixture site, tracker on, msw resolving every request (contentCache: false)', value: Math.round(rps(samples.msw)), unit: 'req/s', ratio: round(rps(samples.msw) / bareRps), baseline: 'bare node:http' },
+    { label: 'tracker on ÷ tracker off, req/s (median of paired rounds)', value: round(trackerCost), unit: '×', ratio: round(trackerCost), baseline: 'fixture site, tracker off' },
+    { label: 'main-thread busy time per request, bare node:http', value: busy(samples.bare), unit: 'µs' },
+    { label: 'main-thread busy time per request, tracker off', value: busy(samples.off), unit: 'µs', ratio: round(busy(samples.off) / busy(samples.bare)), baseline: 'bare node:http' },
+    { label: 'main-thread busy time per request, tracker on', value: busy(samples.on), unit: 'µs', ratio: round(busy(samples.on) / busy(samples.bare)), baseline: 'bare node:http' },
+    { label: 'tracker on ÷ tracker off, busy time per request (median of paired rounds)', value: round(busyCost), unit: '×', ratio: round(busyCost), baseline: 'fixture site, tracker off' },
   ];
+  const bookkeeping = trackerBookkeepingUs();
+  figures.push({
+    label: 'tracker bookkeeping per request, in isolation',
+    value: round(bookkeeping),
+    unit: 'µs',
+    ratio: round(bookkeeping / busy(samples.off)),
+    baseline: 'main-thread busy time per request, tracker off',
+  });
   figures.push(...(await shaperError('wan-1997', networkProfile('wan-1997').knobs, 100_000)));
   figures.push(...(await shaperError('dsl', networkProfile('dsl').knobs, 100_000)));
   figures.push(...(await shaperError('explicit 40 ms / 8 000 kbit/s', { ...networkProfile('cable').knobs, rttMs: 40, bandwidthKbps: 8_000, upBandwidthKbps: 8_000 }, 400_000)));

@@ -32,6 +32,8 @@ export class SiteConnection {
   private clientEnded = false;
   private timer: NodeJS.Timeout | null = null;
   private timerGeneration = 0;
+  /** When the request head being received must be complete (performance.now() ms); null between requests. */
+  private headDeadline: number | null = null;
   /** After a close-idle-race response: the idle close comes this soon instead of the profile's timeout. */
   private raceMs: number | null = null;
   /** A `stall` fault without `ms` holds the response for good. */
@@ -58,6 +60,7 @@ export class SiteConnection {
     if (this.record) this.record.bytesIn += data.length;
     if (this.state !== 'open') return; // the server is closing: bytes that crossed its FIN are dropped (the race)
     const { requests, error } = this.parser.push(data);
+    if (requests.length > 0) this.headDeadline = null;
     for (const request of requests) {
       if (!request.host) request.host = this.ctx.defaultHost;
       const pipelined = this.busy || this.queue.length > 0;
@@ -81,7 +84,11 @@ export class SiteConnection {
     if (this.state !== 'open' || this.busy || this.queue.length > 0) return;
     const scale = this.ctx.timeScale;
     if (this.parser.pendingBytes > 0 || this.served === 0) {
-      this.setTimer(() => this.timeout('headers-timeout'), this.ctx.headersTimeoutMs * scale);
+      // The head's deadline runs from its first byte (from accept for a new socket) and more bytes do not extend
+      // it, so a client trickling a byte at a time is cut off all the same.
+      const now = performance.now();
+      this.headDeadline ??= now + this.ctx.headersTimeoutMs * scale;
+      this.setTimer(() => this.timeout('headers-timeout'), this.headDeadline - now);
     } else if (this.raceMs !== null) {
       this.setTimer(() => this.serverClose('fault', 'close-idle-race'), this.raceMs * scale);
     } else if (this.ctx.knobs.idleTimeoutMs !== null) {
@@ -206,13 +213,14 @@ export class SiteConnection {
         return this.serverClose('fault', fault.kind);
       }
     }
-    const wire = decision.framing === 'chunked' ? chunk(sendBody) : sendBody;
+    // A HEAD response has no body at all, not even a last chunk.
+    const wire = request.method === 'HEAD' ? sendBody : decision.framing === 'chunked' ? chunk(sendBody) : sendBody;
     write(wire);
     if (!headWritten) this.socket.uncork();
     account(sendBody.length, wire.length);
     await this.flushed();
     if (tracked && this.record && this.tracker) {
-      this.tracker.response(this.record, tracked, decision.keepAlive && this.queue.length === 0);
+      this.tracker.response(this.record, tracked);
     }
     if (!decision.keepAlive) return this.serverClose(decision.closeReason!);
     this.raceMs = fault?.kind === 'close-idle-race' ? fault.ms! : null;

@@ -2,14 +2,13 @@
  * `keepalive-lab serve`: starts the fixture site, the shaper and the tracker, prints the URLs to open in a browser,
  * and shows a live table of connections until Ctrl-C.
  */
-import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
-import { parse as parseYaml } from 'yaml';
 import { MICROSCAPE_SITE, type SiteSpec } from '../emulator/page/site.ts';
 import { SERVER_PROFILES } from '../emulator/profiles/server-profile.ts';
 import { NETWORK_PROFILES } from '../emulator/profiles/network-profile.ts';
 import type { FaultSpec } from '../emulator/scenario/types.ts';
-import { KeepaliveLabError } from '../emulator/errors.ts';
+import { KeepaliveLabError, ScenarioError } from '../emulator/errors.ts';
+import { loadScenarioFile } from '../emulator/scenario/load.ts';
 import { startFixtureSite, type FixtureSite } from './serve.ts';
 import type { TrackedConnection, TrackerEvent } from './tracker.ts';
 
@@ -96,7 +95,8 @@ export async function serveCommand(argv: string[], io: ServeCommandIo = {}): Pro
     });
   } catch (err) {
     out(`keepalive-lab serve: ${(err as Error).message}`);
-    return 1;
+    // Bad input (a scenario file, a flag) is exit 2; a site that would not start is 1.
+    return err instanceof ScenarioError || err instanceof KeepaliveLabError ? 2 : 1;
   }
   out(`keepalive-lab fixture site: server ${site.profile.name}, network ${site.network ? describeNetwork(site) : 'loopback (no shaper)'}`);
   for (const s of site.sites) for (const page of s.pages.values()) out(`  open ${site.url(page.host, page.path)}`);
@@ -117,32 +117,10 @@ export async function serveCommand(argv: string[], io: ServeCommandIo = {}): Pro
   return 0;
 }
 
-/**
- * The scenario file's site and faults, read minimally (the scenario loader owns the format): `site:` (a SiteSpec,
- * or `microscape`), or `sites:` (name → SiteSpec), and `faults:`. Domain defaults to `localhost`.
- */
+/** The scenario file's sites and faults, through the scenario loader (so domains and checks match every world). */
 export async function readScenarioSite(file: string): Promise<{ sites: SiteSpec[]; faults: FaultSpec[] }> {
-  let doc: Record<string, unknown>;
-  try {
-    doc = (parseYaml(await readFile(file, 'utf8')) ?? {}) as Record<string, unknown>;
-  } catch (err) {
-    throw new KeepaliveLabError('KAL_ERR_SCENARIO', `${file}: cannot read the scenario: ${(err as Error).message}`);
-  }
-  const asSpec = (value: unknown, where: string): SiteSpec => {
-    if (value === 'microscape') return { ...MICROSCAPE_SITE, domain: 'localhost' };
-    if (!value || typeof value !== 'object') throw new KeepaliveLabError('KAL_ERR_SCENARIO', `${file}: ${where} must be a site description (domain, hosts, images, imageBytes, htmlBytes) or 'microscape'.`);
-    const spec = { domain: 'localhost', hosts: 1, ...(value as object) } as SiteSpec;
-    for (const key of ['images', 'htmlBytes'] as const) {
-      if (typeof spec[key] !== 'number') throw new KeepaliveLabError('KAL_ERR_SCENARIO', `${file}: ${where}.${key} must be a number.`);
-    }
-    if (spec.imageBytes === undefined) throw new KeepaliveLabError('KAL_ERR_SCENARIO', `${file}: ${where}.imageBytes is missing.`);
-    return spec;
-  };
-  const sites = doc.sites && typeof doc.sites === 'object'
-    ? Object.entries(doc.sites as Record<string, unknown>).map(([name, v]) => asSpec(v, `sites.${name}`))
-    : [asSpec(doc.site, 'site')];
-  const faults = Array.isArray(doc.faults) ? (doc.faults as FaultSpec[]) : [];
-  return { sites, faults };
+  const scenario = await loadScenarioFile(file);
+  return { sites: Object.values(scenario.sites), faults: scenario.faults };
 }
 
 function describeNetwork(site: FixtureSite): string {

@@ -208,7 +208,14 @@ export async function content(handlers: RequestHandler[], request: ParsedRequest
       // a header the fetch API refuses to carry: the content does not need it
     }
   }
-  const response = await getResponse(handlers, new Request(url, { method, headers }));
+  let response: Response | undefined;
+  try {
+    response = await getResponse(handlers, new Request(url, { method, headers }));
+  } catch (err) {
+    // A handler that throws is the content's bug, not the connection's: answer 500 and carry on.
+    const body = Buffer.from(`500 Internal Server Error: the handler for ${request.method} ${request.target} threw: ${(err as Error).message}\n`);
+    return { status: 500, headers: [['Content-Type', 'text/plain; charset=utf-8']], body };
+  }
   if (!response) {
     const body = Buffer.from(`404 Not Found: ${request.method} ${request.target} on ${request.host || defaultHost}\n`);
     return { status: 404, headers: [['Content-Type', 'text/plain; charset=utf-8']], body };

@@ -82,7 +82,8 @@ export class ProbeClient {
 }
 
 /**
- * Measured RTT (median of pings on an open connection) and downstream bandwidth (a download of `bytes`, less one RTT
+ * Measured RTT (median of pings on an open connection, and the least of them: a shaper only adds delay, so the
+ * least is the configured delay plus the smallest timer lateness) and downstream bandwidth (a download of `bytes`, less one RTT
  * for the request's trip up and the first byte's trip down), with their errors against the configuration.
  */
 export async function measurePath(
@@ -90,7 +91,7 @@ export async function measurePath(
   configured: { rttMs: number; bandwidthKbps: number | null },
   bytes = 100_000,
   pings = 5,
-): Promise<{ rttMs: number; rttErrorMs: number; kbps: number | null; bandwidthErrorPct: number | null }> {
+): Promise<{ rttMs: number; minRttMs: number; rttErrorMs: number; kbps: number | null; bandwidthErrorPct: number | null }> {
   const client = new ProbeClient(port);
   try {
     await client.ping(); // the first ping carries the handshake
@@ -105,7 +106,7 @@ export async function measurePath(
       kbps = (bytes * 8) / (total - configured.rttMs); // bytes·8 bits per ms = kbit/s
       bandwidthErrorPct = ((kbps - configured.bandwidthKbps) / configured.bandwidthKbps) * 100;
     }
-    return { rttMs, rttErrorMs: rttMs - configured.rttMs, kbps, bandwidthErrorPct };
+    return { rttMs, minRttMs: samples[0]!, rttErrorMs: rttMs - configured.rttMs, kbps, bandwidthErrorPct };
   } finally {
     client.close();
   }

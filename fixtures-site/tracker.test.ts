@@ -3,20 +3,31 @@ import { ConnectionTracker, type TrackerEvent } from './tracker.ts';
 
 describe('ConnectionTracker', () => {
   it('records requests, idle gaps and the first close reason only', () => {
-    const t = new ConnectionTracker({ timeScale: 0.5 });
+    let now = 1_000;
+    const t = new ConnectionTracker({ timeScale: 0.5, clock: () => now });
     const events: TrackerEvent['type'][] = [];
     t.on('event', (e) => events.push(e.type));
-    const c = t.open(5000, 80);
-    const r = t.request(c, { method: 'GET', path: '/', host: 'localhost', httpVersion: '1.1', pipelined: false });
-    t.response(c, r, true);
-    t.close(c, 'server', 'server-idle-timeout');
+    const c = t.open(5000, 80); // t = 0
+    now += 10;
+    const r1 = t.request(c, { method: 'GET', path: '/', host: 'localhost', httpVersion: '1.1', pipelined: false }); // 10
+    now += 2;
+    const r2 = t.request(c, { method: 'GET', path: '/a', host: 'localhost', httpVersion: '1.1', pipelined: true }); // 12
+    now += 3;
+    t.response(c, r1); // 15
+    now += 5;
+    t.response(c, r2); // 20
+    now += 30;
+    t.close(c, 'server', 'server-idle-timeout'); // 50
     t.close(c, 'client', 'client-fin'); // a later socket event does not overwrite the server's decision
-    expect(c).toMatchObject({ host: 'localhost', clientPort: 5000, closedBy: 'server', closeReason: 'server-idle-timeout' });
-    // One gap before the request, one after the response up to the close.
-    expect(c.idle).toHaveLength(2);
-    expect(c.idle.every((g) => g.to !== null && g.to >= g.from)).toBe(true);
-    expect(events).toEqual(['open', 'request', 'response', 'close']);
-    expect(t.snapshot().stats).toMatchObject({ accepted: 1, open: 0, requests: 1, closesByReason: { 'server-idle-timeout': 1 } });
+    expect(t.get(c.id)).toMatchObject({ host: 'localhost', clientPort: 5000, closedBy: 'server', closeReason: 'server-idle-timeout', closedAt: 50 });
+    // Idle 0–10 before the first request; none around the pipelined second (it came before the first ended); 20–50
+    // after the last response until the close.
+    expect(t.get(c.id)!.idle).toEqual([
+      { from: 0, to: 10 },
+      { from: 20, to: 50 },
+    ]);
+    expect(events).toEqual(['open', 'request', 'request', 'response', 'response', 'close']);
+    expect(t.snapshot().stats).toMatchObject({ accepted: 1, open: 0, requests: 2, closesByReason: { 'server-idle-timeout': 1 } });
     expect(t.snapshot().timeScale).toBe(0.5);
   });
 

@@ -63,7 +63,10 @@ export interface TrackedConnection {
   localPort: number;
   acceptedAt: number;
   requests: TrackedRequest[];
-  /** Periods with no request in progress, [from, to); an open gap has to = null. */
+  /**
+   * Periods with no request in progress, [from, to); an open gap has to = null. Derived from the requests when read
+   * (snapshot, get, byClientPort, close events), not kept up to date per request: the hot path stays cheap.
+   */
   idle: { from: number; to: number | null }[];
   closedAt: number | null;
   closedBy: 'client' | 'server' | null;
@@ -106,12 +109,15 @@ export interface ConnectionTrackerOptions {
   timeScale?: number;
   /** Maps the accepted socket's peer port to the client's port (the shaper's map); identity when absent. */
   resolveClientPort?: (remotePort: number) => number | undefined;
+  /** The clock, ms; default performance.now() (tests pass their own). */
+  clock?: () => number;
 }
 
 /** Records connections; the server calls the mutators, everyone else reads snapshots and events. */
 export class ConnectionTracker extends EventEmitter<{ event: [TrackerEvent] }> {
   readonly epochMs = Date.now();
-  private readonly t0 = performance.now();
+  private readonly clock: () => number;
+  private readonly t0: number;
   readonly timeScale: number;
   resolveClientPort: ((remotePort: number) => number | undefined) | undefined;
   private nextId = 1;
@@ -121,6 +127,8 @@ export class ConnectionTracker extends EventEmitter<{ event: [TrackerEvent] }> {
   constructor(options: ConnectionTrackerOptions = {}) {
     super();
     this.timeScale = options.timeScale ?? 1;
+    this.clock = options.clock ?? (() => performance.now());
+    this.t0 = this.clock();
     this.resolveClientPort = options.resolveClientPort;
   }
 
@@ -131,7 +139,7 @@ export class ConnectionTracker extends EventEmitter<{ event: [TrackerEvent] }> {
 
   /** Milliseconds since the tracker's epoch. */
   now(): number {
-    return performance.now() - this.t0;
+    return this.clock() - this.t0;
   }
 
   open(remotePort: number, localPort: number): TrackedConnection {
@@ -144,7 +152,7 @@ export class ConnectionTracker extends EventEmitter<{ event: [TrackerEvent] }> {
       localPort,
       acceptedAt: at,
       requests: [],
-      idle: [{ from: at, to: null }],
+      idle: [],
       closedAt: null,
       closedBy: null,
       closeReason: null,
@@ -156,7 +164,7 @@ export class ConnectionTracker extends EventEmitter<{ event: [TrackerEvent] }> {
     this.records.set(record.id, record);
     this.stats.accepted++;
     this.stats.open++;
-    if (this.listening) this.emit('event', { type: 'open', at, connection: record });
+    if (this.listening) this.emit('event', { type: 'open', at, connection: withIdle(record) });
     return record;
   }
 
@@ -169,14 +177,16 @@ export class ConnectionTracker extends EventEmitter<{ event: [TrackerEvent] }> {
   request(record: TrackedConnection, fields: Pick<TrackedRequest, 'method' | 'path' | 'host' | 'httpVersion' | 'pipelined'>, control = false): TrackedRequest {
     const at = this.now();
     this.resolvePort(record);
-    const gap = record.idle.at(-1);
-    if (gap && gap.to === null) gap.to = at;
     if (record.host === null) record.host = fields.host;
     if (record.requests.length === 0) record.control = control;
     else if (!control) record.control = false;
     const request: TrackedRequest = {
       index: record.requests.length + 1,
-      ...fields,
+      method: fields.method,
+      path: fields.path,
+      host: fields.host,
+      httpVersion: fields.httpVersion,
+      pipelined: fields.pipelined,
       startedAt: at,
       endedAt: null,
       status: null,
@@ -190,11 +200,10 @@ export class ConnectionTracker extends EventEmitter<{ event: [TrackerEvent] }> {
     return request;
   }
 
-  /** The response's last byte went to the socket. `idleAfter` opens an idle gap (nothing else is in progress). */
-  response(record: TrackedConnection, request: TrackedRequest, idleAfter: boolean): void {
+  /** The response's last byte went to the socket. */
+  response(record: TrackedConnection, request: TrackedRequest): void {
     const at = this.now();
     request.endedAt = at;
-    if (idleAfter && record.closedAt === null) record.idle.push({ from: at, to: null });
     if (this.listening) this.emit('event', { type: 'response', at, connectionId: record.id, request });
   }
 
@@ -216,26 +225,24 @@ export class ConnectionTracker extends EventEmitter<{ event: [TrackerEvent] }> {
     record.closeReason = reason;
     if (detail?.fault) record.fault = detail.fault;
     if (detail?.error) record.error = detail.error;
-    const gap = record.idle.at(-1);
-    if (gap && gap.to === null) {
-      if (gap.from === at) record.idle.pop();
-      else gap.to = at;
-    }
     this.stats.open--;
     this.stats.closesByReason[reason] = (this.stats.closesByReason[reason] ?? 0) + 1;
-    if (this.listening) this.emit('event', { type: 'close', at, connection: record });
+    if (this.listening) this.emit('event', { type: 'close', at, connection: withIdle(record) });
   }
 
   get(id: number): TrackedConnection | undefined {
-    return this.records.get(id);
+    const record = this.records.get(id);
+    return record && withIdle(record);
   }
 
   /** The connection a client used, found by its own port (what the live world knows). */
   byClientPort(port: number): TrackedConnection[] {
-    return [...this.records.values()].filter((r) => {
-      this.resolvePort(r);
-      return r.clientPort === port;
-    });
+    return [...this.records.values()]
+      .filter((r) => {
+        this.resolvePort(r);
+        return r.clientPort === port;
+      })
+      .map(withIdle);
   }
 
   /** A deep copy; control connections (the tracker's own HTTP API) only with `includeControl`. */
@@ -244,7 +251,7 @@ export class ConnectionTracker extends EventEmitter<{ event: [TrackerEvent] }> {
       .filter((r) => options.includeControl || !r.control)
       .map((r) => {
         this.resolvePort(r);
-        return structuredClone(r);
+        return structuredClone(withIdle(r));
       });
     return { epochMs: this.epochMs, now: this.now(), timeScale: this.timeScale, stats: structuredClone(this.stats), connections };
   }
@@ -256,6 +263,24 @@ export class ConnectionTracker extends EventEmitter<{ event: [TrackerEvent] }> {
     this.stats = emptyStats();
     this.stats.open = open;
   }
+}
+
+/**
+ * Fills `record.idle` from its requests: before the first request, between a response's end and a later request's
+ * start (none for a pipelined request, which arrived before), and after the last response until the close (open
+ * while the connection is). A request that never finished opens no gap.
+ */
+export function withIdle(record: TrackedConnection): TrackedConnection {
+  const idle: TrackedConnection['idle'] = [];
+  const end = record.closedAt;
+  let from: number | null = record.acceptedAt;
+  for (const r of record.requests) {
+    if (from !== null && r.startedAt > from) idle.push({ from, to: r.startedAt });
+    from = r.endedAt;
+  }
+  if (from !== null && (end === null || end > from)) idle.push({ from, to: end });
+  record.idle = idle;
+  return record;
 }
 
 function emptyStats(): TrackerStats {

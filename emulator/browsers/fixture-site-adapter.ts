@@ -3,7 +3,7 @@
  * scenario's server profile and faults, through the shaper for any network but bare loopback, with a fresh tracker
  * per run. Real browsers run in real time, so the time scale is 1.
  */
-import { startFixtureSite } from '../../fixtures-site/serve.ts';
+import { startFixtureSite } from '../../fixtures-site/index.ts';
 import type { StartRealSite } from './real-site.ts';
 
 export const startFixtureSiteForScenario: StartRealSite = async (scenario, network) => {

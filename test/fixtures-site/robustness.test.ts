@@ -96,6 +96,34 @@ describe('robustness', () => {
     await stillServes();
   });
 
+  it('cuts off a client trickling its head a byte at a time: more bytes do not extend the deadline', async () => {
+    await start({ headersTimeoutMs: 150 });
+    const c = await client();
+    const head = 'GET / HTTP/1.1\r\nHost: localhost\r\nX-Slow: ' + 'a'.repeat(200);
+    let i = 0;
+    const trickle = setInterval(() => !c.ended && c.write(head[i++ % head.length]!), 20);
+    try {
+      await c.serverEnd();
+    } finally {
+      clearInterval(trickle);
+    }
+    const r = await closedRecord(c);
+    expect(r.closeReason).toBe('headers-timeout');
+    // 150 ms from accept, whatever kept arriving; well before the 200 bytes × 20 ms = 4 s the head would take.
+    expect(r.closedAt! - r.acceptedAt).toBeGreaterThanOrEqual(149);
+    expect(r.closedAt! - r.acceptedAt).toBeLessThan(2_000);
+  });
+
+  it('answers 500 when a handler throws, and keeps serving', async () => {
+    const { http } = await import('msw');
+    await start({ handlers: [http.get('*/boom', () => { throw new Error('kaput'); })] });
+    const c = await client();
+    c.write(get('/boom', 'localhost', '1.1', 'keep-alive') + get('/images/1.gif', 'localhost', '1.1', 'keep-alive'));
+    const responses = await c.responses(2);
+    expect(responses.map((r) => r.status)).toEqual([500, 200]);
+    expect(responses[0]!.body.toString()).toContain('kaput');
+  });
+
   it('refuses connections beyond the cap with 503 and records them', async () => {
     await start({ maxConnections: 2 });
     await client();

@@ -33,7 +33,7 @@ describe('serveCommand', () => {
 
   it('names the known profiles when given an unknown one', async () => {
     const lines: string[] = [];
-    expect(await serveCommand(['--server', 'iis', '--port', '0'], { out: (l) => lines.push(l) })).toBe(1);
+    expect(await serveCommand(['--server', 'iis', '--port', '0'], { out: (l) => lines.push(l) })).toBe(2); // bad input
     expect(lines.join('\n')).toMatch(/Unknown server profile 'iis'.*apache-2\.2/);
   });
 
@@ -48,17 +48,17 @@ describe('serveCommand', () => {
     const urls = lines.filter((l) => l.trim().startsWith('open ')).map((l) => l.trim().slice(5));
     // Two pages on the page host, both on the shaper's port.
     expect(urls).toHaveLength(2);
-    expect(urls[1]).toMatch(/^http:\/\/localhost:\d+\/page\/2$/);
+    expect(urls[1]).toMatch(/^http:\/\/gallery\.localhost:\d+\/page\/2$/);
     expect(lines[0]).toContain('server nginx');
     const port = Number(new URL(urls[0]!).port);
     const c = new RawClient(port);
     await c.connected;
-    c.write(get('/images/2.gif', 'img2.localhost'));
+    c.write(get('/images/2.gif', 'img2.gallery.localhost'));
     const [r] = await c.responses(1);
     expect(r!.body.length).toBe(1000);
     c.close();
     await until(() => lines.some((l) => /closed by client/.test(l)), 'the close line');
-    expect(lines.some((l) => /200 img2\.localhost\/images\/2\.gif 1000 B/.test(l))).toBe(true);
+    expect(lines.some((l) => /200 img2\.gallery\.localhost\/images\/2\.gif 1000 B/.test(l))).toBe(true);
     stop.abort();
     expect(await exit).toBe(0);
     expect(lines.at(-1)).toBe('stopped.');

@@ -58,8 +58,9 @@ describe('shaper', () => {
     // 200 000 B at 4 000 kbit/s (500 B/ms) = 400 ms; 80 000 B at 1 544 kbit/s (193 B/ms) ≈ 415 ms.
     const port = await shaped(network);
     const m = await measurePath(port, network, bytes);
-    expect(m.rttMs).toBeGreaterThanOrEqual(network.rttMs - 1);
-    expect(m.rttMs).toBeLessThan(network.rttMs * 1.15 + 10);
+    // Every ping ≥ the configured RTT; the least of them (timer lateness is all a loaded machine adds) within tolerance.
+    expect(m.minRttMs).toBeGreaterThanOrEqual(network.rttMs - 1);
+    expect(m.minRttMs).toBeLessThan(network.rttMs * 1.15 + 10);
     expect(Math.abs(m.bandwidthErrorPct!)).toBeLessThan(15);
   });
 
@@ -78,14 +79,22 @@ describe('shaper', () => {
     expect(order).toEqual(['B', 'A']);
   });
 
-  it('emulates slow start: 7 segments take 3 round trips from a window of 1', async () => {
+  it('emulates slow start: 7 segments come in 3 round trips of 1, 2 and 4 segments', async () => {
     // Fresh connection, request sent at once: it reaches the server at 1.5 RTT; windows of 1, 2, 4 segments leave at
     // 1.5, 2.5 and 3.5 RTT and the last arrives at 4 RTT = 200 ms (2 RTT = 100 ms without slow start).
     const port = await shaped({ rttMs: 50, initialCwnd: 1, mss: 1460 }, true);
     const c = probe(port);
+    const arrivals: { at: number; bytes: number }[] = [];
+    c.socket.on('data', (d: Buffer) => arrivals.push({ at: performance.now(), bytes: d.length }));
     const t = await c.download(7 * 1460);
     expect(t).toBeGreaterThanOrEqual(199);
-    expect(t).toBeLessThan(280);
+    // Count the bursts: arrivals more than RTT/2 apart belong to different round trips.
+    const bursts: number[] = [];
+    arrivals.forEach((a, i) => {
+      if (i === 0 || a.at - arrivals[i - 1]!.at > 25) bursts.push(0);
+      bursts[bursts.length - 1]! += a.bytes;
+    });
+    expect(bursts).toEqual([1460, 2920, 5840]);
   });
 });
 

@@ -64,6 +64,22 @@ describe('tracker over HTTP', () => {
     expect(snap.connections).toHaveLength(0);
   });
 
+  it('site.reset() closes open connections (recorded as shutdown) and leaves an empty tracker', async () => {
+    site = await startFixtureSite({ site: SITE, server: 'forever' });
+    const c = new RawClient(site.port);
+    clients.push(c);
+    await c.connected;
+    c.write(get('/', 'localhost', '1.1', 'keep-alive'));
+    await c.responses(1);
+    const closes: string[] = [];
+    site.tracker!.on('event', (e) => e.type === 'close' && closes.push(e.connection.closeReason!));
+    await site.reset();
+    await c.until(() => c.closed || c.ended, 'the connection to be closed by the reset');
+    expect(closes).toEqual(['shutdown']);
+    expect(site.tracker!.snapshot({ includeControl: true }).connections).toHaveLength(0);
+    expect(site.tracker!.snapshot().stats).toMatchObject({ accepted: 0, open: 0, requests: 0 });
+  });
+
   it('streams open, request, response and close events as Server-Sent Events', async () => {
     site = await startFixtureSite({ site: SITE, server: 'close' });
     const events: string[] = [];

@@ -1,0 +1,22 @@
+/**
+ * The fixture site's public surface, for the CLI, the live world and the browser worlds.
+ */
+export { startFixtureSite, resolveNetwork, type FixtureSite, type FixtureSiteOptions } from './serve.ts';
+export { serveCommand, readScenarioSite } from './serve-command.ts';
+export {
+  ConnectionTracker,
+  TRACKER_CLOSE_REASONS,
+  withIdle,
+  type TrackedConnection,
+  type TrackedRequest,
+  type TrackerCloseReason,
+  type TrackerEvent,
+  type TrackerSnapshot,
+  type TrackerStats,
+} from './tracker.ts';
+export { Shaper, type ShaperOptions } from './shaper.ts';
+export { measurePath, startProbeTarget, ProbeClient } from './shaper-measure.ts';
+export { ProfileServer, CONTROL_PREFIX, type ProfileServerOptions } from './server.ts';
+export { siteHandlers, pageHtml, imageBody, resourceUrl, SiteContentError } from './content.ts';
+export { createExpressApp } from './express-app.ts';
+export { FAULT_KINDS, FaultSpecError, validateFaults } from './faults.ts';
