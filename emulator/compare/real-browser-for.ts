@@ -3,7 +3,8 @@
  * is; Firefox ESR plays any profile whose knobs it has prefs for or already behaves like (firefox-prefs.ts). Others
  * (pipelining, non-persistent clients) have no real browser here, and compare says why.
  */
-import type { BrowserProfile } from '../profiles/browser-profile.ts';
+import { KNOB_NAMES, type BrowserProfile } from '../profiles/browser-profile.ts';
+import { browserProfile } from '../profiles/browsers.ts';
 import { firefoxCannotPlay, firefoxPlan } from '../browsers/firefox-prefs.ts';
 
 export type RealBrowser = 'chromium' | 'firefox';
@@ -16,7 +17,13 @@ export interface RealBrowserChoice {
 
 export function realBrowserFor(profile: BrowserProfile): RealBrowserChoice {
   if (profile.name === 'chromium' || profile.extends === 'chromium') {
-    return { browser: 'chromium', notes: [] };
+    // Chromium has no switch for its pool's caps or timeouts: a derived profile is set against Chromium as shipped.
+    const shipped = browserProfile('chromium').knobs;
+    const changed = KNOB_NAMES.filter((k) => profile.knobs[k] !== shipped[k]);
+    const notes = changed.length
+      ? [`Chromium has no switch for ${changed.join(', ')}: the real column is Chromium as shipped, so differences there are the point`]
+      : [];
+    return { browser: 'chromium', notes };
   }
   const cannot = firefoxCannotPlay(profile.knobs);
   if (cannot.length > 0) {
