@@ -4,7 +4,12 @@
  */
 import { chromium, test as base, expect, type BrowserServer } from '@playwright/test';
 import { startChromiumServer } from '../../emulator/browsers/browser-server.ts';
+import { ChromiumWorld } from '../../emulator/browsers/chromium-world.ts';
+import { browserProfile } from '../../emulator/profiles/browsers.ts';
+import { networkProfile } from '../../emulator/profiles/network-profile.ts';
+import { testScenario } from '../../emulator/sim/test-scenario.ts';
 import { startCountingServer } from './socket-counter.ts';
+import { startStandInSite } from './stand-in-site.ts';
 
 const test = base.extend<object, { browserServer: BrowserServer }>({
   browserServer: [
@@ -44,4 +49,14 @@ test('chromium.connect loads a page through the browser server', async ({ browse
     await browser.close();
     await server.close();
   }
+});
+
+test('ChromiumWorld runs a scenario in the browser server, DevTools log included', async ({ browserServer }) => {
+  const scenario = testScenario({ site: { images: 12 }, serverKnobs: { thinkMs: 20, idleTimeoutMs: 30_000 } });
+  const world = new ChromiumWorld({ startSite: startStandInSite, wsEndpoint: browserServer.wsEndpoint() });
+  const result = await world.run({ scenario, browser: browserProfile('chromium'), network: networkProfile('loopback') });
+  expect(result.errors.filter((e) => !e.startsWith('note:'))).toEqual([]);
+  expect(result.metrics.connectionsPerHost).toEqual({ 'test.localhost': 6 });
+  // Client-side times come from the DevTools log, which works over the browser server's connection too.
+  expect(result.connections.flatMap((c) => c.requests).every((r) => r.firstByteAt !== null)).toBe(true);
 });
