@@ -1,5 +1,7 @@
 /** `keepalive-lab run <file or folder> [--browsers a,b] [--world sim] [--json out.json]` */
 import { parseArgs } from 'node:util';
+import { KeepaliveLabError } from '../errors.ts';
+import { formatWorldDiffs } from '../live/world-diff.ts';
 import { formatComparison } from '../report/format.ts';
 import type { RunResult } from '../result/types.ts';
 import { runSuite } from '../run/run-suite.ts';
@@ -11,7 +13,9 @@ import { worldsByName } from './worlds.ts';
 export const RUN_USAGE = `keepalive-lab run <scenario file or folder> [options]
 
   --browsers a,b     run these browser profiles instead of each scenario's list
-  --world sim        worlds to run in, comma-separated (sim)
+  --world sim        worlds to run in, comma-separated (sim, live); with several, their differences are printed
+  --time-scale X     live world: wall ms per scenario ms (default: a shaped round trip takes 50 ms of wall time;
+                     0.05 on loopback). Results are in scenario time either way.
   --json FILE        write every result as JSON (schema: docs/RESULTS.md)
   --html FILE        write a report with connection waterfalls (one self-contained file)
   --quiet            print no table`;
@@ -23,6 +27,7 @@ export async function runCommand(argv: string[]): Promise<number> {
     options: {
       browsers: { type: 'string' },
       world: { type: 'string', default: 'sim' },
+      'time-scale': { type: 'string' },
       json: { type: 'string' },
       html: { type: 'string' },
       quiet: { type: 'boolean', default: false },
@@ -32,12 +37,20 @@ export async function runCommand(argv: string[]): Promise<number> {
     console.error(`expected one scenario file or folder, got ${positionals.length}\n\n${RUN_USAGE}`);
     return 2;
   }
-  const worlds = worldsByName(values.world!);
+  const timeScale = values['time-scale'] === undefined ? undefined : Number(values['time-scale']);
+  if (timeScale !== undefined && !(timeScale > 0 && timeScale <= 1)) {
+    throw new KeepaliveLabError('KAL_ERR_USAGE', `--time-scale must be a number in (0, 1], got '${values['time-scale']}'.`);
+  }
+  const worlds = worldsByName(values.world!, { live: timeScale === undefined ? {} : { timeScale } });
   const scenarios = await loadSuite(positionals[0]!);
   const browsers = values.browsers?.split(',').map((b) => b.trim()).filter(Boolean);
 
   const descriptions = new Map(scenarios.map((s) => [s.name, s.description ?? '']));
-  const print = (group: RunResult[]) => console.log(`\n${formatComparison(group, descriptions)}`);
+  const print = (group: RunResult[]) => {
+    console.log(`\n${formatComparison(group, descriptions)}`);
+    // Several worlds side by side: say where they differ.
+    if (worlds.length > 1) console.log(`\n${formatWorldDiffs(group)}`);
+  };
   const results: RunResult[] = [];
   // Whatever was measured is written even when the run is interrupted.
   const save = async () => {

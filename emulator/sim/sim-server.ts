@@ -24,6 +24,9 @@ export function decideResponse(knobs: ServerKnobs, request: RequestHead, served:
   if (!knobs.keepAlive) closeAfter = 'connection-close';
   else if (!request.keepAlive) closeAfter = request.httpVersion === '1.0' ? 'http10-end' : 'connection-close';
   else if (knobs.maxRequests !== null && served + 1 >= knobs.maxRequests) closeAfter = 'server-max-requests';
+  // A close-delimited body ends its connection (RFC 7230 §3.3.3); only an HTTP/1.0 keep-alive exchange stays open,
+  // sent with Content-Length instead (RFC 2068 §19.7.1) — as the fixture site's response.ts decides on the wire.
+  else if (knobs.framing === 'close-delimited' && request.httpVersion === '1.1' && knobs.httpVersion === '1.1') closeAfter = 'connection-close';
   const keepAlive = closeAfter === null;
   // Apache writes `Keep-Alive: timeout=N, max=M` on responses that keep the connection (max = requests left).
   const hint = keepAlive && knobs.sendsKeepAliveHeader;

@@ -1,0 +1,123 @@
+/**
+ * Runs a scenario's steps over real sockets: the same `PolicyEngine` and step runner as the simulation, handed a
+ * `NetTransport` and a `RealClock` instead of the modelled ones. Whatever serves the hosts (the fixture site, a test
+ * server) is the caller's; this module only needs the port every host resolves to.
+ *
+ * Every run ends: each request has a deadline in the transport, and a watchdog ends the run (failing whatever is left,
+ * with the reason in `errors`) if the steps are still not done long after they should be.
+ */
+import { PolicyEngine } from '../engine/engine.ts';
+import type { ConnectionId } from '../engine/transport.ts';
+import type { DiscoverImages } from '../page/load-page.ts';
+import { buildSite, type Resource, type Site } from '../page/site.ts';
+import type { CloseReason, ConnectionRecord, PageResult } from '../result/types.ts';
+import { runSteps } from '../run/run-steps.ts';
+import type { WorldRun } from '../world.ts';
+import { discoverImages } from './discover-images.ts';
+import { NetTransport } from './net-transport.ts';
+import { RealClock } from './real-clock.ts';
+
+export interface LiveRunInput extends WorldRun {
+  /** Where every host's connections go (the fixture site, or the shaper in front of it). Loopback. */
+  target: { host: string; port: number };
+  /** Wall ms per scenario ms; the server's timeouts and the network must be scaled by the same factor. */
+  timeScale: number;
+  /** Scenario ms a response may take (see NetTransport). */
+  requestTimeoutMs: number;
+  /** Scenario ms of DNS per host; the network's dnsMs, as the sim charges it. */
+  dnsMs?: number;
+  /** The server's reason for closing the connection on `clientPort`, where the world knows it (the tracker). */
+  closeReason?: (clientPort: number) => CloseReason | null;
+  /** Wall ms after which the run is ended whatever state it is in. */
+  watchdogMs?: number;
+}
+
+export interface LiveRunOutput {
+  pages: PageResult[];
+  /** With `clientPort` set where the connection got one. */
+  connections: ConnectionRecord[];
+  /** Scenario ms when the steps finished. */
+  endAt: number;
+  errors: string[];
+  clientPorts: ReadonlyMap<ConnectionId, number>;
+}
+
+export async function runLive(input: LiveRunInput): Promise<LiveRunOutput> {
+  const { scenario, browser } = input;
+  const errors: string[] = [];
+  const clock = new RealClock({ timeScale: input.timeScale, onError: (error) => errors.push(`a timer threw: ${describe(error)}`) });
+  const sites = new Map<string, Site>(Object.entries(scenario.sites).map(([name, spec]) => [name, buildSite(spec)]));
+  let engine: PolicyEngine | undefined;
+  const transport = new NetTransport({
+    // The engine and transport refer to each other; the engine exists before any socket event can arrive.
+    listener: {
+      connected: (c) => engine!.connected(c),
+      connectFailed: (c, r) => engine!.connectFailed(c, r),
+      responseHead: (c, h) => engine!.responseHead(c, h),
+      responseDone: (c, b) => engine!.responseDone(c, b),
+      peerClosed: (c, r, d) => engine!.peerClosed(c, r, d),
+    },
+    clock,
+    resolve: () => input.target,
+    requestTimeoutMs: input.requestTimeoutMs,
+    ...(input.dnsMs ? { dnsMs: input.dnsMs } : {}),
+    ...(input.closeReason ? { closeReason: (_conn: ConnectionId, port: number | null) => (port === null ? null : input.closeReason!(port)) } : {}),
+  });
+  engine = new PolicyEngine({ knobs: browser.knobs, clock, transport, proxy: scenario.proxy });
+
+  let watchdog: NodeJS.Timeout | undefined;
+  const pages = await new Promise<PageResult[]>((resolve) => {
+    watchdog = setTimeout(() => {
+      errors.push(`the run was stopped after ${input.watchdogMs ?? defaultWatchdogMs(input)} ms of wall time with its steps unfinished`);
+      resolve([]);
+    }, input.watchdogMs ?? defaultWatchdogMs(input));
+    try {
+      runSteps({ engine: engine!, clock, steps: scenario.steps, sites, discover: discoverFromHtml(sites, input.target.port), wantHtmlBody: true }, resolve);
+    } catch (error) {
+      errors.push(`the steps could not run: ${describe(error)}`);
+      resolve([]);
+    }
+  });
+  clearTimeout(watchdog);
+  const endAt = clock.now();
+  engine.closeAll('run-end');
+  clock.dispose();
+  transport.dispose();
+  await transport.drained();
+
+  const connections = engine.records().map((record) => {
+    const clientPort = transport.clientPorts.get(record.id);
+    return clientPort === undefined ? { ...record } : { ...record, clientPort };
+  });
+  return { pages, connections, endAt, errors, clientPorts: transport.clientPorts };
+}
+
+/**
+ * The live world finds a page's images in the HTML it received, as a browser does; sizes come from the site model
+ * where it has the resource (they are only labels here: the bytes counted are the ones that arrived).
+ */
+export function discoverFromHtml(sites: ReadonlyMap<string, Site>, port?: number): DiscoverImages {
+  const bytes = new Map<string, number>();
+  for (const site of sites.values()) {
+    for (const page of site.pages.values()) for (const image of [...page.images, ...(page.late?.images ?? [])]) bytes.set(image.host + image.path, image.bytes);
+  }
+  return (page, html): Resource[] => {
+    if (html === undefined) return [];
+    return discoverImages(html, { host: page.host, path: page.path, ...(port ? { port } : {}) }).map((found) => ({
+      host: found.host,
+      path: found.path,
+      bytes: bytes.get(found.host + found.path) ?? 0,
+    }));
+  };
+}
+
+/** Generous: every idle step, plus every request in turn taking its whole deadline, in wall time, plus a minute. */
+function defaultWatchdogMs(input: LiveRunInput): number {
+  let scenarioMs = 0;
+  for (const step of input.scenario.steps) scenarioMs += step.kind === 'idle' ? step.ms : input.requestTimeoutMs * 4;
+  return scenarioMs * input.timeScale + 60_000;
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

@@ -1,0 +1,108 @@
+/**
+ * The live world: the policy engine over real TCP to the fixture site, through the shaper when the scenario's network
+ * has a delay or a rate. One time scale runs the client's timers, the site's timeouts and the shaped network (see
+ * time-scale.ts); results are in scenario time. The site's connection tracker is the truth: connections are matched
+ * to it by client port, and where the two accounts differ the run says so in `errors`.
+ */
+import type { FixtureSite, TrackerSnapshot } from '../../fixtures-site/index.ts';
+import type { NetworkKnobs } from '../profiles/network-profile.ts';
+import { computeMetrics } from '../result/metrics.ts';
+import type { CloseReason, RunResult } from '../result/types.ts';
+import type { World, WorldRun } from '../world.ts';
+import { runLive } from './live-run.ts';
+import { chooseTimeScale, scaleNetwork } from './time-scale.ts';
+import { warmSite } from './warm-site.ts';
+import { checkAgainstTracker, serverCloseReason, serverIdleSeconds } from './tracker-check.ts';
+
+export interface LiveWorldOptions {
+  /** Wall ms per scenario ms; by default a shaped round trip takes 20 ms of wall time (see chooseTimeScale). */
+  timeScale?: number;
+  /** Scenario ms a response may take before it fails (per request, see NetTransport). Default 120 s. */
+  requestTimeoutMs?: number;
+  /** Sees the fixture site's tracker once every connection has closed, before the site stops (tests count on it). */
+  inspect?: (snapshot: TrackerSnapshot) => void;
+}
+
+export const DEFAULT_REQUEST_TIMEOUT_MS = 120_000;
+
+export class LiveWorld implements World {
+  readonly name = 'live' as const;
+
+  constructor(private readonly options: LiveWorldOptions = {}) {}
+
+  async run(input: WorldRun): Promise<RunResult> {
+    const { scenario, browser, network } = input;
+    const timeScale = this.options.timeScale ?? chooseTimeScale(network.knobs);
+    // An uplink left unset shares the downlink's rate, as the simulation reads it (sim-transport.ts).
+    const knobs = { ...network.knobs, upBandwidthKbps: network.knobs.upBandwidthKbps ?? network.knobs.bandwidthKbps };
+    // Loaded on first use: msw and the site's server are not needed by a CLI run of the sim alone.
+    const { startFixtureSite } = await import('../../fixtures-site/index.ts');
+    const site = await startFixtureSite({
+      site: Object.values(scenario.sites),
+      server: scenario.server,
+      network: isShaped(knobs) ? scaleNetwork(knobs, timeScale) : null,
+      // The simulation's TCP model grows the window from initialCwnd; the shaper does the same downstream.
+      slowStart: true,
+      timeScale,
+      faults: scenario.faults,
+    });
+    try {
+      // Every response cached before the run, then a clean tracker (see warm-site.ts). A site that cannot be warmed
+      // still serves; the run is then only slower, never wrong.
+      await warmSite(site.sitePort, site.port, site.sites).catch(() => {});
+      await site.reset();
+      const tracker = site.tracker!;
+      const out = await runLive({
+        ...input,
+        target: { host: '127.0.0.1', port: site.port },
+        timeScale,
+        requestTimeoutMs: this.options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS,
+        dnsMs: network.knobs.dnsMs,
+        closeReason: (port) => trackerCloseReason(site, port),
+      });
+      await settled(site);
+      const snapshot = tracker.snapshot();
+      this.options.inspect?.(snapshot);
+      const check = checkAgainstTracker(out.connections, snapshot.connections, scenario.proxy);
+      return {
+        scenario: scenario.name,
+        browser: browser.name,
+        world: 'live',
+        network: network.name,
+        server: scenario.server.name,
+        metrics: computeMetrics(out.connections, out.pages, {
+          // Real sockets without a capture: packets and wire bytes are not counted.
+          packets: null,
+          bytesOnWire: null,
+          serverIdleConnectionSeconds: serverIdleSeconds(snapshot.connections, snapshot.now, timeScale),
+          endAt: out.endAt,
+        }),
+        pages: out.pages,
+        connections: out.connections,
+        errors: [...out.errors, ...check.problems.map((p) => `tracker: ${p}`)],
+      };
+    } finally {
+      await site.close();
+    }
+  }
+}
+
+function isShaped(knobs: NetworkKnobs): boolean {
+  return knobs.rttMs > 0 || knobs.bandwidthKbps !== null || knobs.upBandwidthKbps !== null;
+}
+
+/** What the server recorded as its reason for closing the connection from `clientPort`, if it closed it. */
+function trackerCloseReason(site: FixtureSite, clientPort: number): CloseReason | null {
+  const tracked = site.tracker?.byClientPort(clientPort).at(-1);
+  return tracked?.closedBy === 'server' ? serverCloseReason(tracked.closeReason) : null;
+}
+
+/**
+ * Waits (bounded) until the server has seen every connection close, so the tracker's account is complete. A server
+ * busy thinking or stalling notices a client's FIN only when it is done, so the wait is short and not an error.
+ */
+async function settled(site: FixtureSite, limitMs = 1_000): Promise<void> {
+  const deadline = Date.now() + limitMs;
+  const open = () => site.tracker!.snapshot().connections.some((c) => c.closedAt === null);
+  while (open() && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 5));
+}

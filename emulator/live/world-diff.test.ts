@@ -1,0 +1,48 @@
+import { describe, expect, it } from 'vitest';
+import { CLOSE_REASONS, type CloseReason, type RunResult } from '../result/types.ts';
+import { diffWorlds, formatWorldDiff, formatWorldDiffs } from './world-diff.ts';
+
+function result(world: 'sim' | 'live', over: { perHost: Record<string, number>; closes?: Partial<Record<CloseReason, number>>; load: (number | null)[] }): RunResult {
+  const closes = Object.fromEntries(CLOSE_REASONS.map((r) => [r, over.closes?.[r] ?? 0])) as Record<CloseReason, number>;
+  return {
+    scenario: 's',
+    browser: 'chromium',
+    world,
+    network: 'dsl',
+    server: 'apache-2.2',
+    metrics: { connectionsPerHost: over.perHost, closesByReason: closes, pageLoadMs: over.load, failedResources: 0 } as RunResult['metrics'],
+    pages: [],
+    connections: [],
+    errors: [],
+  };
+}
+
+describe('diffWorlds', () => {
+  it('finds nothing when the counts agree, and gives load times as ratios', () => {
+    const sim = result('sim', { perHost: { a: 6 }, closes: { 'run-end': 6 }, load: [1000, null] });
+    const live = result('live', { perHost: { a: 6 }, closes: { 'run-end': 6 }, load: [1100, 900] });
+    // 1100 / 1000 = 1.1; the second step failed in the sim: no ratio.
+    expect(diffWorlds(sim, live)).toEqual({ a: 'sim', b: 'live', counts: [], loadRatios: [1.1, null] });
+    expect(formatWorldDiff(diffWorlds(sim, live))).toBe(
+      'live vs sim:\n  connections per host and closes by reason agree exactly\n  load time, live relative to sim: step 1: +10%, step 2: n/a',
+    );
+  });
+
+  it('names every host and close reason that differs', () => {
+    const sim = result('sim', { perHost: { a: 6 }, closes: { 'server-idle-timeout': 2 }, load: [1000] });
+    const live = result('live', { perHost: { a: 7, b: 1 }, closes: { 'client-idle-timeout': 1, 'server-idle-timeout': 1 }, load: [950] });
+    expect(diffWorlds(sim, live).counts).toEqual([
+      'connections to a: 6 → 7',
+      'connections to b: 0 → 1',
+      'closes (client-idle-timeout): 0 → 1',
+      'closes (server-idle-timeout): 2 → 1',
+    ]);
+  });
+
+  it('pairs each run’s worlds for the text under the table', () => {
+    const sim = result('sim', { perHost: { a: 1 }, load: [100] });
+    const live = result('live', { perHost: { a: 1 }, load: [100] });
+    expect(formatWorldDiffs([sim, live])).toMatch(/^chromium on dsl, live vs sim:\n/);
+    expect(formatWorldDiffs([sim])).toBe('');
+  });
+});
