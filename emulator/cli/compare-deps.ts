@@ -1,10 +1,11 @@
 /**
  * The worlds `compare` uses in this build. Real-browser worlds load the site through the fixture site and its shaper
- * (fixture-site-adapter.ts); the live world joins when it is on main.
+ * (fixture-site-adapter.ts); sim and live are the emulator's worlds.
  */
 import { ChromiumWorld } from '../browsers/chromium-world.ts';
 import { FirefoxWorld } from '../browsers/firefox-world.ts';
 import { startFixtureSiteForScenario } from '../browsers/fixture-site-adapter.ts';
+import { LiveWorld } from '../live/live-world.ts';
 import { loadScenarioFile } from '../scenario/load.ts';
 import { SimWorld } from '../sim/sim-world.ts';
 import type { CompareDeps } from './compare.ts';
@@ -17,7 +18,7 @@ export function defaultCompareDeps(): CompareDeps {
       const startSite = startFixtureSiteForScenario;
       const wsEndpoint = process.env.KEEPALIVE_LAB_WS_ENDPOINT;
       return {
-        emulated: { sim: new SimWorld() },
+        emulated: { sim: new SimWorld(), live: new LiveWorld() },
         real: {
           // KEEPALIVE_LAB_WS_ENDPOINT: drive a browser server (scripts/browser-server.ts) instead of launching Chromium.
           chromium: new ChromiumWorld({ startSite, ...(wsEndpoint ? { wsEndpoint } : {}) }),
