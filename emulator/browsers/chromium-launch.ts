@@ -1,0 +1,47 @@
+/**
+ * How keepalive-lab launches Chromium: Debian's binary through Playwright's `executablePath` (a downloaded Playwright
+ * browser is not available offline), with the flags that work as root on a machine whose only network is loopback.
+ * Shared by the Chromium world, the Playwright specs, the browser server and the bench, so they all run one browser.
+ */
+import { existsSync } from 'node:fs';
+import type { LaunchOptions } from '@playwright/test';
+
+/** Environment variable naming another Chromium binary. */
+export const CHROMIUM_ENV = 'KEEPALIVE_LAB_CHROMIUM';
+export const DEFAULT_CHROMIUM = '/usr/bin/chromium';
+
+/**
+ * Why each flag (shared/DESIGN.md): root cannot use the sandbox; there is no GPU; QUIC would bypass the TCP
+ * connection pool we measure; the rest stop background requests that would add sockets or try the outside network.
+ */
+export const CHROMIUM_FLAGS: readonly string[] = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+];
+
+export function chromiumExecutable(env: NodeJS.ProcessEnv = process.env): string {
+  return env[CHROMIUM_ENV] || DEFAULT_CHROMIUM;
+}
+
+export class ChromiumMissingError extends Error {
+  readonly code = 'KAL_ERR_CHROMIUM_MISSING';
+  constructor(path: string) {
+    super(
+      `Chromium was not found at ${path}. Install Debian's package (as root: apt-get install -y chromium), ` +
+        `or point ${CHROMIUM_ENV} at a Chromium binary. 'npx playwright install' is not needed and cannot work offline.`,
+    );
+    this.name = 'ChromiumMissingError';
+  }
+}
+
+/** Launch options for `chromium.launch` / `chromium.launchServer`; throws a helpful error if the binary is missing. */
+export function chromiumLaunchOptions(extraArgs: readonly string[] = [], env: NodeJS.ProcessEnv = process.env): LaunchOptions {
+  const executablePath = chromiumExecutable(env);
+  if (!existsSync(executablePath)) throw new ChromiumMissingError(executablePath);
+  return { executablePath, headless: true, args: [...CHROMIUM_FLAGS, ...extraArgs] };
+}

@@ -1,0 +1,59 @@
+/**
+ * The Chromium world: real Chromium (Debian's, through Playwright) loads the scenario's site through the fixture
+ * site's shaper. The tracker gives the connections (the truth); the DevTools log ties each request to its connection
+ * and gives client-side times. The same RunResult shape as sim and live.
+ */
+import { chromium, type Browser } from '@playwright/test';
+import type { RunResult } from '../result/types.ts';
+import type { World, WorldRun } from '../world.ts';
+import { CdpNetworkLog } from './cdp-network.ts';
+import { chromiumLaunchOptions } from './chromium-launch.ts';
+import { asExpression } from './page-timing.ts';
+import { buildRealResult } from './real-result.ts';
+import type { StartRealSite } from './real-site.ts';
+import { playSteps, type StepDriver } from './play-steps.ts';
+
+export interface ChromiumWorldOptions {
+  startSite: StartRealSite;
+  /** Drive a browser server (launchServer) instead of launching Chromium here. */
+  wsEndpoint?: string;
+  /** Bound on one page's load event (default 180 s: a 1997 modem page takes a while). */
+  pageTimeoutMs?: number;
+}
+
+export class ChromiumWorld implements World {
+  readonly name = 'chromium' as const;
+
+  constructor(private readonly options: ChromiumWorldOptions) {}
+
+  async run(input: WorldRun): Promise<RunResult> {
+    const site = await this.options.startSite(input.scenario, input.network);
+    let browser: Browser | null = null;
+    try {
+      browser = this.options.wsEndpoint
+        ? await chromium.connect(this.options.wsEndpoint, { timeout: 30_000 })
+        : await chromium.launch(chromiumLaunchOptions());
+      // A fresh context: no cache, no sockets from an earlier run.
+      const context = await browser.newContext();
+      const page = await context.newPage();
+      const log = await CdpNetworkLog.attach(page);
+      const timeout = this.options.pageTimeoutMs ?? 180_000;
+      const driver: StepDriver = {
+        navigate: async (url) => {
+          await page.goto(url, { waitUntil: 'load', timeout });
+        },
+        evaluate: (body, args) => page.evaluate(asExpression(body, args)),
+      };
+      const played = await playSteps(input.scenario, site, driver);
+      // Let in-flight DevTools events arrive before reading the log (bounded).
+      const settleBy = performance.now() + 2_000;
+      while (log.pending() > 0 && performance.now() < settleBy) await new Promise((r) => setTimeout(r, 20));
+      const snapshot = site.snapshot();
+      await log.detach();
+      return buildRealResult({ world: 'chromium', ...input, snapshot, ...played, cdp: log.records() });
+    } finally {
+      await browser?.close().catch(() => undefined);
+      await site.close();
+    }
+  }
+}

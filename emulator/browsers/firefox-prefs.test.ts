@@ -1,0 +1,75 @@
+import { describe, expect, it } from 'vitest';
+import { BROWSER_PROFILES, browserProfile } from '../profiles/browsers.ts';
+import { KNOB_NAMES } from '../profiles/browser-profile.ts';
+import { firefoxCannotPlay, firefoxPlan, QUIET_PREFS, userJs } from './firefox-prefs.ts';
+
+describe('firefoxPlan', () => {
+  it("writes Firefox 2's caps and keep-alive timeout as the Gecko 1.8 prefs", () => {
+    const { prefs } = firefoxPlan(browserProfile('firefox-2').knobs);
+    expect(prefs).toMatchObject({
+      'network.http.version': '1.1',
+      'network.http.max-persistent-connections-per-server': 2,
+      'network.http.max-persistent-connections-per-proxy': 4,
+      'network.http.max-connections': 24,
+      // 300 000 ms → 300 s: the pref is in whole seconds.
+      'network.http.keep-alive.timeout': 300,
+      // staleRetries 1 → 2 attempts.
+      'network.http.request.max-attempts': 2,
+    });
+  });
+
+  it("writes IE 6's 2 per server and its missing total cap as Gecko's largest value", () => {
+    const plan = firefoxPlan(browserProfile('ie-6').knobs);
+    expect(plan.prefs['network.http.max-persistent-connections-per-server']).toBe(2);
+    expect(plan.prefs['network.http.max-connections']).toBe(65535);
+    expect(plan.mapped.find((m) => m.knob === 'maxTotal')?.note).toMatch(/no limit/);
+  });
+
+  it('plays HTTP/1.0 through network.http.version and a missing idle timeout as the longest Gecko allows', () => {
+    const { prefs } = firefoxPlan(browserProfile('netscape-4').knobs);
+    expect(prefs['network.http.version']).toBe('1.0');
+    expect(prefs['network.http.keep-alive.timeout']).toBe(65535);
+  });
+
+  it('rounds a sub-second idle timeout up to whole seconds and says so', () => {
+    const plan = firefoxPlan({ ...browserProfile('chromium').knobs, idleTimeoutMs: 1_500 });
+    expect(plan.prefs['network.http.keep-alive.timeout']).toBe(2);
+    expect(plan.mapped.find((m) => m.knob === 'idleTimeoutMs')?.note).toBe('1500 ms rounded up to 2 s');
+  });
+
+  it('clamps per-server caps to the 1–255 Gecko accepts', () => {
+    const { prefs } = firefoxPlan({ ...browserProfile('chromium').knobs, maxPerHost: 1000 });
+    expect(prefs['network.http.max-persistent-connections-per-server']).toBe(255);
+  });
+
+  it('names every knob without a pref, with a reason, and maps every other knob', () => {
+    const plan = firefoxPlan(browserProfile('chromium').knobs);
+    expect(plan.unplayable.map((u) => u.knob).sort()).toEqual(
+      ['atTotalCap', 'honourKeepAliveTimeout', 'keepAlive', 'maxPerHost10', 'pipelineDepth', 'reuseOrder'].sort(),
+    );
+    for (const u of plan.unplayable) expect(u.why.length).toBeGreaterThan(20);
+    expect(plan.mapped.map((m) => m.knob).sort()).toEqual([...KNOB_NAMES].sort());
+  });
+
+  it('keeps the quiet prefs under the knob prefs', () => {
+    const { prefs } = firefoxPlan(browserProfile('firefox-3').knobs);
+    for (const [name, value] of Object.entries(QUIET_PREFS)) expect(prefs[name]).toBe(value);
+  });
+});
+
+describe('firefoxCannotPlay', () => {
+  it('flags pipelining and non-persistent clients, which Firefox cannot be made into', () => {
+    expect(firefoxCannotPlay(browserProfile('firefox-3-pipelining').knobs).map((u) => u.knob)).toEqual(['pipelineDepth']);
+    expect(firefoxCannotPlay(browserProfile('http-1.0').knobs).map((u) => u.knob)).toEqual(['keepAlive']);
+    const playable = BROWSER_PROFILES.filter((p) => firefoxCannotPlay(p.knobs).length === 0).map((p) => p.name);
+    expect(playable).toEqual(expect.arrayContaining(['ie-6', 'firefox-2', 'firefox-3', 'netscape-4', 'chromium']));
+  });
+});
+
+describe('userJs', () => {
+  it('writes one user_pref line per pref, sorted, with JSON literals', () => {
+    expect(userJs({ 'b.x': 2, 'a.y': '1.0', 'c.z': false })).toBe(
+      'user_pref("a.y", "1.0");\nuser_pref("b.x", 2);\nuser_pref("c.z", false);\n',
+    );
+  });
+});

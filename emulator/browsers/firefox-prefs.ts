@@ -1,0 +1,186 @@
+/**
+ * A browser profile's knobs as Firefox ESR prefs (`user.js`), so a historical policy (IE 6's or Firefox 2's two
+ * connections per server) can be played by a real browser. Only what Firefox still has a pref for is written; every
+ * other knob is listed in `unplayable` with the reason, and a comparison must not credit Firefox for it.
+ */
+import type { BrowserKnobs, KnobName } from '../profiles/browser-profile.ts';
+
+export type PrefValue = string | number | boolean;
+export type Prefs = Record<string, PrefValue>;
+
+/** Gecko clamps these prefs to 16 bits (nsHttpHandler::PrefsChanged: `std::clamp(val, 1, 0xffff)`). */
+const GECKO_MAX_U16 = 0xffff;
+/** Gecko clamps the per-server and per-proxy caps to 255 (nsHttpHandler::PrefsChanged). */
+const GECKO_MAX_U8 = 0xff;
+
+export interface KnobMapping {
+  knob: KnobName;
+  /** The prefs written for this knob; empty when none exists. */
+  prefs: Prefs;
+  /** Why the knob has no pref, or how the value was changed to fit one. */
+  note?: string;
+}
+
+export interface FirefoxPlan {
+  /** Knob prefs plus `QUIET_PREFS`: the whole user.js. */
+  prefs: Prefs;
+  mapped: KnobMapping[];
+  /** Knobs Firefox has no pref for: Firefox plays its own behaviour there, not the profile's. */
+  unplayable: { knob: KnobName; why: string }[];
+}
+
+/**
+ * Knobs with no pref in Firefox ESR 153, and why. Firefox's own behaviour applies instead. Checked against the prefs
+ * ESR 153 knows (read: `greprefs.js` in /usr/lib/firefox-esr/omni.ja and the static pref names in libxul.so): there is
+ * no `network.http.keep-alive`, `network.http.max-connections-per-server` or `network.http.pipelining*` any more.
+ */
+export const KNOBS_WITHOUT_PREF: Readonly<Partial<Record<KnobName, string>>> = {
+  keepAlive:
+    'network.http.keep-alive was removed from Gecko; Firefox always asks for persistent connections ' +
+    '(HTTP/1.0 requests carry Connection: keep-alive, measured)',
+  maxPerHost10:
+    'network.http.max-connections-per-server (non-persistent connections) was removed; Firefox applies the ' +
+    'persistent per-server cap to HTTP/1.0 servers too',
+  atTotalCap: 'no pref: at network.http.max-connections Gecko closes idle connections itself (nsHttpConnectionMgr)',
+  honourKeepAliveTimeout: 'no pref: Gecko reads the Keep-Alive: timeout= header itself',
+  reuseOrder: 'no pref: LRU or MRU choice of an idle connection is fixed in nsHttpConnectionMgr',
+  pipelineDepth: 'HTTP/1.1 pipelining (network.http.pipelining*) was removed from Firefox around version 54',
+};
+
+/**
+ * Prefs that keep a fresh profile quiet and on loopback: no updates, telemetry, captive-portal or connectivity
+ * checks, remote settings, safe browsing, DoH, speculative connections or prefetching. Speculative connections are
+ * off also because the emulator never preconnects: a preconnected socket would be counted as the page's.
+ */
+export const QUIET_PREFS: Readonly<Prefs> = {
+  'app.update.enabled': false,
+  'app.update.auto': false,
+  'app.update.disabledForTesting': true,
+  'app.normandy.enabled': false,
+  'app.shield.optoutstudies.enabled': false,
+  'browser.shell.checkDefaultBrowser': false,
+  'browser.startup.page': 0,
+  'browser.startup.homepage': 'about:blank',
+  'browser.startup.homepage_override.mstone': 'ignore',
+  'browser.newtabpage.enabled': false,
+  'browser.aboutwelcome.enabled': false,
+  'browser.ping-centre.telemetry': false,
+  'browser.region.network.url': '',
+  'browser.region.update.enabled': false,
+  'browser.search.update': false,
+  'browser.sessionstore.resume_from_crash': false,
+  'browser.safebrowsing.malware.enabled': false,
+  'browser.safebrowsing.phishing.enabled': false,
+  'browser.safebrowsing.downloads.enabled': false,
+  'browser.safebrowsing.downloads.remote.enabled': false,
+  'browser.safebrowsing.blockedURIs.enabled': false,
+  'browser.safebrowsing.provider.google4.updateURL': '',
+  'browser.safebrowsing.provider.mozilla.updateURL': '',
+  'browser.contentblocking.report.enabled': false,
+  'datareporting.healthreport.uploadEnabled': false,
+  'datareporting.policy.dataSubmissionEnabled': false,
+  'toolkit.telemetry.enabled': false,
+  'toolkit.telemetry.unified': false,
+  'toolkit.telemetry.server': '',
+  'toolkit.startup.max_resumed_crashes': -1,
+  'extensions.update.enabled': false,
+  'extensions.blocklist.enabled': false,
+  'extensions.getAddons.cache.enabled': false,
+  'geo.provider.network.url': '',
+  'media.gmp-manager.url': '',
+  'media.gmp-gmpopenh264.enabled': false,
+  'network.captive-portal-service.enabled': false,
+  'network.connectivity-service.enabled': false,
+  'network.trr.mode': 5,
+  'network.dns.disablePrefetch': true,
+  'network.prefetch-next': false,
+  'network.predictor.enabled': false,
+  'network.http.speculative-parallel-limit': 0,
+  'network.http.http3.enable': false,
+  'network.proxy.type': 0,
+  // Remote settings would fetch blocklists and more from Mozilla: point it at a closed loopback port.
+  'services.settings.server': 'http://127.0.0.1:9/',
+  // No cache: each run must reach the server, as the emulator's first visit does.
+  'browser.cache.disk.enable': false,
+  'browser.cache.memory.enable': false,
+};
+
+function mapKnob(knob: KnobName, k: BrowserKnobs): KnobMapping {
+  switch (knob) {
+    case 'httpVersion':
+      return { knob, prefs: { 'network.http.version': k.httpVersion } };
+    case 'maxPerHost':
+      return clamped(knob, 'network.http.max-persistent-connections-per-server', k.maxPerHost, GECKO_MAX_U8);
+    case 'maxPerProxy':
+      return clamped(knob, 'network.http.max-persistent-connections-per-proxy', k.maxPerProxy, GECKO_MAX_U8);
+    case 'maxTotal':
+      if (k.maxTotal === null) {
+        return {
+          knob,
+          prefs: { 'network.http.max-connections': GECKO_MAX_U16 },
+          note: `no limit: written as ${GECKO_MAX_U16}, the largest value Gecko accepts`,
+        };
+      }
+      return clamped(knob, 'network.http.max-connections', k.maxTotal, GECKO_MAX_U16);
+    case 'idleTimeoutMs': {
+      if (k.idleTimeoutMs === null) {
+        return {
+          knob,
+          prefs: { 'network.http.keep-alive.timeout': GECKO_MAX_U16 },
+          note: `no timeout: written as ${GECKO_MAX_U16} s (about 18 h), the largest value Gecko accepts`,
+        };
+      }
+      // The pref is whole seconds; round up so a connection is never closed earlier than the profile says.
+      const seconds = Math.max(1, Math.ceil(k.idleTimeoutMs / 1000));
+      const note = seconds * 1000 === k.idleTimeoutMs ? undefined : `${k.idleTimeoutMs} ms rounded up to ${seconds} s`;
+      return { knob, prefs: { 'network.http.keep-alive.timeout': Math.min(seconds, GECKO_MAX_U16) }, ...(note ? { note } : {}) };
+    }
+    case 'staleRetries':
+      // nsHttpTransaction::Restart gives up once its restart count reaches this pref (recalled); it counts every
+      // kind of restart, not only those after a stale reused connection, so it is an upper bound.
+      return {
+        knob,
+        prefs: { 'network.http.request.max-attempts': Math.min(k.staleRetries + 1, GECKO_MAX_U8) },
+        note: 'attempts = retries + 1; Gecko counts every restart reason against it (recalled)',
+      };
+    default:
+      return { knob, prefs: {}, note: KNOBS_WITHOUT_PREF[knob] ?? 'no pref' };
+  }
+}
+
+function clamped(knob: KnobName, pref: string, value: number, max: number): KnobMapping {
+  const v = Math.min(Math.max(1, value), max);
+  return { knob, prefs: { [pref]: v }, ...(v === value ? {} : { note: `${value} clamped to ${v}, Gecko's range` }) };
+}
+
+/** Which prefs play these knobs, and which knobs Firefox cannot play. */
+export function firefoxPlan(knobs: BrowserKnobs): FirefoxPlan {
+  const mapped = (Object.keys(knobs) as KnobName[]).map((knob) => mapKnob(knob, knobs));
+  const prefs: Prefs = { ...QUIET_PREFS };
+  for (const m of mapped) Object.assign(prefs, m.prefs);
+  const unplayable = mapped
+    .filter((m) => Object.keys(m.prefs).length === 0)
+    .map((m) => ({ knob: m.knob, why: m.note ?? 'no pref' }));
+  return { prefs, mapped, unplayable };
+}
+
+/**
+ * Knobs whose value Firefox cannot play and whose value differs from what Firefox does by itself, so a run would
+ * not test the profile there. (Firefox keeps connections alive, never pipelines, and has no 1.0-server cap.)
+ */
+export function firefoxCannotPlay(knobs: BrowserKnobs): { knob: KnobName; why: string }[] {
+  const out: { knob: KnobName; why: string }[] = [];
+  if (!knobs.keepAlive) out.push({ knob: 'keepAlive', why: KNOBS_WITHOUT_PREF.keepAlive! });
+  if (knobs.pipelineDepth > 1) out.push({ knob: 'pipelineDepth', why: KNOBS_WITHOUT_PREF.pipelineDepth! });
+  return out;
+}
+
+/** The prefs as `user.js` lines, sorted so a diff between two profiles reads easily. */
+export function userJs(prefs: Prefs): string {
+  return (
+    Object.keys(prefs)
+      .sort()
+      .map((name) => `user_pref(${JSON.stringify(name)}, ${JSON.stringify(prefs[name])});`)
+      .join('\n') + '\n'
+  );
+}

@@ -1,0 +1,53 @@
+/**
+ * The Firefox world: Firefox ESR with the profile's knobs as prefs (firefox-prefs.ts), kept running across the steps
+ * over Marionette, loading the site through the fixture site's shaper. Connections come from the tracker; Firefox
+ * gives no per-request connection ids, so requests are tied to connections on the server side only.
+ */
+import type { RunResult } from '../result/types.ts';
+import type { World, WorldRun } from '../world.ts';
+import { firefoxCannotPlay, firefoxPlan } from './firefox-prefs.ts';
+import { FirefoxSession } from './firefox-session.ts';
+import { playSteps } from './play-steps.ts';
+import { buildRealResult } from './real-result.ts';
+import { RealWorldUnsupportedError, type StartRealSite } from './real-site.ts';
+
+export interface FirefoxWorldOptions {
+  startSite: StartRealSite;
+  pageTimeoutMs?: number;
+}
+
+export class FirefoxWorld implements World {
+  readonly name = 'firefox' as const;
+
+  constructor(private readonly options: FirefoxWorldOptions) {}
+
+  /** Whether Firefox can play a profile: every knob it has no pref for must be one Firefox already behaves like. */
+  static canPlay(knobs: WorldRun['browser']['knobs']): boolean {
+    return firefoxCannotPlay(knobs).length === 0;
+  }
+
+  async run(input: WorldRun): Promise<RunResult> {
+    const cannot = firefoxCannotPlay(input.browser.knobs);
+    if (cannot.length > 0) {
+      throw new RealWorldUnsupportedError('firefox', cannot.map((c) => `${input.browser.name}.${c.knob}: ${c.why}`).join('; '));
+    }
+    const plan = firefoxPlan(input.browser.knobs);
+    const site = await this.options.startSite(input.scenario, input.network);
+    let firefox: FirefoxSession | null = null;
+    try {
+      firefox = await FirefoxSession.start({ prefs: plan.prefs, pageLoadTimeoutMs: this.options.pageTimeoutMs ?? 180_000 });
+      const session = firefox;
+      const played = await playSteps(
+        input.scenario,
+        site,
+        { navigate: (url) => session.navigate(url), evaluate: (body, args) => session.evaluate(body, args) },
+      );
+      const snapshot = site.snapshot();
+      // The knobs Firefox has no pref for are listed by compare (firefoxPlan().unplayable), not as errors.
+      return buildRealResult({ world: 'firefox', ...input, snapshot, ...played });
+    } finally {
+      await firefox?.close();
+      await site.close();
+    }
+  }
+}

@@ -1,0 +1,120 @@
+/**
+ * `keepalive-lab compare <scenario> [--browsers a,b] [--worlds sim,live] [--tolerance 15%] [--json FILE]`: runs each
+ * profile in the emulated worlds and in the real browser that can play it, and prints the figures side by side with
+ * the real browser's differences. With --tolerance it exits 1 when a real browser and the emulator disagree, so a
+ * profile change or a new browser version is caught in CI.
+ */
+import { parseArgs } from 'node:util';
+import { formatComparisonTable } from '../compare/format-comparison.ts';
+import { compareResults, parseTolerance } from '../compare/comparison.ts';
+import { realBrowserFor, type RealBrowser } from '../compare/real-browser-for.ts';
+import { KeepaliveLabError } from '../errors.ts';
+import { browserProfile } from '../profiles/browsers.ts';
+import type { RunResult } from '../result/types.ts';
+import type { Scenario } from '../scenario/types.ts';
+import type { World, WorldRun } from '../world.ts';
+import { writeResults } from './results-file.ts';
+
+export const COMPARE_USAGE = `keepalive-lab compare <scenario file> [options]
+
+  --browsers a,b      profiles to compare (default: the scenario's list)
+  --worlds sim,live   emulated worlds to set beside the real browser (default: sim,live where available)
+  --tolerance T       exit 1 when real and emulated disagree beyond T: '15%' (load times and requests per
+                      connection; connections per host exact) or 'load=15%,rpc=25%,connections=0'
+  --json FILE         write every result as JSON (schema: docs/RESULTS.md)`;
+
+export interface CompareWorlds {
+  emulated: Partial<Record<'sim' | 'live', World>>;
+  real: Partial<Record<RealBrowser, World>>;
+}
+
+export interface CompareDeps {
+  loadScenario(file: string): Promise<Scenario>;
+  worlds(): Promise<CompareWorlds>;
+  print(text: string): void;
+}
+
+export async function compareCommand(argv: string[], deps?: CompareDeps): Promise<number> {
+  const d = deps ?? (await import('./compare-deps.ts')).defaultCompareDeps();
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      browsers: { type: 'string' },
+      worlds: { type: 'string' },
+      tolerance: { type: 'string' },
+      json: { type: 'string' },
+    },
+  });
+  if (positionals.length !== 1) {
+    console.error(`expected one scenario file, got ${positionals.length}\n\n${COMPARE_USAGE}`);
+    return 2;
+  }
+  const tolerance = values.tolerance ? parseTolerance(values.tolerance) : null;
+  const scenario = await d.loadScenario(positionals[0]!);
+  const profiles = values.browsers
+    ? values.browsers.split(',').map((n) => n.trim()).filter(Boolean).map((n) => scenario.browsers.find((b) => b.name === n) ?? browserProfile(n))
+    : scenario.browsers;
+  const worlds = await d.worlds();
+  const emulatedNames = (values.worlds ?? 'sim,live').split(',').map((w) => w.trim()) as ('sim' | 'live')[];
+  for (const name of emulatedNames) {
+    if (name !== 'sim' && name !== 'live') throw new KeepaliveLabError('KAL_ERR_USAGE', `--worlds: unknown emulated world '${name}' (sim, live)`);
+  }
+  const emulated = emulatedNames.flatMap((n) => (worlds.emulated[n] ? [worlds.emulated[n]] : []));
+  const missing = emulatedNames.filter((n) => !worlds.emulated[n]);
+  if (emulated.length === 0) throw new KeepaliveLabError('KAL_ERR_USAGE', `none of the worlds ${emulatedNames.join(', ')} is available`);
+
+  const results: RunResult[] = [];
+  let disagreements = 0;
+  let failures = 0;
+  for (const network of scenario.networks) {
+    for (const browser of profiles) {
+      const input: WorldRun = { scenario, browser, network };
+      const title = `${scenario.name} — ${browser.name}, server ${scenario.server.name}, network ${network.name}`;
+      const choice = realBrowserFor(browser);
+      const notes = [...choice.notes, ...missing.map((n) => `the ${n} world is not available in this build`)];
+      const real = choice.browser ? worlds.real[choice.browser] : undefined;
+      const ran = await Promise.all(emulated.map((w) => runWorld(w, input)));
+      results.push(...ran);
+      if (!real) {
+        if (choice.browser) notes.push(`the ${choice.browser} world is not available in this build`);
+        d.print(`\n${title}\n  (no real browser run)\n${notes.map((n) => `  · ${n}`).join('\n')}`);
+        continue;
+      }
+      const measured = await runWorld(real, input);
+      results.push(measured);
+      const comparison = compareResults(ran, measured, tolerance);
+      disagreements += comparison.disagreements;
+      const errors = [...ran, measured].flatMap((r) => r.errors.filter((e) => !e.startsWith('note:')).map((e) => `${r.world}: ${e}`));
+      failures += errors.length;
+      d.print(`\n${formatComparisonTable(title, comparison, [...notes, ...errors.map((e) => `! ${e}`)])}`);
+    }
+  }
+  if (values.json) await writeResults(values.json, results);
+  if (failures > 0) return 1;
+  return tolerance && disagreements > 0 ? 1 : 0;
+}
+
+/** A world that throws still gives a result, with the reason, so the table shows it. */
+async function runWorld(world: World, input: WorldRun): Promise<RunResult> {
+  try {
+    return await world.run(input);
+  } catch (error) {
+    return {
+      scenario: input.scenario.name,
+      browser: input.browser.name,
+      world: world.name,
+      network: input.network.name,
+      server: input.scenario.server.name,
+      metrics: {
+        pageLoadMs: [], totalLoadMs: 0, connectionsOpened: 0, connectionsPerHost: {}, maxOpenPerHost: {}, maxOpenTotal: 0,
+        requests: 0, requestsPerConnection: 0, reusedRequests: 0, pipelinedRequests: 0, failedResources: 0,
+        closesByReason: { 'client-idle-timeout': 0, 'client-eviction': 0, 'server-idle-timeout': 0, 'server-max-requests': 0, 'connection-close': 0, 'http10-end': 0, error: 0, 'run-end': 0 },
+        staleRetries: 0, packets: null, bytesOnWire: null, timeWait: { client: 0, server: 0 }, serverIdleConnectionSeconds: 0,
+      },
+      pages: [],
+      connections: [],
+      errors: [error instanceof Error ? error.message : String(error)],
+    };
+  }
+}

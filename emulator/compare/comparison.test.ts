@@ -1,0 +1,95 @@
+import { describe, expect, it } from 'vitest';
+import { compareCommand, type CompareDeps } from '../cli/compare.ts';
+import { browserProfile } from '../profiles/browsers.ts';
+import type { RunResult } from '../result/types.ts';
+import { SimWorld, simulate } from '../sim/sim-world.ts';
+import { testNetwork, testScenario } from '../sim/test-scenario.ts';
+import type { World, WorldRun } from '../world.ts';
+import { compareResults, parseTolerance } from './comparison.ts';
+import { realBrowserFor } from './real-browser-for.ts';
+
+const scenario = { ...testScenario({ site: { images: 12 } }), networks: [testNetwork({ rttMs: 100 })], browsers: [browserProfile('chromium')] };
+
+/** A "real browser" that reports the simulation's result, bent by `tweak`. */
+function fakeReal(name: 'chromium' | 'firefox', tweak: (r: RunResult) => void): World {
+  return {
+    name,
+    async run(input: WorldRun) {
+      const result = structuredClone(simulate(input.scenario, input.browser, input.network));
+      result.world = name;
+      tweak(result);
+      return result;
+    },
+  };
+}
+
+function deps(real: World, printed: string[]): CompareDeps {
+  return {
+    loadScenario: async () => scenario,
+    worlds: async () => ({ emulated: { sim: new SimWorld() }, real: { chromium: real } }),
+    print: (text) => printed.push(text),
+  };
+}
+
+describe('parseTolerance', () => {
+  it('reads one percentage as load and requests/connection, connections exact', () => {
+    expect(parseTolerance('15%')).toEqual({ connections: 0, load: 0.15, rpc: 0.15 });
+  });
+  it('reads figures by name', () => {
+    expect(parseTolerance('load=10%,rpc=30%,connections=1')).toEqual({ connections: 1, load: 0.1, rpc: 0.3 });
+  });
+  it('names the figures it knows when given another', () => {
+    expect(() => parseTolerance('speed=3')).toThrow(/unknown figure 'speed'.*load=15%/);
+  });
+});
+
+describe('compareResults', () => {
+  it('gives relative differences for load times and absolute ones for connections', () => {
+    const sim = simulate(scenario, browserProfile('chromium'), scenario.networks[0]!);
+    const real = structuredClone(sim);
+    real.world = 'chromium';
+    real.metrics.pageLoadMs = [sim.metrics.pageLoadMs[0]! * 1.1];
+    real.metrics.connectionsPerHost = { 'test.localhost': 7 };
+    const c = compareResults([sim], real, parseTolerance('15%'));
+    const row = (label: string) => c.rows.find((r) => r.label === label)!;
+    expect(row('load ms, page 1').diffs[0]).toBeCloseTo(0.1);
+    expect(row('load ms, page 1').within).toEqual([true]);
+    // The simulation opened 6 (Chromium's cap on 13 requests); the "real" one 7: one too many, outside tolerance.
+    expect(row('connections test.localhost')).toMatchObject({ values: [6, 7], diffs: [1], within: [false] });
+    expect(c.disagreements).toBe(1);
+  });
+});
+
+describe('compare command', () => {
+  it('prints sim and the real browser side by side and exits 0 when they agree within tolerance', async () => {
+    const printed: string[] = [];
+    const code = await compareCommand(['x.yaml', '--tolerance', '15%'], deps(fakeReal('chromium', () => {}), printed));
+    expect(code).toBe(0);
+    expect(printed.join('\n')).toMatch(/figure\s+sim\s+chromium\s+chromium − sim/);
+    expect(printed.join('\n')).toContain('within tolerance');
+  });
+
+  it('exits 1 with a tolerance when the real browser opens a different number of connections', async () => {
+    const printed: string[] = [];
+    const bent = fakeReal('chromium', (r) => (r.metrics.connectionsPerHost = { 'test.localhost': 2 }));
+    expect(await compareCommand(['x.yaml', '--tolerance', '15%'], deps(bent, printed))).toBe(1);
+    expect(printed.join('\n')).toMatch(/connections test\.localhost\s+6\s+2\s+-4 ✗/);
+    // Without a tolerance the same run only reports.
+    expect(await compareCommand(['x.yaml'], deps(bent, []))).toBe(0);
+  });
+
+  it('says why a profile has no real browser', async () => {
+    const printed: string[] = [];
+    await compareCommand(['x.yaml', '--browsers', 'firefox-3-pipelining'], deps(fakeReal('chromium', () => {}), printed));
+    expect(printed.join('\n')).toMatch(/no real browser plays firefox-3-pipelining: pipelineDepth/);
+  });
+});
+
+describe('realBrowserFor', () => {
+  it('gives chromium to Chromium and historical profiles Firefox can play to Firefox', () => {
+    expect(realBrowserFor(browserProfile('chromium')).browser).toBe('chromium');
+    expect(realBrowserFor(browserProfile('ie-6')).browser).toBe('firefox');
+    expect(realBrowserFor(browserProfile('firefox-2')).browser).toBe('firefox');
+    expect(realBrowserFor(browserProfile('http-1.0')).browser).toBeNull();
+  });
+});

@@ -1,0 +1,27 @@
+/**
+ * Fidelity: real Chromium against the emulator's `chromium` profile over the battery of site shapes, through the
+ * fixture site's shaper. Asserted: connections per host exactly, requests per connection within 25 %. Load times are
+ * measured, not asserted (no timed assertions): the rows go to out/fidelity/ and `npm run bench` summarises them.
+ */
+import { expect, test } from '@playwright/test';
+import { ChromiumWorld } from '../../emulator/browsers/chromium-world.ts';
+import { browserProfile } from '../../emulator/profiles/browsers.ts';
+import { SHAPES } from './battery.ts';
+import { RPC_TOLERANCE, runShape, saveRow } from './run-battery.ts';
+import { fidelitySite } from './site.ts';
+
+const { startSite, network } = fidelitySite();
+const world = new ChromiumWorld({ startSite, pageTimeoutMs: 300_000 });
+const profile = browserProfile('chromium');
+
+for (const shape of SHAPES) {
+  test(`chromium matches the chromium profile: ${shape.name} (${shape.why})`, async () => {
+    // A long queue at a long RTT takes minutes: 500 images × 200 ms ÷ 6 connections is 17 s of round trips alone.
+    test.setTimeout(360_000);
+    const row = await runShape(shape, world, profile, network);
+    saveRow(row);
+    expect(row.errors).toEqual([]);
+    expect(row.connectionsPerHost.real).toEqual(row.connectionsPerHost.sim);
+    expect(Math.abs(row.rpcError)).toBeLessThanOrEqual(RPC_TOLERANCE);
+  });
+}

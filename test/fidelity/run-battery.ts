@@ -1,0 +1,87 @@
+/**
+ * Runs one battery shape in a real-browser world and in the simulation with the same profile and network, and
+ * scores the pair: connections per host must match exactly, requests per connection as closely as timing allows,
+ * load time within 15 % where the path is shaped at RTT ≥ 50 ms (on bare loopback a browser's own overhead dominates
+ * and load times are not compared).
+ */
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { BrowserProfile } from '../../emulator/profiles/browser-profile.ts';
+import type { NetworkProfile } from '../../emulator/profiles/network-profile.ts';
+import type { RunResult } from '../../emulator/result/types.ts';
+import { simulate } from '../../emulator/sim/sim-world.ts';
+import type { World } from '../../emulator/world.ts';
+import { SHAPES, shapeScenario, type Shape } from './battery.ts';
+
+export const LOAD_TOLERANCE = 0.15;
+export const RPC_TOLERANCE = 0.25;
+
+export interface BatteryRow {
+  shape: string;
+  why: string;
+  world: string;
+  profile: string;
+  network: string;
+  connectionsPerHost: { real: Record<string, number>; sim: Record<string, number> };
+  connectionsMatch: boolean;
+  requestsPerConnection: { real: number; sim: number };
+  rpcError: number;
+  /** Relative error of the real load time against the simulation's; null where not compared. */
+  loadMs: { real: number | null; sim: number | null };
+  loadError: number | null;
+  maxOpenTotal: { real: number; sim: number };
+  closes: { real: Record<string, number>; sim: Record<string, number> };
+  errors: string[];
+}
+
+export async function runShape(shape: Shape, world: World, profile: BrowserProfile, network: NetworkProfile): Promise<BatteryRow> {
+  const scenario = shapeScenario(shape);
+  const real = await world.run({ scenario, browser: profile, network });
+  const sim = simulate(scenario, profile, network);
+  return scoreRow(shape, profile, network, real, sim, network.knobs.rttMs >= 50);
+}
+
+export function scoreRow(shape: Shape, profile: BrowserProfile, network: NetworkProfile, real: RunResult, sim: RunResult, compareLoad: boolean): BatteryRow {
+  const realLoad = real.metrics.pageLoadMs[0] ?? null;
+  const simLoad = sim.metrics.pageLoadMs[0] ?? null;
+  const nonZero = (closes: Record<string, number>) => Object.fromEntries(Object.entries(closes).filter(([, n]) => n > 0));
+  return {
+    shape: shape.name,
+    why: shape.why,
+    world: real.world,
+    profile: profile.name,
+    network: network.name,
+    connectionsPerHost: { real: real.metrics.connectionsPerHost, sim: sim.metrics.connectionsPerHost },
+    connectionsMatch: sameCounts(real.metrics.connectionsPerHost, sim.metrics.connectionsPerHost),
+    requestsPerConnection: { real: real.metrics.requestsPerConnection, sim: sim.metrics.requestsPerConnection },
+    rpcError: relative(real.metrics.requestsPerConnection, sim.metrics.requestsPerConnection),
+    loadMs: { real: realLoad, sim: simLoad },
+    loadError: compareLoad && realLoad !== null && simLoad !== null ? relative(realLoad, simLoad) : null,
+    maxOpenTotal: { real: real.metrics.maxOpenTotal, sim: sim.metrics.maxOpenTotal },
+    closes: { real: nonZero(real.metrics.closesByReason), sim: nonZero(sim.metrics.closesByReason) },
+    errors: real.errors.filter((e) => !e.startsWith('note:')),
+  };
+}
+
+function sameCounts(a: Record<string, number>, b: Record<string, number>): boolean {
+  const keys = new Set([...Object.keys(a), ...Object.keys(b)]);
+  return [...keys].every((k) => (a[k] ?? 0) === (b[k] ?? 0));
+}
+
+function relative(real: number, sim: number): number {
+  return sim === 0 ? (real === 0 ? 0 : Infinity) : (real - sim) / sim;
+}
+
+/**
+ * Adds a row to out/fidelity/<world>-<profile>-<network>.json (replacing an older row for the same shape), which
+ * docs/FIDELITY.md is built from. Row by row, so a failed or timed-out shape never loses the others.
+ */
+export function saveRow(row: BatteryRow): void {
+  const dir = join(import.meta.dirname, '..', '..', 'out', 'fidelity');
+  mkdirSync(dir, { recursive: true });
+  const file = join(dir, `${row.world}-${row.profile}-${row.network}.json`);
+  const rows = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as BatteryRow[]) : [];
+  const order = SHAPES.map((s) => s.name);
+  const next = [...rows.filter((r) => r.shape !== row.shape), row].sort((a, b) => order.indexOf(a.shape) - order.indexOf(b.shape));
+  writeFileSync(file, `${JSON.stringify(next, null, 2)}\n`);
+}
