@@ -16,4 +16,9 @@ export interface WorldRun {
 export interface World {
   readonly name: WorldName;
   run(input: WorldRun): Promise<RunResult>;
+  /**
+   * Why this world cannot play a browser profile (a real browser has no switch for one of its knobs), or null when it
+   * can. Emulated worlds play every profile and leave this out.
+   */
+  cannotPlay?(browser: BrowserProfile): string | null;
 }

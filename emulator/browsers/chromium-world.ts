@@ -26,6 +26,13 @@ export class ChromiumWorld implements World {
 
   constructor(private readonly options: ChromiumWorldOptions) {}
 
+  /** Real Chromium plays the `chromium` profile and those derived from it (as shipped: it has no switches for the rest). */
+  cannotPlay(browser: WorldRun['browser']): string | null {
+    return browser.name === 'chromium' || browser.extends === 'chromium'
+      ? null
+      : 'real Chromium plays only the chromium profile (and profiles extending it): it has no switches for the others';
+  }
+
   async run(input: WorldRun): Promise<RunResult> {
     const site = await this.options.startSite(input.scenario, input.network);
     let browser: Browser | null = null;

@@ -26,6 +26,11 @@ export class FirefoxWorld implements World {
     return firefoxCannotPlay(knobs).length === 0;
   }
 
+  cannotPlay(browser: WorldRun['browser']): string | null {
+    const cannot = firefoxCannotPlay(browser.knobs);
+    return cannot.length ? cannot.map((c) => `${c.knob}: ${c.why}`).join('; ') : null;
+  }
+
   async run(input: WorldRun): Promise<RunResult> {
     const cannot = firefoxCannotPlay(input.browser.knobs);
     if (cannot.length > 0) {

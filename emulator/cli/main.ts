@@ -4,22 +4,27 @@
  */
 import { serveCommand } from '../../fixtures-site/serve-command.ts';
 import { KeepaliveLabError, ScenarioError, ScenarioSuiteError } from '../errors.ts';
+import { COMPARE_USAGE, compareCommand } from './compare.ts';
 import { profilesCommand } from './profiles-command.ts';
 import { RUN_USAGE, runCommand } from './run-command.ts';
 
 const USAGE = `keepalive-lab — how browsers manage HTTP connections, emulated and measured
 
-  keepalive-lab run <scenario file or folder> [--browsers a,b] [--world sim] [--json out.json]
+  keepalive-lab run <scenario file or folder> [--browsers a,b] [--world sim,live,chromium,firefox] [--json out.json] [--html report.html]
+  keepalive-lab compare <scenario file> [--browsers chromium,firefox-2] [--tolerance 15%]
   keepalive-lab profiles [name] [--json]
   keepalive-lab serve [--server apache-2.2] [--network wan-1997] [--site <scenario>] [--port 8080]
 
-${RUN_USAGE}`;
+${RUN_USAGE}
+
+${COMPARE_USAGE}`;
 
 type Command = (argv: string[]) => Promise<number>;
 
 const COMMANDS: Record<string, Command> = {
   run: runCommand,
   profiles: profilesCommand,
+  compare: (argv) => compareCommand(argv),
   serve: (argv) => serveCommand(argv),
 };
 

@@ -1,4 +1,4 @@
-/** `keepalive-lab run <file or folder> [--browsers a,b] [--world sim] [--json out.json]` */
+/** `keepalive-lab run <file or folder> [--browsers a,b] [--world sim,live,chromium,firefox] [--json out.json] [--html report.html]` */
 import { parseArgs } from 'node:util';
 import { KeepaliveLabError } from '../errors.ts';
 import { formatWorldDiffs } from '../live/world-diff.ts';
@@ -13,7 +13,7 @@ import { worldsByName } from './worlds.ts';
 export const RUN_USAGE = `keepalive-lab run <scenario file or folder> [options]
 
   --browsers a,b     run these browser profiles instead of each scenario's list
-  --world sim        worlds to run in, comma-separated (sim, live); with several, their differences are printed
+  --world sim        worlds to run in, comma-separated (sim, live, chromium, firefox); with several, their differences are printed
   --time-scale X     live world: wall ms per scenario ms (default: a shaped round trip takes 50 ms of wall time;
                      0.05 on loopback). Results are in scenario time either way.
   --json FILE        write every result as JSON (schema: docs/RESULTS.md)
@@ -41,7 +41,7 @@ export async function runCommand(argv: string[]): Promise<number> {
   if (timeScale !== undefined && !(timeScale > 0 && timeScale <= 1)) {
     throw new KeepaliveLabError('KAL_ERR_USAGE', `--time-scale must be a number in (0, 1], got '${values['time-scale']}'.`);
   }
-  const worlds = worldsByName(values.world!, { live: timeScale === undefined ? {} : { timeScale } });
+  const worlds = await worldsByName(values.world!, { live: timeScale === undefined ? {} : { timeScale } });
   const scenarios = await loadSuite(positionals[0]!);
   const browsers = values.browsers?.split(',').map((b) => b.trim()).filter(Boolean);
 
@@ -67,6 +67,9 @@ export async function runCommand(argv: string[]): Promise<number> {
       scenarios,
       worlds,
       ...(browsers ? { browsers } : {}),
+      onSkip: (skip) => {
+        if (!values.quiet) console.error(`skipped ${skip.browser} in ${skip.world} (${skip.scenario}): ${skip.why}`);
+      },
       onResult: (result) => {
         results.push(result);
         if (!values.quiet && result.scenario !== printedScenario && printedScenario) {

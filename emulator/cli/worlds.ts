@@ -1,6 +1,9 @@
-/** The worlds a run can use, by name. */
+/**
+ * The worlds a run can use, by name. Worlds that need heavy modules (Playwright, the fixture site) load them only when
+ * asked for, so a simulation-only run starts quickly.
+ */
 import { KeepaliveLabError } from '../errors.ts';
-import { LiveWorld, type LiveWorldOptions } from '../live/live-world.ts';
+import type { LiveWorldOptions } from '../live/live-world.ts';
 import type { WorldName } from '../result/types.ts';
 import { SimWorld } from '../sim/sim-world.ts';
 import type { World } from '../world.ts';
@@ -10,17 +13,32 @@ export interface WorldOptions {
   live?: LiveWorldOptions;
 }
 
-const FACTORIES: Partial<Record<WorldName, (options: WorldOptions) => World>> = {
-  sim: () => new SimWorld(),
-  live: (options) => new LiveWorld(options.live),
+const FACTORIES: Record<WorldName, (options: WorldOptions) => Promise<World>> = {
+  sim: async () => new SimWorld(),
+  live: async (options) => new (await import('../live/live-world.ts')).LiveWorld(options.live),
+  chromium: async () => {
+    const [{ ChromiumWorld }, { startFixtureSiteForScenario }] = await Promise.all([
+      import('../browsers/chromium-world.ts'),
+      import('../browsers/fixture-site-adapter.ts'),
+    ]);
+    const wsEndpoint = process.env.KEEPALIVE_LAB_WS_ENDPOINT;
+    return new ChromiumWorld({ startSite: startFixtureSiteForScenario, ...(wsEndpoint ? { wsEndpoint } : {}) });
+  },
+  firefox: async () => {
+    const [{ FirefoxWorld }, { startFixtureSiteForScenario }] = await Promise.all([
+      import('../browsers/firefox-world.ts'),
+      import('../browsers/fixture-site-adapter.ts'),
+    ]);
+    return new FirefoxWorld({ startSite: startFixtureSiteForScenario });
+  },
 };
 
-export function worldsByName(list: string, options: WorldOptions = {}): World[] {
-  return list.split(',').map((name) => {
-    const make = FACTORIES[name.trim() as WorldName];
-    if (!make) {
+export async function worldsByName(list: string, options: WorldOptions = {}): Promise<World[]> {
+  const names = list.split(',').map((name) => name.trim());
+  for (const name of names) {
+    if (!(name in FACTORIES)) {
       throw new KeepaliveLabError('KAL_ERR_USAGE', `Unknown world '${name}'. Known worlds: ${Object.keys(FACTORIES).join(', ')}.`);
     }
-    return make(options);
-  });
+  }
+  return Promise.all(names.map((name) => FACTORIES[name as WorldName](options)));
 }

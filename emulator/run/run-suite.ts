@@ -14,6 +14,8 @@ export interface SuiteRun {
   /** Run these browser profiles instead of each scenario's own list (names; a scenario's inline profiles count). */
   browsers?: readonly string[];
   onResult?: (result: RunResult) => void;
+  /** A browser profile a world cannot play (a real browser without the switch), skipped with the reason. */
+  onSkip?: (skip: { scenario: string; browser: string; world: string; why: string }) => void;
 }
 
 export async function runSuite(run: SuiteRun): Promise<RunResult[]> {
@@ -23,6 +25,11 @@ export async function runSuite(run: SuiteRun): Promise<RunResult[]> {
     for (const network of scenario.networks) {
       for (const browser of browsers) {
         for (const world of run.worlds) {
+          const why = world.cannotPlay?.(browser);
+          if (why) {
+            run.onSkip?.({ scenario: scenario.name, browser: browser.name, world: world.name, why });
+            continue;
+          }
           let result: RunResult;
           try {
             result = await world.run({ scenario, browser, network });

@@ -66,7 +66,7 @@ describe('the default suite', () => {
     expect(netscape.metrics.closesByReason['client-eviction']).toBeGreaterThan(0);
     const firstVisit = netscape.connections.filter((c) => c.host === host && c.openedAt < netscape.pages[20]!.startedAt).length;
     expect(netscape.metrics.connectionsPerHost[host]!).toBeGreaterThan(firstVisit);
-    // Chromium's pool (256) keeps every server's connections: the return opens none.
+    // Chromium's pool (300, measured) keeps every server's connections: the return opens none.
     const chromium = run('netscape-lru-20-servers', 'chromium');
     const returning = chromium.connections.filter((c) => c.openedAt >= chromium.pages[20]!.startedAt);
     expect(returning).toHaveLength(0);
