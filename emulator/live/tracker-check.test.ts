@@ -17,6 +17,18 @@ const record = (over: Partial<ConnectionRecord>): ConnectionRecord => ({
   clientPort: 5000,
   ...over,
 });
+const carried: ConnectionRecord['requests'][number] = {
+  requestId: 1,
+  url: 'http://a.localhost/',
+  sentAt: 1,
+  firstByteAt: 2,
+  doneAt: 3,
+  status: 200,
+  bodyBytes: 10,
+  reused: false,
+  pipelined: false,
+  attempt: 0,
+};
 const tracked = (over: Partial<TrackedLike>): TrackedLike => ({
   host: 'a.localhost',
   clientPort: 5000,
@@ -41,7 +53,7 @@ describe('checkAgainstTracker', () => {
 
   it('reports a connection the server never saw, one the engine never recorded, and a disputed close', () => {
     const check = checkAgainstTracker(
-      [record({ clientPort: 1 }), record({ id: 2, clientPort: 2, closeReason: 'connection-close' })],
+      [record({ clientPort: 1, requests: [carried] }), record({ id: 2, clientPort: 2, closeReason: 'connection-close' })],
       [tracked({ clientPort: 2, closeReason: 'server-max-requests' }), tracked({ clientPort: 3 })],
     );
     expect(check.problems).toEqual([
@@ -59,6 +71,10 @@ describe('checkAgainstTracker', () => {
 
   it('ignores connections that never connected', () => {
     expect(checkAgainstTracker([record({ connectedAt: null, clientPort: undefined })], []).problems).toEqual([]);
+  });
+
+  it('ignores a connection that carried nothing and closed before the shaper reached the site', () => {
+    expect(checkAgainstTracker([record({ clientPort: 9 })], []).problems).toEqual([]);
   });
 });
 
