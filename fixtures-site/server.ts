@@ -15,6 +15,7 @@ import { SiteConnection } from './connection.ts';
 import { validateFaults } from './faults.ts';
 import { errorResponse } from './response.ts';
 import type { ConnectionTracker, TrackerEvent } from './tracker.ts';
+import { listen, listeningPort } from './listen.ts';
 
 export const CONTROL_PREFIX = '/__keepalive-lab/';
 
@@ -110,19 +111,11 @@ export class ProfileServer {
   }
 
   listen(port = 0, host = '127.0.0.1'): Promise<number> {
-    return new Promise((resolve, reject) => {
-      this.server.once('error', reject);
-      this.server.listen(port, host, () => {
-        this.server.off('error', reject);
-        resolve(this.port);
-      });
-    });
+    return listen(this.server, port, host);
   }
 
   get port(): number {
-    const address = this.server.address();
-    if (!address || typeof address === 'string') throw new Error('the fixture server is not listening');
-    return address.port;
+    return listeningPort(this.server, 'the fixture server');
   }
 
   get openConnections(): number {

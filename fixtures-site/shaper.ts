@@ -17,6 +17,7 @@
 import { connect, createServer, type Server, type Socket } from 'node:net';
 import { Link, Stream } from './link.ts';
 import type { NetworkKnobs } from '../emulator/profiles/network-profile.ts';
+import { listen, listeningPort } from './listen.ts';
 
 export interface ShaperOptions {
   target: { host: string; port: number };
@@ -47,19 +48,11 @@ export class Shaper {
   }
 
   listen(port = 0, host = '127.0.0.1'): Promise<number> {
-    return new Promise((resolve, reject) => {
-      this.server.once('error', reject);
-      this.server.listen(port, host, () => {
-        this.server.off('error', reject);
-        resolve(this.port);
-      });
-    });
+    return listen(this.server, port, host);
   }
 
   get port(): number {
-    const address = this.server.address();
-    if (!address || typeof address === 'string') throw new Error('the shaper is not listening');
-    return address.port;
+    return listeningPort(this.server, 'the shaper');
   }
 
   /** The client port behind an upstream socket's local port (what the site sees as the peer port). */
