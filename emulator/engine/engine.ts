@@ -12,6 +12,7 @@ import type { Clock } from '../time.ts';
 import { closeReasonAfterResponse, closeReasonWithRequestsInFlight } from './close-reason.ts';
 import { Connection } from './connection.ts';
 import { HostPool } from './host-pool.ts';
+import { evictionVictim } from './total-cap.ts';
 import type { FetchCallback, FetchRequest, PendingRequest } from './pending-request.ts';
 import type { ConnectionId, RequestHead, ResponseBody, ResponseHead, Transport, TransportListener } from './transport.ts';
 
@@ -216,32 +217,10 @@ export class PolicyEngine implements TransportListener {
   private roomForOneMore(pool: HostPool): boolean {
     const max = this.knobs.maxTotal;
     if (max === null || this.open.size < max) return true;
-    if (this.knobs.atTotalCap === 'wait') return false;
-    const victim = this.knobs.atTotalCap === 'evict-lru-idle' ? this.leastRecentlyUsedIdle(pool) : this.firstIdleOfAnotherGroup(pool);
+    const victim = evictionVictim(this.knobs.atTotalCap, this.pools, pool);
     if (!victim) return false;
     this.closeByClient(victim, 'client-eviction');
     return true;
-  }
-
-  /** Netscape 4: the idle connection (to any other server) used longest ago. */
-  private leastRecentlyUsedIdle(except: HostPool): Connection | undefined {
-    let victim: Connection | undefined;
-    for (const pool of this.pools.values()) {
-      if (pool === except) continue;
-      const oldest = pool.idle[0];
-      if (oldest && (!victim || oldest.lastUsedAt < victim.lastUsedAt)) victim = oldest;
-    }
-    return victim;
-  }
-
-  /** Chromium's CloseOneIdleSocketExceptInGroup: groups in key order, the first with an idle socket loses its oldest. */
-  private firstIdleOfAnotherGroup(except: HostPool): Connection | undefined {
-    const keys = [...this.pools.keys()].sort();
-    for (const key of keys) {
-      const pool = this.pools.get(key)!;
-      if (pool !== except && pool.idle.length > 0) return pool.idle[0];
-    }
-    return undefined;
   }
 
   private retryStalled(): void {
