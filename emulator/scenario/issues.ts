@@ -77,7 +77,7 @@ function readIssue(issue: ZodIssue, prefix: PathSegment[], data: unknown): RawIs
   const path = [...prefix, ...(issue.path as PathSegment[])];
   switch (issue.code) {
     case 'unrecognized_keys': {
-      const known = issue.message.startsWith(KNOWN_KEYS) ? (JSON.parse(issue.message.slice(KNOWN_KEYS.length)) as string[]) : [];
+      const known = knownKeys(issue);
       return issue.keys.map((key) => ({
         path: [...path, key],
         atKey: true,
@@ -104,22 +104,37 @@ function unionMessage(message: string, value: unknown): string {
   return message.includes(', got ') ? message : `${message}, got ${show(value)}`;
 }
 
+/** The keys a strict object allows, carried in its unrecognized-keys message (see the error map above). */
+function knownKeys(issue: ZodIssue): string[] {
+  return issue.message.startsWith(KNOWN_KEYS) ? (JSON.parse(issue.message.slice(KNOWN_KEYS.length)) as string[]) : [];
+}
+
 /**
  * The branch the value was written for: one whose type it has (no type error at the branch's root), then the one
  * with fewest unknown keys at its root (`{ load: 5 }` is a load step with a bad path, not an idle step with a stray
- * key), then the one with fewest issues. None when the value has no branch's type: then the union's message says all.
+ * key), then the one whose keys are closest to the unknown ones (`{ idle: 5 }` is an idle step with a typo, not a load
+ * step), then the one with fewest issues. None when the value has no branch's type: then the union's message says all.
  */
 function pickBranch(branches: readonly (readonly ZodIssue[])[]): readonly ZodIssue[] | undefined {
   const typed = branches.filter(hasType);
   const rootUnknown = (issues: readonly ZodIssue[]) =>
     issues.reduce((n, i) => n + (i.code === 'unrecognized_keys' && i.path.length === 0 ? i.keys.length : 0), 0);
+  const unlikeAnyKey = (issues: readonly ZodIssue[]) =>
+    issues.reduce(
+      (n, i) => n + (i.code === 'unrecognized_keys' && i.path.length === 0 ? i.keys.filter((k) => !didYouMean(k, knownKeys(i))).length : 0),
+      0,
+    );
+  const score = (issues: readonly ZodIssue[]) => [rootUnknown(issues), unlikeAnyKey(issues), issues.length];
   let best: readonly ZodIssue[] | undefined;
   for (const issues of typed) {
-    if (!best || rootUnknown(issues) < rootUnknown(best) || (rootUnknown(issues) === rootUnknown(best) && issues.length < best.length)) {
-      best = issues;
-    }
+    if (!best || lexicallyLess(score(issues), score(best))) best = issues;
   }
   return best;
+}
+
+function lexicallyLess(a: readonly number[], b: readonly number[]): boolean {
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return a[i]! < b[i]!;
+  return false;
 }
 
 /** Whether the value had this branch's type: no type error at its root, and any union at its root had such a branch. */

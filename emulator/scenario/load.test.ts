@@ -432,3 +432,11 @@ describe('loadSuite', () => {
     expect(error.errors.map((e) => [e.file, e.issues[0]!.path])).toEqual([[join(folder, 'b.yaml'), 'name']]);
   });
 });
+
+describe('a step with a typo', () => {
+  it('is read as the step its keys are closest to: `{ idle: 5 }` is an idle step missing its unit', () => {
+    const issues = issuesOf('name: t\nsite: {}\nsteps: [ { load: / }, { idle: 5 } ]\n');
+    expect(issues).toContainEqual(expect.objectContaining({ path: 'steps[1].idle', line: 3, message: "unknown key 'idle' (did you mean 'idleMs'?)" }));
+    expect(issues.map((i) => i.path)).not.toContain('steps[1].load');
+  });
+});

@@ -18,3 +18,12 @@ describe('did-you-mean', () => {
     expect(closest('colour', ['name', 'site', 'steps'])).toBeUndefined();
   });
 });
+
+describe('keys written without their unit', () => {
+  it('suggests the key with its unit suffix', () => {
+    expect(closest('idle', ['load', 'site', 'idleMs'])).toBe('idleMs');
+    expect(closest('bandwidth', ['rttMs', 'bandwidthKbps', 'upBandwidthKbps'])).toBe('bandwidthKbps');
+    // A real one-letter slip still wins over a missing unit: `image` is `images`.
+    expect(closest('image', ['imageBytes', 'images'])).toBe('images');
+  });
+});

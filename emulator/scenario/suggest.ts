@@ -29,10 +29,18 @@ export function closest(word: string, candidates: readonly string[]): string | u
   let bestDistance = Infinity;
   for (const candidate of candidates) {
     // Ties go to the longer shared prefix: `apache-2.3` is nearer `apache-2.2` than `apache-1.3`.
-    const distance = editDistance(word, candidate) - sharedPrefix(word, candidate) / 1000;
+    let distance = editDistance(word, candidate) - sharedPrefix(word, candidate) / 1000;
+    // A key written without its unit (`idle` for `idleMs`, `bandwidth` for `bandwidthKbps`) is that key.
+    if (withoutUnit(word, candidate)) distance = Math.min(distance, limit);
     if (distance < bestDistance) [best, bestDistance] = [candidate, distance];
   }
   return bestDistance <= limit ? best : undefined;
+}
+
+const UNIT_SUFFIX = /^(Ms|Kbps|Bytes)$/;
+
+function withoutUnit(word: string, candidate: string): boolean {
+  return word.length >= 3 && candidate.toLowerCase().startsWith(word.toLowerCase()) && UNIT_SUFFIX.test(candidate.slice(word.length));
 }
 
 function sharedPrefix(a: string, b: string): number {
