@@ -21,7 +21,6 @@ export function textTable(columns: readonly Column[], rows: readonly (readonly s
 
 /** Length as the terminal shows it: ANSI colour codes take no room. */
 function visibleLength(text: string): number {
-  // eslint-disable-next-line no-control-regex
   return text.replace(/\u001b\[[0-9;]*m/g, '').length;
 }
 
