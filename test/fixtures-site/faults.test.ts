@@ -6,6 +6,7 @@ import type { FaultSpec } from '../../emulator/scenario/types.ts';
 import { startFixtureSite, type FixtureSite } from '../../fixtures-site/serve.ts';
 import { FaultSpecError } from '../../fixtures-site/faults.ts';
 import { get, parseResponses, RawClient } from './raw-client.ts';
+import { closedRecords } from './tracker-wait.ts';
 
 const SITE = { domain: 'localhost', hosts: 1, images: 4, imageBytes: [100, 200, 300, 400], htmlBytes: 1000 };
 
@@ -21,13 +22,7 @@ async function withFaults(faults: FaultSpec[], server = 'apache-2.2'): Promise<R
 }
 
 async function record(c: RawClient) {
-  const deadline = performance.now() + 5_000;
-  for (;;) {
-    const [r] = site!.tracker!.byClientPort(c.localPort);
-    if (r && r.closedAt !== null) return r;
-    if (performance.now() > deadline) throw new Error(`no closed tracker record for client port ${c.localPort}`);
-    await new Promise((resolve) => setTimeout(resolve, 2));
-  }
+  return (await closedRecords(site!.tracker!, c))[0]!;
 }
 
 afterEach(async () => {

@@ -5,6 +5,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { startFixtureSite, type FixtureSite, type FixtureSiteOptions } from '../../fixtures-site/serve.ts';
 import { get, RawClient } from './raw-client.ts';
+import { closedRecords } from './tracker-wait.ts';
 
 const SITE = { domain: 'localhost', hosts: 1, images: 4, imageBytes: [100, 200, 300, 400], htmlBytes: 1000 };
 const SCALE = 0.01;
@@ -32,9 +33,9 @@ function recordOf(c: RawClient) {
 }
 
 async function closedRecord(c: RawClient) {
-  const deadline = performance.now() + 5_000;
-  while (recordOf(c).closedAt === null && performance.now() < deadline) await new Promise((r) => setTimeout(r, 2));
-  return recordOf(c);
+  const found = await closedRecords(site!.tracker!, c);
+  expect(found).toHaveLength(1);
+  return found[0]!;
 }
 
 afterEach(async () => {

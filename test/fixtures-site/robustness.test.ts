@@ -5,6 +5,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { startFixtureSite, type FixtureSite, type FixtureSiteOptions } from '../../fixtures-site/serve.ts';
 import { get, RawClient } from './raw-client.ts';
+import { closedRecords } from './tracker-wait.ts';
 
 const SITE = { domain: 'localhost', hosts: 1, images: 2, imageBytes: 100, htmlBytes: 1000 };
 
@@ -32,13 +33,7 @@ async function stillServes(): Promise<void> {
 }
 
 async function closedRecord(c: RawClient) {
-  const deadline = performance.now() + 5_000;
-  for (;;) {
-    const [r] = site!.tracker!.byClientPort(c.localPort);
-    if (r && r.closedAt !== null) return r;
-    if (performance.now() > deadline) throw new Error(`no closed tracker record for client port ${c.localPort}`);
-    await new Promise((resolve) => setTimeout(resolve, 2));
-  }
+  return (await closedRecords(site!.tracker!, c))[0]!;
 }
 
 afterEach(async () => {
