@@ -3,11 +3,12 @@
  * fixture site's shaper. Asserted: connections per host exactly, requests per connection within 25 %. Load times are
  * measured, not asserted (no timed assertions): the rows go to out/fidelity/ and `npm run bench` summarises them.
  */
-import { expect, test } from '@playwright/test';
+import { test } from '@playwright/test';
 import { ChromiumWorld } from '../../emulator/browsers/chromium-world.ts';
 import { browserProfile } from '../../emulator/profiles/browsers.ts';
 import { SHAPES } from './battery.ts';
-import { RPC_TOLERANCE, runShape, saveRow } from './run-battery.ts';
+import { expectRowToMatch } from './expect-row.ts';
+import { runShape, saveRow } from './run-battery.ts';
 import { fidelitySite } from './site.ts';
 
 const { startSite, network } = fidelitySite();
@@ -20,8 +21,6 @@ for (const shape of SHAPES) {
     test.setTimeout(360_000);
     const row = await runShape(shape, world, profile, network);
     saveRow(row);
-    expect(row.errors).toEqual([]);
-    expect(row.connectionsPerHost.real).toEqual(row.connectionsPerHost.sim);
-    expect(Math.abs(row.rpcError)).toBeLessThanOrEqual(RPC_TOLERANCE);
+    expectRowToMatch(row);
   });
 }

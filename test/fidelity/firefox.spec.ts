@@ -3,12 +3,13 @@
  * IE 6 and Firefox 2 are the historical 2-per-server policies Firefox can play (firefox-prefs.ts).
  */
 import { existsSync } from 'node:fs';
-import { expect, test } from '@playwright/test';
+import { test } from '@playwright/test';
 import { firefoxExecutable } from '../../emulator/browsers/firefox-run.ts';
 import { FirefoxWorld } from '../../emulator/browsers/firefox-world.ts';
 import { browserProfile } from '../../emulator/profiles/browsers.ts';
 import { SHAPES } from './battery.ts';
-import { RPC_TOLERANCE, runShape, saveRow } from './run-battery.ts';
+import { expectRowToMatch } from './expect-row.ts';
+import { runShape, saveRow } from './run-battery.ts';
 import { fidelitySite } from './site.ts';
 
 test.skip(!existsSync(firefoxExecutable()), 'Firefox ESR is not installed');
@@ -24,9 +25,7 @@ for (const name of ['ie-6', 'firefox-2']) {
         test.setTimeout(360_000);
         const row = await runShape(shape, world, profile, network);
         saveRow(row);
-        expect(row.errors).toEqual([]);
-        expect(row.connectionsPerHost.real).toEqual(row.connectionsPerHost.sim);
-        expect(Math.abs(row.rpcError)).toBeLessThanOrEqual(RPC_TOLERANCE);
+        expectRowToMatch(row);
       });
     }
   });
