@@ -4,7 +4,8 @@
  */
 import type { BrowserProfile } from '../profiles/browser-profile.ts';
 import { browserProfile } from '../profiles/browsers.ts';
-import { CLOSE_REASONS, type RunResult } from '../result/types.ts';
+import { computeMetrics } from '../result/metrics.ts';
+import type { RunResult } from '../result/types.ts';
 import type { Scenario } from '../scenario/types.ts';
 import type { World } from '../world.ts';
 
@@ -57,25 +58,7 @@ function failedRun(scenario: Scenario, browser: BrowserProfile, network: string,
     world: world.name,
     network,
     server: scenario.server.name,
-    metrics: {
-      pageLoadMs: [],
-      totalLoadMs: 0,
-      connectionsOpened: 0,
-      connectionsPerHost: {},
-      maxOpenPerHost: {},
-      maxOpenTotal: 0,
-      requests: 0,
-      requestsPerConnection: 0,
-      reusedRequests: 0,
-      pipelinedRequests: 0,
-      failedResources: 0,
-      closesByReason: Object.fromEntries(CLOSE_REASONS.map((r) => [r, 0])) as RunResult['metrics']['closesByReason'],
-      staleRetries: 0,
-      packets: null,
-      bytesOnWire: null,
-      timeWait: { client: 0, server: 0 },
-      serverIdleConnectionSeconds: 0,
-    },
+    metrics: computeMetrics([], [], { packets: null, bytesOnWire: null, serverIdleConnectionSeconds: 0, endAt: 0 }),
     pages: [],
     connections: [],
     errors: [`the ${world.name} world failed: ${(error as Error)?.message ?? String(error)}`],
