@@ -9,7 +9,7 @@
  * emulator assumes no cache.
  */
 import { http, HttpResponse, type HttpHandler } from 'msw';
-import type { Page, Resource, Site } from '../emulator/page/site.ts';
+import { siteResources, type Page, type Resource, type Site } from '../emulator/page/site.ts';
 import { KeepaliveLabError } from '../emulator/errors.ts';
 
 export class SiteContentError extends KeepaliveLabError {
@@ -71,17 +71,6 @@ export function pageHtml(page: Page, port: number): string {
   // Filler: a comment and its newline when there is room for their 8 bytes, else newlines.
   const filler = room >= 8 ? `<!--${' '.repeat(room - 8)}-->\n` : '\n'.repeat(room);
   return head + imgs + script + filler + tail;
-}
-
-/** Every resource of the site by `host + path`: pages and images (the late ones included). */
-export function siteResources(site: Site): { pages: Map<string, Page>; images: Map<string, Resource> } {
-  const pages = new Map<string, Page>();
-  const images = new Map<string, Resource>();
-  for (const page of site.pages.values()) {
-    pages.set(page.host + page.path, page);
-    for (const r of [...page.images, ...(page.late?.images ?? [])]) images.set(r.host + r.path, r);
-  }
-  return { pages, images };
 }
 
 /**

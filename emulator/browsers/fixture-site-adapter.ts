@@ -5,6 +5,7 @@
  */
 import { Agent, request } from 'node:http';
 import { startFixtureSite, type FixtureSite } from '../../fixtures-site/index.ts';
+import { siteResources } from '../page/site.ts';
 import type { StartRealSite } from './real-site.ts';
 
 export const startFixtureSiteForScenario: StartRealSite = async (scenario, network) => {
@@ -34,10 +35,8 @@ export const startFixtureSiteForScenario: StartRealSite = async (scenario, netwo
 async function warmContent(site: FixtureSite, limitMs = 10_000): Promise<void> {
   const targets: { host: string; path: string }[] = [];
   for (const s of site.sites) {
-    for (const page of s.pages.values()) {
-      targets.push(page);
-      for (const image of [...page.images, ...(page.late?.images ?? [])]) targets.push(image);
-    }
+    const { pages, images } = siteResources(s);
+    targets.push(...pages.values(), ...images.values());
   }
   const agent = new Agent({ keepAlive: true, maxSockets: 4 });
   const deadline = Date.now() + limitMs;

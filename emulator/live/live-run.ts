@@ -9,7 +9,7 @@
 import { PolicyEngine } from '../engine/engine.ts';
 import type { ConnectionId } from '../engine/transport.ts';
 import type { DiscoverImages } from '../page/load-page.ts';
-import { buildSite, type Resource, type Site } from '../page/site.ts';
+import { buildSite, siteResources, type Resource, type Site } from '../page/site.ts';
 import type { CloseReason, ConnectionRecord, PageResult } from '../result/types.ts';
 import { runSteps } from '../run/run-steps.ts';
 import type { WorldRun } from '../world.ts';
@@ -100,7 +100,7 @@ export async function runLive(input: LiveRunInput): Promise<LiveRunOutput> {
 export function discoverFromHtml(sites: ReadonlyMap<string, Site>, port?: number): DiscoverImages {
   const bytes = new Map<string, number>();
   for (const site of sites.values()) {
-    for (const page of site.pages.values()) for (const image of [...page.images, ...(page.late?.images ?? [])]) bytes.set(image.host + image.path, image.bytes);
+    for (const [key, image] of siteResources(site).images) bytes.set(key, image.bytes);
   }
   return (page, html): Resource[] => {
     if (html === undefined) return [];

@@ -6,16 +6,14 @@
  * tracker forgets these connections.
  */
 import net from 'node:net';
-import type { Site } from '../page/site.ts';
+import { siteResources, type Site } from '../page/site.ts';
 import { ResponseParser } from './response-parser.ts';
 
 export async function warmSite(port: number, publicPort: number, sites: Iterable<Site>, limitMs = 5_000): Promise<void> {
   const targets = new Set<string>();
   for (const site of sites) {
-    for (const page of site.pages.values()) {
-      targets.add(`${page.host} ${page.path}`);
-      for (const image of [...page.images, ...(page.late?.images ?? [])]) targets.add(`${image.host} ${image.path}`);
-    }
+    const { pages, images } = siteResources(site);
+    for (const r of [...pages.values(), ...images.values()]) targets.add(`${r.host} ${r.path}`);
   }
   // The Host the client will send (with the public port): the cache is keyed by host and target.
   let remaining = [...targets].map((t) => {

@@ -96,6 +96,18 @@ export function buildSite(spec: SiteSpec): Site {
   return { spec, hosts, pages };
 }
 
+/** Every resource of a site by `host + path`: its pages, and their images (the late ones included). */
+export function siteResources(site: Site): { pages: Map<string, Page>; images: Map<string, Resource> } {
+  const pages = new Map<string, Page>();
+  const images = new Map<string, Resource>();
+  for (const page of site.pages.values()) {
+    pages.set(page.host + page.path, page);
+    for (const r of page.images) images.set(r.host + r.path, r);
+    for (const r of page.late?.images ?? []) images.set(r.host + r.path, r);
+  }
+  return { pages, images };
+}
+
 export function expandSizes(sizes: ImageSizes, count: number): number[] {
   if (typeof sizes === 'number') return new Array<number>(count).fill(sizes);
   if (Array.isArray(sizes)) {

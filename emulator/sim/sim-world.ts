@@ -4,7 +4,7 @@
  */
 import { PolicyEngine } from '../engine/engine.ts';
 import { imagesFromModel } from '../page/load-page.ts';
-import { buildSite, type Site } from '../page/site.ts';
+import { buildSite, siteResources, type Site } from '../page/site.ts';
 import type { BrowserProfile } from '../profiles/browser-profile.ts';
 import type { NetworkProfile } from '../profiles/network-profile.ts';
 import { computeMetrics } from '../result/metrics.ts';
@@ -66,11 +66,9 @@ export function simulate(scenario: Scenario, browser: BrowserProfile, network: N
 function resourceLookup(sites: ReadonlyMap<string, Site>): ResourceLookup {
   const bytes = new Map<string, number>();
   for (const site of sites.values()) {
-    for (const page of site.pages.values()) {
-      bytes.set(page.host + page.path, page.htmlBytes);
-      for (const image of page.images) bytes.set(image.host + image.path, image.bytes);
-      for (const image of page.late?.images ?? []) bytes.set(image.host + image.path, image.bytes);
-    }
+    const { pages, images } = siteResources(site);
+    for (const [key, page] of pages) bytes.set(key, page.htmlBytes);
+    for (const [key, image] of images) bytes.set(key, image.bytes);
   }
   return (host, path) => bytes.get(host + path) ?? null;
 }
