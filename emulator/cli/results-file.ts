@@ -15,12 +15,12 @@ export interface ResultsFile {
 }
 
 export async function writeResults(path: string, results: RunResult[]): Promise<void> {
-  await mkdir(dirname(path), { recursive: true });
   const file: ResultsFile = { schema: RESULTS_SCHEMA, results };
-  await writeFile(path, `${JSON.stringify(file, null, 2)}\n`);
+  await writeReport(path, `${JSON.stringify(file, null, 2)}\n`);
 }
 
-export async function writeReport(path: string, html: string): Promise<void> {
+/** Writes a report (the results JSON, the HTML report), making its folder if need be. */
+export async function writeReport(path: string, text: string): Promise<void> {
   await mkdir(dirname(path), { recursive: true });
-  await writeFile(path, html);
+  await writeFile(path, text);
 }
