@@ -3,6 +3,7 @@
  * are worlds; they share the scenario, the page model and (sim and live) the policy engine.
  */
 import type { BrowserProfile } from './profiles/browser-profile.ts';
+import type { ClientTimingProfile } from './profiles/client-timing.ts';
 import type { NetworkProfile } from './profiles/network-profile.ts';
 import type { RunResult, WorldName } from './result/types.ts';
 import type { Scenario } from './scenario/types.ts';
@@ -21,4 +22,9 @@ export interface World {
    * can. Emulated worlds play every profile and leave this out.
    */
   cannotPlay?(browser: BrowserProfile): string | null;
+  /**
+   * A real browser's own processing time, measured (client-timing.ts). The emulator predicts this world by playing
+   * the profile's connection policy with this timing, whatever profile the real browser plays.
+   */
+  readonly playerTiming?: ClientTimingProfile;
 }

@@ -4,6 +4,7 @@
  * and gives client-side times. The same RunResult shape as sim and live.
  */
 import { chromium, type Browser } from '@playwright/test';
+import { CHROMIUM_156_TIMING } from '../profiles/client-timing.ts';
 import type { RunResult } from '../result/types.ts';
 import type { World, WorldRun } from '../world.ts';
 import { CdpNetworkLog } from './cdp-network.ts';
@@ -23,6 +24,7 @@ export interface ChromiumWorldOptions {
 
 export class ChromiumWorld implements World {
   readonly name = 'chromium' as const;
+  readonly playerTiming = CHROMIUM_156_TIMING;
 
   constructor(private readonly options: ChromiumWorldOptions) {}
 

@@ -3,6 +3,7 @@
  * over Marionette, loading the site through the fixture site's shaper. Connections come from the tracker; Firefox
  * gives no per-request connection ids, so requests are tied to connections on the server side only.
  */
+import { FIREFOX_ESR_153_TIMING } from '../profiles/client-timing.ts';
 import type { RunResult } from '../result/types.ts';
 import type { World, WorldRun } from '../world.ts';
 import { firefoxCannotPlay, firefoxPlan } from './firefox-prefs.ts';
@@ -18,6 +19,7 @@ export interface FirefoxWorldOptions {
 
 export class FirefoxWorld implements World {
   readonly name = 'firefox' as const;
+  readonly playerTiming = FIREFOX_ESR_153_TIMING;
 
   constructor(private readonly options: FirefoxWorldOptions) {}
 

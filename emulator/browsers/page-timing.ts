@@ -4,10 +4,22 @@
  * own clock is used so a driver's round trip never adds to a load time.
  */
 
-/** Epoch ms of the load event's start, or null before it fired. */
-export const LOAD_EVENT_AT_JS = `
+/** Epoch ms when the navigation started and when the load event started (null before it fired). */
+export interface NavigationTimes {
+  startAt: number;
+  loadAt: number | null;
+}
+
+/**
+ * The navigation's start is the page's time origin: the instant the emulator's clock starts a page load from, so a
+ * driver's command round trip is never counted.
+ */
+export const NAVIGATION_TIMES_JS = `
   const nav = performance.getEntriesByType('navigation')[0];
-  return nav && nav.loadEventStart > 0 ? performance.timeOrigin + nav.loadEventStart : null;`;
+  return {
+    startAt: performance.timeOrigin,
+    loadAt: nav && nav.loadEventStart > 0 ? performance.timeOrigin + nav.loadEventStart : null,
+  };`;
 
 /** Whether the fixture page's late images have all settled (its inline script sets the flag). */
 export const LATE_DONE_JS = `return window.__keepaliveLabLateDone === true;`;

@@ -5,7 +5,7 @@
 import { buildSite, type Site } from '../page/site.ts';
 import type { Scenario } from '../scenario/types.ts';
 import type { PageObservation } from './real-result.ts';
-import { LAST_RESPONSE_END_JS, LATE_DONE_JS, LOAD_EVENT_AT_JS } from './page-timing.ts';
+import { LAST_RESPONSE_END_JS, LATE_DONE_JS, NAVIGATION_TIMES_JS, type NavigationTimes } from './page-timing.ts';
 import { RealWorldUnsupportedError, type RealSite } from './real-site.ts';
 
 export interface StepDriver {
@@ -41,7 +41,10 @@ export async function playSteps(scenario: Scenario, site: RealSite, driver: Step
     pages.push(observation);
     try {
       await driver.navigate(site.url(page.host, page.path));
-      observation.loadAt = (await driver.evaluate<number | null>(LOAD_EVENT_AT_JS)) ?? Date.now();
+      const times = await driver.evaluate<NavigationTimes>(NAVIGATION_TIMES_JS);
+      // The browser's own clock: its navigation start, not the moment the driver was asked, starts the load.
+      observation.startedAt = times.startAt;
+      observation.loadAt = times.loadAt ?? Date.now();
       if (page.late && page.late.images.length > 0) {
         const deadline = performance.now() + page.late.afterMs + LATE_GRACE_MS;
         while (!(await driver.evaluate<boolean>(LATE_DONE_JS)) && performance.now() < deadline) {

@@ -9,7 +9,9 @@ import { formatComparisonTable } from '../compare/format-comparison.ts';
 import { compareResults, parseTolerance } from '../compare/comparison.ts';
 import { realBrowserFor, type RealBrowser } from '../compare/real-browser-for.ts';
 import { KeepaliveLabError } from '../errors.ts';
+import { withClientTiming } from '../profiles/browser-profile.ts';
 import { browserProfile } from '../profiles/browsers.ts';
+import { describeClientTiming } from '../profiles/client-timing.ts';
 import type { RunResult } from '../result/types.ts';
 import type { Scenario } from '../scenario/types.ts';
 import type { World, WorldRun } from '../world.ts';
@@ -69,11 +71,14 @@ export async function compareCommand(argv: string[], deps?: CompareDeps): Promis
   let failures = 0;
   for (const network of scenario.networks) {
     for (const browser of profiles) {
-      const input: WorldRun = { scenario, browser, network };
       const title = `${scenario.name} — ${browser.name}, server ${scenario.server.name}, network ${network.name}`;
       const choice = realBrowserFor(browser);
       const notes = [...choice.notes, ...missing.map((n) => `the ${n} world is not available in this build`)];
       const real = choice.browser ? worlds.real[choice.browser] : undefined;
+      // The emulator predicts the real browser: the profile's policy with the real browser's own processing time.
+      const predicted = real?.playerTiming ? withClientTiming(browser, real.playerTiming) : browser;
+      if (predicted !== browser) notes.push(`the emulated columns spend the real browser's own time, ${describeClientTiming(predicted.clientTiming!)}`);
+      const input: WorldRun = { scenario, browser: predicted, network };
       const ran = await Promise.all(emulated.map((w) => runWorld(w, input)));
       results.push(...ran);
       if (!real) {

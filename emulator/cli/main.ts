@@ -4,6 +4,7 @@
  */
 import { serveCommand } from '../../fixtures-site/serve-command.ts';
 import { KeepaliveLabError, ScenarioError, ScenarioSuiteError } from '../errors.ts';
+import { CALIBRATE_USAGE, calibrateCommand } from './calibrate-command.ts';
 import { COMPARE_USAGE, compareCommand } from './compare.ts';
 import { profilesCommand } from './profiles-command.ts';
 import { RUN_USAGE, runCommand } from './run-command.ts';
@@ -14,10 +15,13 @@ const USAGE = `keepalive-lab — how browsers manage HTTP connections, emulated 
   keepalive-lab compare <scenario file> [--browsers chromium,firefox-2] [--tolerance 15%]
   keepalive-lab profiles [name] [--json]
   keepalive-lab serve [--server apache-2.2] [--network wan-1997] [--site <scenario>] [--port 8080]
+  keepalive-lab calibrate [--world chromium,firefox] [--runs 5]
 
 ${RUN_USAGE}
 
-${COMPARE_USAGE}`;
+${COMPARE_USAGE}
+
+${CALIBRATE_USAGE}`;
 
 type Command = (argv: string[]) => Promise<number>;
 
@@ -26,6 +30,7 @@ const COMMANDS: Record<string, Command> = {
   profiles: profilesCommand,
   compare: (argv) => compareCommand(argv),
   serve: (argv) => serveCommand(argv),
+  calibrate: (argv) => calibrateCommand(argv),
 };
 
 export async function main(argv: string[]): Promise<number> {

@@ -2,6 +2,7 @@
 import { parseArgs } from 'node:util';
 import { KNOB_NAMES, type BrowserProfile } from '../profiles/browser-profile.ts';
 import { BROWSER_PROFILES } from '../profiles/browsers.ts';
+import { CLIENT_TIMING_NAMES, NO_CLIENT_TIME } from '../profiles/client-timing.ts';
 import { NETWORK_PROFILES, type NetworkProfile } from '../profiles/network-profile.ts';
 import { SERVER_PROFILES, type ServerProfile } from '../profiles/server-profile.ts';
 import { textTable } from '../report/text-table.ts';
@@ -78,6 +79,11 @@ function describe(kind: string, profile: AnyProfile): string {
   const names = kind === 'browser' ? KNOB_NAMES : Object.keys(knobs);
   const lines = [`${profile.name} (${kind}): ${profile.title}`, ''];
   for (const knob of names) lines.push(`  ${knob.padEnd(24)} ${JSON.stringify(knobs[knob]).padEnd(10)} ${sources[knob] ?? ''}`);
+  if (kind === 'browser') {
+    const timing = (profile as BrowserProfile).clientTiming ?? NO_CLIENT_TIME;
+    lines.push('', `  client timing: ${timing.name}`);
+    for (const name of CLIENT_TIMING_NAMES) lines.push(`  ${name.padEnd(24)} ${String(timing.timing[name]).padEnd(10)} ${timing.sources[name]}`);
+  }
   const notes = 'notes' in profile ? profile.notes : undefined;
   for (const note of notes ?? []) lines.push('', `  note: ${note}`);
   return lines.join('\n');

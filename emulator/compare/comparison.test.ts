@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { compareCommand, type CompareDeps } from '../cli/compare.ts';
 import { browserProfile } from '../profiles/browsers.ts';
+import { NO_CLIENT_TIME } from '../profiles/client-timing.ts';
 import type { RunResult } from '../result/types.ts';
 import { SimWorld, simulate } from '../sim/sim-world.ts';
 import { testNetwork, testScenario } from '../sim/test-scenario.ts';
@@ -18,6 +19,18 @@ function fakeReal(name: 'chromium' | 'firefox', tweak: (r: RunResult) => void): 
       const result = structuredClone(simulate(input.scenario, input.browser, input.network));
       result.world = name;
       tweak(result);
+      return result;
+    },
+  };
+}
+
+/** A world that keeps what it returns. */
+function recording(world: World, into: RunResult[]): World {
+  return {
+    name: world.name,
+    async run(input) {
+      const result = await world.run(input);
+      into.push(result);
       return result;
     },
   };
@@ -76,6 +89,22 @@ describe('compare command', () => {
     expect(printed.join('\n')).toMatch(/connections test\.localhost\s+6\s+2\s+-4 ✗/);
     // Without a tolerance the same run only reports.
     expect(await compareCommand(['x.yaml'], deps(bent, []))).toBe(0);
+  });
+
+  it("simulates the profile with the real browser's own processing time, and says so", async () => {
+    // A "Firefox" with a slow parser plays ie-6: the emulated column must spend the same time, not IE 6's none.
+    const slowParser = { ...NO_CLIENT_TIME, name: 'slow-parser', timing: { navigationMs: 10, discoverMs: 90, loadEventMs: 5 } };
+    const firefox: World = { ...fakeReal('firefox', () => {}), playerTiming: slowParser };
+    const ran: RunResult[] = [];
+    const printed: string[] = [];
+    const code = await compareCommand(['x.yaml', '--browsers', 'ie-6', '--tolerance', '15%'], {
+      ...deps(firefox, printed),
+      worlds: async () => ({ emulated: { sim: recording(new SimWorld(), ran) }, real: { firefox } }),
+    });
+    expect(code).toBe(0);
+    const bare = simulate(scenario, browserProfile('ie-6'), scenario.networks[0]!);
+    expect(ran[0]!.metrics.pageLoadMs[0]! - bare.metrics.pageLoadMs[0]!).toBeCloseTo(105, 6);
+    expect(printed.join('\n')).toContain('slow-parser: navigation 10 ms, HTML → images 90 ms, load event 5 ms');
   });
 
   it('says why a profile has no real browser', async () => {

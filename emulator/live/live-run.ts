@@ -6,6 +6,7 @@
  * Every run ends: each request has a deadline in the transport, and a watchdog ends the run (failing whatever is left,
  * with the reason in `errors`) if the steps are still not done long after they should be.
  */
+import { clientTimingOf } from '../profiles/client-timing.ts';
 import { PolicyEngine } from '../engine/engine.ts';
 import type { ConnectionId } from '../engine/transport.ts';
 import type { DiscoverImages } from '../page/load-page.ts';
@@ -73,7 +74,7 @@ export async function runLive(input: LiveRunInput): Promise<LiveRunOutput> {
       resolve([]);
     }, input.watchdogMs ?? defaultWatchdogMs(input));
     try {
-      runSteps({ engine: engine!, clock, steps: scenario.steps, sites, discover: discoverFromHtml(sites, input.target.port), wantHtmlBody: true }, resolve);
+      runSteps({ engine: engine!, clock, steps: scenario.steps, sites, discover: discoverFromHtml(sites, input.target.port), wantHtmlBody: true, timing: clientTimingOf(browser) }, resolve);
     } catch (error) {
       errors.push(`the steps could not run: ${describe(error)}`);
       resolve([]);

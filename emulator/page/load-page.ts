@@ -3,9 +3,13 @@
  * inline images in document order, then (after the load event) any images a script adds late. World-agnostic: the
  * simulation and the live world hand it the same engine; only `discover` differs (the simulation knows the page's
  * images, the live world parses the HTML it received).
+ *
+ * The browser's own processing time (`timing`) is spent where a real browser spends it: before the first request,
+ * between the HTML and its images, and before the load event.
  */
 import type { FetchOutcome } from '../engine/pending-request.ts';
 import type { PolicyEngine } from '../engine/engine.ts';
+import type { ClientTiming } from '../profiles/client-timing.ts';
 import type { PageResult, ResourceResult } from '../result/types.ts';
 import type { Clock } from '../time.ts';
 import type { Page, Resource } from './site.ts';
@@ -23,6 +27,8 @@ export interface PageLoad {
   discover: DiscoverImages;
   /** Whether the world needs HTML bodies (the live world parses them). */
   wantHtmlBody: boolean;
+  /** The browser's own time around the network (zero for the historical profiles). */
+  timing: ClientTiming;
 }
 
 export function loadPage(load: PageLoad, done: (result: PageResult) => void): void {
@@ -35,6 +41,12 @@ export function loadPage(load: PageLoad, done: (result: PageResult) => void): vo
     loadMs: null,
     lateDoneMs: null,
     resources: [],
+  };
+
+  // No timer for no time: the historical profiles' runs keep the simulation's event count.
+  const after = (ms: number, then: () => void): void => {
+    if (ms > 0) clock.setTimer(ms, then);
+    else then();
   };
 
   const fetchAll = (resources: readonly Resource[], kind: ResourceResult['kind'], allDone: () => void) => {
@@ -55,18 +67,26 @@ export function loadPage(load: PageLoad, done: (result: PageResult) => void): vo
     done(result);
   };
 
-  const html = pendingEntry({ host: page.host, path: page.path, bytes: page.htmlBytes }, 'html', startedAt);
-  result.resources.push(html);
-  engine.fetch({ host: page.host, path: page.path, wantBody: load.wantHtmlBody }, (outcome) => {
-    settle(html, outcome);
-    if (outcome.failed) return done(result);
-    fetchAll(load.discover(page, outcome.body), 'image', () => {
+  const fetchPage = () => {
+    const html = pendingEntry({ host: page.host, path: page.path, bytes: page.htmlBytes }, 'html', clock.now());
+    result.resources.push(html);
+    engine.fetch({ host: page.host, path: page.path, wantBody: load.wantHtmlBody }, (outcome) => {
+      settle(html, outcome);
+      if (outcome.failed) return done(result);
+      const images = load.discover(page, outcome.body);
+      after(load.timing.discoverMs, () => fetchAll(images, 'image', fireLoad));
+    });
+  };
+
+  const fireLoad = () =>
+    after(load.timing.loadEventMs, () => {
       result.loadMs = clock.now() - startedAt;
       const late = page.late;
       if (!late) return done(result);
       clock.setTimer(late.afterMs, () => fetchAll(late.images, 'image', finishLate));
     });
-  });
+
+  after(load.timing.navigationMs, fetchPage);
 }
 
 function pendingEntry(resource: Resource, kind: ResourceResult['kind'], queuedAt: number): ResourceResult {

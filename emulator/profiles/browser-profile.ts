@@ -1,6 +1,8 @@
 /**
- * A browser's connection policy, as data. The policy engine reads nothing else about a browser.
+ * A browser's connection policy, as data. The policy engine reads nothing else about a browser. (The page loader
+ * also reads the browser's own processing time, `clientTiming`, which is not policy.)
  */
+import type { ClientTimingProfile } from './client-timing.ts';
 
 /** What the client does when it needs a new connection but already holds its total number of connections. */
 export type TotalCapPolicy =
@@ -55,6 +57,8 @@ export interface BrowserProfile {
   sources: Record<KnobName, string>;
   /** Anything a reader should know that the knobs cannot say (a measurement that overrode a source, say). */
   notes?: string[];
+  /** The browser's own processing time per round of requests, measured; absent for none (client-timing.ts). */
+  clientTiming?: ClientTimingProfile;
 }
 
 export const KNOB_NAMES: readonly KnobName[] = [
@@ -82,5 +86,15 @@ export function extendProfile(
 ): BrowserProfile {
   const sources = { ...base.sources };
   for (const knob of Object.keys(overrides) as KnobName[]) sources[knob] = source;
-  return { name, title, extends: base.name, knobs: { ...base.knobs, ...overrides }, sources };
+  const derived: BrowserProfile = { name, title, extends: base.name, knobs: { ...base.knobs, ...overrides }, sources };
+  if (base.clientTiming) derived.clientTiming = base.clientTiming;
+  return derived;
+}
+
+/**
+ * The profile's connection policy with another browser's processing time: how the emulator predicts a real browser
+ * playing a profile (Firefox ESR playing ie-6 spends Firefox's time parsing, not IE 6's).
+ */
+export function withClientTiming(profile: BrowserProfile, clientTiming: ClientTimingProfile): BrowserProfile {
+  return { ...profile, clientTiming };
 }

@@ -5,6 +5,7 @@
  */
 import { UnknownProfileError } from '../errors.ts';
 import type { BrowserProfile } from './browser-profile.ts';
+import { CHROMIUM_156_TIMING } from './client-timing.ts';
 
 const RFC2616_2 = 'RFC 2616 §8.1.4 (read): a single-user client SHOULD NOT maintain more than 2 connections with any server';
 const WANG_CAO = 'Wang & Cao, "Persistent Connection Behavior of Popular Browsers" (read)';
@@ -297,7 +298,10 @@ const chromium: BrowserProfile = {
     'Unused idle sockets (preconnects) time out after 60 s in Chromium; the emulator never preconnects.',
     'Total cap: past about 300 hosts Chromium 156 behaves as a soft limit (400 hosts: at most 373 open, 28 closed by ' +
       'the client; 600: 444 open, 288 closed). The profile models a hard cap of 300, which matches up to 300 hosts.',
+    'Client timing: Chromium 156\'s own time per round of requests on a 2-core machine (client-timing.ts). A scenario ' +
+      'can set `clientTiming: none` to see the connection policy alone.',
   ],
+  clientTiming: CHROMIUM_156_TIMING,
 };
 
 export const BROWSER_PROFILES: readonly BrowserProfile[] = [

@@ -6,6 +6,7 @@
 import type { PolicyEngine } from '../engine/engine.ts';
 import { loadPage, type DiscoverImages } from '../page/load-page.ts';
 import type { Site } from '../page/site.ts';
+import type { ClientTiming } from '../profiles/client-timing.ts';
 import type { PageResult } from '../result/types.ts';
 import type { Step } from '../scenario/types.ts';
 import type { Clock } from '../time.ts';
@@ -17,6 +18,7 @@ export interface StepRun {
   sites: ReadonlyMap<string, Site>;
   discover: DiscoverImages;
   wantHtmlBody: boolean;
+  timing: ClientTiming;
 }
 
 export function runSteps(run: StepRun, done: (pages: PageResult[]) => void): void {
@@ -31,7 +33,8 @@ export function runSteps(run: StepRun, done: (pages: PageResult[]) => void): voi
     const site = run.sites.get(step.site);
     const page = site?.pages.get(step.path);
     if (!page) throw new Error(`Step ${index + 1} loads ${step.site}:${step.path}, which the scenario's sites do not have.`);
-    loadPage({ engine: run.engine, clock: run.clock, page, step: index, discover: run.discover, wantHtmlBody: run.wantHtmlBody }, (result) => {
+    const { engine, clock, discover, wantHtmlBody, timing } = run;
+    loadPage({ engine, clock, page, step: index, discover, wantHtmlBody, timing }, (result) => {
       pages.push(result);
       next(index + 1);
     });

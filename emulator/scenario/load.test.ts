@@ -217,6 +217,27 @@ browsers:
     ]);
   });
 
+  it("sets a browser's own processing time: none, or figures over the base's that cite the file", () => {
+    const scenario = loadScenarioText(
+      `name: timed
+site: {}
+browsers:
+  - { name: chromium-policy, extends: chromium, clientTiming: none }
+  - { name: chromium-slow-parse, extends: chromium, clientTiming: { discoverMs: 80 } }
+`,
+      'timed.yaml',
+    );
+    const shipped = browserProfile('chromium').clientTiming!;
+    const [policy, slow] = scenario.browsers;
+    expect(policy!.clientTiming!.timing).toEqual({ navigationMs: 0, discoverMs: 0, loadEventMs: 0 });
+    expect(slow!.clientTiming!.timing).toEqual({ ...shipped.timing, discoverMs: 80 });
+    expect(slow!.clientTiming!.sources.discoverMs).toBe('scenario timed.yaml');
+    expect(slow!.clientTiming!.sources.loadEventMs).toBe(shipped.sources.loadEventMs);
+    expect(issuesOf('name: t\nsite: {}\nbrowsers: [{ name: c, extends: chromium, clientTiming: { discoverMs: -1 } }]\n')).toEqual([
+      expect.objectContaining({ path: 'browsers[0].clientTiming.discoverMs', message: expect.stringContaining('≥ 0') }),
+    ]);
+  });
+
   it('overrides server knobs and cites the file for them', () => {
     const scenario = loadScenarioText('name: slow\nsite: {}\nserver: { profile: apache-2.2, thinkMs: 30 }\n', 'slow.yaml');
     const base = serverProfile('apache-2.2');

@@ -2,7 +2,8 @@
  * Server, network and browser profiles of a scenario: looked up by name, or derived from one with knobs changed.
  * Changed knobs cite the scenario file as their source; unknown names list the known ones.
  */
-import { extendProfile, KNOB_NAMES, type BrowserKnobs, type BrowserProfile } from '../profiles/browser-profile.ts';
+import { extendProfile, KNOB_NAMES, withClientTiming, type BrowserKnobs, type BrowserProfile } from '../profiles/browser-profile.ts';
+import { CLIENT_TIMING_NAMES, NO_CLIENT_TIME } from '../profiles/client-timing.ts';
 import { BROWSER_PROFILES } from '../profiles/browsers.ts';
 import { NETWORK_PROFILES, type NetworkKnobs, type NetworkProfile } from '../profiles/network-profile.ts';
 import { SERVER_PROFILES, type ServerKnobs, type ServerProfile } from '../profiles/server-profile.ts';
@@ -158,14 +159,29 @@ function inlineBrowser(
     return undefined;
   }
   const overrides = overridesOf(entry, KNOB_NAMES) as Partial<BrowserKnobs>;
-  const profile = extendProfile(base, entry.name, overrides, source, entry.title);
+  const extended = extendProfile(base, entry.name, overrides, source, entry.title);
+  const profile = entry.clientTiming === undefined ? extended : withScenarioTiming(extended, entry.clientTiming, source);
   const shipped = BROWSER_PROFILES.find((p) => p.name === entry.name);
   if (shipped) {
     // Re-declaring a shipped profile is harmless when it changes nothing; then the shipped one (with its sources) runs.
-    if (sameKnobs(shipped.knobs, profile.knobs)) return shipped;
+    if (sameKnobs(shipped.knobs, profile.knobs) && entry.clientTiming === undefined) return shipped;
     const differs = KNOB_NAMES.filter((k) => shipped.knobs[k] !== profile.knobs[k]).map((k) => `${k} ${profile.knobs[k]} ≠ ${shipped.knobs[k]}`);
     problem([...path, 'name'], `'${entry.name}' is a shipped profile and this one differs from it (${differs.join(', ')}); choose another name`);
     return undefined;
   }
   return profile;
+}
+
+/** `clientTiming: none` drops the base's processing time; figures replace the base's one by one, citing the scenario. */
+function withScenarioTiming(profile: BrowserProfile, entry: NonNullable<InlineBrowserFile['clientTiming']>, source: string): BrowserProfile {
+  if (entry === 'none') return withClientTiming(profile, NO_CLIENT_TIME);
+  const base = profile.clientTiming ?? NO_CLIENT_TIME;
+  const sources = { ...base.sources };
+  for (const name of CLIENT_TIMING_NAMES) if (entry[name] !== undefined) sources[name] = source;
+  const timing = {
+    navigationMs: entry.navigationMs ?? base.timing.navigationMs,
+    discoverMs: entry.discoverMs ?? base.timing.discoverMs,
+    loadEventMs: entry.loadEventMs ?? base.timing.loadEventMs,
+  };
+  return withClientTiming(profile, { name: `${profile.name} (${source})`, timing, sources });
 }

@@ -6,6 +6,7 @@
  * Every object is strict: an unknown key is a typo until proven otherwise. Number rules carry their own messages
  * ("expected a whole number ≥ 1, got …"); other messages come from `issues.ts`.
  */
+import type { ClientTiming } from '../profiles/client-timing.ts';
 import { z } from 'zod';
 import type { BrowserKnobs } from '../profiles/browser-profile.ts';
 import type { NetworkKnobs } from '../profiles/network-profile.ts';
@@ -144,11 +145,28 @@ export const browserKnobFields = {
   staleRetries: whole(0, 'resends after a reused connection turns out closed').optional(),
 } satisfies Record<keyof BrowserKnobs, z.ZodType>;
 
+/** The browser's own processing time (profiles/client-timing.ts): `none`, or figures that replace the base's. */
+const clientTimingField = z
+  .union(
+    [
+      z.literal('none'),
+      z.strictObject({
+        navigationMs: atLeastZero('navigation start → first connection, ms', 'time in ms').optional(),
+        discoverMs: atLeastZero("the HTML's last byte → its images' first request, ms", 'time in ms').optional(),
+        loadEventMs: atLeastZero("the last image's last byte → the load event, ms", 'time in ms').optional(),
+      } satisfies Record<keyof ClientTiming, z.ZodType>),
+    ],
+    { error: expecting("'none' or { navigationMs?, discoverMs?, loadEventMs? }") },
+  )
+  .optional()
+  .describe("the browser's own processing time per page load; 'none' for the connection policy alone");
+
 export const inlineBrowserSchema = z
   .strictObject({
     name: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._+-]*$/, { error: expecting('a profile name of letters, digits, ".", "_", "+" and "-"') }),
     extends: PROFILE_NAME.describe('the shipped profile this one starts from'),
     title: z.string().optional(),
+    clientTiming: clientTimingField,
     ...browserKnobFields,
   })
   .meta({ id: 'InlineBrowser', description: 'a browser profile derived from a shipped one' });

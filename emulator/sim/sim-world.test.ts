@@ -1,9 +1,12 @@
 import { describe, expect, it } from 'vitest';
+import { withClientTiming } from '../profiles/browser-profile.ts';
 import { browserProfile } from '../profiles/browsers.ts';
+import { NO_CLIENT_TIME } from '../profiles/client-timing.ts';
 import { simulate } from './sim-world.ts';
 import { testNetwork, testScenario } from './test-scenario.ts';
 
-const chromium = browserProfile('chromium');
+// Chromium's policy without its measured processing time: these tests hand-work the network's timing alone.
+const chromium = withClientTiming(browserProfile('chromium'), NO_CLIENT_TIME);
 // The 'forever' server's response head is 200 bytes; an HTML page of 800 bytes makes a 1000-byte response.
 const HEAD = 200;
 

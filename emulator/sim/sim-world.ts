@@ -2,6 +2,7 @@
  * The simulated world: the policy engine on a virtual clock, over a modelled network and server. Deterministic:
  * the same scenario gives the same result, to the microsecond, on every machine.
  */
+import { clientTimingOf } from '../profiles/client-timing.ts';
 import { PolicyEngine } from '../engine/engine.ts';
 import { imagesFromModel } from '../page/load-page.ts';
 import { buildSite, siteResources, type Site } from '../page/site.ts';
@@ -33,7 +34,7 @@ export function simulate(scenario: Scenario, browser: BrowserProfile, network: N
   transport.listener = engine;
 
   let pages: PageResult[] | undefined;
-  runSteps({ engine, clock, steps: scenario.steps, sites, discover: imagesFromModel, wantHtmlBody: false }, (done) => {
+  runSteps({ engine, clock, steps: scenario.steps, sites, discover: imagesFromModel, wantHtmlBody: false, timing: clientTimingOf(browser) }, (done) => {
     pages = done;
   });
   queue.run(() => pages !== undefined);

@@ -11,6 +11,9 @@ const hosts = (r: Record<string, number>): string => {
   if (entries.length > 3) return `${entries.length} hosts × ${[...new Set(entries.map(([, n]) => n))].join('/')}`;
   return entries.map(([h, n]) => `${h.split('.')[0]} ${n}`).join(', ');
 };
+/** The separate real loads behind a median, when the shape was loaded more than once. */
+const realLoads = (r: BatteryRow): string =>
+  r.realLoadsMs && r.realLoadsMs.length > 1 ? ` (${r.realLoadsMs.map((ms) => ms?.toFixed(0) ?? '–').join(', ')})` : '';
 const closes = (c: Record<string, number>): string => Object.entries(c).map(([k, n]) => `${k} ${n}`).join(', ');
 
 for (const file of readdirSync(dir).filter((f) => f.endsWith('.json')).sort()) {
@@ -27,7 +30,7 @@ for (const file of readdirSync(dir).filter((f) => f.endsWith('.json')).sort()) {
     console.log(
       `| ${r.shape} | ${hosts(r.connectionsPerHost.real)} ${r.connectionsMatch ? '✓' : `✗ (sim: ${hosts(r.connectionsPerHost.sim)})`} | ` +
         `${r.requestsPerConnection.real.toFixed(2)} / ${r.requestsPerConnection.sim.toFixed(2)} | ` +
-        `${r.loadMs.real?.toFixed(0) ?? '–'} / ${r.loadMs.sim?.toFixed(0) ?? '–'} | ${pct(r.loadError)} | ` +
+        `${r.loadMs.real?.toFixed(0) ?? '–'}${realLoads(r)} / ${r.loadMs.sim?.toFixed(0) ?? '–'} | ${pct(r.loadError)} | ` +
         `${r.maxOpenTotal.real} / ${r.maxOpenTotal.sim} | ${closes(r.closes.real)} | ${closes(r.closes.sim)} |`,
     );
   }

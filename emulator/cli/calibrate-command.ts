@@ -1,0 +1,78 @@
+/**
+ * `keepalive-lab calibrate [--world chromium,firefox] [--runs 5] [--json FILE]`: measures each real browser's own
+ * processing time on this machine (compare/calibration.ts) and prints it beside the figures the emulator ships
+ * (profiles/client-timing.ts), so a user can see whether their machine differs and by how much.
+ */
+import { writeFile } from 'node:fs/promises';
+import { parseArgs } from 'node:util';
+import { calibrate, CALIBRATION_NETWORK, CALIBRATION_PAGES, type Calibration } from '../compare/calibration.ts';
+import { KeepaliveLabError } from '../errors.ts';
+import { browserProfile } from '../profiles/browsers.ts';
+import { CLIENT_TIMING_NAMES, type ClientTimingName } from '../profiles/client-timing.ts';
+import { textTable } from '../report/text-table.ts';
+import { worldsByName } from './worlds.ts';
+
+export const CALIBRATE_USAGE = `keepalive-lab calibrate [options]
+
+  --world chromium,firefox   the real browsers to measure (default: both)
+  --runs N                   loads of each calibration page (default 5)
+  --json FILE                write the measurements as JSON`;
+
+/** The profile each real browser plays while it is measured; the phases do not depend on the connection policy. */
+const PLAYED: Record<string, string> = { chromium: 'chromium', firefox: 'firefox-3' };
+
+const PHASE_TITLES: Record<ClientTimingName, string> = {
+  navigationMs: 'navigation start → first connection',
+  discoverMs: "HTML's last byte → first image request",
+  loadEventMs: "last image's last byte → load event",
+};
+
+export async function calibrateCommand(argv: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: { world: { type: 'string', default: 'chromium,firefox' }, runs: { type: 'string', default: '5' }, json: { type: 'string' } },
+  });
+  if (positionals.length > 0) throw new KeepaliveLabError('KAL_ERR_USAGE', `calibrate takes no file, got '${positionals[0]}'\n\n${CALIBRATE_USAGE}`);
+  const runs = Number(values.runs);
+  if (!Number.isInteger(runs) || runs < 1 || runs > 50) throw new KeepaliveLabError('KAL_ERR_USAGE', `--runs: expected a whole number from 1 to 50, got '${values.runs}'`);
+  const names = values.world.split(',').map((w) => w.trim());
+  const unknown = names.filter((n) => !(n in PLAYED));
+  if (unknown.length) throw new KeepaliveLabError('KAL_ERR_USAGE', `--world: '${unknown[0]}' is not a real browser (chromium, firefox)`);
+
+  console.log(
+    `Calibrating ${names.join(' and ')}: ${runs} load(s) each of ${CALIBRATION_PAGES.map((p) => p.name).join(', ')} ` +
+      `through the fixture site's shaper (${CALIBRATION_NETWORK.knobs.rttMs} ms RTT).`,
+  );
+  const worlds = await worldsByName(names.join(','));
+  const results: Calibration[] = [];
+  let failed = false;
+  for (const world of worlds) {
+    const measured = await calibrate(world, browserProfile(PLAYED[world.name]!), runs, (done, of) => {
+      process.stderr.write(`\r  ${world.name}: ${done}/${of} loads`);
+    });
+    process.stderr.write('\n');
+    results.push(measured);
+    const shipped = world.playerTiming;
+    console.log(`\n${world.name}: ${measured.loads} page loads${shipped ? `; shipped figures: ${shipped.name}` : ''}\n`);
+    console.log(
+      textTable(
+        [{ title: 'phase' }, { title: 'measured median, ms', align: 'right' }, { title: 'range, ms', align: 'right' }, { title: 'shipped, ms', align: 'right' }],
+        CLIENT_TIMING_NAMES.map((name) => {
+          const median = measured.median[name];
+          const range = measured.range[name];
+          return [
+            PHASE_TITLES[name],
+            median === null ? '–' : median.toFixed(1),
+            range ? `${range[0].toFixed(1)}–${range[1].toFixed(1)}` : '–',
+            shipped ? String(shipped.timing[name]) : '–',
+          ];
+        }),
+      ),
+    );
+    for (const e of measured.errors) console.log(`  ! ${e}`);
+    if (measured.loads === 0) failed = true;
+  }
+  if (values.json) await writeFile(values.json, `${JSON.stringify(results, null, 2)}\n`);
+  return failed ? 1 : 0;
+}

@@ -1,0 +1,49 @@
+import { describe, expect, it } from 'vitest';
+import { withClientTiming } from '../profiles/browser-profile.ts';
+import { browserProfile } from '../profiles/browsers.ts';
+import { NO_CLIENT_TIME, type ClientTimingProfile } from '../profiles/client-timing.ts';
+import { simulate } from '../sim/sim-world.ts';
+import { testNetwork, testScenario } from '../sim/test-scenario.ts';
+import { clientTimingPhases, medianPhases } from './client-timing-phases.ts';
+
+const timing = (navigationMs: number, discoverMs: number, loadEventMs: number): ClientTimingProfile => ({
+  ...NO_CLIENT_TIME,
+  name: 'test',
+  timing: { navigationMs, discoverMs, loadEventMs },
+});
+
+describe('client timing read back from a run', () => {
+  it('gives back the timing a page was simulated with, on reused and on new connections', () => {
+    // 12 images on one host: the first goes on the HTML's connection (reused), the next five open new ones.
+    const scenario = testScenario({ site: { images: 12 }, serverKnobs: { thinkMs: 20 } });
+    const profile = withClientTiming(browserProfile('ie-8'), timing(7, 33, 3));
+    const result = simulate(scenario, profile, testNetwork({ rttMs: 50, dnsMs: 20 }));
+    const [phases] = clientTimingPhases(result);
+    // DNS and the handshake are the network's, not the browser's: the navigation phase is the 7 ms alone.
+    expect(phases!.navigationMs).toBeCloseTo(7, 6);
+    expect(phases!.discoverMs).toBeCloseTo(33, 6);
+    expect(phases!.loadEventMs).toBeCloseTo(3, 6);
+  });
+
+  it('adds the timing to the load: three phases, once each per page', () => {
+    const scenario = testScenario({ site: { images: 4 } });
+    const network = testNetwork({ rttMs: 50 });
+    const bare = simulate(scenario, withClientTiming(browserProfile('ie-8'), NO_CLIENT_TIME), network);
+    const timed = simulate(scenario, withClientTiming(browserProfile('ie-8'), timing(7, 33, 3)), network);
+    expect(timed.metrics.pageLoadMs[0]! - bare.metrics.pageLoadMs[0]!).toBeCloseTo(43, 6);
+    expect(clientTimingPhases(bare)[0]).toEqual({ navigationMs: 0, discoverMs: 0, loadEventMs: 0 });
+  });
+
+  it('leaves out what a page did not show, and takes medians of the rest', () => {
+    const scenario = testScenario({ site: { images: 0 } });
+    const result = simulate(scenario, browserProfile('ie-8'), testNetwork({ rttMs: 50 }));
+    expect(clientTimingPhases(result)[0]).toEqual({ navigationMs: 0, discoverMs: null, loadEventMs: null });
+    expect(
+      medianPhases([
+        { navigationMs: 1, discoverMs: 30, loadEventMs: null },
+        { navigationMs: 3, discoverMs: 50, loadEventMs: null },
+        { navigationMs: 2, discoverMs: null, loadEventMs: null },
+      ]),
+    ).toEqual({ navigationMs: 2, discoverMs: 40, loadEventMs: null });
+  });
+});

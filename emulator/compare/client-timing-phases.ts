@@ -1,0 +1,65 @@
+/**
+ * Reads a browser's own processing time (client-timing.ts) out of any world's RunResult, the way the page loader
+ * spends it: navigation start → the first bytes on the wire, the HTML's last byte → its images' first bytes on the
+ * wire, the last image's last byte → the load event. "On the wire" is a connection's opening for the first request it
+ * carries and the request's sending for a reused connection, so DNS, handshakes and queueing for a connection are
+ * never counted as the browser's time.
+ *
+ * Applied to a simulation it gives back the timing the profile was simulated with: that is its test.
+ */
+import type { ClientTiming } from '../profiles/client-timing.ts';
+import type { ConnectionRecord, PageResult, ResourceResult, RunResult } from '../result/types.ts';
+
+/** One page load's phases; null for a phase the page did not show (a failed HTML, a page without images). */
+export type PagePhases = { [K in keyof ClientTiming]: number | null };
+
+export function clientTimingPhases(result: RunResult): PagePhases[] {
+  const connections = new Map(result.connections.map((c) => [c.id, c]));
+  return result.pages.map((page) => pagePhases(page, connections));
+}
+
+function pagePhases(page: PageResult, connections: ReadonlyMap<ConnectionRecord['id'], ConnectionRecord>): PagePhases {
+  const html = page.resources.find((r) => r.kind === 'html');
+  const loadAt = page.loadMs === null ? null : page.startedAt + page.loadMs;
+  // Late images are added by a script after the load event; they are not part of these phases.
+  const images = page.resources.filter((r) => r.kind === 'image' && (loadAt === null || r.queuedAt <= loadAt));
+  const htmlOnWire = html ? onWireAt(html, connections) : null;
+  const firstImageOnWire = min(images.map((r) => onWireAt(r, connections)));
+  const lastImageDone = images.some((r) => r.doneAt === null) ? null : max(images.map((r) => r.doneAt));
+  return {
+    navigationMs: htmlOnWire === null ? null : htmlOnWire - page.startedAt,
+    discoverMs: firstImageOnWire === null || html?.doneAt == null ? null : firstImageOnWire - html.doneAt,
+    loadEventMs: loadAt === null || lastImageDone === null ? null : loadAt - lastImageDone,
+  };
+}
+
+/** When a resource's request first touched the wire: its connection's opening, or its sending on a reused one. */
+function onWireAt(resource: ResourceResult, connections: ReadonlyMap<ConnectionRecord['id'], ConnectionRecord>): number | null {
+  const conn = resource.connection === null ? undefined : connections.get(resource.connection);
+  if (!conn) return null;
+  const request = conn.requests.filter((q) => q.url === resource.url).at(-1);
+  if (!request) return null;
+  return conn.requests[0] === request ? conn.openedAt : request.sentAt;
+}
+
+/** The median of each phase over many page loads (null where no load showed it). */
+export function medianPhases(all: readonly PagePhases[]): PagePhases {
+  const median = (key: keyof ClientTiming): number | null => {
+    const xs = all.map((p) => p[key]).filter((x): x is number => x !== null).sort((a, b) => a - b);
+    if (xs.length === 0) return null;
+    const mid = xs.length >> 1;
+    return xs.length % 2 ? xs[mid]! : (xs[mid - 1]! + xs[mid]!) / 2;
+  };
+  return { navigationMs: median('navigationMs'), discoverMs: median('discoverMs'), loadEventMs: median('loadEventMs') };
+}
+
+/** The earliest of the known times (an image that never reached the wire does not hide the others). */
+function min(xs: (number | null)[]): number | null {
+  const known = xs.filter((x): x is number => x !== null);
+  return known.length === 0 ? null : Math.min(...known);
+}
+
+/** The latest time, or null when one is unknown (the load waited for it). */
+function max(xs: (number | null)[]): number | null {
+  return xs.length === 0 || xs.some((x) => x === null) ? null : Math.max(...(xs as number[]));
+}
