@@ -8,7 +8,7 @@ import { ChromiumWorld } from '../../emulator/browsers/chromium-world.ts';
 import { browserProfile } from '../../emulator/profiles/browsers.ts';
 import { SHAPES } from './battery.ts';
 import { expectRowToMatch } from './expect-row.ts';
-import { runShape, saveRow } from './run-battery.ts';
+import { FIDELITY_REPEAT, runShape, saveRow } from './run-battery.ts';
 import { fidelitySite } from './site.ts';
 
 const { startSite, network } = fidelitySite();
@@ -18,7 +18,7 @@ const profile = browserProfile('chromium');
 for (const shape of SHAPES) {
   test(`chromium matches the chromium profile: ${shape.name} (${shape.why})`, async () => {
     // A long queue at a long RTT takes minutes: 500 images × 200 ms ÷ 6 connections is 17 s of round trips alone.
-    test.setTimeout(360_000);
+    test.setTimeout(360_000 * FIDELITY_REPEAT);
     const row = await runShape(shape, world, profile, network);
     saveRow(row);
     expectRowToMatch(row);

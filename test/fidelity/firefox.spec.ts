@@ -9,7 +9,7 @@ import { FirefoxWorld } from '../../emulator/browsers/firefox-world.ts';
 import { browserProfile } from '../../emulator/profiles/browsers.ts';
 import { SHAPES } from './battery.ts';
 import { expectRowToMatch } from './expect-row.ts';
-import { runShape, saveRow } from './run-battery.ts';
+import { FIDELITY_REPEAT, runShape, saveRow } from './run-battery.ts';
 import { fidelitySite } from './site.ts';
 
 test.skip(!existsSync(firefoxExecutable()), 'Firefox ESR is not installed');
@@ -22,7 +22,7 @@ for (const name of ['ie-6', 'firefox-2']) {
     for (const shape of SHAPES) {
       test(`firefox matches ${name}: ${shape.name} (${shape.why})`, async () => {
         // Two connections through a long queue at a long RTT: 500 images × 200 ms ÷ 2 is 50 s of round trips alone.
-        test.setTimeout(360_000);
+        test.setTimeout(360_000 * FIDELITY_REPEAT);
         const row = await runShape(shape, world, profile, network);
         saveRow(row);
         expectRowToMatch(row);
