@@ -22,6 +22,9 @@ describe('firefoxPlan', () => {
     const plan = firefoxPlan(browserProfile('ie-6').knobs);
     expect(plan.prefs['network.http.max-persistent-connections-per-server']).toBe(2);
     expect(plan.prefs['network.http.max-connections']).toBe(65535);
+    // With no cap, Gecko's request pacing would only slow Firefox down (docs/FIDELITY.md); with a cap it stays on.
+    expect(plan.prefs['network.http.pacing.requests.enabled']).toBe(false);
+    expect(firefoxPlan(browserProfile('firefox-2').knobs).prefs['network.http.pacing.requests.enabled']).toBeUndefined();
     expect(plan.mapped.find((m) => m.knob === 'maxTotal')?.note).toMatch(/no limit/);
   });
 

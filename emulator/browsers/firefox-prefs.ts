@@ -115,10 +115,14 @@ function mapKnob(knob: KnobName, k: BrowserKnobs): KnobMapping {
       return clamped(knob, 'network.http.max-persistent-connections-per-proxy', k.maxPerProxy, GECKO_MAX_U8);
     case 'maxTotal':
       if (k.maxTotal === null) {
+        // Gecko paces new requests once 6 are in flight: a token bucket of 80 a second, bursts of 10 (mozilla
+        // modules/libpref/init/all.js, read: network.http.pacing.requests.*). Measured (docs/FIDELITY.md): with no
+        // total cap it only slows Firefox (301 hosts: a connection every 12.5 ms, 4.0 s; off, 0.56 s), so it is off.
+        // With a cap it stays on: it is what keeps ESR within max-connections (off, 24 became 288 open at once).
         return {
           knob,
-          prefs: { 'network.http.max-connections': GECKO_MAX_U16 },
-          note: `no limit: written as ${GECKO_MAX_U16}, the largest value Gecko accepts`,
+          prefs: { 'network.http.max-connections': GECKO_MAX_U16, 'network.http.pacing.requests.enabled': false },
+          note: `no limit: written as ${GECKO_MAX_U16}, the largest value Gecko accepts, and Gecko's request pacing off`,
         };
       }
       return clamped(knob, 'network.http.max-connections', k.maxTotal, GECKO_MAX_U16);
