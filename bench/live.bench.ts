@@ -9,7 +9,9 @@ import { Pool } from 'undici';
 import { startFixtureSite } from '../fixtures-site/index.ts';
 import { runLive } from '../emulator/live/live-run.ts';
 import { warmSite } from '../emulator/live/warm-site.ts';
+import { withClientTiming } from '../emulator/profiles/browser-profile.ts';
 import { browserProfile } from '../emulator/profiles/browsers.ts';
+import { NO_CLIENT_TIME } from '../emulator/profiles/client-timing.ts';
 import { networkProfile } from '../emulator/profiles/network-profile.ts';
 import { serverProfile } from '../emulator/profiles/server-profile.ts';
 import type { Scenario } from '../emulator/scenario/types.ts';
@@ -25,7 +27,8 @@ const scenario: Scenario = {
   // No idle timeout and no request limit: nothing but the clients decides when connections close.
   server: serverProfile('forever'),
   networks: [networkProfile('loopback')],
-  browsers: [browserProfile('chromium')],
+  // Chromium's policy without its measured processing time: undici has no HTML to parse, so neither does the emulator.
+  browsers: [withClientTiming(browserProfile('chromium'), NO_CLIENT_TIME)],
   steps: [{ kind: 'load', site: 'main', path: '/' }],
   proxy: false,
   faults: [],
