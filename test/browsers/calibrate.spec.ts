@@ -1,0 +1,24 @@
+/**
+ * `keepalive-lab calibrate` end to end with real Chromium through the fixture site's shaper: every calibration page
+ * loads, and each phase of Chromium's own time is read from the runs.
+ */
+import { expect, test } from '@playwright/test';
+import { ChromiumWorld } from '../../emulator/browsers/chromium-world.ts';
+import { startFixtureSiteForScenario } from '../../emulator/browsers/fixture-site-adapter.ts';
+import { calibrate, CALIBRATION_PAGES } from '../../emulator/compare/calibration.ts';
+import { browserProfile } from '../../emulator/profiles/browsers.ts';
+
+test("calibrate: one load of each page gives every phase of Chromium's own time", async () => {
+  test.setTimeout(120_000);
+  const progress: number[] = [];
+  const measured = await calibrate(new ChromiumWorld({ startSite: startFixtureSiteForScenario }), browserProfile('chromium'), 1, (done) =>
+    progress.push(done),
+  );
+  expect(measured.errors).toEqual([]);
+  expect(measured.loads).toBe(CALIBRATION_PAGES.length);
+  expect(progress).toEqual([1, 2, 3]);
+  // Every page has images, so every phase was seen; the HTML → images phase is the parser's and is never negative.
+  for (const phase of Object.values(measured.median)) expect(phase).not.toBeNull();
+  expect(measured.median.discoverMs!).toBeGreaterThanOrEqual(0);
+  expect(measured.range.discoverMs![0]).toBeLessThanOrEqual(measured.range.discoverMs![1]);
+});
