@@ -76,9 +76,9 @@ export async function compareCommand(argv: string[], deps?: CompareDeps): Promis
       const notes = [...choice.notes, ...missing.map((n) => `the ${n} world is not available in this build`)];
       const real = choice.browser ? worlds.real[choice.browser] : undefined;
       // The emulator predicts the real browser: the profile's policy with the real browser's own processing time.
-      const predicted = real?.playerTiming ? withClientTiming(browser, real.playerTiming) : browser;
-      if (predicted !== browser) notes.push(`the emulated columns spend the real browser's own time, ${describeClientTiming(predicted.clientTiming!)}`);
-      const input: WorldRun = { scenario, browser: predicted, network };
+      const timing = real?.playerTiming;
+      if (timing) notes.push(`the emulated columns spend the real browser's own time, ${describeClientTiming(timing)}`);
+      const input: WorldRun = { scenario, browser: timing ? withClientTiming(browser, timing) : browser, network };
       const ran = await Promise.all(emulated.map((w) => runWorld(w, input)));
       results.push(...ran);
       if (!real) {
