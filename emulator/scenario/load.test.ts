@@ -233,6 +233,9 @@ browsers:
     expect(slow!.clientTiming!.timing).toEqual({ ...shipped.timing, discoverMs: 80 });
     expect(slow!.clientTiming!.sources.discoverMs).toBe('scenario timed.yaml');
     expect(slow!.clientTiming!.sources.loadEventMs).toBe(shipped.sources.loadEventMs);
+    expect(issuesOf('name: t\nsite: {}\nbrowsers: [{ name: chromium, extends: chromium, clientTiming: none }]\n')).toEqual([
+      expect.objectContaining({ path: 'browsers[0].name', message: expect.stringContaining('differs from it (its clientTiming)') }),
+    ]);
     expect(issuesOf('name: t\nsite: {}\nbrowsers: [{ name: c, extends: chromium, clientTiming: { discoverMs: -1 } }]\n')).toEqual([
       expect.objectContaining({ path: 'browsers[0].clientTiming.discoverMs', message: expect.stringContaining('≥ 0') }),
     ]);

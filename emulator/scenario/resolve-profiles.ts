@@ -166,6 +166,7 @@ function inlineBrowser(
     // Re-declaring a shipped profile is harmless when it changes nothing; then the shipped one (with its sources) runs.
     if (sameKnobs(shipped.knobs, profile.knobs) && entry.clientTiming === undefined) return shipped;
     const differs = KNOB_NAMES.filter((k) => shipped.knobs[k] !== profile.knobs[k]).map((k) => `${k} ${profile.knobs[k]} ≠ ${shipped.knobs[k]}`);
+    if (entry.clientTiming !== undefined) differs.push('its clientTiming');
     problem([...path, 'name'], `'${entry.name}' is a shipped profile and this one differs from it (${differs.join(', ')}); choose another name`);
     return undefined;
   }
