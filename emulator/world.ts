@@ -3,7 +3,6 @@
  * are worlds; they share the scenario, the page model and (sim and live) the policy engine.
  */
 import type { BrowserProfile } from './profiles/browser-profile.ts';
-import type { ClientTimingProfile } from './profiles/client-timing.ts';
 import type { NetworkProfile } from './profiles/network-profile.ts';
 import type { RunResult, WorldName } from './result/types.ts';
 import type { Scenario } from './scenario/types.ts';
@@ -23,8 +22,9 @@ export interface World {
    */
   cannotPlay?(browser: BrowserProfile): string | null;
   /**
-   * A real browser's own processing time, measured (client-timing.ts). The emulator predicts this world by playing
-   * the profile's connection policy with this timing, whatever profile the real browser plays.
+   * The profile as this real browser plays it: with the browser's own processing time (client-timing.ts), and any
+   * behaviour of its own the browser keeps where the profile has none (Firefox's request pacing under a total cap).
+   * The emulator predicts this world by running what this returns.
    */
-  readonly playerTiming?: ClientTimingProfile;
+  asPlayed?(browser: BrowserProfile): BrowserProfile;
 }

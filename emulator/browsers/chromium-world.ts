@@ -4,6 +4,7 @@
  * and gives client-side times. The same RunResult shape as sim and live.
  */
 import { chromium, type Browser } from '@playwright/test';
+import { withClientTiming } from '../profiles/browser-profile.ts';
 import { CHROMIUM_156_TIMING } from '../profiles/client-timing.ts';
 import type { RunResult } from '../result/types.ts';
 import type { World, WorldRun } from '../world.ts';
@@ -24,7 +25,6 @@ export interface ChromiumWorldOptions {
 
 export class ChromiumWorld implements World {
   readonly name = 'chromium' as const;
-  readonly playerTiming = CHROMIUM_156_TIMING;
 
   constructor(private readonly options: ChromiumWorldOptions) {}
 
@@ -33,6 +33,11 @@ export class ChromiumWorld implements World {
     return browser.name === 'chromium' || browser.extends === 'chromium'
       ? null
       : 'real Chromium plays only the chromium profile (and profiles extending it): it has no switches for the others';
+  }
+
+  /** Chromium plays a profile's policy (as far as it can) with Chromium's own processing time. */
+  asPlayed(browser: WorldRun['browser']): WorldRun['browser'] {
+    return withClientTiming(browser, CHROMIUM_156_TIMING);
   }
 
   async run(input: WorldRun): Promise<RunResult> {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { BROWSER_PROFILES, browserProfile } from '../profiles/browsers.ts';
 import { KNOB_NAMES } from '../profiles/browser-profile.ts';
-import { firefoxCannotPlay, firefoxPlan, QUIET_PREFS, userJs } from './firefox-prefs.ts';
+import { firefoxAsPlayed, firefoxCannotPlay, firefoxPlan, GECKO_PACING, QUIET_PREFS, userJs } from './firefox-prefs.ts';
 
 describe('firefoxPlan', () => {
   it("writes Firefox 2's caps and keep-alive timeout as the Gecko 1.8 prefs", () => {
@@ -22,9 +22,8 @@ describe('firefoxPlan', () => {
     const plan = firefoxPlan(browserProfile('ie-6').knobs);
     expect(plan.prefs['network.http.max-persistent-connections-per-server']).toBe(2);
     expect(plan.prefs['network.http.max-connections']).toBe(65535);
-    // With no cap, Gecko's request pacing would only slow Firefox down (docs/FIDELITY.md); with a cap it stays on.
+    // No pacing and no cap: Gecko's request pacing off (it would only slow Firefox down, docs/FIDELITY.md).
     expect(plan.prefs['network.http.pacing.requests.enabled']).toBe(false);
-    expect(firefoxPlan(browserProfile('firefox-2').knobs).prefs['network.http.pacing.requests.enabled']).toBeUndefined();
     expect(plan.mapped.find((m) => m.knob === 'maxTotal')?.note).toMatch(/no limit/);
   });
 
@@ -48,10 +47,32 @@ describe('firefoxPlan', () => {
   it('names every knob without a pref, with a reason, and maps every other knob', () => {
     const plan = firefoxPlan(browserProfile('chromium').knobs);
     expect(plan.unplayable.map((u) => u.knob).sort()).toEqual(
-      ['atTotalCap', 'honourKeepAliveTimeout', 'keepAlive', 'maxPerHost10', 'pipelineDepth', 'reuseOrder'].sort(),
+      // No pacing under a total cap: Firefox keeps its own (see below).
+      ['atTotalCap', 'honourKeepAliveTimeout', 'keepAlive', 'maxPerHost10', 'pacingPerSecond', 'pipelineDepth', 'reuseOrder'].sort(),
     );
     for (const u of plan.unplayable) expect(u.why.length).toBeGreaterThan(20);
     expect(plan.mapped.map((m) => m.knob).sort()).toEqual([...KNOB_NAMES].sort());
+  });
+
+  it("writes a profile's request pacing as Gecko's pacing prefs", () => {
+    const { prefs } = firefoxPlan({ ...browserProfile('firefox-3').knobs, pacingPerSecond: 40, pacingBurst: 4, pacingMinParallelism: 2 });
+    expect(prefs).toMatchObject({
+      'network.http.pacing.requests.enabled': true,
+      'network.http.pacing.requests.hz': 40,
+      'network.http.pacing.requests.burst': 4,
+      'network.http.pacing.requests.min-parallelism': 2,
+    });
+  });
+
+  it('plays a capped profile without pacing with Gecko\'s own pacing, and says the emulator must predict that', () => {
+    const firefox2 = browserProfile('firefox-2');
+    expect(firefoxPlan(firefox2.knobs).prefs['network.http.pacing.requests.enabled']).toBeUndefined();
+    expect(firefoxPlan(firefox2.knobs).unplayable.find((u) => u.knob === 'pacingPerSecond')?.why).toMatch(/288 connections open against a cap of 24/);
+    const played = firefoxAsPlayed(firefox2);
+    expect(played.knobs).toEqual({ ...firefox2.knobs, ...GECKO_PACING });
+    expect(played.sources.pacingPerSecond).toMatch(/Firefox ESR plays this profile with its own request pacing/);
+    // With no cap Firefox turns pacing off and plays the profile as it is.
+    expect(firefoxAsPlayed(browserProfile('ie-6'))).toBe(browserProfile('ie-6'));
   });
 
   it('keeps the quiet prefs under the knob prefs', () => {

@@ -3,7 +3,7 @@
  * connections per server) can be played by a real browser. Only what Firefox still has a pref for is written; every
  * other knob is listed in `unplayable` with the reason, and a comparison must not credit Firefox for it.
  */
-import type { BrowserKnobs, KnobName } from '../profiles/browser-profile.ts';
+import type { BrowserKnobs, BrowserProfile, KnobName } from '../profiles/browser-profile.ts';
 
 export type PrefValue = string | number | boolean;
 export type Prefs = Record<string, PrefValue>;
@@ -115,14 +115,10 @@ function mapKnob(knob: KnobName, k: BrowserKnobs): KnobMapping {
       return clamped(knob, 'network.http.max-persistent-connections-per-proxy', k.maxPerProxy, GECKO_MAX_U8);
     case 'maxTotal':
       if (k.maxTotal === null) {
-        // Gecko paces new requests once 6 are in flight: a token bucket of 80 a second, bursts of 10 (mozilla
-        // modules/libpref/init/all.js, read: network.http.pacing.requests.*). Measured (docs/FIDELITY.md): with no
-        // total cap it only slows Firefox (301 hosts: a connection every 12.5 ms, 4.0 s; off, 0.56 s), so it is off.
-        // With a cap it stays on: it is what keeps ESR within max-connections (off, 24 became 288 open at once).
         return {
           knob,
-          prefs: { 'network.http.max-connections': GECKO_MAX_U16, 'network.http.pacing.requests.enabled': false },
-          note: `no limit: written as ${GECKO_MAX_U16}, the largest value Gecko accepts, and Gecko's request pacing off`,
+          prefs: { 'network.http.max-connections': GECKO_MAX_U16 },
+          note: `no limit: written as ${GECKO_MAX_U16}, the largest value Gecko accepts`,
         };
       }
       return clamped(knob, 'network.http.max-connections', k.maxTotal, GECKO_MAX_U16);
@@ -147,6 +143,19 @@ function mapKnob(knob: KnobName, k: BrowserKnobs): KnobMapping {
         prefs: { 'network.http.request.max-attempts': Math.min(k.staleRetries + 1, GECKO_MAX_U8) },
         note: 'attempts = retries + 1; Gecko counts every restart reason against it (recalled)',
       };
+    case 'pacingPerSecond':
+      if (k.pacingPerSecond !== null) {
+        return { knob, prefs: { 'network.http.pacing.requests.enabled': true, 'network.http.pacing.requests.hz': Math.max(1, Math.round(k.pacingPerSecond)) } };
+      }
+      // No pacing: off where there is no total cap (measured: it only slowed Firefox, 301 hosts 4.0 s → 0.53 s).
+      // Under a cap Firefox keeps it: without it ESR does not hold to max-connections (measured: 288 open against
+      // 24), so Firefox plays such a profile with Gecko's pacing, and `firefoxAsPlayed` says so.
+      if (k.maxTotal === null) return { knob, prefs: { 'network.http.pacing.requests.enabled': false } };
+      return { knob, prefs: {}, note: PACING_KEPT };
+    case 'pacingBurst':
+      return clamped(knob, 'network.http.pacing.requests.burst', k.pacingBurst, GECKO_MAX_U16);
+    case 'pacingMinParallelism':
+      return { knob, prefs: { 'network.http.pacing.requests.min-parallelism': Math.min(k.pacingMinParallelism, GECKO_MAX_U16) } };
     default:
       return { knob, prefs: {}, note: KNOBS_WITHOUT_PREF[knob] ?? 'no pref' };
   }
@@ -155,6 +164,30 @@ function mapKnob(knob: KnobName, k: BrowserKnobs): KnobMapping {
 function clamped(knob: KnobName, pref: string, value: number, max: number): KnobMapping {
   const v = Math.min(Math.max(1, value), max);
   return { knob, prefs: { [pref]: v }, ...(v === value ? {} : { note: `${value} clamped to ${v}, Gecko's range` }) };
+}
+
+/** Gecko's request pacing as shipped (mozilla modules/libpref/init/all.js, read: network.http.pacing.requests.*). */
+export const GECKO_PACING: Pick<BrowserKnobs, 'pacingPerSecond' | 'pacingBurst' | 'pacingMinParallelism'> = {
+  pacingPerSecond: 80,
+  pacingBurst: 10,
+  pacingMinParallelism: 6,
+};
+const GECKO_PACING_SOURCE =
+  'Firefox ESR plays this profile with its own request pacing (mozilla all.js, read: 80 a second, bursts of 10, from 6 ' +
+  'active connections): under a total cap it keeps ESR within max-connections (measured, docs/FIDELITY.md)';
+const PACING_KEPT =
+  "Firefox keeps Gecko's request pacing under a total cap (without it ESR held 288 connections open against a cap of " +
+  '24, measured); it plays this profile paced at 80 a second';
+
+/**
+ * The profile as Firefox ESR plays it: its knobs, except where Firefox must keep behaviour of its own that the
+ * profile lacks (request pacing under a total cap). The emulator predicts Firefox with this.
+ */
+export function firefoxAsPlayed(profile: BrowserProfile): BrowserProfile {
+  const k = profile.knobs;
+  if (k.pacingPerSecond !== null || k.maxTotal === null) return profile;
+  const sources = { ...profile.sources, pacingPerSecond: GECKO_PACING_SOURCE, pacingBurst: GECKO_PACING_SOURCE, pacingMinParallelism: GECKO_PACING_SOURCE };
+  return { ...profile, knobs: { ...k, ...GECKO_PACING }, sources };
 }
 
 /** Which prefs play these knobs, and which knobs Firefox cannot play. */

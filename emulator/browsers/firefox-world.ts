@@ -3,10 +3,11 @@
  * over Marionette, loading the site through the fixture site's shaper. Connections come from the tracker; Firefox
  * gives no per-request connection ids, so requests are tied to connections on the server side only.
  */
+import { withClientTiming } from '../profiles/browser-profile.ts';
 import { FIREFOX_ESR_153_TIMING } from '../profiles/client-timing.ts';
 import type { RunResult } from '../result/types.ts';
 import type { World, WorldRun } from '../world.ts';
-import { firefoxCannotPlay, firefoxPlan } from './firefox-prefs.ts';
+import { firefoxAsPlayed, firefoxCannotPlay, firefoxPlan } from './firefox-prefs.ts';
 import { FirefoxSession } from './firefox-session.ts';
 import { playSteps } from './play-steps.ts';
 import { buildRealResult } from './real-result.ts';
@@ -19,7 +20,6 @@ export interface FirefoxWorldOptions {
 
 export class FirefoxWorld implements World {
   readonly name = 'firefox' as const;
-  readonly playerTiming = FIREFOX_ESR_153_TIMING;
 
   constructor(private readonly options: FirefoxWorldOptions) {}
 
@@ -31,6 +31,11 @@ export class FirefoxWorld implements World {
   cannotPlay(browser: WorldRun['browser']): string | null {
     const cannot = firefoxCannotPlay(browser.knobs);
     return cannot.length ? cannot.map((c) => `${c.knob}: ${c.why}`).join('; ') : null;
+  }
+
+  /** Firefox plays a profile through prefs, keeping its request pacing under a total cap, with its own time. */
+  asPlayed(browser: WorldRun['browser']): WorldRun['browser'] {
+    return withClientTiming(firefoxAsPlayed(browser), FIREFOX_ESR_153_TIMING);
   }
 
   async run(input: WorldRun): Promise<RunResult> {

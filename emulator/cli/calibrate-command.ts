@@ -48,12 +48,13 @@ export async function calibrateCommand(argv: string[]): Promise<number> {
   const results: Calibration[] = [];
   let failed = false;
   for (const world of worlds) {
-    const measured = await calibrate(world, browserProfile(PLAYED[world.name]!), runs, (done, of) => {
+    const profile = browserProfile(PLAYED[world.name]!);
+    const measured = await calibrate(world, profile, runs, (done, of) => {
       process.stderr.write(`\r  ${world.name}: ${done}/${of} loads`);
     });
     process.stderr.write('\n');
     results.push(measured);
-    const shipped = world.playerTiming;
+    const shipped = world.asPlayed?.(profile).clientTiming;
     console.log(`\n${world.name}: ${measured.loads} page loads${shipped ? `; shipped figures: ${shipped.name}` : ''}\n`);
     console.log(
       textTable(

@@ -9,7 +9,7 @@ import { formatComparisonTable } from '../compare/format-comparison.ts';
 import { compareResults, parseTolerance } from '../compare/comparison.ts';
 import { realBrowserFor, type RealBrowser } from '../compare/real-browser-for.ts';
 import { KeepaliveLabError } from '../errors.ts';
-import { withClientTiming } from '../profiles/browser-profile.ts';
+import { KNOB_NAMES, type BrowserProfile } from '../profiles/browser-profile.ts';
 import { browserProfile } from '../profiles/browsers.ts';
 import { describeClientTiming } from '../profiles/client-timing.ts';
 import type { RunResult } from '../result/types.ts';
@@ -76,9 +76,9 @@ export async function compareCommand(argv: string[], deps?: CompareDeps): Promis
       const notes = [...choice.notes, ...missing.map((n) => `the ${n} world is not available in this build`)];
       const real = choice.browser ? worlds.real[choice.browser] : undefined;
       // The emulator predicts the real browser: the profile's policy with the real browser's own processing time.
-      const timing = real?.playerTiming;
-      if (timing) notes.push(`the emulated columns spend the real browser's own time, ${describeClientTiming(timing)}`);
-      const input: WorldRun = { scenario, browser: timing ? withClientTiming(browser, timing) : browser, network };
+      const predicted = real?.asPlayed?.(browser) ?? browser;
+      notes.push(...asPlayedNotes(browser, predicted));
+      const input: WorldRun = { scenario, browser: predicted, network };
       const ran = await Promise.all(emulated.map((w) => runWorld(w, input)));
       results.push(...ran);
       if (!real) {
@@ -98,6 +98,19 @@ export async function compareCommand(argv: string[], deps?: CompareDeps): Promis
   if (values.json) await writeResults(values.json, results);
   if (failures > 0) return 1;
   return tolerance && disagreements > 0 ? 1 : 0;
+}
+
+/** What the emulated columns play that the profile does not say: the real browser's own time and behaviour. */
+function asPlayedNotes(profile: BrowserProfile, played: BrowserProfile): string[] {
+  const notes: string[] = [];
+  if (played.clientTiming && played.clientTiming !== profile.clientTiming) {
+    notes.push(`the emulated columns spend the real browser's own time, ${describeClientTiming(played.clientTiming)}`);
+  }
+  const kept = KNOB_NAMES.filter((k) => played.knobs[k] !== profile.knobs[k]);
+  if (kept.length) {
+    notes.push(`the emulated columns play ${kept.map((k) => `${k} ${played.knobs[k]}`).join(', ')} as the real browser does: ${played.sources[kept[0]!]}`);
+  }
+  return notes;
 }
 
 /** A world that throws still gives a result, with the reason, so the table shows it. */

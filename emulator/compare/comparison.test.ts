@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { compareCommand, type CompareDeps } from '../cli/compare.ts';
+import { withClientTiming } from '../profiles/browser-profile.ts';
 import { browserProfile } from '../profiles/browsers.ts';
 import { NO_CLIENT_TIME } from '../profiles/client-timing.ts';
 import type { RunResult } from '../result/types.ts';
@@ -94,7 +95,7 @@ describe('compare command', () => {
   it("simulates the profile with the real browser's own processing time, and says so", async () => {
     // A "Firefox" with a slow parser plays ie-6: the emulated column must spend the same time, not IE 6's none.
     const slowParser = { ...NO_CLIENT_TIME, name: 'slow-parser', timing: { navigationMs: 10, discoverMs: 90, loadEventMs: 5 } };
-    const firefox: World = { ...fakeReal('firefox', () => {}), playerTiming: slowParser };
+    const firefox: World = { ...fakeReal('firefox', () => {}), asPlayed: (b) => withClientTiming(b, slowParser) };
     const ran: RunResult[] = [];
     const printed: string[] = [];
     const code = await compareCommand(['x.yaml', '--browsers', 'ie-6', '--tolerance', '15%'], {

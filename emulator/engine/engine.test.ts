@@ -323,3 +323,59 @@ describe('a connection the client gives up on', () => {
     expect(transport.opened).toHaveLength(1);
   });
 });
+
+describe('request pacing (Gecko)', () => {
+  // 80 a second (a token every 12.5 ms), bursts of 10, never paced while at most 6 connections are active.
+  const GECKO = { pacingPerSecond: 80, pacingBurst: 10, pacingMinParallelism: 6 };
+
+  it('lets a burst go at once, then one request per token while more than minParallelism are active', () => {
+    const { clock, transport, fetch } = harness('ie-6', { ...GECKO, maxTotal: null });
+    for (let i = 0; i < 20; i++) fetch(`h${i}.localhost`, '/');
+    // The full bucket's 10 tokens: 10 connections to 10 hosts, all active (connecting), more than 6.
+    expect(transport.opened).toHaveLength(10);
+    clock.advance(12.4);
+    expect(transport.opened).toHaveLength(10);
+    clock.advance(0.1);
+    expect(transport.opened).toHaveLength(11);
+    clock.advance(12.5 * 4);
+    expect(transport.opened).toHaveLength(15);
+  });
+
+  it('never holds a request back while at most minParallelism connections are active', () => {
+    const { clock, transport, engine, fetch, answer } = harness('ie-6', { ...GECKO, pacingBurst: 1, maxTotal: null });
+    // One token, then nothing: yet with 6 or fewer active, each request still goes at once.
+    for (let i = 0; i < 6; i++) fetch(`h${i}.localhost`, '/');
+    expect(transport.opened).toHaveLength(6);
+    for (let i = 1; i <= 6; i++) engine.connected(i);
+    for (let i = 1; i <= 6; i++) answer(i);
+    // All six idle: none active. Six more hosts go at once though the bucket is empty.
+    for (let i = 6; i < 12; i++) fetch(`h${i}.localhost`, '/');
+    expect(transport.opened).toHaveLength(12);
+    // Six active: a 13th still goes (Gecko lets a request through at `active <= minParallelism`); with seven
+    // active a 14th waits for the next token, 12.5 ms after the bucket's only one was taken at 0.
+    fetch('h12.localhost', '/');
+    fetch('h13.localhost', '/');
+    expect(transport.opened).toHaveLength(13);
+    clock.advance(12.5);
+    expect(transport.opened).toHaveLength(14);
+  });
+
+  it('paces reuse of idle connections too, and none of it without the knob', () => {
+    const paced = harness('ie-6', { ...GECKO, pacingBurst: 1, pacingMinParallelism: 0, maxPerHost: 1 });
+    paced.fetch('a.localhost', '/0'); // the bucket's one token
+    paced.engine.connected(1);
+    paced.clock.advance(12.5);
+    paced.fetch('b.localhost', '/0'); // the next token
+    paced.engine.connected(2);
+    paced.fetch('a.localhost', '/1'); // queued behind the per-host cap of 1
+    paced.answer(1);
+    // Connection 1 is idle, but connection 2 is active and there is no token: /1 waits for one.
+    expect(paced.transport.writesTo(1).map((r) => r.path)).toEqual(['/0']);
+    paced.clock.advance(12.5);
+    expect(paced.transport.writesTo(1).map((r) => r.path)).toEqual(['/0', '/1']);
+
+    const unpaced = harness('ie-6', { maxPerHost: 1 });
+    for (let i = 0; i < 20; i++) unpaced.fetch(`h${i}.localhost`, '/');
+    expect(unpaced.transport.opened).toHaveLength(20);
+  });
+});

@@ -12,6 +12,7 @@ import type { Clock } from '../time.ts';
 import { closeReasonAfterResponse, closeReasonWithRequestsInFlight } from './close-reason.ts';
 import { Connection } from './connection.ts';
 import { HostPool } from './host-pool.ts';
+import { RequestPacer } from './request-pacer.ts';
 import { evictionVictim } from './total-cap.ts';
 import type { FetchCallback, FetchRequest, PendingRequest } from './pending-request.ts';
 import type { ConnectionId, RequestHead, ResponseBody, ResponseHead, Transport, TransportListener } from './transport.ts';
@@ -41,6 +42,10 @@ export class PolicyEngine implements TransportListener {
   /** Connections with requests assigned and not yet written. */
   private readonly writeQueue: Connection[] = [];
   private flushing = false;
+  /** Gecko's request pacing, when the profile paces; pools with requests held back wait for the next token. */
+  private readonly pacer: RequestPacer | null;
+  private readonly pacedPools: HostPool[] = [];
+  private pacingTimerArmed = false;
   private nextConnectionId = 1;
   private nextRequestId = 1;
   /** Resends after a stale connection or an unanswered pipelined request. */
@@ -51,6 +56,11 @@ export class PolicyEngine implements TransportListener {
     this.clock = options.clock;
     this.transport = options.transport;
     this.proxy = options.proxy ?? false;
+    const k = options.knobs;
+    this.pacer =
+      k.pacingPerSecond === null
+        ? null
+        : new RequestPacer({ perSecond: k.pacingPerSecond, burst: k.pacingBurst, minParallelism: k.pacingMinParallelism }, this.now());
   }
 
   /** Ask for a resource; `done` is called once, with the response or the reason it failed. */
@@ -193,24 +203,56 @@ export class PolicyEngine implements TransportListener {
   /** Give waiting requests to idle connections, then to new connections, then pipeline them onto busy ones. */
   private dispatch(pool: HostPool): void {
     while (pool.queue.length > 0 && pool.idle.length > 0) {
+      if (this.heldByPacing(pool)) return;
+      this.pacer?.went(this.now());
       const conn = pool.takeIdle()!;
       this.wake(conn);
       this.assign(conn, pool.queue.shift()!);
     }
     while (pool.unserved > 0 && pool.connections.size < pool.cap) {
+      if (this.heldByPacing(pool)) return;
       if (!this.roomForOneMore(pool)) {
         if (!this.stalled.includes(pool)) this.stalled.push(pool);
         break;
       }
+      this.pacer?.went(this.now());
       this.openConnection(pool);
     }
     if (this.knobs.pipelineDepth > 1) {
       while (pool.unserved > 0) {
         const conn = pool.pipelineTarget();
-        if (!conn) break;
+        if (!conn || this.heldByPacing(pool)) break;
+        this.pacer?.went(this.now());
         this.assign(conn, pool.queue.shift()!);
       }
     }
+  }
+
+  /**
+   * Whether request pacing holds the pool's next request back; if so the pool waits for the next token. A request
+   * that goes takes its token (`went`) as it is given a connection, or as a connection opens for it.
+   */
+  private heldByPacing(pool: HostPool): boolean {
+    if (!this.pacer) return false;
+    const now = this.now();
+    if (this.pacer.mayGo(now, this.activeConnections())) return false;
+    if (!this.pacedPools.includes(pool)) this.pacedPools.push(pool);
+    if (!this.pacingTimerArmed) {
+      this.pacingTimerArmed = true;
+      this.clock.setTimer(this.pacer.nextTokenAt(now) - now, () => {
+        this.pacingTimerArmed = false;
+        for (const waiting of this.pacedPools.splice(0)) this.dispatch(waiting);
+        this.flush();
+      });
+    }
+    return true;
+  }
+
+  /** Connections busy or connecting: what Gecko counts as active when it decides whether to pace. */
+  private activeConnections(): number {
+    let idle = 0;
+    for (const pool of this.pools.values()) idle += pool.idle.length;
+    return this.open.size - idle;
   }
 
   /** Whether the total cap lets one more connection open, evicting an idle one elsewhere if the profile does. */

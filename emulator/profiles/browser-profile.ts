@@ -43,6 +43,13 @@ export interface BrowserKnobs {
   pipelineDepth: number;
   /** How often a request is resent after a reused connection turns out closed before any response arrived. */
   staleRetries: number;
+  /**
+   * Request pacing (Gecko's token bucket): once more than `pacingMinParallelism` connections are active, requests
+   * go out at most `pacingPerSecond` a second, in bursts of up to `pacingBurst`. `null`: no pacing.
+   */
+  pacingPerSecond: number | null;
+  pacingBurst: number;
+  pacingMinParallelism: number;
 }
 
 export type KnobName = keyof BrowserKnobs;
@@ -74,6 +81,9 @@ export const KNOB_NAMES: readonly KnobName[] = [
   'reuseOrder',
   'pipelineDepth',
   'staleRetries',
+  'pacingPerSecond',
+  'pacingBurst',
+  'pacingMinParallelism',
 ];
 
 /** Derives a profile from another, the way a scenario's `extends: ie-6` does; overridden knobs cite `source`. */

@@ -16,6 +16,7 @@ const GECKO_FF3 = 'mozilla all.js history, bug 423377 (read)';
 const GECKO_KEEPALIVE = 'mozilla all.js (read): network.http.keep-alive.timeout = 300 s';
 const CHROMIUM_POOL = 'chromium net/socket/client_socket_pool_manager.cc (read)';
 const NO_PIPELINING = 'no pipelining';
+const UNPACED = 'unused: no pacing';
 const NOT_DOCUMENTED = 'not documented; the engine default (MRU, as Chromium) is assumed';
 
 const http10: BrowserProfile = {
@@ -34,6 +35,9 @@ const http10: BrowserProfile = {
     reuseOrder: 'mru',
     pipelineDepth: 1,
     staleRetries: 0,
+    pacingPerSecond: null,
+    pacingBurst: 10,
+    pacingMinParallelism: 6,
   },
   sources: {
     httpVersion: 'RFC 1945: HTTP/1.0 request line',
@@ -48,6 +52,9 @@ const http10: BrowserProfile = {
     reuseOrder: 'no reuse',
     pipelineDepth: NO_PIPELINING,
     staleRetries: 'no reuse, so no stale connection to retry on',
+    pacingPerSecond: 'no requests in flight to pace: a connection per request, at most 4',
+    pacingBurst: UNPACED,
+    pacingMinParallelism: UNPACED,
   },
 };
 
@@ -67,6 +74,9 @@ const netscape4: BrowserProfile = {
     reuseOrder: 'lru',
     pipelineDepth: 1,
     staleRetries: 1,
+    pacingPerSecond: null,
+    pacingBurst: 10,
+    pacingMinParallelism: 6,
   },
   sources: {
     httpVersion: `${WANG_CAO}: Navigator 4.05 sends HTTP/1.0 requests with Connection: Keep-Alive`,
@@ -81,6 +91,9 @@ const netscape4: BrowserProfile = {
     reuseOrder: `${WANG_CAO}: idle connections kept as a queue`,
     pipelineDepth: `${WANG_CAO}: no pipelining`,
     staleRetries: 'mkhttp.c resends once on a reused connection that fails before any data (recalled)',
+    pacingPerSecond: 'Netscape 4 dispatched whenever a connection was free; no pacing (recalled)',
+    pacingBurst: UNPACED,
+    pacingMinParallelism: UNPACED,
   },
   notes: [
     'Netscape 4 counts network.max_connections (4) across servers for active transfers; the emulator applies it per host, ' +
@@ -104,6 +117,9 @@ const ie6: BrowserProfile = {
     reuseOrder: 'mru',
     pipelineDepth: 1,
     staleRetries: 1,
+    pacingPerSecond: null,
+    pacingBurst: 10,
+    pacingMinParallelism: 6,
   },
   sources: {
     httpVersion: 'IE 6 sends HTTP/1.1 by default ("Use HTTP 1.1" advanced option) (recalled)',
@@ -118,6 +134,10 @@ const ie6: BrowserProfile = {
     reuseOrder: NOT_DOCUMENTED,
     pipelineDepth: 'IE 6 never pipelined (Wang & Cao measured IE 4.01: no pipelining) (read)',
     staleRetries: 'WinINet resends once on a keep-alive connection reset (recalled)',
+    pacingPerSecond:
+      'WinINet dispatches as its per-server caps allow; no pacing is documented (KB 183110 names only the caps)',
+    pacingBurst: UNPACED,
+    pacingMinParallelism: UNPACED,
   },
 };
 
@@ -150,6 +170,9 @@ const firefox2: BrowserProfile = {
     reuseOrder: 'mru',
     pipelineDepth: 1,
     staleRetries: 1,
+    pacingPerSecond: null,
+    pacingBurst: 10,
+    pacingMinParallelism: 6,
   },
   sources: {
     httpVersion: `${GECKO18}: network.http.version = "1.1"`,
@@ -166,6 +189,11 @@ const firefox2: BrowserProfile = {
     reuseOrder: 'nsHttpConnectionMgr takes the most recently returned idle connection (recalled)',
     pipelineDepth: 'mozilla all.js (read): network.http.pipelining = false by default',
     staleRetries: 'nsHttpTransaction restarts once on a reused connection that closed before any response (recalled)',
+    pacingPerSecond:
+      "Gecko 1.8's all.js has no pacing prefs: network.http.pacing.requests.* came with Gecko's EventTokenBucket, " +
+      'years later (recalled)',
+    pacingBurst: UNPACED,
+    pacingMinParallelism: UNPACED,
   },
 };
 
@@ -207,6 +235,9 @@ const opera9: BrowserProfile = {
     reuseOrder: 'mru',
     pipelineDepth: 1,
     staleRetries: 1,
+    pacingPerSecond: null,
+    pacingBurst: 10,
+    pacingMinParallelism: 6,
   },
   sources: {
     httpVersion: 'Opera 9 speaks HTTP/1.1 (recalled)',
@@ -222,6 +253,9 @@ const opera9: BrowserProfile = {
     pipelineDepth:
       'Opera pipelined with heuristics of its own (recalled); off here until a source for its depth and fallbacks is read',
     staleRetries: 'Opera resends on a reused connection closed before a response (recalled)',
+    pacingPerSecond: 'no pacing is documented for Opera 9 (recalled)',
+    pacingBurst: UNPACED,
+    pacingMinParallelism: UNPACED,
   },
 };
 
@@ -241,6 +275,9 @@ const rfc2616: BrowserProfile = {
     reuseOrder: 'mru',
     pipelineDepth: 1,
     staleRetries: 1,
+    pacingPerSecond: null,
+    pacingBurst: 10,
+    pacingMinParallelism: 6,
   },
   sources: {
     httpVersion: 'RFC 2616',
@@ -255,6 +292,9 @@ const rfc2616: BrowserProfile = {
     reuseOrder: NOT_DOCUMENTED,
     pipelineDepth: 'RFC 2616 §8.1.2.2 allows pipelining; this profile is the plain persistent client (see firefox-3-pipelining)',
     staleRetries: 'RFC 2616 §8.1.4 (read): a client MAY retry an idempotent request on a closed connection once',
+    pacingPerSecond: 'RFC 2616 says nothing of pacing',
+    pacingBurst: UNPACED,
+    pacingMinParallelism: UNPACED,
   },
 };
 
@@ -274,6 +314,9 @@ const chromium: BrowserProfile = {
     reuseOrder: 'mru',
     pipelineDepth: 1,
     staleRetries: 2,
+    pacingPerSecond: null,
+    pacingBurst: 10,
+    pacingMinParallelism: 6,
   },
   sources: {
     httpVersion: 'chromium net/http/http_basic_state.cc: HTTP/1.1 request line (read)',
@@ -293,6 +336,11 @@ const chromium: BrowserProfile = {
     staleRetries:
       'chromium net/http/http_network_transaction.cc (read): resends on a reused socket after a reset/close before ' +
       'headers; the attempt limit (2) is recalled',
+    pacingPerSecond:
+      "Chromium's socket pool has no request rate limit; its ResourceScheduler limits how many images are in flight, " +
+      'by count (not modelled; docs/FIDELITY.md)',
+    pacingBurst: UNPACED,
+    pacingMinParallelism: UNPACED,
   },
   notes: [
     'Unused idle sockets (preconnects) time out after 60 s in Chromium; the emulator never preconnects.',

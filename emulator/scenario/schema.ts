@@ -143,6 +143,9 @@ export const browserKnobFields = {
   reuseOrder: z.enum(['mru', 'lru']).optional().describe('which idle connection is reused first'),
   pipelineDepth: whole(1, 'requests in flight on one connection; 1 = no pipelining').optional(),
   staleRetries: whole(0, 'resends after a reused connection turns out closed').optional(),
+  pacingPerSecond: nullableNote(positive('requests a second'), 'request pacing (Gecko): requests a second once busy; null for none').optional(),
+  pacingBurst: whole(1, 'requests that may go at once before pacing bites').optional(),
+  pacingMinParallelism: whole(0, 'requests are never paced while at most this many connections are active').optional(),
 } satisfies Record<keyof BrowserKnobs, z.ZodType>;
 
 /** The browser's own processing time (profiles/client-timing.ts): `none`, or figures that replace the base's. */

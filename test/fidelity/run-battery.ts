@@ -6,7 +6,7 @@
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { withClientTiming, type BrowserProfile } from '../../emulator/profiles/browser-profile.ts';
+import type { BrowserProfile } from '../../emulator/profiles/browser-profile.ts';
 import type { NetworkProfile } from '../../emulator/profiles/network-profile.ts';
 import type { RunResult } from '../../emulator/result/types.ts';
 import { simulate } from '../../emulator/sim/sim-world.ts';
@@ -45,7 +45,7 @@ export const FIDELITY_REPEAT = Math.max(1, Math.floor(Number(process.env.KEEPALI
 export async function runShape(shape: Shape, world: World, profile: BrowserProfile, network: NetworkProfile, repeat = FIDELITY_REPEAT): Promise<BatteryRow> {
   const scenario = shapeScenario(shape);
   // The emulator's prediction of this real browser: the profile's policy with the browser's own processing time.
-  const predicted = world.playerTiming ? withClientTiming(profile, world.playerTiming) : profile;
+  const predicted = world.asPlayed?.(profile) ?? profile;
   const sim = simulate(scenario, predicted, network);
   const rows: BatteryRow[] = [];
   for (let i = 0; i < repeat; i++) {
