@@ -145,7 +145,8 @@ function mapKnob(knob: KnobName, k: BrowserKnobs): KnobMapping {
       };
     case 'pacingPerSecond':
       if (k.pacingPerSecond !== null) {
-        return { knob, prefs: { 'network.http.pacing.requests.enabled': true, 'network.http.pacing.requests.hz': Math.max(1, Math.round(k.pacingPerSecond)) } };
+        const hz = Math.max(1, Math.round(k.pacingPerSecond));
+        return { knob, prefs: { 'network.http.pacing.requests.enabled': true, 'network.http.pacing.requests.hz': hz } };
       }
       // No pacing: off where there is no total cap (measured: it only slowed Firefox, 301 hosts 4.0 s → 0.53 s).
       // Under a cap Firefox keeps it: without it ESR does not hold to max-connections (measured: 288 open against
@@ -155,7 +156,10 @@ function mapKnob(knob: KnobName, k: BrowserKnobs): KnobMapping {
     case 'pacingBurst':
       return clamped(knob, 'network.http.pacing.requests.burst', k.pacingBurst, GECKO_MAX_U16);
     case 'pacingMinParallelism':
-      return { knob, prefs: { 'network.http.pacing.requests.min-parallelism': Math.min(k.pacingMinParallelism, GECKO_MAX_U16) } };
+      return {
+        knob,
+        prefs: { 'network.http.pacing.requests.min-parallelism': Math.min(k.pacingMinParallelism, GECKO_MAX_U16) },
+      };
     default:
       return { knob, prefs: {}, note: KNOBS_WITHOUT_PREF[knob] ?? 'no pref' };
   }
@@ -186,7 +190,12 @@ const PACING_KEPT =
 export function firefoxAsPlayed(profile: BrowserProfile): BrowserProfile {
   const k = profile.knobs;
   if (k.pacingPerSecond !== null || k.maxTotal === null) return profile;
-  const sources = { ...profile.sources, pacingPerSecond: GECKO_PACING_SOURCE, pacingBurst: GECKO_PACING_SOURCE, pacingMinParallelism: GECKO_PACING_SOURCE };
+  const sources = {
+    ...profile.sources,
+    pacingPerSecond: GECKO_PACING_SOURCE,
+    pacingBurst: GECKO_PACING_SOURCE,
+    pacingMinParallelism: GECKO_PACING_SOURCE,
+  };
   return { ...profile, knobs: { ...k, ...GECKO_PACING }, sources };
 }
 

@@ -33,9 +33,13 @@ export async function calibrateCommand(argv: string[]): Promise<number> {
     allowPositionals: true,
     options: { world: { type: 'string', default: 'chromium,firefox' }, runs: { type: 'string', default: '5' }, json: { type: 'string' } },
   });
-  if (positionals.length > 0) throw new KeepaliveLabError('KAL_ERR_USAGE', `calibrate takes no file, got '${positionals[0]}'\n\n${CALIBRATE_USAGE}`);
+  if (positionals.length > 0) {
+    throw new KeepaliveLabError('KAL_ERR_USAGE', `calibrate takes no file, got '${positionals[0]}'\n\n${CALIBRATE_USAGE}`);
+  }
   const runs = Number(values.runs);
-  if (!Number.isInteger(runs) || runs < 1 || runs > 50) throw new KeepaliveLabError('KAL_ERR_USAGE', `--runs: expected a whole number from 1 to 50, got '${values.runs}'`);
+  if (!Number.isInteger(runs) || runs < 1 || runs > 50) {
+    throw new KeepaliveLabError('KAL_ERR_USAGE', `--runs: expected a whole number from 1 to 50, got '${values.runs}'`);
+  }
   const names = values.world.split(',').map((w) => w.trim());
   const unknown = names.filter((n) => !(n in PLAYED));
   if (unknown.length) throw new KeepaliveLabError('KAL_ERR_USAGE', `--world: '${unknown[0]}' is not a real browser (chromium, firefox)`);
@@ -58,7 +62,12 @@ export async function calibrateCommand(argv: string[]): Promise<number> {
     console.log(`\n${world.name}: ${measured.loads} page loads${shipped ? `; shipped figures: ${shipped.name}` : ''}\n`);
     console.log(
       textTable(
-        [{ title: 'phase' }, { title: 'measured median, ms', align: 'right' }, { title: 'range, ms', align: 'right' }, { title: 'shipped, ms', align: 'right' }],
+        [
+          { title: 'phase' },
+          { title: 'measured median, ms', align: 'right' },
+          { title: 'range, ms', align: 'right' },
+          { title: 'shipped, ms', align: 'right' },
+        ],
         CLIENT_TIMING_NAMES.map((name) => {
           const median = measured.median[name];
           const range = measured.range[name];

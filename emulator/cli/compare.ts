@@ -108,7 +108,8 @@ function asPlayedNotes(profile: BrowserProfile, played: BrowserProfile): string[
   }
   const kept = KNOB_NAMES.filter((k) => played.knobs[k] !== profile.knobs[k]);
   if (kept.length) {
-    notes.push(`the emulated columns play ${kept.map((k) => `${k} ${played.knobs[k]}`).join(', ')} as the real browser does: ${played.sources[kept[0]!]}`);
+    const knobs = kept.map((k) => `${k} ${played.knobs[k]}`).join(', ');
+    notes.push(`the emulated columns play ${knobs} as the real browser does: ${played.sources[kept[0]!]}`);
   }
   return notes;
 }

@@ -235,7 +235,7 @@ export class PolicyEngine implements TransportListener {
   private heldByPacing(pool: HostPool): boolean {
     if (!this.pacer) return false;
     const now = this.now();
-    if (this.pacer.mayGo(now, this.activeConnections())) return false;
+    if (this.pacer.mayGo(now, this.countActive)) return false;
     if (!this.pacedPools.includes(pool)) this.pacedPools.push(pool);
     if (!this.pacingTimerArmed) {
       this.pacingTimerArmed = true;
@@ -249,11 +249,11 @@ export class PolicyEngine implements TransportListener {
   }
 
   /** Connections busy or connecting: what Gecko counts as active when it decides whether to pace. */
-  private activeConnections(): number {
+  private readonly countActive = (): number => {
     let idle = 0;
     for (const pool of this.pools.values()) idle += pool.idle.length;
     return this.open.size - idle;
-  }
+  };
 
   /** Whether the total cap lets one more connection open, evicting an idle one elsewhere if the profile does. */
   private roomForOneMore(pool: HostPool): boolean {

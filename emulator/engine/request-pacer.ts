@@ -27,10 +27,10 @@ export class RequestPacer {
     this.msPerToken = 1000 / knobs.perSecond;
   }
 
-  /** Whether a request may go now with `active` connections busy or connecting. Does not take a token. */
-  mayGo(now: number, active: number): boolean {
+  /** Whether a request may go now, `active()` counting connections busy or connecting. Does not take a token. */
+  mayGo(now: number, active: () => number): boolean {
     this.refill(now);
-    return this.tokens >= 1 - EPSILON || active <= this.knobs.minParallelism;
+    return this.tokens >= 1 - EPSILON || active() <= this.knobs.minParallelism;
   }
 
   /** A request went: it takes a token if one is there (Gecko submits even the ones let through without one). */

@@ -74,7 +74,8 @@ export async function runLive(input: LiveRunInput): Promise<LiveRunOutput> {
       resolve([]);
     }, input.watchdogMs ?? defaultWatchdogMs(input));
     try {
-      runSteps({ engine: engine!, clock, steps: scenario.steps, sites, discover: discoverFromHtml(sites, input.target.port), wantHtmlBody: true, timing: clientTimingOf(browser) }, resolve);
+      const discover = discoverFromHtml(sites, input.target.port);
+      runSteps({ engine: engine!, clock, steps: scenario.steps, sites, discover, wantHtmlBody: true, timing: clientTimingOf(browser) }, resolve);
     } catch (error) {
       errors.push(`the steps could not run: ${describe(error)}`);
       resolve([]);
