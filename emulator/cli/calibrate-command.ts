@@ -81,7 +81,8 @@ export async function calibrateCommand(argv: string[]): Promise<number> {
       ),
     );
     for (const e of measured.errors) console.log(`  ! ${e}`);
-    if (measured.loads === 0) failed = true;
+    // A load that failed is reported above and fails the command, as a failed run does; the others still count.
+    if (measured.errors.length > 0 || measured.loads === 0) failed = true;
   }
   if (values.json) await writeFile(values.json, `${JSON.stringify(results, null, 2)}\n`);
   return failed ? 1 : 0;
