@@ -21,9 +21,4 @@ export interface BenchSection {
 
 export type Bench = () => Promise<BenchSection>;
 
-/** Median of repeated measurements, the figure the reports quote (robust to one noisy run on a shared machine). */
-export function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
-}
+export { median } from '../emulator/stats.ts';

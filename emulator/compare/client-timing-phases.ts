@@ -9,6 +9,7 @@
  */
 import type { ClientTiming } from '../profiles/client-timing.ts';
 import type { ConnectionRecord, PageResult, ResourceResult, RunResult } from '../result/types.ts';
+import { median } from '../stats.ts';
 
 /** One page load's phases; null for a phase the page did not show (a failed HTML, a page without images). */
 export type PagePhases = { [K in keyof ClientTiming]: number | null };
@@ -44,13 +45,11 @@ function onWireAt(resource: ResourceResult, connections: ReadonlyMap<ConnectionR
 
 /** The median of each phase over many page loads (null where no load showed it). */
 export function medianPhases(all: readonly PagePhases[]): PagePhases {
-  const median = (key: keyof ClientTiming): number | null => {
-    const xs = all.map((p) => p[key]).filter((x): x is number => x !== null).sort((a, b) => a - b);
-    if (xs.length === 0) return null;
-    const mid = xs.length >> 1;
-    return xs.length % 2 ? xs[mid]! : (xs[mid - 1]! + xs[mid]!) / 2;
+  const of = (key: keyof ClientTiming): number | null => {
+    const known = all.map((p) => p[key]).filter((x): x is number => x !== null);
+    return known.length === 0 ? null : median(known);
   };
-  return { navigationMs: median('navigationMs'), discoverMs: median('discoverMs'), loadEventMs: median('loadEventMs') };
+  return { navigationMs: of('navigationMs'), discoverMs: of('discoverMs'), loadEventMs: of('loadEventMs') };
 }
 
 /** The earliest of the known times (an image that never reached the wire does not hide the others). */

@@ -7,6 +7,7 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BrowserProfile } from '../../emulator/profiles/browser-profile.ts';
+import { median } from '../../emulator/stats.ts';
 import type { NetworkProfile } from '../../emulator/profiles/network-profile.ts';
 import type { RunResult } from '../../emulator/result/types.ts';
 import { simulate } from '../../emulator/sim/sim-world.ts';
@@ -69,17 +70,17 @@ export function mergeRepeats(rows: readonly BatteryRow[]): BatteryRow {
   const first = rows[0]!;
   const worst = rows.reduce((a, b) => (Math.abs(b.rpcError) > Math.abs(a.rpcError) ? b : a));
   const mismatch = rows.find((r) => !r.connectionsMatch);
-  const realLoads = rows.map((r) => r.loadMs.real).filter((ms): ms is number => ms !== null).sort((a, b) => a - b);
-  const median = realLoads.length ? realLoads[realLoads.length >> 1]! : null;
+  const realLoads = rows.map((r) => r.loadMs.real).filter((ms): ms is number => ms !== null);
+  const realMedian = realLoads.length ? median(realLoads) : null;
   const sim = first.loadMs.sim;
   return {
     ...(mismatch ?? first),
     connectionsMatch: !mismatch,
     requestsPerConnection: worst.requestsPerConnection,
     rpcError: worst.rpcError,
-    loadMs: { real: median, sim },
+    loadMs: { real: realMedian, sim },
     realLoadsMs: rows.map((r) => r.loadMs.real),
-    loadError: first.loadError === null || median === null || sim === null ? null : relative(median, sim),
+    loadError: first.loadError === null || realMedian === null || sim === null ? null : relative(realMedian, sim),
     errors: rows.flatMap((r, i) => r.errors.map((e) => (rows.length > 1 ? `load ${i + 1}: ${e}` : e))),
   };
 }
