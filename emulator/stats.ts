@@ -1,4 +1,4 @@
-/** Median of repeated measurements: what benches, calibration and the fidelity battery quote (one noisy run moves it little). */
+/** Median of repeated measurements: what benches, calibration and the fidelity battery quote. */
 export function median(values: readonly number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   const mid = Math.floor(sorted.length / 2);

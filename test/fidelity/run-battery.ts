@@ -7,10 +7,10 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BrowserProfile } from '../../emulator/profiles/browser-profile.ts';
-import { median } from '../../emulator/stats.ts';
 import type { NetworkProfile } from '../../emulator/profiles/network-profile.ts';
 import type { RunResult } from '../../emulator/result/types.ts';
 import { simulate } from '../../emulator/sim/sim-world.ts';
+import { median } from '../../emulator/stats.ts';
 import type { World } from '../../emulator/world.ts';
 import { SHAPES, shapeScenario, type Shape } from './battery.ts';
 
