@@ -58,6 +58,18 @@ function scenario(spec: SiteSpec, steps: Step[]): Scenario {
   };
 }
 
+/** Chromium's policy over real sockets against the mini site, unscaled, with a bounded wait per request. */
+function runAgainst(port: number, sc: Scenario) {
+  return runLive({
+    scenario: sc,
+    browser: browserProfile('chromium'),
+    network: networkProfile('loopback'),
+    target: { host: '127.0.0.1', port },
+    timeScale: 1,
+    requestTimeoutMs: 10_000,
+  });
+}
+
 const closers: (() => Promise<void>)[] = [];
 afterEach(async () => {
   for (const close of closers.splice(0)) await close();
@@ -69,14 +81,7 @@ describe('runLive', () => {
     const site = await miniSite(spec, 60_000);
     closers.push(site.close);
     const sc = scenario(spec, [{ kind: 'load', site: 'main', path: '/' }]);
-    const out = await runLive({
-      scenario: sc,
-      browser: browserProfile('chromium'),
-      network: networkProfile('loopback'),
-      target: { host: '127.0.0.1', port: site.port },
-      timeScale: 1,
-      requestTimeoutMs: 10_000,
-    });
+    const out = await runAgainst(site.port, sc);
     expect(out.errors).toEqual([]);
     const resources = out.pages[0]!.resources;
     // The HTML and its 20 images, found by parsing the HTML, every one loaded.
@@ -101,14 +106,7 @@ describe('runLive', () => {
       { kind: 'idle', ms: 1500 },
       { kind: 'load', site: 'main', path: '/' },
     ];
-    const out = await runLive({
-      scenario: scenario(spec, steps),
-      browser: browserProfile('chromium'),
-      network: networkProfile('loopback'),
-      target: { host: '127.0.0.1', port: site.port },
-      timeScale: 1,
-      requestTimeoutMs: 10_000,
-    });
+    const out = await runAgainst(site.port, scenario(spec, steps));
     expect(out.errors).toEqual([]);
     // Connections that carried a request in the first load; one opened then but never used is not idle-timed by
     // node:http (it waits for a first request under headersTimeout), and may carry the second load.
