@@ -4,6 +4,7 @@
  * run: the same engine and page loader over an instant transport (no network or server model), so the ratio says what
  * the network model costs. Run in process by sim.bench.ts, and as its own bundled script (see there).
  */
+import { schedulerKnobsOf } from '../emulator/scheduler/request-scheduler.ts';
 import { NO_CLIENT_TIME } from '../emulator/profiles/client-timing.ts';
 import { PolicyEngine } from '../emulator/engine/engine.ts';
 import type { ConnectionId, RequestHead, Transport, TransportListener } from '../emulator/engine/transport.ts';
@@ -62,7 +63,7 @@ function engineOnly(knobs: (typeof BROWSER_PROFILES)[number]['knobs']): number {
   transport.listener = engine;
   const sites = new Map([['main', buildSite(scenario.sites.main!)]]);
   let done = false;
-  runSteps({ engine, clock, steps, sites, discover: imagesFromModel, wantHtmlBody: false, timing: NO_CLIENT_TIME.timing }, () => (done = true));
+  runSteps({ engine, clock, steps, sites, discover: imagesFromModel, wantHtmlBody: false, timing: NO_CLIENT_TIME.timing, scheduler: schedulerKnobsOf(knobs) }, () => (done = true));
   queue.run(() => done);
   let requests = 0;
   for (const record of engine.records()) requests += record.requests.length;

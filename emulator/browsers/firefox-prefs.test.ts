@@ -48,7 +48,8 @@ describe('firefoxPlan', () => {
     const plan = firefoxPlan(browserProfile('chromium').knobs);
     expect(plan.unplayable.map((u) => u.knob).sort()).toEqual(
       // No pacing under a total cap: Firefox keeps its own (see below).
-      ['atTotalCap', 'honourKeepAliveTimeout', 'keepAlive', 'maxPerHost10', 'pacingPerSecond', 'pipelineDepth', 'reuseOrder'].sort(),
+      // Nor a request scheduler: Gecko has none like Chromium's ResourceScheduler.
+      ['atTotalCap', 'honourKeepAliveTimeout', 'keepAlive', 'maxPerHost10', 'pacingPerSecond', 'pipelineDepth', 'reuseOrder', 'scheduler', 'schedulerMaxDelayable', 'schedulerMaxPerHost'].sort(),
     );
     for (const u of plan.unplayable) expect(u.why.length).toBeGreaterThan(20);
     expect(plan.mapped.map((m) => m.knob).sort()).toEqual([...KNOB_NAMES].sort());
@@ -86,7 +87,12 @@ describe('firefoxCannotPlay', () => {
     expect(firefoxCannotPlay(browserProfile('firefox-3-pipelining').knobs).map((u) => u.knob)).toEqual(['pipelineDepth']);
     expect(firefoxCannotPlay(browserProfile('http-1.0').knobs).map((u) => u.knob)).toEqual(['keepAlive']);
     const playable = BROWSER_PROFILES.filter((p) => firefoxCannotPlay(p.knobs).length === 0).map((p) => p.name);
-    expect(playable).toEqual(expect.arrayContaining(['ie-6', 'firefox-2', 'firefox-3', 'netscape-4', 'chromium']));
+    expect(playable).toEqual(expect.arrayContaining(['ie-6', 'firefox-2', 'firefox-3', 'netscape-4']));
+  });
+
+  it("flags Chromium's request scheduler, which Gecko has no equivalent of", () => {
+    expect(firefoxCannotPlay(browserProfile('chromium').knobs).map((u) => u.knob)).toEqual(['scheduler']);
+    expect(firefoxCannotPlay({ ...browserProfile('chromium').knobs, scheduler: 'none' })).toEqual([]);
   });
 });
 

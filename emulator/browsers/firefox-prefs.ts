@@ -45,6 +45,9 @@ export const KNOBS_WITHOUT_PREF: Readonly<Partial<Record<KnobName, string>>> = {
   honourKeepAliveTimeout: 'no pref: Gecko reads the Keep-Alive: timeout= header itself',
   reuseOrder: 'no pref: LRU or MRU choice of an idle connection is fixed in nsHttpConnectionMgr',
   pipelineDepth: 'HTTP/1.1 pipelining (network.http.pipelining*) was removed from Firefox around version 54',
+  scheduler: "no pref: Gecko has no scheduler like Chromium's ResourceScheduler; its images go to the connection manager as found",
+  schedulerMaxDelayable: 'no pref (as scheduler)',
+  schedulerMaxPerHost: 'no pref (as scheduler)',
 };
 
 /**
@@ -218,6 +221,7 @@ export function firefoxCannotPlay(knobs: BrowserKnobs): { knob: KnobName; why: s
   const out: { knob: KnobName; why: string }[] = [];
   if (!knobs.keepAlive) out.push({ knob: 'keepAlive', why: KNOBS_WITHOUT_PREF.keepAlive! });
   if (knobs.pipelineDepth > 1) out.push({ knob: 'pipelineDepth', why: KNOBS_WITHOUT_PREF.pipelineDepth! });
+  if (knobs.scheduler !== 'none') out.push({ knob: 'scheduler', why: KNOBS_WITHOUT_PREF.scheduler! });
   return out;
 }
 

@@ -25,6 +25,7 @@ const PHASE_TITLES: Record<ClientTimingName, string> = {
   navigationMs: 'navigation start → first connection',
   discoverMs: "HTML's last byte → first image request",
   loadEventMs: "last image's last byte → load event",
+  layoutMs: "HTML's last byte → held images released (layout)",
 };
 
 export async function calibrateCommand(argv: string[]): Promise<number> {

@@ -6,10 +6,10 @@ import { simulate } from '../sim/sim-world.ts';
 import { testNetwork, testScenario } from '../sim/test-scenario.ts';
 import { clientTimingPhases, medianPhases } from './client-timing-phases.ts';
 
-const timing = (navigationMs: number, discoverMs: number, loadEventMs: number): ClientTimingProfile => ({
+const timing = (navigationMs: number, discoverMs: number, loadEventMs: number, layoutMs = 0): ClientTimingProfile => ({
   ...NO_CLIENT_TIME,
   name: 'test',
-  timing: { navigationMs, discoverMs, loadEventMs },
+  timing: { navigationMs, discoverMs, loadEventMs, layoutMs },
 });
 
 describe('client timing read back from a run', () => {
@@ -31,19 +31,30 @@ describe('client timing read back from a run', () => {
     const bare = simulate(scenario, withClientTiming(browserProfile('ie-8'), NO_CLIENT_TIME), network);
     const timed = simulate(scenario, withClientTiming(browserProfile('ie-8'), timing(7, 33, 3)), network);
     expect(timed.metrics.pageLoadMs[0]! - bare.metrics.pageLoadMs[0]!).toBeCloseTo(43, 6);
-    expect(clientTimingPhases(bare)[0]).toEqual({ navigationMs: 0, discoverMs: 0, loadEventMs: 0 });
+    expect(clientTimingPhases(bare)[0]).toEqual({ navigationMs: 0, discoverMs: 0, loadEventMs: 0, layoutMs: null });
+  });
+
+  it('gives back the layout that released the images a scheduler held, where the page has room for more', () => {
+    // 40 images over 4 image hosts (24 sockets): Chromium's scheduler lets the first 10 go after the 22 ms parse and
+    // holds the rest until layout, 85 ms after the HTML's last byte; the 11th image on the wire shows it. The first
+    // image answers only after a handshake, a round trip and 20 ms of thinking (120 ms), so none frees a slot sooner.
+    const scenario = testScenario({ site: { hosts: 4, images: 40 }, serverKnobs: { thinkMs: 20 } });
+    const profile = withClientTiming(browserProfile('chromium'), timing(0, 22, 3, 85));
+    const [phases] = clientTimingPhases(simulate(scenario, profile, testNetwork({ rttMs: 50 })), 10);
+    expect(phases!.discoverMs).toBeCloseTo(22, 6);
+    expect(phases!.layoutMs).toBeCloseTo(85, 6);
   });
 
   it('leaves out what a page did not show, and takes medians of the rest', () => {
     const scenario = testScenario({ site: { images: 0 } });
     const result = simulate(scenario, browserProfile('ie-8'), testNetwork({ rttMs: 50 }));
-    expect(clientTimingPhases(result)[0]).toEqual({ navigationMs: 0, discoverMs: null, loadEventMs: null });
+    expect(clientTimingPhases(result)[0]).toEqual({ navigationMs: 0, discoverMs: null, loadEventMs: null, layoutMs: null });
     expect(
       medianPhases([
-        { navigationMs: 1, discoverMs: 30, loadEventMs: null },
-        { navigationMs: 3, discoverMs: 50, loadEventMs: null },
-        { navigationMs: 2, discoverMs: null, loadEventMs: null },
+        { navigationMs: 1, discoverMs: 30, loadEventMs: null, layoutMs: 80 },
+        { navigationMs: 3, discoverMs: 50, loadEventMs: null, layoutMs: null },
+        { navigationMs: 2, discoverMs: null, loadEventMs: null, layoutMs: null },
       ]),
-    ).toEqual({ navigationMs: 2, discoverMs: 40, loadEventMs: null });
+    ).toEqual({ navigationMs: 2, discoverMs: 40, loadEventMs: null, layoutMs: 80 });
   });
 });

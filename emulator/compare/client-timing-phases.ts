@@ -14,24 +14,38 @@ import { median } from '../stats.ts';
 /** One page load's phases; null for a phase the page did not show (a failed HTML, a page without images). */
 export type PagePhases = { [K in keyof ClientTiming]: number | null };
 
-export function clientTimingPhases(result: RunResult): PagePhases[] {
+/**
+ * `delayableFirst`: how many images a request scheduler lets go before layout (a profile's `schedulerMaxDelayable`),
+ * so that the next image on the wire shows when layout released the rest: `layoutMs` is read only where that many
+ * images fit in the page's connections at once (several image hosts), else it is null.
+ */
+export function clientTimingPhases(result: RunResult, delayableFirst: number | null = null): PagePhases[] {
   const connections = new Map(result.connections.map((c) => [c.id, c]));
-  return result.pages.map((page) => pagePhases(page, connections));
+  return result.pages.map((page) => pagePhases(page, connections, delayableFirst));
 }
 
-function pagePhases(page: PageResult, connections: ReadonlyMap<ConnectionRecord['id'], ConnectionRecord>): PagePhases {
+function pagePhases(page: PageResult, connections: ReadonlyMap<ConnectionRecord['id'], ConnectionRecord>, delayableFirst: number | null): PagePhases {
   const html = page.resources.find((r) => r.kind === 'html');
   const loadAt = page.loadMs === null ? null : page.startedAt + page.loadMs;
   // Late images are added by a script after the load event; they are not part of these phases.
   const images = page.resources.filter((r) => r.kind === 'image' && (loadAt === null || r.queuedAt <= loadAt));
   const htmlOnWire = html ? onWireAt(html, connections) : null;
-  const firstImageOnWire = min(images.map((r) => onWireAt(r, connections)));
+  const imagesOnWire = images.map((r) => onWireAt(r, connections));
+  const firstImageOnWire = min(imagesOnWire);
+  const released = delayableFirst === null ? null : nth(imagesOnWire, delayableFirst);
   const lastImageDone = images.some((r) => r.doneAt === null) ? null : max(images.map((r) => r.doneAt));
   return {
     navigationMs: htmlOnWire === null ? null : htmlOnWire - page.startedAt,
     discoverMs: firstImageOnWire === null || html?.doneAt == null ? null : firstImageOnWire - html.doneAt,
     loadEventMs: loadAt === null || lastImageDone === null ? null : loadAt - lastImageDone,
+    layoutMs: released === null || html?.doneAt == null ? null : released - html.doneAt,
   };
+}
+
+/** The n-th (0-based) earliest known time, or null when fewer are known. */
+function nth(xs: (number | null)[], n: number): number | null {
+  const known = xs.filter((x): x is number => x !== null).sort((a, b) => a - b);
+  return known[n] ?? null;
 }
 
 /** When a resource's request first touched the wire: its connection's opening, or its sending on a reused one. */
@@ -49,7 +63,7 @@ export function medianPhases(all: readonly PagePhases[]): PagePhases {
     const known = all.map((p) => p[key]).filter((x): x is number => x !== null);
     return known.length === 0 ? null : median(known);
   };
-  return { navigationMs: of('navigationMs'), discoverMs: of('discoverMs'), loadEventMs: of('loadEventMs') };
+  return { navigationMs: of('navigationMs'), discoverMs: of('discoverMs'), loadEventMs: of('loadEventMs'), layoutMs: of('layoutMs') };
 }
 
 /** The earliest of the known times (an image that never reached the wire does not hide the others). */

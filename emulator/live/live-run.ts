@@ -6,6 +6,7 @@
  * Every run ends: each request has a deadline in the transport, and a watchdog ends the run (failing whatever is left,
  * with the reason in `errors`) if the steps are still not done long after they should be.
  */
+import { schedulerKnobsOf } from '../scheduler/request-scheduler.ts';
 import { clientTimingOf } from '../profiles/client-timing.ts';
 import { PolicyEngine } from '../engine/engine.ts';
 import type { ConnectionId } from '../engine/transport.ts';
@@ -75,7 +76,7 @@ export async function runLive(input: LiveRunInput): Promise<LiveRunOutput> {
     }, input.watchdogMs ?? defaultWatchdogMs(input));
     try {
       const discover = discoverFromHtml(sites, input.target.port);
-      runSteps({ engine: engine!, clock, steps: scenario.steps, sites, discover, wantHtmlBody: true, timing: clientTimingOf(browser) }, resolve);
+      runSteps({ engine: engine!, clock, steps: scenario.steps, sites, discover, wantHtmlBody: true, timing: clientTimingOf(browser), scheduler: schedulerKnobsOf(browser.knobs) }, resolve);
     } catch (error) {
       errors.push(`the steps could not run: ${describe(error)}`);
       resolve([]);

@@ -5,11 +5,13 @@
  * images, the live world parses the HTML it received).
  *
  * The browser's own processing time (`timing`) is spent where a real browser spends it: before the first request,
- * between the HTML and its images, and before the load event.
+ * between the HTML and its images, and before the load event. Every request goes through the page's request
+ * scheduler (emulator/scheduler/), which layout tells when the images stop being delayable.
  */
 import type { FetchOutcome } from '../engine/pending-request.ts';
 import type { PolicyEngine } from '../engine/engine.ts';
 import type { ClientTiming } from '../profiles/client-timing.ts';
+import { createScheduler, type SchedulerKnobs } from '../scheduler/request-scheduler.ts';
 import type { PageResult, ResourceResult } from '../result/types.ts';
 import type { Clock } from '../time.ts';
 import type { Page, Resource } from './site.ts';
@@ -29,11 +31,14 @@ export interface PageLoad {
   wantHtmlBody: boolean;
   /** The browser's own time around the network (zero for the historical profiles). */
   timing: ClientTiming;
+  /** Which request scheduler stands between the page and the engine (none for the historical profiles). */
+  scheduler: SchedulerKnobs;
 }
 
 export function loadPage(load: PageLoad, done: (result: PageResult) => void): void {
   const { engine, clock, page } = load;
   const startedAt = clock.now();
+  const scheduler = createScheduler(load.scheduler, (request, fetched) => engine.fetch(request, fetched));
   const result: PageResult = {
     step: load.step,
     url: `http://${page.host}${page.path}`,
@@ -55,7 +60,7 @@ export function loadPage(load: PageLoad, done: (result: PageResult) => void): vo
     for (const resource of resources) {
       const entry = pendingEntry(resource, kind, clock.now());
       result.resources.push(entry);
-      engine.fetch({ host: resource.host, path: resource.path, wantBody: false }, (outcome) => {
+      scheduler.request({ host: resource.host, path: resource.path, wantBody: false }, 'image', (outcome) => {
         settle(entry, outcome);
         if (--waiting === 0) allDone();
       });
@@ -70,9 +75,10 @@ export function loadPage(load: PageLoad, done: (result: PageResult) => void): vo
   const fetchPage = () => {
     const html = pendingEntry({ host: page.host, path: page.path, bytes: page.htmlBytes }, 'html', clock.now());
     result.resources.push(html);
-    engine.fetch({ host: page.host, path: page.path, wantBody: load.wantHtmlBody }, (outcome) => {
+    scheduler.request({ host: page.host, path: page.path, wantBody: load.wantHtmlBody }, 'html', (outcome) => {
       settle(html, outcome);
       if (outcome.failed) return done(result);
+      if (load.scheduler.kind !== 'none') clock.setTimer(load.timing.layoutMs, () => scheduler.raiseImages());
       const images = load.discover(page, outcome.body);
       after(load.timing.discoverMs, () => fetchAll(images, 'image', fireLoad));
     });

@@ -50,7 +50,18 @@ export interface BrowserKnobs {
   pacingPerSecond: number | null;
   pacingBurst: number;
   pacingMinParallelism: number;
+  /**
+   * Which request scheduler stands between a page and the connection pools (emulator/scheduler/): `none` hands every
+   * request to the pools as the page finds it; `chromium` is Chromium's ResourceScheduler, which holds back delayable
+   * requests (images until layout raises them) beyond `schedulerMaxDelayable` in flight, or while
+   * `schedulerMaxPerHost` requests to their host are in flight.
+   */
+  scheduler: SchedulerKind;
+  schedulerMaxDelayable: number;
+  schedulerMaxPerHost: number;
 }
+
+export type SchedulerKind = 'none' | 'chromium';
 
 export type KnobName = keyof BrowserKnobs;
 
@@ -84,6 +95,9 @@ export const KNOB_NAMES: readonly KnobName[] = [
   'pacingPerSecond',
   'pacingBurst',
   'pacingMinParallelism',
+  'scheduler',
+  'schedulerMaxDelayable',
+  'schedulerMaxPerHost',
 ];
 
 /** Derives a profile from another, the way a scenario's `extends: ie-6` does; overridden knobs cite `source`. */

@@ -17,6 +17,21 @@ const GECKO_KEEPALIVE = 'mozilla all.js (read): network.http.keep-alive.timeout 
 const CHROMIUM_POOL = 'chromium net/socket/client_socket_pool_manager.cc (read)';
 const NO_PIPELINING = 'no pipelining';
 const UNPACED = 'unused: no pacing';
+/**
+ * No request scheduler above the connection limits: no source describes one for the browsers of the 1990s and 2000s
+ * (Wang & Cao measured their connections only; the WinINet and Gecko 1.8 prefs cap connections, not requests), so a
+ * page's requests go to the connection pools as the page finds them.
+ */
+const NO_SCHEDULER = { scheduler: 'none', schedulerMaxDelayable: 10, schedulerMaxPerHost: 6 } as const;
+const NO_SCHEDULER_SOURCES = {
+  scheduler:
+    'none: no source describes a request scheduler above the connection limits for this browser (Wang & Cao measured ' +
+    'connections only; its prefs cap connections, not requests)',
+  schedulerMaxDelayable: 'unused: no scheduler',
+  schedulerMaxPerHost: 'unused: no scheduler',
+};
+const RESOURCE_SCHEDULER = 'chromium services/network/resource_scheduler/resource_scheduler.cc';
+const RESOURCE_SCHEDULER_PARAMS = 'chromium services/network/resource_scheduler/resource_scheduler_params_manager.cc';
 const NOT_DOCUMENTED = 'not documented; the engine default (MRU, as Chromium) is assumed';
 
 const http10: BrowserProfile = {
@@ -38,6 +53,7 @@ const http10: BrowserProfile = {
     pacingPerSecond: null,
     pacingBurst: 10,
     pacingMinParallelism: 6,
+    ...NO_SCHEDULER,
   },
   sources: {
     httpVersion: 'RFC 1945: HTTP/1.0 request line',
@@ -55,6 +71,7 @@ const http10: BrowserProfile = {
     pacingPerSecond: 'no requests in flight to pace: a connection per request, at most 4',
     pacingBurst: UNPACED,
     pacingMinParallelism: UNPACED,
+    ...NO_SCHEDULER_SOURCES,
   },
 };
 
@@ -77,6 +94,7 @@ const netscape4: BrowserProfile = {
     pacingPerSecond: null,
     pacingBurst: 10,
     pacingMinParallelism: 6,
+    ...NO_SCHEDULER,
   },
   sources: {
     httpVersion: `${WANG_CAO}: Navigator 4.05 sends HTTP/1.0 requests with Connection: Keep-Alive`,
@@ -94,6 +112,7 @@ const netscape4: BrowserProfile = {
     pacingPerSecond: 'Netscape 4 dispatched whenever a connection was free; no pacing (recalled)',
     pacingBurst: UNPACED,
     pacingMinParallelism: UNPACED,
+    ...NO_SCHEDULER_SOURCES,
   },
   notes: [
     'Netscape 4 counts network.max_connections (4) across servers for active transfers; the emulator applies it per host, ' +
@@ -120,6 +139,7 @@ const ie6: BrowserProfile = {
     pacingPerSecond: null,
     pacingBurst: 10,
     pacingMinParallelism: 6,
+    ...NO_SCHEDULER,
   },
   sources: {
     httpVersion: 'IE 6 sends HTTP/1.1 by default ("Use HTTP 1.1" advanced option) (recalled)',
@@ -138,6 +158,7 @@ const ie6: BrowserProfile = {
       'WinINet dispatches as its per-server caps allow; no pacing is documented (KB 183110 names only the caps)',
     pacingBurst: UNPACED,
     pacingMinParallelism: UNPACED,
+    ...NO_SCHEDULER_SOURCES,
   },
 };
 
@@ -173,6 +194,7 @@ const firefox2: BrowserProfile = {
     pacingPerSecond: null,
     pacingBurst: 10,
     pacingMinParallelism: 6,
+    ...NO_SCHEDULER,
   },
   sources: {
     httpVersion: `${GECKO18}: network.http.version = "1.1"`,
@@ -194,6 +216,7 @@ const firefox2: BrowserProfile = {
       'years later (recalled)',
     pacingBurst: UNPACED,
     pacingMinParallelism: UNPACED,
+    ...NO_SCHEDULER_SOURCES,
   },
 };
 
@@ -238,6 +261,7 @@ const opera9: BrowserProfile = {
     pacingPerSecond: null,
     pacingBurst: 10,
     pacingMinParallelism: 6,
+    ...NO_SCHEDULER,
   },
   sources: {
     httpVersion: 'Opera 9 speaks HTTP/1.1 (recalled)',
@@ -256,6 +280,7 @@ const opera9: BrowserProfile = {
     pacingPerSecond: 'no pacing is documented for Opera 9 (recalled)',
     pacingBurst: UNPACED,
     pacingMinParallelism: UNPACED,
+    ...NO_SCHEDULER_SOURCES,
   },
 };
 
@@ -278,6 +303,7 @@ const rfc2616: BrowserProfile = {
     pacingPerSecond: null,
     pacingBurst: 10,
     pacingMinParallelism: 6,
+    ...NO_SCHEDULER,
   },
   sources: {
     httpVersion: 'RFC 2616',
@@ -295,6 +321,7 @@ const rfc2616: BrowserProfile = {
     pacingPerSecond: 'RFC 2616 says nothing of pacing',
     pacingBurst: UNPACED,
     pacingMinParallelism: UNPACED,
+    ...NO_SCHEDULER_SOURCES,
   },
 };
 
@@ -317,6 +344,9 @@ const chromium: BrowserProfile = {
     pacingPerSecond: null,
     pacingBurst: 10,
     pacingMinParallelism: 6,
+    scheduler: 'chromium',
+    schedulerMaxDelayable: 10,
+    schedulerMaxPerHost: 6,
   },
   sources: {
     httpVersion: 'chromium net/http/http_basic_state.cc: HTTP/1.1 request line (read)',
@@ -337,10 +367,22 @@ const chromium: BrowserProfile = {
       'chromium net/http/http_network_transaction.cc (read): resends on a reused socket after a reset/close before ' +
       'headers; the attempt limit (2) is recalled',
     pacingPerSecond:
-      "Chromium's socket pool has no request rate limit; its ResourceScheduler limits how many images are in flight, " +
-      'by count (not modelled; docs/FIDELITY.md)',
+      "Chromium's socket pool has no request rate limit; its ResourceScheduler limits how many requests are in flight, " +
+      'by count (the scheduler knobs)',
     pacingBurst: UNPACED,
     pacingMinParallelism: UNPACED,
+    scheduler:
+      `${RESOURCE_SCHEDULER} (read): requests below net::MEDIUM (kDelayablePriorityThreshold) to a server not known to ` +
+      'support priorities (HTTP/1.1) are delayable; images are delayable until layout finds them visible and Blink ' +
+      'raises them to kHigh = net::MEDIUM (resource_fetcher.cc UpdateAllImageResourcePriorities, read); measured: ' +
+      'Chromium 156 holds the 7th image of a one-host page and the 11th of a three-host page until the raise ' +
+      '(scripts/probe-scheduling.ts, docs/FIDELITY.md)',
+    schedulerMaxDelayable:
+      `${RESOURCE_SCHEDULER_PARAMS} (read): kDefaultMaxNumDelayableRequestsPerClient = 10 (8 on 3G and slower, not ` +
+      'modelled: the testbed has no effective connection type); non_delayable_weight 0 on faster networks',
+    schedulerMaxPerHost:
+      `${RESOURCE_SCHEDULER} (read): kMaxNumDelayableRequestsPerHostPerClient = 6, counting every request in flight ` +
+      'to the host, delayable or not',
   },
   notes: [
     'Unused idle sockets (preconnects) time out after 60 s in Chromium; the emulator never preconnects.',

@@ -9,6 +9,7 @@ import type { Site } from '../page/site.ts';
 import type { ClientTiming } from '../profiles/client-timing.ts';
 import type { PageResult } from '../result/types.ts';
 import type { Step } from '../scenario/types.ts';
+import type { SchedulerKnobs } from '../scheduler/request-scheduler.ts';
 import type { Clock } from '../time.ts';
 
 export interface StepRun {
@@ -19,6 +20,7 @@ export interface StepRun {
   discover: DiscoverImages;
   wantHtmlBody: boolean;
   timing: ClientTiming;
+  scheduler: SchedulerKnobs;
 }
 
 export function runSteps(run: StepRun, done: (pages: PageResult[]) => void): void {
@@ -33,8 +35,8 @@ export function runSteps(run: StepRun, done: (pages: PageResult[]) => void): voi
     const site = run.sites.get(step.site);
     const page = site?.pages.get(step.path);
     if (!page) throw new Error(`Step ${index + 1} loads ${step.site}:${step.path}, which the scenario's sites do not have.`);
-    const { engine, clock, discover, wantHtmlBody, timing } = run;
-    loadPage({ engine, clock, page, step: index, discover, wantHtmlBody, timing }, (result) => {
+    const { engine, clock, discover, wantHtmlBody, timing, scheduler } = run;
+    loadPage({ engine, clock, page, step: index, discover, wantHtmlBody, timing, scheduler }, (result) => {
       pages.push(result);
       next(index + 1);
     });

@@ -183,6 +183,7 @@ function withScenarioTiming(profile: BrowserProfile, entry: NonNullable<InlineBr
     navigationMs: entry.navigationMs ?? base.timing.navigationMs,
     discoverMs: entry.discoverMs ?? base.timing.discoverMs,
     loadEventMs: entry.loadEventMs ?? base.timing.loadEventMs,
+    layoutMs: entry.layoutMs ?? base.timing.layoutMs,
   };
   return withClientTiming(profile, { name: `${profile.name} (${source})`, timing, sources });
 }

@@ -146,6 +146,12 @@ export const browserKnobFields = {
   pacingPerSecond: nullableNote(positive('requests a second'), 'request pacing (Gecko): requests a second once busy; null for none').optional(),
   pacingBurst: whole(1, 'requests that may go at once before pacing bites').optional(),
   pacingMinParallelism: whole(0, 'requests are never paced while at most this many connections are active').optional(),
+  scheduler: z
+    .enum(['none', 'chromium'])
+    .optional()
+    .describe("the request scheduler between the page and the connection pools: 'none', or Chromium's ResourceScheduler"),
+  schedulerMaxDelayable: whole(1, 'most delayable requests (images before layout) in flight at once').optional(),
+  schedulerMaxPerHost: whole(1, 'a delayable request waits while this many requests to its host are in flight').optional(),
 } satisfies Record<keyof BrowserKnobs, z.ZodType>;
 
 /** The browser's own processing time (profiles/client-timing.ts): `none`, or figures that replace the base's. */
@@ -157,9 +163,10 @@ const clientTimingField = z
         navigationMs: atLeastZero('navigation start → first connection, ms', 'time in ms').optional(),
         discoverMs: atLeastZero("the HTML's last byte → its images' first request, ms", 'time in ms').optional(),
         loadEventMs: atLeastZero("the last image's last byte → the load event, ms", 'time in ms').optional(),
+        layoutMs: atLeastZero("the HTML's last byte → layout raises its images (releases what the scheduler holds), ms", 'time in ms').optional(),
       } satisfies Record<keyof ClientTiming, z.ZodType>),
     ],
-    { error: expecting("'none' or { navigationMs?, discoverMs?, loadEventMs? }") },
+    { error: expecting("'none' or { navigationMs?, discoverMs?, loadEventMs?, layoutMs? }") },
   )
   .optional()
   .describe("the browser's own processing time per page load; 'none' for the connection policy alone");

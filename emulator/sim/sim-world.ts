@@ -2,6 +2,7 @@
  * The simulated world: the policy engine on a virtual clock, over a modelled network and server. Deterministic:
  * the same scenario gives the same result, to the microsecond, on every machine.
  */
+import { schedulerKnobsOf } from '../scheduler/request-scheduler.ts';
 import { clientTimingOf } from '../profiles/client-timing.ts';
 import { PolicyEngine } from '../engine/engine.ts';
 import { imagesFromModel } from '../page/load-page.ts';
@@ -34,7 +35,7 @@ export function simulate(scenario: Scenario, browser: BrowserProfile, network: N
   transport.listener = engine;
 
   let pages: PageResult[] | undefined;
-  runSteps({ engine, clock, steps: scenario.steps, sites, discover: imagesFromModel, wantHtmlBody: false, timing: clientTimingOf(browser) }, (done) => {
+  runSteps({ engine, clock, steps: scenario.steps, sites, discover: imagesFromModel, wantHtmlBody: false, timing: clientTimingOf(browser), scheduler: schedulerKnobsOf(browser.knobs) }, (done) => {
     pages = done;
   });
   queue.run(() => pages !== undefined);

@@ -1,0 +1,135 @@
+/**
+ * The layer between a page and the connection pools: a page's requests enter a scheduler that decides when each may
+ * go to the policy engine. One implementation for every world (the page loader owns one per page load), as the engine
+ * is one for every world.
+ *
+ * - `none` hands every request to the engine as the page finds it (the historical browsers: no source describes a
+ *   scheduler above their connection limits).
+ * - `chromium` is Chromium's ResourceScheduler (chromium services/network/resource_scheduler/resource_scheduler.cc,
+ *   read; `ShouldStartRequest`): a request below net::MEDIUM to an HTTP/1.1 server is *delayable*, and a delayable
+ *   request starts only while fewer than `maxDelayable` delayable requests are in flight (else it and every later one
+ *   wait: "stop searching") and fewer than `maxPerHost` requests of any kind to its host are in flight (else it
+ *   waits and later ones to other hosts may go: "keep searching"). Blink gives images kLow/kMedium (net LOWEST/LOW:
+ *   delayable) until layout finds them visible and raises them to kHigh (net::MEDIUM: not delayable); the HTML is
+ *   kVeryHigh. Waiting requests are tried again whenever one finishes or priorities rise, oldest first.
+ */
+import type { FetchCallback, FetchOutcome, FetchRequest } from '../engine/pending-request.ts';
+import type { BrowserKnobs, SchedulerKind } from '../profiles/browser-profile.ts';
+
+export interface SchedulerKnobs {
+  kind: SchedulerKind;
+  /** Most delayable requests in flight at once (kDefaultMaxNumDelayableRequestsPerClient). */
+  maxDelayable: number;
+  /** A delayable request waits while this many requests to its host are in flight (kMaxNumDelayableRequestsPerHostPerClient). */
+  maxPerHost: number;
+}
+
+export function schedulerKnobsOf(knobs: BrowserKnobs): SchedulerKnobs {
+  return { kind: knobs.scheduler, maxDelayable: knobs.schedulerMaxDelayable, maxPerHost: knobs.schedulerMaxPerHost };
+}
+
+/** What a page asks for: its HTML is never delayable; its images are until layout raises them. */
+export type RequestClass = 'html' | 'image';
+
+/** How the scheduler hands a request on: the policy engine's `fetch`, in every world. */
+export type StartRequest = (request: FetchRequest, done: FetchCallback) => void;
+
+export interface RequestScheduler {
+  /** The page wants `request`; `done` is called once it is answered or given up on. */
+  request(request: FetchRequest, kind: RequestClass, done: FetchCallback): void;
+  /** Layout has found the page's images visible: from now on none is delayable. */
+  raiseImages(): void;
+}
+
+export function createScheduler(knobs: SchedulerKnobs, start: StartRequest): RequestScheduler {
+  return knobs.kind === 'chromium' ? new ResourceScheduler(knobs, start) : new Unscheduled(start);
+}
+
+/** No scheduler: every request goes to the pools at once. */
+class Unscheduled implements RequestScheduler {
+  constructor(private readonly start: StartRequest) {}
+  request(request: FetchRequest, _kind: RequestClass, done: FetchCallback): void {
+    this.start(request, done);
+  }
+  raiseImages(): void {}
+}
+
+interface Scheduled {
+  request: FetchRequest;
+  delayable: boolean;
+  done: FetchCallback;
+}
+
+/** Chromium's ResourceScheduler, for one client (one page load). */
+class ResourceScheduler implements RequestScheduler {
+  private readonly waiting: Scheduled[] = [];
+  private readonly inFlightByHost = new Map<string, number>();
+  private readonly inFlight = new Set<Scheduled>();
+  private delayableInFlight = 0;
+  private imagesRaised = false;
+
+  constructor(
+    private readonly knobs: SchedulerKnobs,
+    private readonly start: StartRequest,
+  ) {}
+
+  request(request: FetchRequest, kind: RequestClass, done: FetchCallback): void {
+    const entry: Scheduled = { request, delayable: kind === 'image' && !this.imagesRaised, done };
+    if (this.waiting.length === 0 && this.mayStart(entry) === 'start') this.begin(entry);
+    else {
+      this.waiting.push(entry);
+      this.startWaiting();
+    }
+  }
+
+  raiseImages(): void {
+    if (this.imagesRaised) return;
+    this.imagesRaised = true;
+    // A raised request in flight stops counting against the delayable limit (Chromium re-files it by priority).
+    for (const entry of this.inFlight) {
+      if (entry.delayable) {
+        entry.delayable = false;
+        this.delayableInFlight--;
+      }
+    }
+    for (const entry of this.waiting) entry.delayable = false;
+    this.startWaiting();
+  }
+
+  /** `ShouldStartRequest`, for what this model tells apart. */
+  private mayStart(entry: Scheduled): 'start' | 'wait' | 'wait-and-stop' {
+    if (!entry.delayable) return 'start';
+    if (this.delayableInFlight >= this.knobs.maxDelayable) return 'wait-and-stop';
+    if ((this.inFlightByHost.get(entry.request.host) ?? 0) >= this.knobs.maxPerHost) return 'wait';
+    return 'start';
+  }
+
+  /** `LoadAnyStartablePendingRequests`: oldest first, stopping where the delayable limit says so. */
+  private startWaiting(): void {
+    for (let i = 0; i < this.waiting.length; ) {
+      const entry = this.waiting[i]!;
+      const verdict = this.mayStart(entry);
+      if (verdict === 'wait-and-stop') return;
+      if (verdict === 'wait') {
+        i++;
+        continue;
+      }
+      this.waiting.splice(i, 1);
+      this.begin(entry);
+    }
+  }
+
+  private begin(entry: Scheduled): void {
+    const host = entry.request.host;
+    this.inFlight.add(entry);
+    this.inFlightByHost.set(host, (this.inFlightByHost.get(host) ?? 0) + 1);
+    if (entry.delayable) this.delayableInFlight++;
+    this.start(entry.request, (outcome: FetchOutcome) => {
+      this.inFlight.delete(entry);
+      this.inFlightByHost.set(host, this.inFlightByHost.get(host)! - 1);
+      if (entry.delayable) this.delayableInFlight--;
+      entry.done(outcome);
+      this.startWaiting();
+    });
+  }
+}
