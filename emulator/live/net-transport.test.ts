@@ -14,6 +14,7 @@ const req = (path: string, over: Partial<RequestHead> = {}): RequestHead => ({
   httpVersion: '1.1',
   keepAlive: true,
   wantBody: false,
+  streamBody: false,
   ...over,
 });
 

@@ -1,23 +1,32 @@
 /**
- * Loads one page through the policy engine the way a browser of the 1990s or today does: the HTML first, then its
- * inline images in document order, then (after the load event) any images a script adds late. World-agnostic: the
- * simulation and the live world hand it the same engine; only `discover` differs (the simulation knows the page's
- * images, the live world parses the HTML it received).
+ * Loads one page through the policy engine the way a browser of the 1990s or today does: the HTML, its inline images
+ * in document order (found as the HTML streams in, or once it is complete, as the profile says), then (after the load
+ * event) any images a script adds late. World-agnostic: the simulation and the live world hand it the same engine;
+ * only `discover` differs (the simulation knows where each image's tag ends, the live world parses what it received).
  *
  * The browser's own processing time (`timing`) is spent where a real browser spends it: before the first request,
- * between the HTML and its images, and before the load event.
+ * between the HTML arriving and the requests for the images found in it (per chunk when streaming, after the last
+ * byte otherwise), and before the load event.
  */
 import type { FetchOutcome } from '../engine/pending-request.ts';
 import type { PolicyEngine } from '../engine/engine.ts';
+import type { BodyProgress } from '../engine/transport.ts';
+import type { HtmlDiscovery } from '../profiles/browser-profile.ts';
 import type { ClientTiming } from '../profiles/client-timing.ts';
 import type { PageResult, ResourceResult } from '../result/types.ts';
 import type { Clock } from '../time.ts';
 import type { Page, Resource } from './site.ts';
 
-/** Finds the images a page's HTML refers to, in document order. */
-export type DiscoverImages = (page: Page, html: string | undefined) => readonly Resource[];
+/** Finds one page load's images as its HTML arrives. */
+export interface ImageDiscovery {
+  /** More of the HTML has arrived (cumulative bytes; the new text, where the world keeps it): the images newly found, in document order. */
+  more(received: BodyProgress): readonly Resource[];
+  /** The HTML is complete: the images not found yet (a tag the parser held back, or one past the end of a page too small for its tags). */
+  end(): readonly Resource[];
+}
 
-export const imagesFromModel: DiscoverImages = (page) => page.images;
+/** Starts finding a page's images: one discovery per page load. */
+export type DiscoverImages = (page: Page) => ImageDiscovery;
 
 export interface PageLoad {
   engine: PolicyEngine;
@@ -27,6 +36,8 @@ export interface PageLoad {
   discover: DiscoverImages;
   /** Whether the world needs HTML bodies (the live world parses them). */
   wantHtmlBody: boolean;
+  /** When the browser finds the images: as the HTML streams in, or once it is complete. */
+  htmlDiscovery: HtmlDiscovery;
   /** The browser's own time around the network (zero for the historical profiles). */
   timing: ClientTiming;
 }
@@ -49,32 +60,61 @@ export function loadPage(load: PageLoad, done: (result: PageResult) => void): vo
     else then();
   };
 
-  const fetchAll = (resources: readonly Resource[], kind: ResourceResult['kind'], allDone: () => void) => {
-    let waiting = resources.length;
-    if (waiting === 0) return allDone();
-    for (const resource of resources) {
-      const entry = pendingEntry(resource, kind, clock.now());
-      result.resources.push(entry);
-      engine.fetch({ host: resource.host, path: resource.path, wantBody: false }, (outcome) => {
-        settle(entry, outcome);
-        if (--waiting === 0) allDone();
-      });
-    }
-  };
-
-  const finishLate = () => {
-    result.lateDoneMs = clock.now() - startedAt;
-    done(result);
+  /** The one place a found image is handed to the engine; `settled` runs when it is answered or has failed. */
+  const requestImage = (resource: Resource, settled: () => void): void => {
+    const entry = pendingEntry(resource, 'image', clock.now());
+    result.resources.push(entry);
+    engine.fetch({ host: resource.host, path: resource.path, wantBody: false }, (outcome) => {
+      settle(entry, outcome);
+      settled();
+    });
   };
 
   const fetchPage = () => {
     const html = pendingEntry({ host: page.host, path: page.path, bytes: page.htmlBytes }, 'html', clock.now());
     result.resources.push(html);
-    engine.fetch({ host: page.host, path: page.path, wantBody: load.wantHtmlBody }, (outcome) => {
+    const streaming = load.htmlDiscovery === 'streaming';
+    const discovery = load.discover(page);
+    let htmlOutcome: FetchOutcome | null = null;
+    // Images requested and not yet settled, plus parses still spending `discoverMs`: the load event waits for both.
+    let outstanding = 0;
+    const maybeLoaded = () => {
+      if (htmlOutcome === null || outstanding > 0) return;
+      if (htmlOutcome.failed) done(result);
+      else fireLoad();
+    };
+    const imageSettled = () => {
+      outstanding--;
+      maybeLoaded();
+    };
+    // The browser parses what arrived (`discoverMs`), then asks for the images it found there, in document order.
+    const parsed = (images: readonly Resource[]) => {
+      outstanding++;
+      after(load.timing.discoverMs, () => {
+        outstanding += images.length;
+        for (const image of images) requestImage(image, imageSettled);
+        outstanding--;
+        maybeLoaded();
+      });
+    };
+    const htmlDone = (outcome: FetchOutcome) => {
       settle(html, outcome);
-      if (outcome.failed) return done(result);
-      const images = load.discover(page, outcome.body);
-      after(load.timing.discoverMs, () => fetchAll(images, 'image', fireLoad));
+      htmlOutcome = outcome;
+      if (!outcome.failed) {
+        if (!streaming) parsed([...discovery.more({ bytes: outcome.bodyBytes, text: outcome.body }), ...discovery.end()]);
+        else {
+          // Streaming: a chunk costs parse time only when it held images; what was left for the end is the same.
+          const rest = discovery.end();
+          if (rest.length > 0) parsed(rest);
+        }
+      }
+      maybeLoaded();
+    };
+    const request = { host: page.host, path: page.path, wantBody: load.wantHtmlBody, streamBody: streaming };
+    if (!streaming) return engine.fetch(request, htmlDone);
+    engine.fetch(request, htmlDone, (received) => {
+      const images = discovery.more(received);
+      if (images.length > 0) parsed(images);
     });
   };
 
@@ -83,8 +123,17 @@ export function loadPage(load: PageLoad, done: (result: PageResult) => void): vo
       result.loadMs = clock.now() - startedAt;
       const late = page.late;
       if (!late) return done(result);
-      clock.setTimer(late.afterMs, () => fetchAll(late.images, 'image', finishLate));
+      clock.setTimer(late.afterMs, () => {
+        let waiting = late.images.length;
+        if (waiting === 0) return finishLate();
+        for (const image of late.images) requestImage(image, () => --waiting === 0 && finishLate());
+      });
     });
+
+  const finishLate = () => {
+    result.lateDoneMs = clock.now() - startedAt;
+    done(result);
+  };
 
   after(load.timing.navigationMs, fetchPage);
 }

@@ -18,6 +18,10 @@ const CHROMIUM_POOL = 'chromium net/socket/client_socket_pool_manager.cc (read)'
 const NO_PIPELINING = 'no pipelining';
 const UNPACED = 'unused: no pacing';
 const NOT_DOCUMENTED = 'not documented; the engine default (MRU, as Chromium) is assumed';
+const GECKO_SINK =
+  "Gecko 1.8/1.9's parser tokenizes the HTML as it arrives and its content sink creates <img> elements, which start " +
+  'their loads, on each flush, before the document ends (recalled); Gecko 1.9.1 added the speculative parser and the ' +
+  'HTML5 parser its speculative loads (nsHtml5SpeculativeLoad.cpp: eSpeculativeLoadImage → PreloadImage, read)';
 
 const http10: BrowserProfile = {
   name: 'http-1.0',
@@ -38,6 +42,7 @@ const http10: BrowserProfile = {
     pacingPerSecond: null,
     pacingBurst: 10,
     pacingMinParallelism: 6,
+    htmlDiscovery: 'complete',
   },
   sources: {
     httpVersion: 'RFC 1945: HTTP/1.0 request line',
@@ -55,6 +60,10 @@ const http10: BrowserProfile = {
     pacingPerSecond: 'no requests in flight to pace: a connection per request, at most 4',
     pacingBurst: UNPACED,
     pacingMinParallelism: UNPACED,
+    htmlDiscovery:
+      'the plain robot-like client of Nielsen et al. 1997 (their libwww robot in HTTP/1.0 mode, recalled): modelled waiting for the ' +
+      'complete HTML, like the HTTP/1.1 robots it is compared with (rfc-2616), so the comparison is of connections ' +
+      "alone; whether libwww's robot requested images mid-stream is recalled, not established",
   },
 };
 
@@ -77,6 +86,7 @@ const netscape4: BrowserProfile = {
     pacingPerSecond: null,
     pacingBurst: 10,
     pacingMinParallelism: 6,
+    htmlDiscovery: 'streaming',
   },
   sources: {
     httpVersion: `${WANG_CAO}: Navigator 4.05 sends HTTP/1.0 requests with Connection: Keep-Alive`,
@@ -94,6 +104,8 @@ const netscape4: BrowserProfile = {
     pacingPerSecond: 'Netscape 4 dispatched whenever a connection was free; no pacing (recalled)',
     pacingBurst: UNPACED,
     pacingMinParallelism: UNPACED,
+    htmlDiscovery:
+      'Netscape Navigator displayed HTML progressively and requested inline images as their tags arrived, before the page was complete (recalled; widely documented)',
   },
   notes: [
     'Netscape 4 counts network.max_connections (4) across servers for active transfers; the emulator applies it per host, ' +
@@ -120,6 +132,7 @@ const ie6: BrowserProfile = {
     pacingPerSecond: null,
     pacingBurst: 10,
     pacingMinParallelism: 6,
+    htmlDiscovery: 'streaming',
   },
   sources: {
     httpVersion: 'IE 6 sends HTTP/1.1 by default ("Use HTTP 1.1" advanced option) (recalled)',
@@ -138,6 +151,8 @@ const ie6: BrowserProfile = {
       'WinINet dispatches as its per-server caps allow; no pacing is documented (KB 183110 names only the caps)',
     pacingBurst: UNPACED,
     pacingMinParallelism: UNPACED,
+    htmlDiscovery:
+      'Internet Explorer rendered HTML progressively and started image downloads as the parser met <img> tags (recalled; widely documented)',
   },
 };
 
@@ -173,6 +188,7 @@ const firefox2: BrowserProfile = {
     pacingPerSecond: null,
     pacingBurst: 10,
     pacingMinParallelism: 6,
+    htmlDiscovery: 'streaming',
   },
   sources: {
     httpVersion: `${GECKO18}: network.http.version = "1.1"`,
@@ -194,6 +210,7 @@ const firefox2: BrowserProfile = {
       'years later (recalled)',
     pacingBurst: UNPACED,
     pacingMinParallelism: UNPACED,
+    htmlDiscovery: GECKO_SINK,
   },
 };
 
@@ -238,6 +255,7 @@ const opera9: BrowserProfile = {
     pacingPerSecond: null,
     pacingBurst: 10,
     pacingMinParallelism: 6,
+    htmlDiscovery: 'streaming',
   },
   sources: {
     httpVersion: 'Opera 9 speaks HTTP/1.1 (recalled)',
@@ -256,6 +274,8 @@ const opera9: BrowserProfile = {
     pacingPerSecond: 'no pacing is documented for Opera 9 (recalled)',
     pacingBurst: UNPACED,
     pacingMinParallelism: UNPACED,
+    htmlDiscovery:
+      'Opera 9 parsed and displayed HTML progressively as it arrived (recalled)',
   },
 };
 
@@ -278,6 +298,7 @@ const rfc2616: BrowserProfile = {
     pacingPerSecond: null,
     pacingBurst: 10,
     pacingMinParallelism: 6,
+    htmlDiscovery: 'complete',
   },
   sources: {
     httpVersion: 'RFC 2616',
@@ -295,6 +316,8 @@ const rfc2616: BrowserProfile = {
     pacingPerSecond: 'RFC 2616 says nothing of pacing',
     pacingBurst: UNPACED,
     pacingMinParallelism: UNPACED,
+    htmlDiscovery:
+      'RFC 2616 says nothing of parsing; this protocol-only client requests a page\'s images once its HTML is complete, so the profile shows the connection rules alone',
   },
 };
 
@@ -317,6 +340,7 @@ const chromium: BrowserProfile = {
     pacingPerSecond: null,
     pacingBurst: 10,
     pacingMinParallelism: 6,
+    htmlDiscovery: 'streaming',
   },
   sources: {
     httpVersion: 'chromium net/http/http_basic_state.cc: HTTP/1.1 request line (read)',
@@ -341,6 +365,8 @@ const chromium: BrowserProfile = {
       'by count (not modelled; docs/FIDELITY.md)',
     pacingBurst: UNPACED,
     pacingMinParallelism: UNPACED,
+    htmlDiscovery:
+      'chromium third_party/blink/renderer/core/html/parser/html_preload_scanner.cc: the preload scanner requests images from the HTML received so far (recalled; its WebKit ancestor HTMLPreloadScanner, appendToEnd then scan, read)',
   },
   notes: [
     'Unused idle sockets (preconnects) time out after 60 s in Chromium; the emulator never preconnects.',

@@ -146,6 +146,10 @@ export const browserKnobFields = {
   pacingPerSecond: nullableNote(positive('requests a second'), 'request pacing (Gecko): requests a second once busy; null for none').optional(),
   pacingBurst: whole(1, 'requests that may go at once before pacing bites').optional(),
   pacingMinParallelism: whole(0, 'requests are never paced while at most this many connections are active').optional(),
+  htmlDiscovery: z
+    .enum(['streaming', 'complete'])
+    .optional()
+    .describe("when a page's images are found: as its HTML streams in, or once the HTML is complete"),
 } satisfies Record<keyof BrowserKnobs, z.ZodType>;
 
 /** The browser's own processing time (profiles/client-timing.ts): `none`, or figures that replace the base's. */
