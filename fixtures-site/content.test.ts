@@ -2,6 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { setupServer } from 'msw/node';
 import { buildSite, MICROSCAPE_SITE } from '../emulator/page/site.ts';
 import { MICROSCAPE_HTML_BYTES } from '../emulator/page/microscape.ts';
+import { discoverImages } from '../emulator/live/discover-images.ts';
+import { imageTagEnds, MODEL_PORT, resourceUrl } from '../emulator/page/page-html.ts';
 import { imageBody, pageHtml, SiteContentError, siteHandlers } from './content.ts';
 
 const gallery = buildSite({
@@ -79,5 +81,29 @@ describe('the same handlers under msw setupServer (unit tests of Node code that 
   it('does not serve an image from a host it is not on', async () => {
     // images/1.gif lives on img1; asking img2 falls through, which onUnhandledRequest 'error' turns into a failure.
     await expect(fetch('http://img2.localhost:8080/images/1.gif')).rejects.toThrow();
+  });
+});
+
+describe("the site model's image tag offsets", () => {
+  it('match the HTML the site serves: each image is found exactly when the bytes up to the end of its tag are in', () => {
+    // Late images too (their script follows the tags), and ports of 4 and 5 digits (the offsets follow the port's length).
+    for (const port of [4321, MODEL_PORT, 60999]) {
+      const page = gallery.pages.get('/page/2')!;
+      const html = pageHtml(page, port);
+      const ends = imageTagEnds(page, port);
+      expect(ends).toHaveLength(page.images.length);
+      ends.forEach((end, i) => {
+        expect(html.slice(0, end).endsWith(`<img src="${resourceUrl(page.images[i]!, port)}" alt="${i + 1}">`)).toBe(true);
+        // A parser fed the HTML up to the tag's end has found it; one byte short, not yet.
+        expect(discoverImages(html.slice(0, end), { host: page.host, path: page.path })).toHaveLength(i + 1);
+        expect(discoverImages(html.slice(0, end - 1), { host: page.host, path: page.path })).toHaveLength(i);
+      });
+    }
+  });
+
+  it('are the model port\'s by default: the five digits every live port has', () => {
+    const page = gallery.pages.get('/')!;
+    expect(imageTagEnds(page)).toEqual(imageTagEnds(page, 41_234));
+    expect(imageTagEnds(page)).not.toEqual(imageTagEnds(page, 8080));
   });
 });

@@ -9,7 +9,8 @@
  * emulator assumes no cache.
  */
 import { http, HttpResponse, type HttpHandler } from 'msw';
-import { siteResources, type Page, type Resource, type Site } from '../emulator/page/site.ts';
+import { pageHtmlLayout } from '../emulator/page/page-html.ts';
+import { siteResources, type Page, type Site } from '../emulator/page/site.ts';
 import { KeepaliveLabError } from '../emulator/errors.ts';
 
 export class SiteContentError extends KeepaliveLabError {
@@ -40,37 +41,22 @@ export function imageBody(bytes: number): Uint8Array {
   return body;
 }
 
-export function resourceUrl(resource: Pick<Resource, 'host' | 'path'>, port: number): string {
-  return `http://${resource.host}:${port}${resource.path}`;
-}
-
 /**
- * The page's HTML, exactly `page.htmlBytes` long (ASCII, so characters are bytes). The late images are added by an
- * inline script `afterMs` after the load event; it sets `window.__keepaliveLabLateDone` when they have all settled.
+ * The page's HTML, exactly `page.htmlBytes` long, laid out by the site model (emulator/page/page-html.ts) so the
+ * simulation knows where each `<img>` tag ends. The late images are added by an inline script `afterMs` after the
+ * load event; it sets `window.__keepaliveLabLateDone` when they have all settled.
  */
 export function pageHtml(page: Page, port: number): string {
-  const head = `<!DOCTYPE html>\n<html><head><meta charset="utf-8"><title>keepalive-lab ${page.host}${page.path}</title></head><body>\n`;
-  const imgs = page.images.map((r, i) => `<img src="${resourceUrl(r, port)}" alt="${i + 1}">\n`).join('');
-  let script = '';
-  if (page.late && page.late.images.length > 0) {
-    const urls = JSON.stringify(page.late.images.map((r) => resourceUrl(r, port)));
-    script =
-      `<script>addEventListener('load',function(){setTimeout(function(){var u=${urls},n=u.length;` +
-      `u.forEach(function(s){var m=new Image();m.onload=m.onerror=function(){if(--n===0)window.__keepaliveLabLateDone=true};` +
-      `m.src=s;document.body.appendChild(m)})},${page.late.afterMs})});</script>\n`;
-  }
-  const tail = '</body></html>\n';
-  const base = head.length + imgs.length + script.length + tail.length;
-  const room = page.htmlBytes - base;
+  const { head, imageTags, script, tail, room } = pageHtmlLayout(page, port);
   if (room < 0) {
     throw new SiteContentError(
-      `The page ${page.host}${page.path} needs at least ${base} bytes of HTML for its ${page.images.length} images ` +
+      `The page ${page.host}${page.path} needs at least ${page.htmlBytes - room} bytes of HTML for its ${page.images.length} images ` +
         `(and late-image script), but the site asks for htmlBytes ${page.htmlBytes}. Raise htmlBytes or use fewer images.`,
     );
   }
   // Filler: a comment and its newline when there is room for their 8 bytes, else newlines.
   const filler = room >= 8 ? `<!--${' '.repeat(room - 8)}-->\n` : '\n'.repeat(room);
-  return head + imgs + script + filler + tail;
+  return head + imageTags.join('') + script + filler + tail;
 }
 
 /**

@@ -17,6 +17,7 @@ export {
 export { Shaper, type ShaperOptions } from './shaper.ts';
 export { measurePath, startProbeTarget, ProbeClient } from './shaper-measure.ts';
 export { ProfileServer, CONTROL_PREFIX, type ProfileServerOptions } from './server.ts';
-export { siteHandlers, pageHtml, imageBody, resourceUrl, SiteContentError } from './content.ts';
+export { siteHandlers, pageHtml, imageBody, SiteContentError } from './content.ts';
+export { resourceUrl } from '../emulator/page/page-html.ts';
 export { createExpressApp } from './express-app.ts';
 export { FAULT_KINDS, FaultSpecError, validateFaults } from './faults.ts';

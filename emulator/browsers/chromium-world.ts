@@ -30,9 +30,12 @@ export class ChromiumWorld implements World {
 
   /** Real Chromium plays the `chromium` profile and those derived from it (as shipped: it has no switches for the rest). */
   cannotPlay(browser: WorldRun['browser']): string | null {
-    return browser.name === 'chromium' || browser.extends === 'chromium'
+    if (browser.name !== 'chromium' && browser.extends !== 'chromium') {
+      return 'real Chromium plays only the chromium profile (and profiles extending it): it has no switches for the others';
+    }
+    return browser.knobs.htmlDiscovery === 'streaming'
       ? null
-      : 'real Chromium plays only the chromium profile (and profiles extending it): it has no switches for the others';
+      : "htmlDiscovery: real Chromium's preload scanner always finds images as the HTML streams in; it has no switch to wait";
   }
 
   /** Chromium plays a profile's policy (as far as it can) with Chromium's own processing time. */

@@ -47,9 +47,9 @@ describe('firefoxPlan', () => {
   it('names every knob without a pref, with a reason, and maps every other knob', () => {
     const plan = firefoxPlan(browserProfile('chromium').knobs);
     expect(plan.unplayable.map((u) => u.knob).sort()).toEqual(
-      // No pacing under a total cap: Firefox keeps its own (see below).
-      // Nor a request scheduler: Gecko has none like Chromium's ResourceScheduler.
-      ['atTotalCap', 'honourKeepAliveTimeout', 'keepAlive', 'maxPerHost10', 'pacingPerSecond', 'pipelineDepth', 'reuseOrder', 'scheduler', 'schedulerMaxDelayable', 'schedulerMaxPerHost'].sort(),
+      // No pacing under a total cap: Firefox keeps its own (see below). No pref to wait for the whole HTML either:
+      // Gecko always streams (htmlDiscovery). Nor a request scheduler: Gecko has none like Chromium's ResourceScheduler.
+      ['atTotalCap', 'honourKeepAliveTimeout', 'htmlDiscovery', 'keepAlive', 'maxPerHost10', 'pacingPerSecond', 'pipelineDepth', 'reuseOrder', 'scheduler', 'schedulerMaxDelayable', 'schedulerMaxPerHost'].sort(),
     );
     for (const u of plan.unplayable) expect(u.why.length).toBeGreaterThan(20);
     expect(plan.mapped.map((m) => m.knob).sort()).toEqual([...KNOB_NAMES].sort());
@@ -74,6 +74,13 @@ describe('firefoxPlan', () => {
     expect(played.sources.pacingPerSecond).toMatch(/Firefox ESR plays this profile with its own request pacing/);
     // With no cap Firefox turns pacing off and plays the profile as it is.
     expect(firefoxAsPlayed(browserProfile('ie-6'))).toBe(browserProfile('ie-6'));
+  });
+
+  it('plays a profile that waits for the whole HTML streaming, and says the emulator must predict that', () => {
+    // rfc-2616 waits for the complete HTML; Gecko has no pref for that, so Firefox finds the images as they stream.
+    const played = firefoxAsPlayed(browserProfile('rfc-2616'));
+    expect(played.knobs).toEqual({ ...browserProfile('rfc-2616').knobs, htmlDiscovery: 'streaming' });
+    expect(played.sources.htmlDiscovery).toMatch(/^Firefox ESR plays this profile streaming/);
   });
 
   it('keeps the quiet prefs under the knob prefs', () => {

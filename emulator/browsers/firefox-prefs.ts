@@ -48,6 +48,7 @@ export const KNOBS_WITHOUT_PREF: Readonly<Partial<Record<KnobName, string>>> = {
   scheduler: "no pref: Gecko has no scheduler like Chromium's ResourceScheduler; its images go to the connection manager as found",
   schedulerMaxDelayable: 'no pref (as scheduler)',
   schedulerMaxPerHost: 'no pref (as scheduler)',
+  htmlDiscovery: 'no pref: Gecko always finds images as the HTML streams in (the HTML5 parser and its speculative loads)',
 };
 
 /**
@@ -191,15 +192,26 @@ const PACING_KEPT =
  * profile lacks (request pacing under a total cap). The emulator predicts Firefox with this.
  */
 export function firefoxAsPlayed(profile: BrowserProfile): BrowserProfile {
-  const k = profile.knobs;
-  if (k.pacingPerSecond !== null || k.maxTotal === null) return profile;
+  const streamed = streamsHtml(profile);
+  const k = streamed.knobs;
+  if (k.pacingPerSecond !== null || k.maxTotal === null) return streamed;
   const sources = {
-    ...profile.sources,
+    ...streamed.sources,
     pacingPerSecond: GECKO_PACING_SOURCE,
     pacingBurst: GECKO_PACING_SOURCE,
     pacingMinParallelism: GECKO_PACING_SOURCE,
   };
-  return { ...profile, knobs: { ...k, ...GECKO_PACING }, sources };
+  return { ...streamed, knobs: { ...k, ...GECKO_PACING }, sources };
+}
+
+/** Firefox finds a page's images as its HTML streams in whatever the profile says: it has no way to wait. */
+function streamsHtml(profile: BrowserProfile): BrowserProfile {
+  if (profile.knobs.htmlDiscovery === 'streaming') return profile;
+  return {
+    ...profile,
+    knobs: { ...profile.knobs, htmlDiscovery: 'streaming' },
+    sources: { ...profile.sources, htmlDiscovery: `Firefox ESR plays this profile streaming: ${KNOBS_WITHOUT_PREF.htmlDiscovery}` },
+  };
 }
 
 /** Which prefs play these knobs, and which knobs Firefox cannot play. */

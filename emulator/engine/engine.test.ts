@@ -379,3 +379,43 @@ describe('request pacing (Gecko)', () => {
     expect(unpaced.transport.opened).toHaveLength(20);
   });
 });
+
+describe('a body streamed to its page', () => {
+  it('tells the page of each piece of a streaming request, before its outcome, and nothing for other requests', () => {
+    const { transport, engine } = harness('chromium');
+    const told: string[] = [];
+    engine.fetch(
+      { host: 'a.localhost', path: '/', wantBody: true, streamBody: true },
+      (o) => told.push(`done ${o.bodyBytes}`),
+      (received) => told.push(`progress ${received.bytes} ${received.text}`),
+    );
+    engine.fetch({ host: 'a.localhost', path: '/img', wantBody: false }, (o) => told.push(`img done ${o.bodyBytes}`));
+    engine.connected(1);
+    engine.connected(2);
+    expect(transport.writesTo(1).map((r) => r.streamBody)).toEqual([true]);
+    expect(transport.writesTo(2).map((r) => r.streamBody)).toEqual([false]);
+    // Progress before the response head is not the response's: ignored.
+    engine.responseProgress(1, { bytes: 1, text: '<' });
+    engine.responseHead(1, KEEP_ALIVE_11);
+    engine.responseProgress(1, { bytes: 5, text: '<html' });
+    engine.responseProgress(1, { bytes: 7, text: '>\n' });
+    engine.responseDone(1, { bytes: 7, text: '<html>\n' });
+    // The image's connection reports progress too (a transport bug): the engine tells no one.
+    engine.responseHead(2, KEEP_ALIVE_11);
+    engine.responseProgress(2, { bytes: 50 });
+    engine.responseDone(2, { bytes: 100 });
+    expect(told).toEqual(['progress 5 <html', 'progress 7 >\n', 'done 7', 'img done 100']);
+  });
+
+  it("runs the page's progress callback once the engine is consistent: a fetch inside it starts a fresh decision", () => {
+    const { transport, engine } = harness('ie-6');
+    engine.fetch({ host: 'a.localhost', path: '/', wantBody: false, streamBody: true }, () => {}, () => {
+      engine.fetch({ host: 'a.localhost', path: '/1.gif', wantBody: false }, () => {});
+    });
+    engine.connected(1);
+    engine.responseHead(1, KEEP_ALIVE_11);
+    engine.responseProgress(1, { bytes: 1000 });
+    // IE 6 allows 2 connections: the image found mid-stream opens the second (the first is still busy with the HTML).
+    expect(transport.opened).toHaveLength(2);
+  });
+});

@@ -14,8 +14,8 @@ import { Connection } from './connection.ts';
 import { HostPool } from './host-pool.ts';
 import { RequestPacer } from './request-pacer.ts';
 import { evictionVictim } from './total-cap.ts';
-import type { FetchCallback, FetchRequest, PendingRequest } from './pending-request.ts';
-import type { ConnectionId, RequestHead, ResponseBody, ResponseHead, Transport, TransportListener } from './transport.ts';
+import type { FetchCallback, FetchRequest, PendingRequest, ProgressCallback, ProgressNotice } from './pending-request.ts';
+import type { BodyProgress, ConnectionId, RequestHead, ResponseBody, ResponseHead, Transport, TransportListener } from './transport.ts';
 
 export interface EngineOptions {
   knobs: BrowserKnobs;
@@ -37,8 +37,11 @@ export class PolicyEngine implements TransportListener {
   private readonly allRecords: ConnectionRecord[] = [];
   /** Pools waiting for room under the total cap, in the order they started waiting. */
   private readonly stalled: HostPool[] = [];
-  /** Settled requests whose callbacks run once the engine's state is consistent again, never mid-transition. */
-  private readonly outbox: PendingRequest[] = [];
+  /**
+   * Settled requests, and progress on streamed bodies, whose callbacks run once the engine's state is consistent
+   * again, never mid-transition.
+   */
+  private readonly outbox: (PendingRequest | ProgressNotice)[] = [];
   /** Connections with requests assigned and not yet written. */
   private readonly writeQueue: Connection[] = [];
   private flushing = false;
@@ -63,8 +66,11 @@ export class PolicyEngine implements TransportListener {
         : new RequestPacer({ perSecond: k.pacingPerSecond, burst: k.pacingBurst, minParallelism: k.pacingMinParallelism }, this.now());
   }
 
-  /** Ask for a resource; `done` is called once, with the response or the reason it failed. */
-  fetch(request: FetchRequest, done: FetchCallback): void {
+  /**
+   * Ask for a resource; `done` is called once, with the response or the reason it failed. A request with
+   * `streamBody` is told of its body as it arrives through `onProgress`, always before `done`.
+   */
+  fetch(request: FetchRequest, done: FetchCallback, onProgress?: ProgressCallback): void {
     const head: RequestHead = {
       id: this.nextRequestId++,
       host: request.host,
@@ -72,9 +78,21 @@ export class PolicyEngine implements TransportListener {
       httpVersion: this.knobs.httpVersion,
       keepAlive: this.knobs.keepAlive,
       wantBody: request.wantBody,
+      streamBody: request.streamBody ?? false,
     };
     const pool = this.poolFor(request.host);
-    pool.queue.push({ head, queuedAt: this.now(), done, attempt: 0, current: null, response: null, body: null, outcome: null });
+    const pending: PendingRequest = {
+      head,
+      queuedAt: this.now(),
+      done,
+      onProgress: onProgress ?? null,
+      attempt: 0,
+      current: null,
+      response: null,
+      body: null,
+      outcome: null,
+    };
+    pool.queue.push(pending);
     this.dispatch(pool);
     this.flush();
   }
@@ -129,6 +147,13 @@ export class PolicyEngine implements TransportListener {
     conn.serverPersistent11 = head.httpVersion === '1.1' && head.keepAlive;
     if (head.keepAliveTimeoutMs !== null) conn.serverKeepAliveTimeoutMs = head.keepAliveTimeoutMs;
     if (!head.keepAlive || !request.head.keepAlive) conn.retiring = true;
+  }
+
+  responseProgress(id: ConnectionId, received: BodyProgress): void {
+    const request = this.open.get(id)?.inFlight[0];
+    if (!request?.onProgress || !request.response) return;
+    this.outbox.push({ progressOf: request, received });
+    this.flush();
   }
 
   responseDone(id: ConnectionId, body: ResponseBody): void {
@@ -423,8 +448,9 @@ export class PolicyEngine implements TransportListener {
     let told = 0;
     try {
       while (told < this.outbox.length) {
-        const request = this.outbox[told++]!;
-        request.done(request.outcome!);
+        const entry = this.outbox[told++]!;
+        if ('progressOf' in entry) entry.progressOf.onProgress!(entry.received);
+        else entry.done(entry.outcome!);
         this.writeAssigned();
       }
     } finally {

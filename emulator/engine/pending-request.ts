@@ -3,13 +3,15 @@
  * a resend after a stale connection keeps the same object (and id).
  */
 import type { ConnectionRequest } from '../result/types.ts';
-import type { RequestHead, ResponseBody, ResponseHead } from './transport.ts';
+import type { BodyProgress, RequestHead, ResponseBody, ResponseHead } from './transport.ts';
 
 export interface FetchRequest {
   host: string;
   path: string;
   /** Keep the body text (HTML, to find its images). */
   wantBody: boolean;
+  /** Report the body as it arrives (to `onProgress`); false when absent. */
+  streamBody?: boolean;
 }
 
 export interface FetchOutcome {
@@ -30,10 +32,21 @@ export interface FetchOutcome {
 
 export type FetchCallback = (outcome: FetchOutcome) => void;
 
+/** More of the response body has arrived (a request that streams its body): cumulative bytes, and the new text. */
+export type ProgressCallback = (received: BodyProgress) => void;
+
+/** A progress report waiting in the engine's outbox for the engine's state to be consistent again. */
+export interface ProgressNotice {
+  progressOf: PendingRequest;
+  received: BodyProgress;
+}
+
 export interface PendingRequest {
   head: RequestHead;
   queuedAt: number;
   done: FetchCallback;
+  /** Only for a request that streams its body. */
+  onProgress: ProgressCallback | null;
   /** Times written so far, minus one: 0 on the first attempt. */
   attempt: number;
   /** The record of the current attempt on its connection. */

@@ -17,6 +17,11 @@ export interface RequestHead {
   keepAlive: boolean;
   /** Keep the body (the HTML, to find its images); others are only counted. */
   wantBody: boolean;
+  /**
+   * Report the body as it arrives (`responseProgress`): a page that streams its HTML asks; an image never does, so
+   * the simulation's hot path pays nothing for it.
+   */
+  streamBody: boolean;
 }
 
 export interface ResponseHead {
@@ -41,11 +46,27 @@ export interface ResponseBody {
   text?: string;
 }
 
+/** What has arrived of a response body being received. */
+export interface BodyProgress {
+  /** Body bytes received so far, cumulative (headers not counted). */
+  bytes: number;
+  /**
+   * The text of the body bytes that arrived since the last report (only the new chunk, decoded so that a character
+   * split across chunks comes out whole), when the request keeps its body; absent where a world only counts bytes.
+   */
+  text?: string;
+}
+
 export interface TransportListener {
   connected(conn: ConnectionId): void;
   connectFailed(conn: ConnectionId, reason: string): void;
   /** The head of the response to the oldest unanswered request on `conn` (responses come back in order). */
   responseHead(conn: ConnectionId, head: ResponseHead): void;
+  /**
+   * More of that response's body has arrived; only for requests that asked (`streamBody`). Called after
+   * `responseHead`, and for the bytes that complete the body before `responseDone`.
+   */
+  responseProgress(conn: ConnectionId, received: BodyProgress): void;
   /** The body of that response is complete. */
   responseDone(conn: ConnectionId, body: ResponseBody): void;
   /**

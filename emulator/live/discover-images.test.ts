@@ -1,5 +1,8 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { discoverImages } from './discover-images.ts';
+import { pageHtml } from '../../fixtures-site/content.ts';
+import { buildSite } from '../page/site.ts';
+import { discoverImages, ImageScanner } from './discover-images.ts';
 
 const page = { host: 'example.localhost', path: '/page/2' };
 const paths = (html: string) => discoverImages(html, page).map((i) => `${i.host}${i.path}`);
@@ -38,5 +41,42 @@ describe('discoverImages', () => {
   it('copes with unclosed 1990s tag soup', () => {
     const html = `<HTML><BODY BGCOLOR=white><TABLE><TR><TD><IMG SRC=/images/1.gif WIDTH=10><TD><IMG SRC=/images/2.gif></TABLE>`;
     expect(paths(html)).toEqual(['example.localhost/images/1.gif', 'example.localhost/images/2.gif']);
+  });
+});
+
+describe('ImageScanner, fed the HTML in chunks as it arrives', () => {
+  const site = buildSite({ domain: 'gallery.localhost', hosts: 3, images: 25, imageBytes: 1000, htmlBytes: 4096, lateImages: { count: 2, afterMs: 10 } });
+  const served = pageHtml(site.pages.get('/')!, 41_234);
+  const soup = `<HTML><BODY><IMG SRC=/a.gif><p title='<img src="/no.gif">'><img src="/b.gif?x=1&amp;y=2"><!-- <img src=/c.gif> --><img src=/a.gif><INPUT TYPE=image SRC="d.gif">`;
+
+  it('finds every image once, in document order, wherever the chunks are cut', () => {
+    fc.assert(
+      fc.property(fc.constantFrom(served, soup), fc.array(fc.nat(), { maxLength: 40 }), (html, cuts) => {
+        const at = [...new Set(cuts.map((c) => c % (html.length + 1)))].sort((a, b) => a - b);
+        const scanner = new ImageScanner(page);
+        const found: string[] = [];
+        let from = 0;
+        for (const to of [...at, html.length]) {
+          found.push(...scanner.write(html.slice(from, to)).map((i) => i.url));
+          from = to;
+        }
+        found.push(...scanner.end().map((i) => i.url));
+        expect(found).toEqual(discoverImages(html, page).map((i) => i.url));
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it("reports an image in the chunk that closes its tag, not before", () => {
+    const scanner = new ImageScanner(page);
+    // The tag is cut inside its URL, then before its `>`: found only with the chunk that brings the `>`.
+    expect(scanner.write('<p>text</p><img src="/images/1')).toEqual([]);
+    expect(scanner.write('.gif" alt="1"')).toEqual([]);
+    expect(scanner.write('>\n<img src="/images/2.gif">').map((i) => i.path)).toEqual(['/images/1.gif', '/images/2.gif']);
+    expect(scanner.end()).toEqual([]);
+  });
+
+  it('finds all 25 images of the page the fixture site serves', () => {
+    expect(discoverImages(served, page)).toHaveLength(25);
   });
 });

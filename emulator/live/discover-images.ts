@@ -15,45 +15,74 @@ export interface DiscoveredImage {
 }
 
 /**
- * `<img src>` and `<input type=image src>`, in document order. A URL met twice is requested once (the memory cache
- * answers the second). `data:` and non-HTTP URLs are left out: they never reach a connection.
+ * `<img src>` and `<input type=image src>`, in document order, from HTML fed as it arrives: each `write` returns the
+ * images whose tags closed in that chunk (htmlparser2 reports a tag once its `>` is read, whatever the chunk
+ * boundaries). A URL met twice is requested once (the memory cache answers the second). `data:` and non-HTTP URLs
+ * are left out: they never reach a connection.
  */
-export function discoverImages(html: string, pageUrl: { host: string; path: string; port?: number }): DiscoveredImage[] {
-  const base = `http://${pageUrl.host}${pageUrl.port ? `:${pageUrl.port}` : ''}${pageUrl.path}`;
-  const seen = new Set<string>();
-  const found: DiscoveredImage[] = [];
-  let baseHref: string | null = null;
-  const add = (src: string | undefined) => {
+export class ImageScanner {
+  readonly #base: string;
+  readonly #seen = new Set<string>();
+  readonly #parser: Parser;
+  #baseHref: string | null = null;
+  #found: DiscoveredImage[] = [];
+
+  constructor(pageUrl: { host: string; path: string; port?: number }) {
+    this.#base = `http://${pageUrl.host}${pageUrl.port ? `:${pageUrl.port}` : ''}${pageUrl.path}`;
+    this.#parser = new Parser(
+      {
+        onopentag: (name, attributes) => {
+          if (name === 'base' && attributes.href && this.#baseHref === null) {
+            try {
+              this.#baseHref = new URL(attributes.href, this.#base).href;
+            } catch {
+              // an unusable <base> is ignored, as browsers do
+            }
+          }
+          if (name === 'img') this.#add(attributes.src);
+          if (name === 'input' && attributes.type?.toLowerCase() === 'image') this.#add(attributes.src);
+        },
+      },
+      { lowerCaseTags: true, lowerCaseAttributeNames: true, decodeEntities: true },
+    );
+  }
+
+  /** The next chunk of the HTML: the images whose tags it completed. */
+  write(chunk: string): DiscoveredImage[] {
+    this.#parser.write(chunk);
+    return this.#take();
+  }
+
+  /** The HTML is complete: whatever the parser held back (a tag cut off by the end of the document). */
+  end(): DiscoveredImage[] {
+    this.#parser.end();
+    return this.#take();
+  }
+
+  #take(): DiscoveredImage[] {
+    const found = this.#found;
+    this.#found = [];
+    return found;
+  }
+
+  #add(src: string | undefined): void {
     if (!src || !src.trim()) return;
     let url: URL;
     try {
-      url = new URL(src.trim(), baseHref ?? base);
+      url = new URL(src.trim(), this.#baseHref ?? this.#base);
     } catch {
       return;
     }
     if (url.protocol !== 'http:') return;
     const key = `${url.hostname}${url.pathname}${url.search}`;
-    if (seen.has(key)) return;
-    seen.add(key);
-    found.push({ host: url.hostname, path: `${url.pathname}${url.search}`, url: url.href });
-  };
-  const parser = new Parser(
-    {
-      onopentag(name, attributes) {
-        if (name === 'base' && attributes.href && baseHref === null) {
-          try {
-            baseHref = new URL(attributes.href, base).href;
-          } catch {
-            // an unusable <base> is ignored, as browsers do
-          }
-        }
-        if (name === 'img') add(attributes.src);
-        if (name === 'input' && attributes.type?.toLowerCase() === 'image') add(attributes.src);
-      },
-    },
-    { lowerCaseTags: true, lowerCaseAttributeNames: true, decodeEntities: true },
-  );
-  parser.write(html);
-  parser.end();
-  return found;
+    if (this.#seen.has(key)) return;
+    this.#seen.add(key);
+    this.#found.push({ host: url.hostname, path: `${url.pathname}${url.search}`, url: url.href });
+  }
+}
+
+/** Every image in a whole document, in document order (see `ImageScanner`). */
+export function discoverImages(html: string, pageUrl: { host: string; path: string; port?: number }): DiscoveredImage[] {
+  const scanner = new ImageScanner(pageUrl);
+  return [...scanner.write(html), ...scanner.end()];
 }

@@ -15,7 +15,7 @@ import { buildSite, siteResources, type Resource, type Site } from '../page/site
 import type { CloseReason, ConnectionRecord, PageResult } from '../result/types.ts';
 import { runSteps } from '../run/run-steps.ts';
 import type { WorldRun } from '../world.ts';
-import { discoverImages } from './discover-images.ts';
+import { ImageScanner, type DiscoveredImage } from './discover-images.ts';
 import { NetTransport } from './net-transport.ts';
 import { RealClock } from './real-clock.ts';
 
@@ -56,6 +56,7 @@ export async function runLive(input: LiveRunInput): Promise<LiveRunOutput> {
       connected: (c) => engine!.connected(c),
       connectFailed: (c, r) => engine!.connectFailed(c, r),
       responseHead: (c, h) => engine!.responseHead(c, h),
+      responseProgress: (c, p) => engine!.responseProgress(c, p),
       responseDone: (c, b) => engine!.responseDone(c, b),
       peerClosed: (c, r, d) => engine!.peerClosed(c, r, d),
       abandoned: (c, d) => engine!.abandoned(c, d),
@@ -76,7 +77,9 @@ export async function runLive(input: LiveRunInput): Promise<LiveRunOutput> {
     }, input.watchdogMs ?? defaultWatchdogMs(input));
     try {
       const discover = discoverFromHtml(sites, input.target.port);
-      runSteps({ engine: engine!, clock, steps: scenario.steps, sites, discover, wantHtmlBody: true, timing: clientTimingOf(browser), scheduler: schedulerKnobsOf(browser.knobs) }, resolve);
+      const htmlDiscovery = browser.knobs.htmlDiscovery;
+      const scheduler = schedulerKnobsOf(browser.knobs);
+      runSteps({ engine: engine!, clock, steps: scenario.steps, sites, discover, wantHtmlBody: true, htmlDiscovery, timing: clientTimingOf(browser), scheduler }, resolve);
     } catch (error) {
       errors.push(`the steps could not run: ${describe(error)}`);
       resolve([]);
@@ -97,21 +100,26 @@ export async function runLive(input: LiveRunInput): Promise<LiveRunOutput> {
 }
 
 /**
- * The live world finds a page's images in the HTML it received, as a browser does; sizes come from the site model
- * where it has the resource (they are only labels here: the bytes counted are the ones that arrived).
+ * The live world finds a page's images in the HTML it receives, as a browser does: an incremental parser fed each chunk
+ * as it comes off the socket (or the whole body at once, for a profile that waits for it). Sizes come from the site
+ * model where it has the resource (they are only labels here: the bytes counted are the ones that arrived).
  */
 export function discoverFromHtml(sites: ReadonlyMap<string, Site>, port?: number): DiscoverImages {
   const bytes = new Map<string, number>();
   for (const site of sites.values()) {
     for (const [key, image] of siteResources(site).images) bytes.set(key, image.bytes);
   }
-  return (page, html): Resource[] => {
-    if (html === undefined) return [];
-    return discoverImages(html, { host: page.host, path: page.path, ...(port ? { port } : {}) }).map((found) => ({
-      host: found.host,
-      path: found.path,
-      bytes: bytes.get(found.host + found.path) ?? 0,
-    }));
+  const toResource = (found: DiscoveredImage): Resource => ({
+    host: found.host,
+    path: found.path,
+    bytes: bytes.get(found.host + found.path) ?? 0,
+  });
+  return (page) => {
+    const scanner = new ImageScanner({ host: page.host, path: page.path, ...(port ? { port } : {}) });
+    return {
+      more: (received) => (received.text === undefined ? [] : scanner.write(received.text).map(toResource)),
+      end: () => scanner.end().map(toResource),
+    };
   };
 }
 

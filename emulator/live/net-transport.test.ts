@@ -14,6 +14,7 @@ const req = (path: string, over: Partial<RequestHead> = {}): RequestHead => ({
   httpVersion: '1.1',
   keepAlive: true,
   wantBody: false,
+  streamBody: false,
   ...over,
 });
 
@@ -52,6 +53,32 @@ afterEach(async () => {
 });
 
 describe('NetTransport', () => {
+  it('reports a streaming body piece by piece as it comes off the socket, a character split across pieces whole', async () => {
+    // "é" is two bytes in UTF-8 (0xC3 0xA9): the first write ends between them.
+    const body = Buffer.from('<p>caf\u00e9</p>', 'utf8');
+    const r = await rig((c, _head, index) => {
+      if (index === 0) {
+        c.socket.write(`HTTP/1.1 200 OK\r\nContent-Length: ${body.length}\r\n\r\n`);
+        c.socket.write(body.subarray(0, 7));
+        setTimeout(() => c.socket.write(body.subarray(7)), 30);
+      } else c.socket.write(httpResponse('gif'));
+    });
+    await connect(r);
+    r.transport.send(1, [req('/', { wantBody: true, streamBody: true })]);
+    await until(() => r.listener.of('responseDone').length === 1, 'the streamed response');
+    r.transport.send(1, [req('/1.gif')]);
+    await until(() => r.listener.of('responseDone').length === 2, 'the image');
+    const progress = r.listener.of('responseProgress').map((e) => e.received);
+    // 12 bytes in two socket reads, 30 ms apart: 7 ("<p>caf" and half of "é"), then the last 5.
+    expect(progress.map((p) => p.bytes)).toEqual([7, 12]);
+    expect(progress.map((p) => p.text).join('')).toBe('<p>caf\u00e9</p>');
+    expect(progress[0]!.text).toBe('<p>caf');
+    // Progress comes between the head and the end, and never for the image, which did not ask.
+    expect(r.listener.events.map((e) => e.kind)).toEqual([
+      'connected', 'responseHead', 'responseProgress', 'responseProgress', 'responseDone', 'responseHead', 'responseDone',
+    ]);
+  });
+
   it('writes exact request heads and reuses one connection for sequential requests', async () => {
     const r = await rig((c) => c.socket.write(httpResponse('hello')));
     await connect(r);

@@ -7,12 +7,13 @@
  * and reports `abandoned`: then the client closed first.
  */
 import net from 'node:net';
+import { StringDecoder } from 'node:string_decoder';
 import { KeepaliveLabError } from '../errors.ts';
 import type { ConnectionId, RequestHead, ResponseHead, Transport, TransportListener } from '../engine/transport.ts';
 import { requestText } from '../http/request-text.ts';
 import type { CloseReason } from '../result/types.ts';
 import type { Clock, TimerId } from '../time.ts';
-import { ResponseParseError, ResponseParser, type ParsedResponse, type ParsedHead } from './response-parser.ts';
+import { ResponseParseError, ResponseParser, type ParsedHead, type ParsedResponse, type ResponseExpectation } from './response-parser.ts';
 
 export interface NetTransportOptions {
   listener: TransportListener;
@@ -49,6 +50,8 @@ interface Conn {
   clientPort: number | null;
   /** The head handed to the engine for the response in progress. */
   lastHead: ResponseHead | null;
+  /** The text of a streamed body that keeps its text, decoded chunk by chunk (a character may straddle two). */
+  bodyDecoder: StringDecoder | null;
   bytesWritten: number;
   bytesRead: number;
 }
@@ -88,8 +91,12 @@ export class NetTransport implements Transport {
     if (this.#conns.has(id)) throw new TransportMisuseError(`open(${id}): connection ${id} is already open.`);
     const conn: Conn = {
       ...{ id, host, port: 0, socket: null, state: 'connecting' as State, inFlight: [], timer: null, clientPort: null, lastHead: null },
-      ...{ bytesWritten: 0, bytesRead: 0 },
-      parser: new ResponseParser({ onHead: (head) => this.#onHead(conn, head), onResponse: (r) => this.#onResponse(conn, r) }),
+      ...{ bodyDecoder: null, bytesWritten: 0, bytesRead: 0 },
+      parser: new ResponseParser({
+        onHead: (head) => this.#onHead(conn, head),
+        onBodyChunk: (chunk, bytesSoFar) => this.#onBodyChunk(conn, chunk, bytesSoFar),
+        onResponse: (r) => this.#onResponse(conn, r),
+      }),
     };
     this.#conns.set(id, conn);
     const wait = this.#dnsWait(host);
@@ -204,7 +211,7 @@ export class NetTransport implements Transport {
     }
   }
 
-  #onHead(conn: Conn, head: ParsedHead): { keepBody: boolean } {
+  #onHead(conn: Conn, head: ParsedHead): ResponseExpectation {
     const request = conn.inFlight[0];
     if (!request) throw new ResponseParseError('UNSOLICITED', `a ${head.status} response arrived with no request outstanding`);
     const response: ResponseHead = {
@@ -215,14 +222,23 @@ export class NetTransport implements Transport {
       keepAliveMax: head.keepAliveMax,
     };
     conn.lastHead = response;
+    conn.bodyDecoder = request.streamBody && request.wantBody ? new StringDecoder('utf8') : null;
     this.#listener.responseHead(conn.id, response);
-    return { keepBody: request.wantBody };
+    return { keepBody: request.wantBody, streamBody: request.streamBody };
+  }
+
+  /** A piece of a streamed body came off the socket: the engine hears of it at once, the text only if it is kept. */
+  #onBodyChunk(conn: Conn, chunk: Buffer, bytesSoFar: number): void {
+    if (conn.state !== 'open') return;
+    const decoder = conn.bodyDecoder;
+    this.#listener.responseProgress(conn.id, decoder ? { bytes: bytesSoFar, text: decoder.write(chunk) } : { bytes: bytesSoFar });
   }
 
   #onResponse(conn: Conn, response: ParsedResponse): void {
     const request = conn.inFlight.shift();
     const head = conn.lastHead;
     conn.lastHead = null;
+    conn.bodyDecoder = null;
     if (conn.state !== 'open' || !request) return;
     // A closing response: the server has decided why by its last byte (the tracker has it), so the engine, which
     // reads the head it was handed when the body is done, records the server's reason rather than a guess.

@@ -38,11 +38,15 @@ export interface ParsedResponse {
 export interface ResponseExpectation {
   bodiless?: boolean;
   keepBody?: boolean;
+  /** Hand each piece of the body to `onBodyChunk` as llhttp reads it off the input. */
+  streamBody?: boolean;
 }
 
 export interface ResponseParserHandlers {
   /** A final (non-1xx) response head. The answer says how to read its body. */
   onHead(head: ParsedHead): ResponseExpectation | void;
+  /** A piece of the body of a response whose head asked for `streamBody`, and the body bytes read so far. */
+  onBodyChunk?(chunk: Buffer, bodyBytesSoFar: number): void;
   onResponse(response: ParsedResponse): void;
 }
 
@@ -63,6 +67,7 @@ export class ResponseParser {
   #headDone = false;
   #interim = false;
   #keepBody = false;
+  #streamBody = false;
   #chunks: Buffer[] = [];
   #bodyBytes = 0;
   #inMessage = false;
@@ -93,6 +98,7 @@ export class ResponseParser {
     parser[HTTPParser.kOnBody] = (chunk: Buffer) => {
       this.#bodyBytes += chunk.length;
       if (this.#keepBody) this.#chunks.push(chunk);
+      if (this.#streamBody) this.#handlers.onBodyChunk?.(chunk, this.#bodyBytes);
     };
     parser[HTTPParser.kOnMessageComplete] = () => this.#onMessageComplete();
     this.#parser = parser;
@@ -160,6 +166,7 @@ export class ResponseParser {
     head.framing = bodiless ? 'none' : framingOf(pairs);
     this.#head = head;
     this.#keepBody = expect.keepBody === true;
+    this.#streamBody = expect.streamBody === true;
     // 1 = llhttp's F_SKIPBODY: the message is complete at the end of the head (a response to HEAD).
     return expect.bodiless === true ? 1 : 0;
   }
@@ -173,6 +180,7 @@ export class ResponseParser {
     this.#chunks = [];
     this.#bodyBytes = 0;
     this.#keepBody = false;
+    this.#streamBody = false;
     this.#head = null;
     this.#headDone = false;
     this.#inMessage = false;

@@ -4,7 +4,7 @@
  * Assertions are made on what the server saw, never on how long anything took.
  */
 import net from 'node:net';
-import type { ConnectionId, ResponseBody, ResponseHead, TransportListener } from '../engine/transport.ts';
+import type { BodyProgress, ConnectionId, ResponseBody, ResponseHead, TransportListener } from '../engine/transport.ts';
 import type { CloseReason } from '../result/types.ts';
 import { ms, type Clock, type Ms, type TimerId } from '../time.ts';
 
@@ -67,6 +67,7 @@ export type TransportEvent =
   | { kind: 'connected'; conn: ConnectionId }
   | { kind: 'connectFailed'; conn: ConnectionId; reason: string }
   | { kind: 'responseHead'; conn: ConnectionId; head: ResponseHead }
+  | { kind: 'responseProgress'; conn: ConnectionId; received: BodyProgress }
   | { kind: 'responseDone'; conn: ConnectionId; body: ResponseBody }
   | { kind: 'peerClosed'; conn: ConnectionId; reason: CloseReason | null; detail: string }
   | { kind: 'abandoned'; conn: ConnectionId; detail: string };
@@ -83,6 +84,9 @@ export class RecordingListener implements TransportListener {
   }
   responseHead(conn: ConnectionId, head: ResponseHead): void {
     this.#push({ kind: 'responseHead', conn, head });
+  }
+  responseProgress(conn: ConnectionId, received: BodyProgress): void {
+    this.#push({ kind: 'responseProgress', conn, received });
   }
   responseDone(conn: ConnectionId, body: ResponseBody): void {
     this.#push({ kind: 'responseDone', conn, body });

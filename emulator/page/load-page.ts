@@ -1,25 +1,34 @@
 /**
- * Loads one page through the policy engine the way a browser of the 1990s or today does: the HTML first, then its
- * inline images in document order, then (after the load event) any images a script adds late. World-agnostic: the
- * simulation and the live world hand it the same engine; only `discover` differs (the simulation knows the page's
- * images, the live world parses the HTML it received).
+ * Loads one page through the policy engine the way a browser of the 1990s or today does: the HTML, its inline images
+ * in document order (found as the HTML streams in, or once it is complete, as the profile says), then (after the load
+ * event) any images a script adds late. World-agnostic: the simulation and the live world hand it the same engine;
+ * only `discover` differs (the simulation knows where each image's tag ends, the live world parses what it received).
  *
  * The browser's own processing time (`timing`) is spent where a real browser spends it: before the first request,
- * between the HTML and its images, and before the load event. Every request goes through the page's request
- * scheduler (emulator/scheduler/), which layout tells when the images stop being delayable.
+ * between the HTML arriving and the requests for the images found in it (per chunk when streaming, after the last
+ * byte otherwise), and before the load event. Every request goes through the page's request scheduler
+ * (emulator/scheduler/), which layout tells when the images stop being delayable.
  */
 import type { FetchOutcome } from '../engine/pending-request.ts';
 import type { PolicyEngine } from '../engine/engine.ts';
+import type { BodyProgress } from '../engine/transport.ts';
+import type { HtmlDiscovery } from '../profiles/browser-profile.ts';
 import type { ClientTiming } from '../profiles/client-timing.ts';
 import { createScheduler, type SchedulerKnobs } from '../scheduler/request-scheduler.ts';
 import type { PageResult, ResourceResult } from '../result/types.ts';
 import type { Clock } from '../time.ts';
 import type { Page, Resource } from './site.ts';
 
-/** Finds the images a page's HTML refers to, in document order. */
-export type DiscoverImages = (page: Page, html: string | undefined) => readonly Resource[];
+/** Finds one page load's images as its HTML arrives. */
+export interface ImageDiscovery {
+  /** More of the HTML has arrived (cumulative bytes; the new text, where the world keeps it): the images newly found, in document order. */
+  more(received: BodyProgress): readonly Resource[];
+  /** The HTML is complete: the images not found yet (a tag the parser held back, or one past the end of a page too small for its tags). */
+  end(): readonly Resource[];
+}
 
-export const imagesFromModel: DiscoverImages = (page) => page.images;
+/** Starts finding a page's images: one discovery per page load. */
+export type DiscoverImages = (page: Page) => ImageDiscovery;
 
 export interface PageLoad {
   engine: PolicyEngine;
@@ -29,6 +38,8 @@ export interface PageLoad {
   discover: DiscoverImages;
   /** Whether the world needs HTML bodies (the live world parses them). */
   wantHtmlBody: boolean;
+  /** When the browser finds the images: as the HTML streams in, or once it is complete. */
+  htmlDiscovery: HtmlDiscovery;
   /** The browser's own time around the network (zero for the historical profiles). */
   timing: ClientTiming;
   /** Which request scheduler stands between the page and the engine (none for the historical profiles). */
@@ -38,7 +49,7 @@ export interface PageLoad {
 export function loadPage(load: PageLoad, done: (result: PageResult) => void): void {
   const { engine, clock, page } = load;
   const startedAt = clock.now();
-  const scheduler = createScheduler(load.scheduler, (request, fetched) => engine.fetch(request, fetched));
+  const scheduler = createScheduler(load.scheduler, (request, fetched, onProgress) => engine.fetch(request, fetched, onProgress));
   const result: PageResult = {
     step: load.step,
     url: `http://${page.host}${page.path}`,
@@ -54,33 +65,63 @@ export function loadPage(load: PageLoad, done: (result: PageResult) => void): vo
     else then();
   };
 
-  const fetchAll = (resources: readonly Resource[], kind: ResourceResult['kind'], allDone: () => void) => {
-    let waiting = resources.length;
-    if (waiting === 0) return allDone();
-    for (const resource of resources) {
-      const entry = pendingEntry(resource, kind, clock.now());
-      result.resources.push(entry);
-      scheduler.request({ host: resource.host, path: resource.path, wantBody: false }, 'image', (outcome) => {
-        settle(entry, outcome);
-        if (--waiting === 0) allDone();
-      });
-    }
-  };
-
-  const finishLate = () => {
-    result.lateDoneMs = clock.now() - startedAt;
-    done(result);
+  /** The one place a found image is handed to the engine; `settled` runs when it is answered or has failed. */
+  const requestImage = (resource: Resource, settled: () => void): void => {
+    const entry = pendingEntry(resource, 'image', clock.now());
+    result.resources.push(entry);
+    scheduler.request({ host: resource.host, path: resource.path, wantBody: false }, 'image', (outcome) => {
+      settle(entry, outcome);
+      settled();
+    });
   };
 
   const fetchPage = () => {
     const html = pendingEntry({ host: page.host, path: page.path, bytes: page.htmlBytes }, 'html', clock.now());
     result.resources.push(html);
-    scheduler.request({ host: page.host, path: page.path, wantBody: load.wantHtmlBody }, 'html', (outcome) => {
+    const streaming = load.htmlDiscovery === 'streaming';
+    const discovery = load.discover(page);
+    let htmlOutcome: FetchOutcome | null = null;
+    // Images requested and not yet settled, plus parses still spending `discoverMs`: the load event waits for both.
+    let outstanding = 0;
+    const maybeLoaded = () => {
+      if (htmlOutcome === null || outstanding > 0) return;
+      if (htmlOutcome.failed) done(result);
+      else fireLoad();
+    };
+    const imageSettled = () => {
+      outstanding--;
+      maybeLoaded();
+    };
+    // The browser parses what arrived (`discoverMs`), then asks for the images it found there, in document order.
+    const parsed = (images: readonly Resource[]) => {
+      outstanding++;
+      after(load.timing.discoverMs, () => {
+        outstanding += images.length;
+        for (const image of images) requestImage(image, imageSettled);
+        outstanding--;
+        maybeLoaded();
+      });
+    };
+    const htmlDone = (outcome: FetchOutcome) => {
       settle(html, outcome);
-      if (outcome.failed) return done(result);
-      if (load.scheduler.kind !== 'none') clock.setTimer(load.timing.layoutMs, () => scheduler.raiseImages());
-      const images = load.discover(page, outcome.body);
-      after(load.timing.discoverMs, () => fetchAll(images, 'image', fireLoad));
+      htmlOutcome = outcome;
+      // Layout finds the images visible some time after the HTML's last byte, and raises them out of the delayable class.
+      if (!outcome.failed && load.scheduler.kind !== 'none') clock.setTimer(load.timing.layoutMs, () => scheduler.raiseImages());
+      if (!outcome.failed) {
+        if (!streaming) parsed([...discovery.more({ bytes: outcome.bodyBytes, text: outcome.body }), ...discovery.end()]);
+        else {
+          // Streaming: a chunk costs parse time only when it held images; what was left for the end is the same.
+          const rest = discovery.end();
+          if (rest.length > 0) parsed(rest);
+        }
+      }
+      maybeLoaded();
+    };
+    const request = { host: page.host, path: page.path, wantBody: load.wantHtmlBody, streamBody: streaming };
+    if (!streaming) return scheduler.request(request, 'html', htmlDone);
+    scheduler.request(request, 'html', htmlDone, (received) => {
+      const images = discovery.more(received);
+      if (images.length > 0) parsed(images);
     });
   };
 
@@ -89,8 +130,17 @@ export function loadPage(load: PageLoad, done: (result: PageResult) => void): vo
       result.loadMs = clock.now() - startedAt;
       const late = page.late;
       if (!late) return done(result);
-      clock.setTimer(late.afterMs, () => fetchAll(late.images, 'image', finishLate));
+      clock.setTimer(late.afterMs, () => {
+        let waiting = late.images.length;
+        if (waiting === 0) return finishLate();
+        for (const image of late.images) requestImage(image, () => --waiting === 0 && finishLate());
+      });
     });
+
+  const finishLate = () => {
+    result.lateDoneMs = clock.now() - startedAt;
+    done(result);
+  };
 
   after(load.timing.navigationMs, fetchPage);
 }

@@ -1,6 +1,7 @@
 /**
  * A browser's connection policy, as data. The policy engine reads nothing else about a browser. (The page loader
- * also reads the browser's own processing time, `clientTiming`, which is not policy.)
+ * also reads when the browser finds a page's images, `htmlDiscovery`, and its own processing time, `clientTiming`,
+ * which is not policy.)
  */
 import type { ClientTimingProfile } from './client-timing.ts';
 
@@ -15,6 +16,12 @@ export type TotalCapPolicy =
 
 /** Which idle connection to a server is reused first. */
 export type ReuseOrder = 'mru' | 'lru';
+
+/**
+ * When the browser finds a page's images: as the HTML streams in (progressive display, a speculative parser or a
+ * preload scanner), or only once the whole HTML has arrived.
+ */
+export type HtmlDiscovery = 'streaming' | 'complete';
 
 export interface BrowserKnobs {
   /** HTTP version of the request line. */
@@ -59,6 +66,11 @@ export interface BrowserKnobs {
   scheduler: SchedulerKind;
   schedulerMaxDelayable: number;
   schedulerMaxPerHost: number;
+  /**
+   * When the page's images are found (read by the page loader, not the engine): `streaming` requests each image
+   * once the bytes up to the end of its tag have arrived; `complete` waits for the HTML's last byte.
+   */
+  htmlDiscovery: HtmlDiscovery;
 }
 
 export type SchedulerKind = 'none' | 'chromium';
@@ -98,6 +110,7 @@ export const KNOB_NAMES: readonly KnobName[] = [
   'scheduler',
   'schedulerMaxDelayable',
   'schedulerMaxPerHost',
+  'htmlDiscovery',
 ];
 
 /** Derives a profile from another, the way a scenario's `extends: ie-6` does; overridden knobs cite `source`. */

@@ -33,6 +33,10 @@ const NO_SCHEDULER_SOURCES = {
 const RESOURCE_SCHEDULER = 'chromium services/network/resource_scheduler/resource_scheduler.cc';
 const RESOURCE_SCHEDULER_PARAMS = 'chromium services/network/resource_scheduler/resource_scheduler_params_manager.cc';
 const NOT_DOCUMENTED = 'not documented; the engine default (MRU, as Chromium) is assumed';
+const GECKO_SINK =
+  "Gecko 1.8/1.9's parser tokenizes the HTML as it arrives and its content sink creates <img> elements, which start " +
+  'their loads, on each flush, before the document ends (recalled); Gecko 1.9.1 added the speculative parser and the ' +
+  'HTML5 parser its speculative loads (nsHtml5SpeculativeLoad.cpp: eSpeculativeLoadImage → PreloadImage, read)';
 
 const http10: BrowserProfile = {
   name: 'http-1.0',
@@ -54,6 +58,7 @@ const http10: BrowserProfile = {
     pacingBurst: 10,
     pacingMinParallelism: 6,
     ...NO_SCHEDULER,
+    htmlDiscovery: 'complete',
   },
   sources: {
     httpVersion: 'RFC 1945: HTTP/1.0 request line',
@@ -72,6 +77,10 @@ const http10: BrowserProfile = {
     pacingBurst: UNPACED,
     pacingMinParallelism: UNPACED,
     ...NO_SCHEDULER_SOURCES,
+    htmlDiscovery:
+      'the plain robot-like client of Nielsen et al. 1997 (their libwww robot in HTTP/1.0 mode, recalled): modelled waiting for the ' +
+      'complete HTML, like the HTTP/1.1 robots it is compared with (rfc-2616), so the comparison is of connections ' +
+      "alone; whether libwww's robot requested images mid-stream is recalled, not established",
   },
 };
 
@@ -95,6 +104,7 @@ const netscape4: BrowserProfile = {
     pacingBurst: 10,
     pacingMinParallelism: 6,
     ...NO_SCHEDULER,
+    htmlDiscovery: 'streaming',
   },
   sources: {
     httpVersion: `${WANG_CAO}: Navigator 4.05 sends HTTP/1.0 requests with Connection: Keep-Alive`,
@@ -113,6 +123,8 @@ const netscape4: BrowserProfile = {
     pacingBurst: UNPACED,
     pacingMinParallelism: UNPACED,
     ...NO_SCHEDULER_SOURCES,
+    htmlDiscovery:
+      'Netscape Navigator displayed HTML progressively and requested inline images as their tags arrived, before the page was complete (recalled; widely documented)',
   },
   notes: [
     'Netscape 4 counts network.max_connections (4) across servers for active transfers; the emulator applies it per host, ' +
@@ -140,6 +152,7 @@ const ie6: BrowserProfile = {
     pacingBurst: 10,
     pacingMinParallelism: 6,
     ...NO_SCHEDULER,
+    htmlDiscovery: 'streaming',
   },
   sources: {
     httpVersion: 'IE 6 sends HTTP/1.1 by default ("Use HTTP 1.1" advanced option) (recalled)',
@@ -159,6 +172,8 @@ const ie6: BrowserProfile = {
     pacingBurst: UNPACED,
     pacingMinParallelism: UNPACED,
     ...NO_SCHEDULER_SOURCES,
+    htmlDiscovery:
+      'Internet Explorer rendered HTML progressively and started image downloads as the parser met <img> tags (recalled; widely documented)',
   },
 };
 
@@ -195,6 +210,7 @@ const firefox2: BrowserProfile = {
     pacingBurst: 10,
     pacingMinParallelism: 6,
     ...NO_SCHEDULER,
+    htmlDiscovery: 'streaming',
   },
   sources: {
     httpVersion: `${GECKO18}: network.http.version = "1.1"`,
@@ -217,6 +233,7 @@ const firefox2: BrowserProfile = {
     pacingBurst: UNPACED,
     pacingMinParallelism: UNPACED,
     ...NO_SCHEDULER_SOURCES,
+    htmlDiscovery: GECKO_SINK,
   },
 };
 
@@ -262,6 +279,7 @@ const opera9: BrowserProfile = {
     pacingBurst: 10,
     pacingMinParallelism: 6,
     ...NO_SCHEDULER,
+    htmlDiscovery: 'streaming',
   },
   sources: {
     httpVersion: 'Opera 9 speaks HTTP/1.1 (recalled)',
@@ -281,6 +299,8 @@ const opera9: BrowserProfile = {
     pacingBurst: UNPACED,
     pacingMinParallelism: UNPACED,
     ...NO_SCHEDULER_SOURCES,
+    htmlDiscovery:
+      'Opera 9 parsed and displayed HTML progressively as it arrived (recalled)',
   },
 };
 
@@ -304,6 +324,7 @@ const rfc2616: BrowserProfile = {
     pacingBurst: 10,
     pacingMinParallelism: 6,
     ...NO_SCHEDULER,
+    htmlDiscovery: 'complete',
   },
   sources: {
     httpVersion: 'RFC 2616',
@@ -322,6 +343,8 @@ const rfc2616: BrowserProfile = {
     pacingBurst: UNPACED,
     pacingMinParallelism: UNPACED,
     ...NO_SCHEDULER_SOURCES,
+    htmlDiscovery:
+      'RFC 2616 says nothing of parsing; this protocol-only client requests a page\'s images once its HTML is complete, so the profile shows the connection rules alone',
   },
 };
 
@@ -347,6 +370,7 @@ const chromium: BrowserProfile = {
     scheduler: 'chromium',
     schedulerMaxDelayable: 10,
     schedulerMaxPerHost: 6,
+    htmlDiscovery: 'streaming',
   },
   sources: {
     httpVersion: 'chromium net/http/http_basic_state.cc: HTTP/1.1 request line (read)',
@@ -383,6 +407,8 @@ const chromium: BrowserProfile = {
     schedulerMaxPerHost:
       `${RESOURCE_SCHEDULER} (read): kMaxNumDelayableRequestsPerHostPerClient = 6, counting every request in flight ` +
       'to the host, delayable or not',
+    htmlDiscovery:
+      'chromium third_party/blink/renderer/core/html/parser/html_preload_scanner.cc: the preload scanner requests images from the HTML received so far (recalled; its WebKit ancestor HTMLPreloadScanner, appendToEnd then scan, read)',
   },
   notes: [
     'Unused idle sockets (preconnects) time out after 60 s in Chromium; the emulator never preconnects.',

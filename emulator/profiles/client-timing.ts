@@ -11,7 +11,10 @@
 export interface ClientTiming {
   /** From the start of the navigation to the page's first connection being opened. */
   navigationMs: number;
-  /** From the HTML's last byte to its images' first request leaving (or first connection opening). */
+  /**
+   * From the HTML's last byte to its images' first request leaving (or first connection opening); for a browser that
+   * streams (`htmlDiscovery`), from the arrival of a piece of HTML to the requests for the images found in it.
+   */
   discoverMs: number;
   /** From the last image's last byte to the load event. */
   loadEventMs: number;

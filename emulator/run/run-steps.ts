@@ -6,6 +6,7 @@
 import type { PolicyEngine } from '../engine/engine.ts';
 import { loadPage, type DiscoverImages } from '../page/load-page.ts';
 import type { Site } from '../page/site.ts';
+import type { HtmlDiscovery } from '../profiles/browser-profile.ts';
 import type { ClientTiming } from '../profiles/client-timing.ts';
 import type { PageResult } from '../result/types.ts';
 import type { Step } from '../scenario/types.ts';
@@ -19,6 +20,7 @@ export interface StepRun {
   sites: ReadonlyMap<string, Site>;
   discover: DiscoverImages;
   wantHtmlBody: boolean;
+  htmlDiscovery: HtmlDiscovery;
   timing: ClientTiming;
   scheduler: SchedulerKnobs;
 }
@@ -35,8 +37,8 @@ export function runSteps(run: StepRun, done: (pages: PageResult[]) => void): voi
     const site = run.sites.get(step.site);
     const page = site?.pages.get(step.path);
     if (!page) throw new Error(`Step ${index + 1} loads ${step.site}:${step.path}, which the scenario's sites do not have.`);
-    const { engine, clock, discover, wantHtmlBody, timing, scheduler } = run;
-    loadPage({ engine, clock, page, step: index, discover, wantHtmlBody, timing, scheduler }, (result) => {
+    const { engine, clock, discover, wantHtmlBody, htmlDiscovery, timing, scheduler } = run;
+    loadPage({ engine, clock, page, step: index, discover, wantHtmlBody, htmlDiscovery, timing, scheduler }, (result) => {
       pages.push(result);
       next(index + 1);
     });

@@ -152,6 +152,10 @@ export const browserKnobFields = {
     .describe("the request scheduler between the page and the connection pools: 'none', or Chromium's ResourceScheduler"),
   schedulerMaxDelayable: whole(1, 'most delayable requests (images before layout) in flight at once').optional(),
   schedulerMaxPerHost: whole(1, 'a delayable request waits while this many requests to its host are in flight').optional(),
+  htmlDiscovery: z
+    .enum(['streaming', 'complete'])
+    .optional()
+    .describe("when a page's images are found: as its HTML streams in, or once the HTML is complete"),
 } satisfies Record<keyof BrowserKnobs, z.ZodType>;
 
 /** The browser's own processing time (profiles/client-timing.ts): `none`, or figures that replace the base's. */

@@ -13,7 +13,7 @@
  *   delayable) until layout finds them visible and raises them to kHigh (net::MEDIUM: not delayable); the HTML is
  *   kVeryHigh. Waiting requests are tried again whenever one finishes or priorities rise, oldest first.
  */
-import type { FetchCallback, FetchOutcome, FetchRequest } from '../engine/pending-request.ts';
+import type { FetchCallback, FetchOutcome, FetchRequest, ProgressCallback } from '../engine/pending-request.ts';
 import type { BrowserKnobs, SchedulerKind } from '../profiles/browser-profile.ts';
 
 export interface SchedulerKnobs {
@@ -32,11 +32,11 @@ export function schedulerKnobsOf(knobs: BrowserKnobs): SchedulerKnobs {
 export type RequestClass = 'html' | 'image';
 
 /** How the scheduler hands a request on: the policy engine's `fetch`, in every world. */
-export type StartRequest = (request: FetchRequest, done: FetchCallback) => void;
+export type StartRequest = (request: FetchRequest, done: FetchCallback, onProgress?: ProgressCallback) => void;
 
 export interface RequestScheduler {
-  /** The page wants `request`; `done` is called once it is answered or given up on. */
-  request(request: FetchRequest, kind: RequestClass, done: FetchCallback): void;
+  /** The page wants `request`; `done` is called once it is answered or given up on, `onProgress` as its body arrives. */
+  request(request: FetchRequest, kind: RequestClass, done: FetchCallback, onProgress?: ProgressCallback): void;
   /** Layout has found the page's images visible: from now on none is delayable. */
   raiseImages(): void;
 }
@@ -48,8 +48,8 @@ export function createScheduler(knobs: SchedulerKnobs, start: StartRequest): Req
 /** No scheduler: every request goes to the pools at once. */
 class Unscheduled implements RequestScheduler {
   constructor(private readonly start: StartRequest) {}
-  request(request: FetchRequest, _kind: RequestClass, done: FetchCallback): void {
-    this.start(request, done);
+  request(request: FetchRequest, _kind: RequestClass, done: FetchCallback, onProgress?: ProgressCallback): void {
+    this.start(request, done, onProgress);
   }
   raiseImages(): void {}
 }
@@ -58,6 +58,7 @@ interface Scheduled {
   request: FetchRequest;
   delayable: boolean;
   done: FetchCallback;
+  onProgress: ProgressCallback | undefined;
 }
 
 /** Chromium's ResourceScheduler, for one client (one page load). */
@@ -73,8 +74,8 @@ class ResourceScheduler implements RequestScheduler {
     private readonly start: StartRequest,
   ) {}
 
-  request(request: FetchRequest, kind: RequestClass, done: FetchCallback): void {
-    const entry: Scheduled = { request, delayable: kind === 'image' && !this.imagesRaised, done };
+  request(request: FetchRequest, kind: RequestClass, done: FetchCallback, onProgress?: ProgressCallback): void {
+    const entry: Scheduled = { request, delayable: kind === 'image' && !this.imagesRaised, done, onProgress };
     if (this.waiting.length === 0 && this.mayStart(entry) === 'start') this.begin(entry);
     else {
       this.waiting.push(entry);
@@ -130,6 +131,6 @@ class ResourceScheduler implements RequestScheduler {
       if (entry.delayable) this.delayableInFlight--;
       entry.done(outcome);
       this.startWaiting();
-    });
+    }, entry.onProgress);
   }
 }

@@ -3,7 +3,7 @@ import type { RequestHead } from '../engine/transport.ts';
 import { serverProfile } from '../profiles/server-profile.ts';
 import { decideResponse } from './sim-server.ts';
 
-const request = (httpVersion: '1.0' | '1.1'): RequestHead => ({ id: 1, host: 'a.localhost', path: '/', httpVersion, keepAlive: true, wantBody: false });
+const request = (httpVersion: '1.0' | '1.1'): RequestHead => ({ id: 1, host: 'a.localhost', path: '/', httpVersion, keepAlive: true, wantBody: false, streamBody: false });
 const apache = serverProfile('apache-2.2').knobs;
 
 describe('decideResponse and body framing', () => {

@@ -132,6 +132,13 @@ export class SimTransport implements Transport {
   private readonly headArrives = (arg: Delivery) => {
     if (!arg.conn.clientClosed) this.listener.responseHead(arg.conn.id, arg.decision.head);
   };
+  /** A round's piece of a streamed response has arrived: its body so far (the header bytes come first). */
+  private readonly bodyProgresses = (arg: Delivery, bytesSoFar: number) => {
+    const { conn, decision } = arg;
+    if (conn.clientClosed) return;
+    const headerBytes = decision.bytes - decision.bodyBytes;
+    this.listener.responseProgress(conn.id, { bytes: Math.max(0, bytesSoFar - headerBytes) });
+  };
   private readonly bodyArrives = (arg: Delivery) => {
     const { conn, decision } = arg;
     if (conn.clientClosed) return;
@@ -161,7 +168,9 @@ export class SimTransport implements Transport {
     if (conn.serverClosed) return;
     conn.pendingAtServer--;
     const decision = decideResponse(this.server, request, conn.served++, this.lookup(request.host, request.path));
-    conn.down.send({ bytes: decision.bytes, arg: { conn, decision }, firstByte: this.headArrives, arrived: this.bodyArrives });
+    // One object shape whether the response streams or not (`progress` undefined), so the sender's reads stay monomorphic.
+    const progress = request.streamBody ? this.bodyProgresses : undefined;
+    conn.down.send({ bytes: decision.bytes, arg: { conn, decision }, firstByte: this.headArrives, progress, arrived: this.bodyArrives });
     if (decision.closeAfter) this.serverCloses(conn, decision.closeAfter, false);
     else if (conn.pendingAtServer === 0) this.serverWaits(conn);
   }

@@ -146,3 +146,31 @@ describe('images added late', () => {
     expect(result.metrics.connectionsOpened).toBe(4);
   });
 });
+
+describe('finding images as the HTML streams in', () => {
+  // 30 000 B of HTML with 400 image tags, over IW10 / MSS 1460, 100 ms RTT, no bandwidth limit; the 'forever' server's
+  // head is 200 B. The response (30 200 B) arrives in two slow-start rounds: round 1 (14 600 B) at 200, round 2
+  // (cwnd 20: the other 15 600 B) at 300. Round 1 holds 14 400 B of body. The tags (host test.localhost, port
+  // 50000): a 108 B head, then `<img src="http://test.localhost:50000/images/N.gif" alt="N">\n`, 59 + 2·digits(N)
+  // bytes, a tag ending one byte before its newline. Tag N (10 ≤ N ≤ 99) ends at 657 + 63·(N − 10) + 62 = 63·N + 89:
+  // tag 99 ends at 6 326; past 99, 65 B a tag: tag N ends at 6 327 + 65·(N − 100) + 64 = 65·N − 109, so tag 223 ends
+  // at 14 386 ≤ 14 400 and tag 224 at 14 451. Round 1 finds images 1–223; round 2 the other 177.
+  const scenario = testScenario({ site: { htmlBytes: 30_000, images: 400, imageBytes: 1000 } });
+  const network = testNetwork({ rttMs: 100, mss: 1460, initialCwnd: 10 });
+  const queuedAt = (browser: typeof chromium) =>
+    simulate(scenario, browser, network).pages[0]!.resources.filter((r) => r.kind === 'image').map((r) => r.queuedAt);
+
+  it('asks for the images whose tags came in the first round as that round arrives', () => {
+    const at = queuedAt(chromium);
+    expect(at.filter((t) => t === 200)).toHaveLength(223);
+    expect(at.filter((t) => t === 300)).toHaveLength(177);
+    // In document order.
+    expect(at.slice(0, 223).every((t) => t === 200)).toBe(true);
+  });
+
+  it("asks for the first images a round trip earlier than a browser that waits for the whole HTML", () => {
+    const waiting = { ...chromium, knobs: { ...chromium.knobs, htmlDiscovery: 'complete' as const } };
+    expect(queuedAt(waiting).every((t) => t === 300)).toBe(true);
+    expect(queuedAt(chromium)[0]).toBe(queuedAt(waiting)[0]! - 100);
+  });
+});

@@ -5,7 +5,7 @@
 import { schedulerKnobsOf } from '../scheduler/request-scheduler.ts';
 import { clientTimingOf } from '../profiles/client-timing.ts';
 import { PolicyEngine } from '../engine/engine.ts';
-import { imagesFromModel } from '../page/load-page.ts';
+import { imagesFromModel } from '../page/images-from-model.ts';
 import { buildSite, siteResources, type Site } from '../page/site.ts';
 import type { BrowserProfile } from '../profiles/browser-profile.ts';
 import type { NetworkProfile } from '../profiles/network-profile.ts';
@@ -35,7 +35,10 @@ export function simulate(scenario: Scenario, browser: BrowserProfile, network: N
   transport.listener = engine;
 
   let pages: PageResult[] | undefined;
-  runSteps({ engine, clock, steps: scenario.steps, sites, discover: imagesFromModel, wantHtmlBody: false, timing: clientTimingOf(browser), scheduler: schedulerKnobsOf(browser.knobs) }, (done) => {
+  const steps = scenario.steps;
+  const htmlDiscovery = browser.knobs.htmlDiscovery;
+  const scheduler = schedulerKnobsOf(browser.knobs);
+  runSteps({ engine, clock, steps, sites, discover: imagesFromModel, wantHtmlBody: false, htmlDiscovery, timing: clientTimingOf(browser), scheduler }, (done) => {
     pages = done;
   });
   queue.run(() => pages !== undefined);

@@ -33,6 +33,11 @@ export interface Message<T = any> {
   arg: T;
   /** The message's first byte reaches the far end. */
   firstByte?: (arg: T) => void;
+  /**
+   * A slow-start round's piece of it reaches the far end: `bytesSoFar` of the message have arrived (the last piece
+   * too, just before `arrived`). Only a message whose owner reads it as it streams sets this.
+   */
+  progress?: (arg: T, bytesSoFar: number) => void;
   /** Its last byte reaches the far end. */
   arrived: (arg: T) => void;
 }
@@ -40,6 +45,8 @@ export interface Message<T = any> {
 interface Queued {
   message: Message;
   left: number;
+  /** Bytes that have reached the far end (counted only for a message with `progress`). */
+  delivered: number;
   started: boolean;
   /** The far end has been told of the first byte (never after the last: see `sendPiece`). */
   firstByteTold: boolean;
@@ -68,7 +75,16 @@ export class TcpSender {
   private readonly firstByteFn = (item: Queued) => this.tellFirstByte(item);
   private readonly arrivedFn = (item: Queued) => {
     this.tellFirstByte(item);
-    item.message.arrived(item.message.arg);
+    const message = item.message;
+    if (message.progress) message.progress(message.arg, message.bytes);
+    message.arrived(message.arg);
+  };
+  /** A piece short of the message's end has arrived; pieces arrive in the order sent, so the count is cumulative. */
+  private readonly pieceArrivedFn = (piece: Piece) => {
+    const { item } = piece;
+    this.tellFirstByte(item);
+    item.delivered += piece.bytes;
+    item.message.progress!(item.message.arg, item.delivered);
   };
 
   constructor(
@@ -83,7 +99,7 @@ export class TcpSender {
 
   /** Queues a message; it goes out in order after everything queued before it. */
   send(message: Message): void {
-    this.queued.push({ message, left: message.bytes, started: false, firstByteTold: false });
+    this.queued.push({ message, left: message.bytes, delivered: 0, started: false, firstByteTold: false });
     if (!this.busy) this.startRound();
   }
 
@@ -147,6 +163,7 @@ export class TcpSender {
   private onPieceSent(): void {
     const piece = this.round[this.roundIndex]!;
     if (piece.last) this.queue.after(this.path.rttMs / 2, this.arrivedFn, piece.item);
+    else if (piece.item.message.progress) this.queue.after(this.path.rttMs / 2, this.pieceArrivedFn, piece);
     if (++this.roundIndex < this.round.length) return this.sendPiece();
     // The round has left: the next may start once the ACK of its first segment is back.
     this.lastSendAt = this.queue.now;

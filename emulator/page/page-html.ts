@@ -1,0 +1,64 @@
+/**
+ * The layout of a page's HTML: the bytes the fixture site serves (fixtures-site/content.ts builds its HTML from these
+ * pieces) and where in them each `<img>` tag ends, which the simulation reads to find images as the HTML streams in.
+ * One layout for both, so the offsets the simulation uses cannot drift from the HTML a browser receives.
+ *
+ * Every page is the head, one `<img>` tag a line per image in document order, the late images' script (if any), filler
+ * up to `htmlBytes`, and the tail. ASCII only, so characters are bytes.
+ */
+import type { Page, Resource } from './site.ts';
+
+export interface PageHtmlLayout {
+  head: string;
+  /** One per image, in document order. */
+  imageTags: readonly string[];
+  /** The inline script that adds the late images after the load event; empty when there are none. */
+  script: string;
+  tail: string;
+  /** Bytes of filler that make the page `htmlBytes` long; negative when the tags alone do not fit. */
+  room: number;
+}
+
+/**
+ * The port the simulation writes into image URLs. Only its length matters to the offsets: the live world's site and
+ * shaper listen on ephemeral ports, five digits on Linux (32768–60999), so the offsets match the live HTML exactly.
+ */
+export const MODEL_PORT = 50_000;
+
+export function resourceUrl(resource: Pick<Resource, 'host' | 'path'>, port: number): string {
+  return `http://${resource.host}:${port}${resource.path}`;
+}
+
+/** The page's HTML in pieces, with image URLs on `port` (the one the browser connects to). */
+export function pageHtmlLayout(page: Page, port: number): PageHtmlLayout {
+  const head = `<!DOCTYPE html>\n<html><head><meta charset="utf-8"><title>keepalive-lab ${page.host}${page.path}</title></head><body>\n`;
+  const imageTags = page.images.map((r, i) => `<img src="${resourceUrl(r, port)}" alt="${i + 1}">\n`);
+  let script = '';
+  if (page.late && page.late.images.length > 0) {
+    const urls = JSON.stringify(page.late.images.map((r) => resourceUrl(r, port)));
+    script =
+      `<script>addEventListener('load',function(){setTimeout(function(){var u=${urls},n=u.length;` +
+      `u.forEach(function(s){var m=new Image();m.onload=m.onerror=function(){if(--n===0)window.__keepaliveLabLateDone=true};` +
+      `m.src=s;document.body.appendChild(m)})},${page.late.afterMs})});</script>\n`;
+  }
+  const tail = '</body></html>\n';
+  let used = head.length + script.length + tail.length;
+  for (const tag of imageTags) used += tag.length;
+  return { head, imageTags, script, tail, room: page.htmlBytes - used };
+}
+
+/**
+ * Where each image's `<img>` tag ends in the page's HTML (the offset just past its `>`), in document order: a browser
+ * that parses as the HTML streams in has found the image once this many bytes of the body have arrived.
+ */
+export function imageTagEnds(page: Page, port: number = MODEL_PORT): number[] {
+  const { head, imageTags } = pageHtmlLayout(page, port);
+  const ends: number[] = [];
+  let offset = head.length;
+  for (const tag of imageTags) {
+    offset += tag.length;
+    // The tag ends at its `>`; the newline after it is layout, not part of the tag.
+    ends.push(offset - 1);
+  }
+  return ends;
+}
