@@ -12,7 +12,7 @@ import { existsSync } from 'node:fs';
 import { ChromiumWorld } from '../emulator/browsers/chromium-world.ts';
 import { firefoxExecutable } from '../emulator/browsers/firefox-run.ts';
 import { FirefoxWorld } from '../emulator/browsers/firefox-world.ts';
-import { startFixtureSiteForScenario } from '../emulator/browsers/fixture-site-adapter.ts';
+import { startFixtureSiteInProcess } from '../emulator/browsers/site-process.ts';
 import { LiveWorld } from '../emulator/live/live-world.ts';
 import { withClientTiming } from '../emulator/profiles/browser-profile.ts';
 import { browserProfile } from '../emulator/profiles/browsers.ts';
@@ -55,7 +55,7 @@ const bench: Bench = async () => {
   const single = shapeScenario({ ...shape, server: { thinkMs: 0 } });
   const tour: Scenario = { ...single, steps: Array.from({ length: LOADS }, (): Step => ({ kind: 'load', site: 'main', path: '/' })) };
 
-  const real = new ChromiumWorld({ startSite: startFixtureSiteForScenario });
+  const real = new ChromiumWorld({ startSite: startFixtureSiteInProcess });
   const live = new LiveWorld();
   const realPerLoad: number[] = [];
   const realPerRun: number[] = [];

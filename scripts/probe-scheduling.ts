@@ -6,6 +6,7 @@
  */
 import { chromium } from '@playwright/test';
 import { startFixtureSiteForScenario } from '../emulator/browsers/fixture-site-adapter.ts';
+import { startFixtureSiteInProcess } from '../emulator/browsers/site-process.ts';
 import { chromiumLaunchOptions } from '../emulator/browsers/chromium-launch.ts';
 import { networkProfile, type NetworkProfile } from '../emulator/profiles/network-profile.ts';
 import { shapeScenario } from '../test/fidelity/battery.ts';
@@ -16,7 +17,8 @@ const network: NetworkProfile =
     ? { name: `p${rttMs}`, title: '', knobs: { ...networkProfile('cable').knobs, rttMs, bandwidthKbps: 10_000, upBandwidthKbps: 10_000 }, sources: {} }
     : networkProfile('loopback');
 const scenario = shapeScenario({ name: 'probe', why: 'probe', site: { hosts, images, imageBytes: 2048, htmlBytes }, server: { thinkMs } });
-const site = await startFixtureSiteForScenario(scenario, network);
+// KEEPALIVE_LAB_SITE_IN_PROCESS=1 runs the site in this process, as the worlds did before site-process.ts.
+const site = await (process.env.KEEPALIVE_LAB_SITE_IN_PROCESS ? startFixtureSiteForScenario : startFixtureSiteInProcess)(scenario, network);
 const browser = await chromium.launch(chromiumLaunchOptions());
 const page = await (await browser.newContext()).newPage();
 const s = await page.context().newCDPSession(page);
@@ -49,7 +51,7 @@ lag.disable();
 console.error(`event-loop delay during the load: max ${(lag.max / 1e6).toFixed(1)} ms, p99 ${(lag.percentile(99) / 1e6).toFixed(1)} ms, mean ${(lag.mean / 1e6).toFixed(1)} ms`);
 const nav = await page.evaluate(() => JSON.stringify(performance.getEntriesByType('navigation' as never)[0]));
 await new Promise((r) => setTimeout(r, 300));
-const snap = site.snapshot();
+const snap = await site.snapshot();
 const server = new Map<string, string>();
 for (const c of snap.connections) for (const q of c.requests) server.set(`${q.host}${q.path}`, `${q.startedAt}/${q.endedAt}`);
 const list = [...reqs.values()].filter((r) => !r.url.endsWith('favicon.ico')).sort((a, b) => a.issued - b.issued);
@@ -66,6 +68,38 @@ function srv(url: string): string {
   const [a, b] = v.split('/').map(Number);
   const w = (x: number) => (snap.epochMs + x - wallOffset - t0).toFixed(0).padStart(6);
   return `${w(a!)} ${w(b!)}`;
+}
+// Where a request-response cycle's time goes, medians over the page's images (ms).
+{
+  const med = (xs: number[]) => {
+    if (!xs.length) return '-';
+    const sorted = [...xs].sort((a, b) => a - b);
+    const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!.toFixed(1);
+    return `${at(0.5)} (p90 ${at(0.9)}, max ${sorted.at(-1)!.toFixed(1)}, mean ${(xs.reduce((a, b) => a + b, 0) / xs.length).toFixed(1)})`;
+  };
+  const turnaround: number[] = [];
+  const byConn = new Map<number, R[]>();
+  for (const r of list) if (r.conn !== undefined && r.send !== undefined) byConn.set(r.conn, [...(byConn.get(r.conn) ?? []), r]);
+  for (const rs of byConn.values()) {
+    rs.sort((a, b) => a.send! - b.send!);
+    for (let i = 1; i < rs.length; i++) if (rs[i - 1]!.done !== undefined) turnaround.push(rs[i]!.send! - rs[i - 1]!.done!);
+  }
+  const up: number[] = [], server: number[] = [], down: number[] = [];
+  for (const r of list.slice(1)) {
+    const v = server0(r.url);
+    if (!v || r.send === undefined || r.hdr === undefined) continue;
+    up.push(v[0] - (r.send - t0));
+    server.push(v[1] - v[0] - thinkMs);
+    down.push(r.hdr - t0 - v[1]);
+  }
+  console.log(`cycle medians: turnaround (done → next send on the socket) ${med(turnaround)}; sent → server read ${med(up)}; server beyond think ${med(server)}; server wrote → headers read ${med(down)}`);
+}
+function server0(url: string): [number, number] | null {
+  const u = new URL(url);
+  const v = server.get(`${u.hostname}${u.pathname}`);
+  if (!v) return null;
+  const [a, b] = v.split('/').map(Number);
+  return [snap.epochMs + a! - wallOffset - t0, snap.epochMs + b! - wallOffset - t0];
 }
 // In flight over time: requests between netStart and done, and between sent and done.
 const ends = list.map((r) => r.done ?? 0);

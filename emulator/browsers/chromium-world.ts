@@ -65,7 +65,7 @@ export class ChromiumWorld implements World {
       // Let in-flight DevTools events arrive before reading the log (bounded).
       const settleBy = performance.now() + 2_000;
       while (log.pending() > 0 && performance.now() < settleBy) await new Promise((r) => setTimeout(r, 20));
-      const snapshot = site.snapshot();
+      const snapshot = await site.snapshot();
       await log.detach();
       return buildRealResult({ world: 'chromium', ...input, snapshot, ...played, cdp: log.records() });
     } finally {

@@ -54,7 +54,7 @@ export class FirefoxWorld implements World {
         site,
         { navigate: (url) => session.navigate(url), evaluate: (body, args) => session.evaluate(body, args) },
       );
-      const snapshot = site.snapshot();
+      const snapshot = await site.snapshot();
       // The knobs Firefox has no pref for are listed by compare (firefoxPlan().unplayable), not as errors.
       return buildRealResult({ world: 'firefox', ...input, snapshot, ...played });
     } finally {

@@ -10,7 +10,7 @@ import type { TrackerSnapshotView } from './tracker-view.ts';
 export interface RealSite {
   /** The URL a browser loads for `host` + `path` (the shaper's port when shaped). */
   url(host: string, path: string): string;
-  snapshot(): TrackerSnapshotView;
+  snapshot(): TrackerSnapshotView | Promise<TrackerSnapshotView>;
   close(): Promise<void>;
 }
 

@@ -1,10 +1,10 @@
 /**
  * The worlds `compare` uses in this build. Real-browser worlds load the site through the fixture site and its shaper
- * (fixture-site-adapter.ts); sim and live are the emulator's worlds.
+ * in a process of their own (site-process.ts); sim and live are the emulator's worlds.
  */
 import { ChromiumWorld } from '../browsers/chromium-world.ts';
 import { FirefoxWorld } from '../browsers/firefox-world.ts';
-import { startFixtureSiteForScenario } from '../browsers/fixture-site-adapter.ts';
+import { startFixtureSiteInProcess } from '../browsers/site-process.ts';
 import { LiveWorld } from '../live/live-world.ts';
 import { loadScenarioFile } from '../scenario/load.ts';
 import { SimWorld } from '../sim/sim-world.ts';
@@ -15,7 +15,7 @@ export function defaultCompareDeps(): CompareDeps {
     loadScenario: loadScenarioFile,
     print: (text) => console.log(text),
     worlds: async () => {
-      const startSite = startFixtureSiteForScenario;
+      const startSite = startFixtureSiteInProcess;
       const wsEndpoint = process.env.KEEPALIVE_LAB_WS_ENDPOINT;
       return {
         emulated: { sim: new SimWorld(), live: new LiveWorld() },

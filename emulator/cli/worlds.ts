@@ -17,19 +17,19 @@ const FACTORIES: Record<WorldName, (options: WorldOptions) => Promise<World>> = 
   sim: async () => new SimWorld(),
   live: async (options) => new (await import('../live/live-world.ts')).LiveWorld(options.live),
   chromium: async () => {
-    const [{ ChromiumWorld }, { startFixtureSiteForScenario }] = await Promise.all([
+    const [{ ChromiumWorld }, { startFixtureSiteInProcess }] = await Promise.all([
       import('../browsers/chromium-world.ts'),
-      import('../browsers/fixture-site-adapter.ts'),
+      import('../browsers/site-process.ts'),
     ]);
     const wsEndpoint = process.env.KEEPALIVE_LAB_WS_ENDPOINT;
-    return new ChromiumWorld({ startSite: startFixtureSiteForScenario, ...(wsEndpoint ? { wsEndpoint } : {}) });
+    return new ChromiumWorld({ startSite: startFixtureSiteInProcess, ...(wsEndpoint ? { wsEndpoint } : {}) });
   },
   firefox: async () => {
-    const [{ FirefoxWorld }, { startFixtureSiteForScenario }] = await Promise.all([
+    const [{ FirefoxWorld }, { startFixtureSiteInProcess }] = await Promise.all([
       import('../browsers/firefox-world.ts'),
-      import('../browsers/fixture-site-adapter.ts'),
+      import('../browsers/site-process.ts'),
     ]);
-    return new FirefoxWorld({ startSite: startFixtureSiteForScenario });
+    return new FirefoxWorld({ startSite: startFixtureSiteInProcess });
   },
 };
 

@@ -4,14 +4,14 @@
  */
 import { expect, test } from '@playwright/test';
 import { ChromiumWorld } from '../../emulator/browsers/chromium-world.ts';
-import { startFixtureSiteForScenario } from '../../emulator/browsers/fixture-site-adapter.ts';
+import { startFixtureSiteInProcess } from '../../emulator/browsers/site-process.ts';
 import { calibrate, CALIBRATION_PAGES } from '../../emulator/compare/calibration.ts';
 import { browserProfile } from '../../emulator/profiles/browsers.ts';
 
 test("calibrate: one load of each page gives every phase of Chromium's own time", async () => {
   test.setTimeout(120_000);
   const progress: number[] = [];
-  const measured = await calibrate(new ChromiumWorld({ startSite: startFixtureSiteForScenario }), browserProfile('chromium'), 1, (done) =>
+  const measured = await calibrate(new ChromiumWorld({ startSite: startFixtureSiteInProcess }), browserProfile('chromium'), 1, (done) =>
     progress.push(done),
   );
   expect(measured.errors).toEqual([]);

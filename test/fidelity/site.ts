@@ -3,7 +3,7 @@
  * "RTT ≥ 50 ms", where load times are compared). KEEPALIVE_LAB_FIDELITY_SITE=stand-in uses the stand-in site on bare
  * loopback instead (connection counts only), to tell a world bug from a fixture-site one.
  */
-import { startFixtureSiteForScenario } from '../../emulator/browsers/fixture-site-adapter.ts';
+import { startFixtureSiteInProcess } from '../../emulator/browsers/site-process.ts';
 import type { StartRealSite } from '../../emulator/browsers/real-site.ts';
 import { networkProfile, type NetworkProfile } from '../../emulator/profiles/network-profile.ts';
 import { startStandInSite } from '../browsers/stand-in-site.ts';
@@ -21,5 +21,5 @@ export const FIDELITY_NETWORK: NetworkProfile = {
 
 export function fidelitySite(): { startSite: StartRealSite; network: NetworkProfile } {
   if (process.env.KEEPALIVE_LAB_FIDELITY_SITE === 'stand-in') return { startSite: startStandInSite, network: networkProfile('loopback') };
-  return { startSite: startFixtureSiteForScenario, network: FIDELITY_NETWORK };
+  return { startSite: startFixtureSiteInProcess, network: FIDELITY_NETWORK };
 }

@@ -1,0 +1,41 @@
+/**
+ * The child side of site-process.ts: starts the fixture site for the scenario the parent sends, answers snapshot
+ * requests with the tracker's record, and exits when told to close or when the parent goes away (so a killed run
+ * never leaves a server behind).
+ */
+import { startFixtureSiteForScenario } from './fixture-site-adapter.ts';
+import type { RealSite } from './real-site.ts';
+import type { ChildMessage, ParentMessage } from './site-process-protocol.ts';
+
+let site: RealSite | null = null;
+
+const send = (message: ChildMessage) => process.send?.(message);
+
+process.on('message', (message: ParentMessage) => {
+  void handle(message).catch((error: unknown) => send({ kind: 'error', message: error instanceof Error ? error.message : String(error) }));
+});
+process.on('disconnect', () => void shutDown());
+
+async function handle(message: ParentMessage): Promise<void> {
+  switch (message.kind) {
+    case 'start': {
+      site = await startFixtureSiteForScenario(message.scenario, message.network);
+      // The public port is the same for every host: read it back from one URL.
+      send({ kind: 'started', port: Number(new URL(site.url('localhost', '/')).port) });
+      return;
+    }
+    case 'snapshot':
+      if (!site) throw new Error('snapshot asked before the site started');
+      send({ kind: 'snapshot', id: message.id, snapshot: await site.snapshot() });
+      return;
+    case 'close':
+      await shutDown();
+      return;
+  }
+}
+
+async function shutDown(): Promise<void> {
+  await site?.close().catch(() => undefined);
+  site = null;
+  process.exit(0);
+}

@@ -1,0 +1,81 @@
+/**
+ * The fixture site for a real browser, in a process of its own. In the test runner's process the server shared its
+ * event loop with Playwright, whose DevTools traffic held it up: on bare loopback it read requests up to 47 ms after
+ * Chromium had sent them (event-loop delay up to 45 ms during one load; scripts/probe-scheduling.ts), time that would
+ * have been counted as the browser's. In its own process the server and the shaper have an event loop nothing else
+ * blocks. The child exits when told to close, and when this process goes away.
+ */
+import { fork, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import type { RealSite, StartRealSite } from './real-site.ts';
+import type { ChildMessage, ParentMessage } from './site-process-protocol.ts';
+import type { TrackerSnapshotView } from './tracker-view.ts';
+
+const ENTRY = fileURLToPath(new URL('./site-process-entry.mjs', import.meta.url));
+/** Starting the process, compiling the site's sources and warming its content take seconds. */
+const START_TIMEOUT_MS = 60_000;
+const SNAPSHOT_TIMEOUT_MS = 30_000;
+const CLOSE_TIMEOUT_MS = 10_000;
+
+export class SiteProcessError extends Error {
+  readonly code = 'KAL_ERR_SITE_PROCESS';
+  constructor(what: string) {
+    super(`The fixture site's process ${what}.`);
+    this.name = 'SiteProcessError';
+  }
+}
+
+export const startFixtureSiteInProcess: StartRealSite = async (scenario, network) => {
+  const child = fork(ENTRY, [], { serialization: 'advanced', stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  try {
+    const started = await ask(child, { kind: 'start', scenario, network }, (m) => (m.kind === 'started' ? m.port : undefined), START_TIMEOUT_MS, 'start');
+    return remoteSite(child, started);
+  } catch (error) {
+    child.kill('SIGKILL');
+    throw error;
+  }
+};
+
+function remoteSite(child: ChildProcess, port: number): RealSite {
+  let nextId = 1;
+  return {
+    url: (host, path) => `http://${host}:${port}${path}`,
+    snapshot: () => {
+      const id = nextId++;
+      return ask<TrackerSnapshotView>(child, { kind: 'snapshot', id }, (m) => (m.kind === 'snapshot' && m.id === id ? m.snapshot : undefined), SNAPSHOT_TIMEOUT_MS, "send its tracker's record");
+    },
+    close: () =>
+      new Promise<void>((resolve) => {
+        if (child.exitCode !== null || child.signalCode !== null) return resolve();
+        const timer = setTimeout(() => child.kill('SIGKILL'), CLOSE_TIMEOUT_MS);
+        child.once('exit', () => {
+          clearTimeout(timer);
+          resolve();
+        });
+        child.send({ kind: 'close' } satisfies ParentMessage);
+      }),
+  };
+}
+
+/** Sends `message` and waits for the answer `pick` recognises, an error from the child, its exit, or the timeout. */
+function ask<T>(child: ChildProcess, message: ParentMessage, pick: (m: ChildMessage) => T | undefined, timeoutMs: number, what: string): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const timer = setTimeout(() => finish(new SiteProcessError(`did not ${what} within ${timeoutMs / 1000} s`)), timeoutMs);
+    const onMessage = (m: ChildMessage) => {
+      if (m.kind === 'error') return finish(new SiteProcessError(`could not ${what}: ${m.message}`));
+      const answer = pick(m);
+      if (answer !== undefined) finish(null, answer);
+    };
+    const onExit = (code: number | null, signal: string | null) => finish(new SiteProcessError(`exited (${signal ?? `code ${code}`}) before it could ${what}`));
+    const finish = (error: Error | null, answer?: T) => {
+      clearTimeout(timer);
+      child.off('message', onMessage);
+      child.off('exit', onExit);
+      if (error) reject(error);
+      else resolve(answer as T);
+    };
+    child.on('message', onMessage);
+    child.once('exit', onExit);
+    child.send(message);
+  });
+}
