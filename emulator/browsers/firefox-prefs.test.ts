@@ -49,7 +49,7 @@ describe('firefoxPlan', () => {
     expect(plan.unplayable.map((u) => u.knob).sort()).toEqual(
       // No pacing under a total cap: Firefox keeps its own (see below). No pref to wait for the whole HTML either:
       // Gecko always streams (htmlDiscovery). Nor a request scheduler: Gecko has none like Chromium's ResourceScheduler.
-      ['atTotalCap', 'honourKeepAliveTimeout', 'htmlDiscovery', 'keepAlive', 'maxPerHost10', 'pacingPerSecond', 'pipelineDepth', 'reuseOrder', 'scheduler', 'schedulerMaxDelayable', 'schedulerMaxPerHost'].sort(),
+      ['atTotalCap', 'honourKeepAliveTimeout', 'htmlDiscovery', 'keepAlive', 'maxPerHost10', 'pacingPerSecond', 'pipelineDepth', 'reuseOrder', 'scheduler', 'schedulerMaxDelayable', 'schedulerMaxPerHost', 'schedulerTightLimit'].sort(),
     );
     for (const u of plan.unplayable) expect(u.why.length).toBeGreaterThan(20);
     expect(plan.mapped.map((m) => m.knob).sort()).toEqual([...KNOB_NAMES].sort());

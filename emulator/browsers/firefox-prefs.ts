@@ -48,6 +48,7 @@ export const KNOBS_WITHOUT_PREF: Readonly<Partial<Record<KnobName, string>>> = {
   scheduler: "no pref: Gecko has no scheduler like Chromium's ResourceScheduler; its images go to the connection manager as found",
   schedulerMaxDelayable: 'no pref (as scheduler)',
   schedulerMaxPerHost: 'no pref (as scheduler)',
+  schedulerTightLimit: 'no pref (as scheduler)',
   htmlDiscovery: 'no pref: Gecko always finds images as the HTML streams in (the HTML5 parser and its speculative loads)',
 };
 

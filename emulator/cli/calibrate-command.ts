@@ -25,7 +25,9 @@ const PHASE_TITLES: Record<ClientTimingName, string> = {
   navigationMs: 'navigation start → first connection',
   discoverMs: "HTML's last byte → first image request",
   loadEventMs: "last image's last byte → load event",
+  bodyMs: 'first image request → the images tight mode held',
   layoutMs: "HTML's last byte → held images released (layout)",
+  responseMs: "a response's last byte → its connection's next request",
 };
 
 export async function calibrateCommand(argv: string[]): Promise<number> {

@@ -4,11 +4,13 @@
  * median kept. Small pages, because there the browser's time is a large share of the load, which is where the
  * emulator needs it.
  */
-import type { BrowserProfile } from '../profiles/browser-profile.ts';
+import { withClientTiming, type BrowserProfile } from '../profiles/browser-profile.ts';
+import { CLIENT_TIMING_NAMES, NO_CLIENT_TIME } from '../profiles/client-timing.ts';
 import { networkProfile, type NetworkProfile } from '../profiles/network-profile.ts';
 import { serverProfile } from '../profiles/server-profile.ts';
 import type { RunResult } from '../result/types.ts';
 import type { Scenario } from '../scenario/types.ts';
+import { simulate } from '../sim/sim-world.ts';
 import type { World } from '../world.ts';
 import { clientTimingPhases, medianPhases, type PagePhases } from './client-timing-phases.ts';
 
@@ -48,15 +50,21 @@ export function calibrationScenario(page: (typeof CALIBRATION_PAGES)[number]): S
   };
 }
 
+function withoutResponseTime(profile: BrowserProfile): BrowserProfile {
+  const timing = profile.clientTiming ?? NO_CLIENT_TIME;
+  return withClientTiming(profile, { ...timing, timing: { ...timing.timing, responseMs: 0 } });
+}
+
 /**
- * Layout shows only where a scheduler holds images and the page's connections could carry more at once: there the
- * first held image reaches the wire when layout releases it.
+ * The body and layout show only where a scheduler holds images and the page's connections could carry more at once:
+ * there the first held image reaches the wire when the body or layout releases it.
  */
-function delayableFirst(profile: BrowserProfile, page: (typeof CALIBRATION_PAGES)[number]): number | null {
+function heldFirst(profile: BrowserProfile, page: (typeof CALIBRATION_PAGES)[number]): { tightFirst: number | null; delayableFirst: number | null } {
   const k = profile.knobs;
-  if (k.scheduler === 'none') return null;
+  if (k.scheduler === 'none') return { tightFirst: null, delayableFirst: null };
   const room = page.hosts * Math.min(k.maxPerHost, k.schedulerMaxPerHost);
-  return page.images > k.schedulerMaxDelayable && room > k.schedulerMaxDelayable ? k.schedulerMaxDelayable : null;
+  const shows = (held: number) => (page.images > held && room > held ? held : null);
+  return { tightFirst: shows(k.schedulerTightLimit), delayableFirst: shows(k.schedulerMaxDelayable) };
 }
 
 export interface Calibration {
@@ -77,14 +85,20 @@ export async function calibrate(world: World, profile: BrowserProfile, runs: num
   let done = 0;
   for (let run = 0; run < runs; run++) {
     for (const page of CALIBRATION_PAGES) {
+      const scenario = calibrationScenario(page);
       let result: RunResult | null = null;
       try {
-        result = await world.run({ scenario: calibrationScenario(page), browser: profile, network: CALIBRATION_NETWORK });
+        result = await world.run({ scenario, browser: profile, network: CALIBRATION_NETWORK });
       } catch (error) {
         errors.push(`${page.name}: ${error instanceof Error ? error.message : String(error)}`);
       }
       const failed = result?.errors.filter((e) => !e.startsWith('note:')) ?? [];
-      if (result && failed.length === 0) all.push(...clientTimingPhases(result, delayableFirst(profile, page)));
+      if (result && failed.length === 0) {
+        // The rounds on reused connections against the emulator's own, with the browser's figures but no response time.
+        const played = world.asPlayed?.(profile) ?? profile;
+        const baseline = simulate(scenario, withoutResponseTime(played), CALIBRATION_NETWORK);
+        all.push(...clientTimingPhases(result, { ...heldFirst(profile, page), baseline }));
+      }
       else errors.push(...failed.map((e) => `${page.name}: ${e}`));
       onLoad?.(++done, total);
     }
@@ -97,7 +111,7 @@ export async function calibrate(world: World, profile: BrowserProfile, runs: num
     world: world.name,
     loads: all.length,
     median: medianPhases(all),
-    range: { navigationMs: range('navigationMs'), discoverMs: range('discoverMs'), loadEventMs: range('loadEventMs'), layoutMs: range('layoutMs') },
+    range: Object.fromEntries(CLIENT_TIMING_NAMES.map((name) => [name, range(name)])) as Calibration['range'],
     errors,
   };
 }

@@ -6,10 +6,10 @@ import { simulate } from '../sim/sim-world.ts';
 import { testNetwork, testScenario } from '../sim/test-scenario.ts';
 import { clientTimingPhases, medianPhases } from './client-timing-phases.ts';
 
-const timing = (navigationMs: number, discoverMs: number, loadEventMs: number, layoutMs = 0): ClientTimingProfile => ({
+const timing = (navigationMs: number, discoverMs: number, loadEventMs: number, layoutMs = 0, responseMs = 0, bodyMs = 0): ClientTimingProfile => ({
   ...NO_CLIENT_TIME,
   name: 'test',
-  timing: { navigationMs, discoverMs, loadEventMs, layoutMs },
+  timing: { navigationMs, discoverMs, loadEventMs, bodyMs, layoutMs, responseMs },
 });
 
 describe('client timing read back from a run', () => {
@@ -31,30 +31,45 @@ describe('client timing read back from a run', () => {
     const bare = simulate(scenario, withClientTiming(browserProfile('ie-8'), NO_CLIENT_TIME), network);
     const timed = simulate(scenario, withClientTiming(browserProfile('ie-8'), timing(7, 33, 3)), network);
     expect(timed.metrics.pageLoadMs[0]! - bare.metrics.pageLoadMs[0]!).toBeCloseTo(43, 6);
-    expect(clientTimingPhases(bare)[0]).toEqual({ navigationMs: 0, discoverMs: 0, loadEventMs: 0, layoutMs: null });
+    expect(clientTimingPhases(bare)[0]).toEqual({ navigationMs: 0, discoverMs: 0, loadEventMs: 0, bodyMs: null, layoutMs: null, responseMs: null });
   });
 
-  it('gives back the layout that released the images a scheduler held, where the page has room for more', () => {
+  it('gives back the body and the layout that released the images a scheduler held, where the page has room for more', () => {
     // 40 images over 4 image hosts (24 sockets): Chromium's scheduler lets the first 10 go after the 22 ms parse and
     // holds the rest until layout, 85 ms after the HTML's last byte; the 11th image on the wire shows it. The first
     // image answers only after a handshake, a round trip and 20 ms of thinking (120 ms), so none frees a slot sooner.
     const scenario = testScenario({ site: { hosts: 4, images: 40 }, serverKnobs: { thinkMs: 20 } });
-    const profile = withClientTiming(browserProfile('chromium'), timing(0, 22, 3, 85));
-    const [phases] = clientTimingPhases(simulate(scenario, profile, testNetwork({ rttMs: 50 })), 10);
+    // Before that, Blink's tight mode lets two run until the body is inserted, 40 ms after the first images went.
+    const profile = withClientTiming(browserProfile('chromium'), timing(0, 22, 3, 85, 0, 40));
+    const [phases] = clientTimingPhases(simulate(scenario, profile, testNetwork({ rttMs: 50 })), { tightFirst: 2, delayableFirst: 10 });
     expect(phases!.discoverMs).toBeCloseTo(22, 6);
+    expect(phases!.bodyMs).toBeCloseTo(40, 6);
     expect(phases!.layoutMs).toBeCloseTo(85, 6);
   });
 
   it('leaves out what a page did not show, and takes medians of the rest', () => {
     const scenario = testScenario({ site: { images: 0 } });
     const result = simulate(scenario, browserProfile('ie-8'), testNetwork({ rttMs: 50 }));
-    expect(clientTimingPhases(result)[0]).toEqual({ navigationMs: 0, discoverMs: null, loadEventMs: null, layoutMs: null });
+    expect(clientTimingPhases(result)[0]).toEqual({ navigationMs: 0, discoverMs: null, loadEventMs: null, bodyMs: null, layoutMs: null, responseMs: null });
     expect(
       medianPhases([
-        { navigationMs: 1, discoverMs: 30, loadEventMs: null, layoutMs: 80 },
-        { navigationMs: 3, discoverMs: 50, loadEventMs: null, layoutMs: null },
-        { navigationMs: 2, discoverMs: null, loadEventMs: null, layoutMs: null },
+        { navigationMs: 1, discoverMs: 30, loadEventMs: null, bodyMs: null, layoutMs: 80, responseMs: 9 },
+        { navigationMs: 3, discoverMs: 50, loadEventMs: null, bodyMs: 30, layoutMs: null, responseMs: null },
+        { navigationMs: 2, discoverMs: null, loadEventMs: null, bodyMs: null, layoutMs: null, responseMs: 11 },
       ]),
-    ).toEqual({ navigationMs: 2, discoverMs: 40, loadEventMs: null, layoutMs: 80 });
+    ).toEqual({ navigationMs: 2, discoverMs: 40, loadEventMs: null, bodyMs: 30, layoutMs: 80, responseMs: 10 });
+  });
+
+  it('gives back the time a browser spends on each response, against the same page without it', () => {
+    // 40 images on one host over 6 connections: about six rounds each. Every response is done 10 ms after its last
+    // byte, so each round on a reused connection is 10 ms longer than the baseline's.
+    const scenario = testScenario({ site: { images: 40 }, serverKnobs: { thinkMs: 20 } });
+    const network = testNetwork({ rttMs: 50 });
+    const chromium = browserProfile('chromium');
+    const slow = simulate(scenario, withClientTiming(chromium, timing(0, 22, 3, 85, 10)), network);
+    const baseline = simulate(scenario, withClientTiming(chromium, timing(0, 22, 3, 85, 0)), network);
+    expect(clientTimingPhases(slow, { baseline })[0]!.responseMs).toBeCloseTo(10, 6);
+    // The load: the HTML's response and the last round of images each pay it at least once.
+    expect(slow.metrics.pageLoadMs[0]! - baseline.metrics.pageLoadMs[0]!).toBeGreaterThanOrEqual(20);
   });
 });

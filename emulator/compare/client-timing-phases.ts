@@ -7,7 +7,7 @@
  *
  * Applied to a simulation it gives back the timing the profile was simulated with: that is its test.
  */
-import type { ClientTiming } from '../profiles/client-timing.ts';
+import { CLIENT_TIMING_NAMES, type ClientTiming } from '../profiles/client-timing.ts';
 import type { ConnectionRecord, PageResult, ResourceResult, RunResult } from '../result/types.ts';
 import { median } from '../stats.ts';
 
@@ -19,12 +19,57 @@ export type PagePhases = { [K in keyof ClientTiming]: number | null };
  * so that the next image on the wire shows when layout released the rest: `layoutMs` is read only where that many
  * images fit in the page's connections at once (several image hosts), else it is null.
  */
-export function clientTimingPhases(result: RunResult, delayableFirst: number | null = null): PagePhases[] {
-  const connections = new Map(result.connections.map((c) => [c.id, c]));
-  return result.pages.map((page) => pagePhases(page, connections, delayableFirst));
+export interface PhaseReading {
+  /** How many images a request scheduler lets run before the body is inserted (`schedulerTightLimit`), or null. */
+  tightFirst?: number | null;
+  /** How many images a request scheduler lets go before layout (a profile's `schedulerMaxDelayable`), or null. */
+  delayableFirst?: number | null;
+  /**
+   * The same scenario simulated without response processing: `responseMs` is how much longer a round on a reused
+   * connection (one request's sending to the next's on the same connection) takes in `result` than there.
+   */
+  baseline?: RunResult;
 }
 
-function pagePhases(page: PageResult, connections: ReadonlyMap<ConnectionRecord['id'], ConnectionRecord>, delayableFirst: number | null): PagePhases {
+/**
+ * `bodyMs` and `layoutMs` are read only where a scheduler held images and the page's connections had room for more
+ * (the caller says so with `tightFirst` and `delayableFirst`): then the first held image on the wire shows when the
+ * body or layout released it. `responseMs` is read only against a `baseline`.
+ */
+export function clientTimingPhases(result: RunResult, reading: PhaseReading = {}): PagePhases[] {
+  const connections = new Map(result.connections.map((c) => [c.id, c]));
+  const responseMs = reading.baseline ? slowerRounds(result, reading.baseline) : null;
+  return result.pages.map((page) => ({ ...pagePhases(page, connections, reading), responseMs }));
+}
+
+/** How much longer the median round on a reused connection is in `result` than in `baseline`; null without rounds. */
+export function slowerRounds(result: RunResult, baseline: RunResult): number | null {
+  const a = medianRound(result);
+  const b = medianRound(baseline);
+  return a === null || b === null ? null : a - b;
+}
+
+/**
+ * The median time from one image request's sending to the next's on the same connection (a round after a page's
+ * HTML also holds the parse and the scheduler's waits, which have phases of their own).
+ */
+function medianRound(result: RunResult): number | null {
+  const pageUrls = new Set(result.pages.map((p) => p.url));
+  const rounds: number[] = [];
+  for (const conn of result.connections) {
+    for (let i = 1; i < conn.requests.length; i++) {
+      const previous = conn.requests[i - 1]!;
+      if (!pageUrls.has(previous.url)) rounds.push(conn.requests[i]!.sentAt - previous.sentAt);
+    }
+  }
+  return rounds.length === 0 ? null : median(rounds);
+}
+
+function pagePhases(
+  page: PageResult,
+  connections: ReadonlyMap<ConnectionRecord['id'], ConnectionRecord>,
+  reading: PhaseReading,
+): Omit<PagePhases, 'responseMs'> {
   const html = page.resources.find((r) => r.kind === 'html');
   const loadAt = page.loadMs === null ? null : page.startedAt + page.loadMs;
   // Late images are added by a script after the load event; they are not part of these phases.
@@ -32,13 +77,15 @@ function pagePhases(page: PageResult, connections: ReadonlyMap<ConnectionRecord[
   const htmlOnWire = html ? onWireAt(html, connections) : null;
   const imagesOnWire = images.map((r) => onWireAt(r, connections));
   const firstImageOnWire = min(imagesOnWire);
-  const released = delayableFirst === null ? null : nth(imagesOnWire, delayableFirst);
+  const afterLayout = reading.delayableFirst == null ? null : nth(imagesOnWire, reading.delayableFirst);
+  const afterBody = reading.tightFirst == null ? null : nth(imagesOnWire, reading.tightFirst);
   const lastImageDone = images.some((r) => r.doneAt === null) ? null : max(images.map((r) => r.doneAt));
   return {
     navigationMs: htmlOnWire === null ? null : htmlOnWire - page.startedAt,
     discoverMs: firstImageOnWire === null || html?.doneAt == null ? null : firstImageOnWire - html.doneAt,
     loadEventMs: loadAt === null || lastImageDone === null ? null : loadAt - lastImageDone,
-    layoutMs: released === null || html?.doneAt == null ? null : released - html.doneAt,
+    bodyMs: afterBody === null || firstImageOnWire === null ? null : afterBody - firstImageOnWire,
+    layoutMs: afterLayout === null || html?.doneAt == null ? null : afterLayout - html.doneAt,
   };
 }
 
@@ -63,7 +110,7 @@ export function medianPhases(all: readonly PagePhases[]): PagePhases {
     const known = all.map((p) => p[key]).filter((x): x is number => x !== null);
     return known.length === 0 ? null : median(known);
   };
-  return { navigationMs: of('navigationMs'), discoverMs: of('discoverMs'), loadEventMs: of('loadEventMs'), layoutMs: of('layoutMs') };
+  return Object.fromEntries(CLIENT_TIMING_NAMES.map((name) => [name, of(name)])) as PagePhases;
 }
 
 /** The earliest of the known times (an image that never reached the wire does not hide the others). */

@@ -94,7 +94,7 @@ describe('compare command', () => {
 
   it("simulates the profile with the real browser's own processing time, and says so", async () => {
     // A "Firefox" with a slow parser plays ie-6: the emulated column must spend the same time, not IE 6's none.
-    const slowParser = { ...NO_CLIENT_TIME, name: 'slow-parser', timing: { navigationMs: 10, discoverMs: 90, loadEventMs: 5, layoutMs: 0 } };
+    const slowParser = { ...NO_CLIENT_TIME, name: 'slow-parser', timing: { navigationMs: 10, discoverMs: 90, loadEventMs: 5, bodyMs: 0, layoutMs: 0, responseMs: 0 } };
     const firefox: World = { ...fakeReal('firefox', () => {}), asPlayed: (b) => withClientTiming(b, slowParser) };
     const ran: RunResult[] = [];
     const printed: string[] = [];

@@ -6,10 +6,11 @@
  * Every run ends: each request has a deadline in the transport, and a watchdog ends the run (failing whatever is left,
  * with the reason in `errors`) if the steps are still not done long after they should be.
  */
-import { schedulerKnobsOf } from '../scheduler/request-scheduler.ts';
-import { clientTimingOf } from '../profiles/client-timing.ts';
 import { PolicyEngine } from '../engine/engine.ts';
-import type { ConnectionId } from '../engine/transport.ts';
+import { withResponseProcessing } from '../engine/response-processing.ts';
+import type { ConnectionId, TransportListener } from '../engine/transport.ts';
+import { clientTimingOf } from '../profiles/client-timing.ts';
+import { schedulerKnobsOf } from '../scheduler/request-scheduler.ts';
 import type { DiscoverImages } from '../page/load-page.ts';
 import { buildSite, siteResources, type Resource, type Site } from '../page/site.ts';
 import type { CloseReason, ConnectionRecord, PageResult } from '../result/types.ts';
@@ -50,16 +51,18 @@ export async function runLive(input: LiveRunInput): Promise<LiveRunOutput> {
   const clock = new RealClock({ timeScale: input.timeScale, onError: (error) => errors.push(`a timer threw: ${describe(error)}`) });
   const sites = new Map<string, Site>(Object.entries(scenario.sites).map(([name, spec]) => [name, buildSite(spec)]));
   let engine: PolicyEngine | undefined;
+  // What the engine hears: the transport's reports, each response after the browser's own processing time.
+  let heard: TransportListener | undefined;
   const transport = new NetTransport({
     // The engine and transport refer to each other; the engine exists before any socket event can arrive.
     listener: {
-      connected: (c) => engine!.connected(c),
-      connectFailed: (c, r) => engine!.connectFailed(c, r),
-      responseHead: (c, h) => engine!.responseHead(c, h),
-      responseProgress: (c, p) => engine!.responseProgress(c, p),
-      responseDone: (c, b) => engine!.responseDone(c, b),
-      peerClosed: (c, r, d) => engine!.peerClosed(c, r, d),
-      abandoned: (c, d) => engine!.abandoned(c, d),
+      connected: (c) => heard!.connected(c),
+      connectFailed: (c, r) => heard!.connectFailed(c, r),
+      responseHead: (c, h) => heard!.responseHead(c, h),
+      responseProgress: (c, p) => heard!.responseProgress(c, p),
+      responseDone: (c, b) => heard!.responseDone(c, b),
+      peerClosed: (c, r, d) => heard!.peerClosed(c, r, d),
+      abandoned: (c, d) => heard!.abandoned(c, d),
     },
     clock,
     resolve: () => input.target,
@@ -68,6 +71,7 @@ export async function runLive(input: LiveRunInput): Promise<LiveRunOutput> {
     ...(input.closeReason ? { closeReason: (_conn: ConnectionId, port: number | null) => (port === null ? null : input.closeReason!(port)) } : {}),
   });
   engine = new PolicyEngine({ knobs: browser.knobs, clock, transport, proxy: scenario.proxy });
+  heard = withResponseProcessing(engine, clock, clientTimingOf(browser).responseMs);
 
   let watchdog: NodeJS.Timeout | undefined;
   const pages = await new Promise<PageResult[]>((resolve) => {

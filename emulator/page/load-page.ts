@@ -83,6 +83,7 @@ export function loadPage(load: PageLoad, done: (result: PageResult) => void): vo
     let htmlOutcome: FetchOutcome | null = null;
     // Images requested and not yet settled, plus parses still spending `discoverMs`: the load event waits for both.
     let outstanding = 0;
+    let bodyTimerSet = false;
     const maybeLoaded = () => {
       if (htmlOutcome === null || outstanding > 0) return;
       if (htmlOutcome.failed) done(result);
@@ -96,6 +97,11 @@ export function loadPage(load: PageLoad, done: (result: PageResult) => void): vo
     const parsed = (images: readonly Resource[]) => {
       outstanding++;
       after(load.timing.discoverMs, () => {
+        // The preload scanner runs ahead of the parser: the parser inserts <body> a while after the first images went.
+        if (!bodyTimerSet && load.scheduler.kind !== 'none') {
+          bodyTimerSet = true;
+          clock.setTimer(load.timing.bodyMs, () => scheduler.bodyInserted());
+        }
         outstanding += images.length;
         for (const image of images) requestImage(image, imageSettled);
         outstanding--;

@@ -66,6 +66,8 @@ export interface BrowserKnobs {
   scheduler: SchedulerKind;
   schedulerMaxDelayable: number;
   schedulerMaxPerHost: number;
+  /** Images that may run at once before the parser inserts `<body>` (Blink's tight mode); with `scheduler: chromium`. */
+  schedulerTightLimit: number;
   /**
    * When the page's images are found (read by the page loader, not the engine): `streaming` requests each image
    * once the bytes up to the end of its tag have arrived; `complete` waits for the HTML's last byte.
@@ -110,6 +112,7 @@ export const KNOB_NAMES: readonly KnobName[] = [
   'scheduler',
   'schedulerMaxDelayable',
   'schedulerMaxPerHost',
+  'schedulerTightLimit',
   'htmlDiscovery',
 ];
 

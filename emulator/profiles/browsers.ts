@@ -22,13 +22,14 @@ const UNPACED = 'unused: no pacing';
  * (Wang & Cao measured their connections only; the WinINet and Gecko 1.8 prefs cap connections, not requests), so a
  * page's requests go to the connection pools as the page finds them.
  */
-const NO_SCHEDULER = { scheduler: 'none', schedulerMaxDelayable: 10, schedulerMaxPerHost: 6 } as const;
+const NO_SCHEDULER = { scheduler: 'none', schedulerMaxDelayable: 10, schedulerMaxPerHost: 6, schedulerTightLimit: 2 } as const;
 const NO_SCHEDULER_SOURCES = {
   scheduler:
     'none: no source describes a request scheduler above the connection limits for this browser (Wang & Cao measured ' +
     'connections only; its prefs cap connections, not requests)',
   schedulerMaxDelayable: 'unused: no scheduler',
   schedulerMaxPerHost: 'unused: no scheduler',
+  schedulerTightLimit: 'unused: no scheduler',
 };
 const RESOURCE_SCHEDULER = 'chromium services/network/resource_scheduler/resource_scheduler.cc';
 const RESOURCE_SCHEDULER_PARAMS = 'chromium services/network/resource_scheduler/resource_scheduler_params_manager.cc';
@@ -370,6 +371,7 @@ const chromium: BrowserProfile = {
     scheduler: 'chromium',
     schedulerMaxDelayable: 10,
     schedulerMaxPerHost: 6,
+    schedulerTightLimit: 2,
     htmlDiscovery: 'streaming',
   },
   sources: {
@@ -407,6 +409,11 @@ const chromium: BrowserProfile = {
     schedulerMaxPerHost:
       `${RESOURCE_SCHEDULER} (read): kMaxNumDelayableRequestsPerHostPerClient = 6, counting every request in flight ` +
       'to the host, delayable or not',
+    schedulerTightLimit:
+      'chromium third_party/blink/renderer/platform/loader/fetch/resource_load_scheduler.cc (read): ' +
+      'kTightLimitForRendererSideResourceScheduler = 2 (and kBoostImagePriority tight_medium_limit 2) until ' +
+      'Document::WillInsertBody loosens the policy; measured: Chromium 156 sends two images first and the rest ' +
+      'tens of ms later (scripts/probe-scheduling.ts)',
     htmlDiscovery:
       'chromium third_party/blink/renderer/core/html/parser/html_preload_scanner.cc: the preload scanner requests images from the HTML received so far (recalled; its WebKit ancestor HTMLPreloadScanner, appendToEnd then scan, read)',
   },

@@ -23,11 +23,21 @@ export interface ClientTiming {
    * releases the images a request scheduler holds as delayable (emulator/scheduler/). Unused without a scheduler.
    */
   layoutMs: number;
+  /**
+   * From the first images found to the parser inserting `<body>`, which ends the tight mode in which a request
+   * scheduler lets only a few images run (emulator/scheduler/). Unused without a scheduler.
+   */
+  bodyMs: number;
+  /**
+   * From a response's last byte reaching the client to the browser being done with it, its connection free for the
+   * next request (engine/response-processing.ts): paid once per response, so it lengthens every round on a connection.
+   */
+  responseMs: number;
 }
 
 export type ClientTimingName = keyof ClientTiming;
 
-export const CLIENT_TIMING_NAMES: readonly ClientTimingName[] = ['navigationMs', 'discoverMs', 'loadEventMs', 'layoutMs'];
+export const CLIENT_TIMING_NAMES: readonly ClientTimingName[] = ['navigationMs', 'discoverMs', 'bodyMs', 'layoutMs', 'responseMs', 'loadEventMs'];
 
 export interface ClientTimingProfile {
   /** Which browser build and machine the figures describe. */
@@ -39,12 +49,14 @@ export interface ClientTimingProfile {
 
 export const NO_CLIENT_TIME: ClientTimingProfile = {
   name: 'none',
-  timing: { navigationMs: 0, discoverMs: 0, loadEventMs: 0, layoutMs: 0 },
+  timing: { navigationMs: 0, discoverMs: 0, loadEventMs: 0, bodyMs: 0, layoutMs: 0, responseMs: 0 },
   sources: {
     navigationMs: 'not modelled: no source gives this browser\'s processing time, so the figures are about connection policy alone',
     discoverMs: 'not modelled (as navigationMs)',
     loadEventMs: 'not modelled (as navigationMs)',
+    bodyMs: 'not modelled (as navigationMs)',
     layoutMs: 'not modelled (as navigationMs)',
+    responseMs: 'not modelled (as navigationMs)',
   },
 };
 
@@ -56,12 +68,16 @@ const CALIBRATION = '`keepalive-lab calibrate`, 5 loads of 3 pages at 50 ms RTT,
  * (DevTools `timing.requestTime` after `Network.resourceChangedPriority` to High). Filled in from the measurement.
  */
 const LAYOUT_MS = 85;
+const BODY_MS = 40;
+const BODY_SOURCE = 'measured, see docs/FIDELITY.md';
 const LAYOUT_SOURCE = 'measured, see docs/FIDELITY.md';
+const RESPONSE_MS = 10;
+const RESPONSE_SOURCE = 'measured, see docs/FIDELITY.md';
 
 /** Debian's Chromium 156, headless through Playwright. */
 export const CHROMIUM_156_TIMING: ClientTimingProfile = {
   name: 'chromium-156 (measured, 2 cores)',
-  timing: { navigationMs: 0, discoverMs: 22, loadEventMs: 3, layoutMs: LAYOUT_MS },
+  timing: { navigationMs: 0, discoverMs: 22, loadEventMs: 3, bodyMs: BODY_MS, layoutMs: LAYOUT_MS, responseMs: RESPONSE_MS },
   sources: {
     navigationMs:
       `measured, ${CALIBRATION}: navigation start to the first connection, median −2.4 ms (−6.9 to 4.0), within how ` +
@@ -70,19 +86,26 @@ export const CHROMIUM_156_TIMING: ClientTimingProfile = {
       `measured, ${CALIBRATION}: the HTML's last byte to the first image request on the wire, median 22.4 ms ` +
       '(10.1 to 40.3) — the renderer parses, then hands the requests to the network service',
     loadEventMs: `measured, ${CALIBRATION}: the last image's last byte to loadEventStart, median 3.0 ms (1.0 to 8.6)`,
+    bodyMs: BODY_SOURCE,
     layoutMs: LAYOUT_SOURCE,
+    responseMs: RESPONSE_SOURCE,
   },
 };
+
+const FIREFOX_RESPONSE_MS = 0;
+const FIREFOX_RESPONSE_SOURCE = 'measured, see docs/FIDELITY.md';
 
 /** Debian's Firefox ESR 153, headless over Marionette. */
 export const FIREFOX_ESR_153_TIMING: ClientTimingProfile = {
   name: 'firefox-esr-153 (measured, 2 cores)',
-  timing: { navigationMs: 16, discoverMs: 58, loadEventMs: 8, layoutMs: 0 },
+  timing: { navigationMs: 16, discoverMs: 58, loadEventMs: 8, bodyMs: 0, layoutMs: 0, responseMs: FIREFOX_RESPONSE_MS },
   sources: {
     navigationMs: `measured, ${CALIBRATION}: navigation start to the first connection, median 15.7 ms (9.5 to 28.6)`,
     discoverMs: `measured, ${CALIBRATION}: the HTML's last byte to the first image request on the wire, median 57.6 ms (56.2 to 79.3)`,
     loadEventMs: `measured, ${CALIBRATION}: the last image's last byte to loadEventStart, median 7.6 ms (4.6 to 9.0)`,
+    bodyMs: 'unused: Firefox plays every profile without a request scheduler (Gecko has none to release)',
     layoutMs: 'unused: Firefox plays every profile without a request scheduler (Gecko has none to release)',
+    responseMs: FIREFOX_RESPONSE_SOURCE,
   },
 };
 
@@ -94,5 +117,6 @@ export function clientTimingOf(profile: { clientTiming?: ClientTimingProfile }):
 export function describeClientTiming(profile: ClientTimingProfile): string {
   const t = profile.timing;
   const layout = t.layoutMs > 0 ? `, layout ${t.layoutMs} ms` : '';
-  return `${profile.name}: navigation ${t.navigationMs} ms, HTML → images ${t.discoverMs} ms${layout}, load event ${t.loadEventMs} ms`;
+  const response = t.responseMs > 0 ? `, each response ${t.responseMs} ms` : '';
+  return `${profile.name}: navigation ${t.navigationMs} ms, HTML → images ${t.discoverMs} ms${layout}${response}, load event ${t.loadEventMs} ms`;
 }

@@ -183,7 +183,9 @@ function withScenarioTiming(profile: BrowserProfile, entry: NonNullable<InlineBr
     navigationMs: entry.navigationMs ?? base.timing.navigationMs,
     discoverMs: entry.discoverMs ?? base.timing.discoverMs,
     loadEventMs: entry.loadEventMs ?? base.timing.loadEventMs,
+    bodyMs: entry.bodyMs ?? base.timing.bodyMs,
     layoutMs: entry.layoutMs ?? base.timing.layoutMs,
+    responseMs: entry.responseMs ?? base.timing.responseMs,
   };
   return withClientTiming(profile, { name: `${profile.name} (${source})`, timing, sources });
 }

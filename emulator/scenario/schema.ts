@@ -152,6 +152,7 @@ export const browserKnobFields = {
     .describe("the request scheduler between the page and the connection pools: 'none', or Chromium's ResourceScheduler"),
   schedulerMaxDelayable: whole(1, 'most delayable requests (images before layout) in flight at once').optional(),
   schedulerMaxPerHost: whole(1, 'a delayable request waits while this many requests to its host are in flight').optional(),
+  schedulerTightLimit: whole(1, 'images that may run at once before the parser inserts <body> (Blink tight mode)').optional(),
   htmlDiscovery: z
     .enum(['streaming', 'complete'])
     .optional()
@@ -167,10 +168,12 @@ const clientTimingField = z
         navigationMs: atLeastZero('navigation start → first connection, ms', 'time in ms').optional(),
         discoverMs: atLeastZero("the HTML's last byte → its images' first request, ms", 'time in ms').optional(),
         loadEventMs: atLeastZero("the last image's last byte → the load event, ms", 'time in ms').optional(),
+        responseMs: atLeastZero("a response's last byte → the browser done with it (its connection free), ms", 'time in ms').optional(),
+        bodyMs: atLeastZero('the first images found → the parser inserts <body> (ends tight mode), ms', 'time in ms').optional(),
         layoutMs: atLeastZero("the HTML's last byte → layout raises its images (releases what the scheduler holds), ms", 'time in ms').optional(),
       } satisfies Record<keyof ClientTiming, z.ZodType>),
     ],
-    { error: expecting("'none' or { navigationMs?, discoverMs?, loadEventMs?, layoutMs? }") },
+    { error: expecting("'none' or { navigationMs?, discoverMs?, loadEventMs?, bodyMs?, layoutMs?, responseMs? }") },
   )
   .optional()
   .describe("the browser's own processing time per page load; 'none' for the connection policy alone");

@@ -3,13 +3,15 @@ import type { FetchCallback, FetchOutcome, FetchRequest } from '../engine/pendin
 import { browserProfile } from '../profiles/browsers.ts';
 import { createScheduler, schedulerKnobsOf, type RequestScheduler, type SchedulerKnobs } from './request-scheduler.ts';
 
-const CHROMIUM: SchedulerKnobs = { kind: 'chromium', maxDelayable: 10, maxPerHost: 6 };
+const CHROMIUM: SchedulerKnobs = { kind: 'chromium', maxDelayable: 10, maxPerHost: 6, tightLimit: 2 };
 
 /** The engine's side, by hand: what the scheduler let go, and a way to answer it. */
-function harness(knobs: SchedulerKnobs) {
+function harness(knobs: SchedulerKnobs, { bodyInserted = true } = {}) {
   const started: { request: FetchRequest; done: FetchCallback }[] = [];
   const finished: string[] = [];
   const scheduler: RequestScheduler = createScheduler(knobs, (request, done) => started.push({ request, done }));
+  // Most tests look at the network service's scheduler alone: Blink's tight mode is over.
+  if (bodyInserted) scheduler.bodyInserted();
   const ask = (host: string, path: string, kind: 'html' | 'image' = 'image') =>
     scheduler.request({ host, path, wantBody: false }, kind, () => finished.push(path));
   const answer = (path: string) => {
@@ -85,6 +87,18 @@ describe('request scheduling', () => {
     expect(h.paths().filter((p) => p.startsWith('/a/'))).toEqual(Array.from({ length: 8 }, (_, i) => `/a/${i + 1}.gif`));
   });
 
+  it('before the body is inserted, lets two images run and holds the rest in the renderer (Blink tight mode)', () => {
+    const h = harness(CHROMIUM, { bodyInserted: false });
+    for (const [host, path] of images(20, 3)) h.ask(host, path);
+    // kTightLimitForRendererSideResourceScheduler = 2: images 1 and 2 (measured: Chromium 156 sends two at once).
+    expect(h.paths()).toEqual(['/images/1.gif', '/images/2.gif']);
+    h.answer('/images/1.gif');
+    expect(h.paths()).toHaveLength(3);
+    // The parser inserts <body>: the network service's limits apply, 10 delayable in flight (2…11).
+    h.scheduler.bodyInserted();
+    expect(h.paths()).toHaveLength(11);
+  });
+
   it('after layout, images found later are not delayable and go at once', () => {
     const h = harness(CHROMIUM);
     h.scheduler.raiseImages();
@@ -92,8 +106,13 @@ describe('request scheduling', () => {
     expect(h.paths()).toHaveLength(30);
   });
 
-  it("reads the chromium profile's knobs: ResourceScheduler's 10 and 6", () => {
+  it("reads the chromium profile's knobs: ResourceScheduler's 10 and 6, Blink's 2", () => {
     expect(schedulerKnobsOf(browserProfile('chromium').knobs)).toEqual(CHROMIUM);
+    // Layout also ends tight mode (it comes after the body): every image goes.
+    const h = harness(CHROMIUM, { bodyInserted: false });
+    for (const [host, path] of images(12, 1)) h.ask(host, path);
+    h.scheduler.raiseImages();
+    expect(h.paths()).toHaveLength(12);
     expect(schedulerKnobsOf(browserProfile('ie-6').knobs).kind).toBe('none');
   });
 });

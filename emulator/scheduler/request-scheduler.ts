@@ -12,6 +12,10 @@
  *   waits and later ones to other hosts may go: "keep searching"). Blink gives images kLow/kMedium (net LOWEST/LOW:
  *   delayable) until layout finds them visible and raises them to kHigh (net::MEDIUM: not delayable); the HTML is
  *   kVeryHigh. Waiting requests are tried again whenever one finishes or priorities rise, oldest first.
+ *   In front of it sits Blink's ResourceLoadScheduler (third_party/blink/renderer/platform/loader/fetch/
+ *   resource_load_scheduler.cc, read): until the parser inserts `<body>` (Document::WillInsertBody loosens the
+ *   policy), a frame is in *tight mode* and lets at most `tightLimit` images below kHigh run at once
+ *   (kTightLimitForRendererSideResourceScheduler = 2); the preload scanner finds images before the parser gets there.
  */
 import type { FetchCallback, FetchOutcome, FetchRequest, ProgressCallback } from '../engine/pending-request.ts';
 import type { BrowserKnobs, SchedulerKind } from '../profiles/browser-profile.ts';
@@ -22,10 +26,17 @@ export interface SchedulerKnobs {
   maxDelayable: number;
   /** A delayable request waits while this many requests to its host are in flight (kMaxNumDelayableRequestsPerHostPerClient). */
   maxPerHost: number;
+  /** Images that may run at once before the parser inserts `<body>` (Blink's tight mode). */
+  tightLimit: number;
 }
 
 export function schedulerKnobsOf(knobs: BrowserKnobs): SchedulerKnobs {
-  return { kind: knobs.scheduler, maxDelayable: knobs.schedulerMaxDelayable, maxPerHost: knobs.schedulerMaxPerHost };
+  return {
+    kind: knobs.scheduler,
+    maxDelayable: knobs.schedulerMaxDelayable,
+    maxPerHost: knobs.schedulerMaxPerHost,
+    tightLimit: knobs.schedulerTightLimit,
+  };
 }
 
 /** What a page asks for: its HTML is never delayable; its images are until layout raises them. */
@@ -37,6 +48,8 @@ export type StartRequest = (request: FetchRequest, done: FetchCallback, onProgre
 export interface RequestScheduler {
   /** The page wants `request`; `done` is called once it is answered or given up on, `onProgress` as its body arrives. */
   request(request: FetchRequest, kind: RequestClass, done: FetchCallback, onProgress?: ProgressCallback): void;
+  /** The parser has inserted `<body>`: tight mode is over. */
+  bodyInserted(): void;
   /** Layout has found the page's images visible: from now on none is delayable. */
   raiseImages(): void;
 }
@@ -51,11 +64,13 @@ class Unscheduled implements RequestScheduler {
   request(request: FetchRequest, _kind: RequestClass, done: FetchCallback, onProgress?: ProgressCallback): void {
     this.start(request, done, onProgress);
   }
+  bodyInserted(): void {}
   raiseImages(): void {}
 }
 
 interface Scheduled {
   request: FetchRequest;
+  image: boolean;
   delayable: boolean;
   done: FetchCallback;
   onProgress: ProgressCallback | undefined;
@@ -67,6 +82,8 @@ class ResourceScheduler implements RequestScheduler {
   private readonly inFlightByHost = new Map<string, number>();
   private readonly inFlight = new Set<Scheduled>();
   private delayableInFlight = 0;
+  private imagesInFlight = 0;
+  private tight = true;
   private imagesRaised = false;
 
   constructor(
@@ -75,7 +92,8 @@ class ResourceScheduler implements RequestScheduler {
   ) {}
 
   request(request: FetchRequest, kind: RequestClass, done: FetchCallback, onProgress?: ProgressCallback): void {
-    const entry: Scheduled = { request, delayable: kind === 'image' && !this.imagesRaised, done, onProgress };
+    const image = kind === 'image';
+    const entry: Scheduled = { request, image, delayable: image && !this.imagesRaised, done, onProgress };
     if (this.waiting.length === 0 && this.mayStart(entry) === 'start') this.begin(entry);
     else {
       this.waiting.push(entry);
@@ -83,9 +101,17 @@ class ResourceScheduler implements RequestScheduler {
     }
   }
 
+  bodyInserted(): void {
+    if (!this.tight) return;
+    this.tight = false;
+    this.startWaiting();
+  }
+
   raiseImages(): void {
     if (this.imagesRaised) return;
     this.imagesRaised = true;
+    // Layout comes after the body: tight mode is over by then (kHigh images are not held by it anyway).
+    this.tight = false;
     // A raised request in flight stops counting against the delayable limit (Chromium re-files it by priority).
     for (const entry of this.inFlight) {
       if (entry.delayable) {
@@ -100,6 +126,8 @@ class ResourceScheduler implements RequestScheduler {
   /** `ShouldStartRequest`, for what this model tells apart. */
   private mayStart(entry: Scheduled): 'start' | 'wait' | 'wait-and-stop' {
     if (!entry.delayable) return 'start';
+    // Blink holds it in the renderer: it never reaches the network service's scheduler.
+    if (this.tight && entry.image && this.imagesInFlight >= this.knobs.tightLimit) return 'wait-and-stop';
     if (this.delayableInFlight >= this.knobs.maxDelayable) return 'wait-and-stop';
     if ((this.inFlightByHost.get(entry.request.host) ?? 0) >= this.knobs.maxPerHost) return 'wait';
     return 'start';
@@ -125,8 +153,10 @@ class ResourceScheduler implements RequestScheduler {
     this.inFlight.add(entry);
     this.inFlightByHost.set(host, (this.inFlightByHost.get(host) ?? 0) + 1);
     if (entry.delayable) this.delayableInFlight++;
+    if (entry.image) this.imagesInFlight++;
     this.start(entry.request, (outcome: FetchOutcome) => {
       this.inFlight.delete(entry);
+      if (entry.image) this.imagesInFlight--;
       this.inFlightByHost.set(host, this.inFlightByHost.get(host)! - 1);
       if (entry.delayable) this.delayableInFlight--;
       entry.done(outcome);

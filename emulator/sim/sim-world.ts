@@ -2,9 +2,10 @@
  * The simulated world: the policy engine on a virtual clock, over a modelled network and server. Deterministic:
  * the same scenario gives the same result, to the microsecond, on every machine.
  */
-import { schedulerKnobsOf } from '../scheduler/request-scheduler.ts';
-import { clientTimingOf } from '../profiles/client-timing.ts';
 import { PolicyEngine } from '../engine/engine.ts';
+import { withResponseProcessing } from '../engine/response-processing.ts';
+import { clientTimingOf } from '../profiles/client-timing.ts';
+import { schedulerKnobsOf } from '../scheduler/request-scheduler.ts';
 import { imagesFromModel } from '../page/images-from-model.ts';
 import { buildSite, siteResources, type Site } from '../page/site.ts';
 import type { BrowserProfile } from '../profiles/browser-profile.ts';
@@ -32,7 +33,7 @@ export function simulate(scenario: Scenario, browser: BrowserProfile, network: N
   const sites = new Map<string, Site>(Object.entries(scenario.sites).map(([name, spec]) => [name, buildSite(spec)]));
   const transport = new SimTransport(queue, network.knobs, scenario.server.knobs, resourceLookup(sites));
   const engine = new PolicyEngine({ knobs: browser.knobs, clock, transport, proxy: scenario.proxy });
-  transport.listener = engine;
+  transport.listener = withResponseProcessing(engine, clock, clientTimingOf(browser).responseMs);
 
   let pages: PageResult[] | undefined;
   const steps = scenario.steps;

@@ -1,0 +1,86 @@
+/**
+ * A browser's own time to process each response: from the response's last byte reaching the client to the browser
+ * being done with it (the request complete, its connection free for the next one). A real Chromium on a two-core
+ * machine spends about 10 ms there per response (client-timing.ts), time that lengthens every round of requests on
+ * a connection and that neither the connection policy nor the network explains.
+ *
+ * It sits between a transport and the engine as a listener: the engine still decides and never reads the time; the
+ * transport reports what crossed the wire; this delays what the browser makes of a finished response, keeping every
+ * connection's events in order (a close that arrives while a response is being processed is told after it).
+ */
+import type { Clock } from '../time.ts';
+import type { BodyProgress, ConnectionId, ResponseBody, ResponseHead, TransportListener } from './transport.ts';
+
+export function withResponseProcessing(engine: TransportListener, clock: Clock, responseMs: number): TransportListener {
+  return responseMs > 0 ? new ResponseProcessing(engine, clock, responseMs) : engine;
+}
+
+/** An event held behind a response being processed; a held response starts its own processing in turn. */
+interface Held {
+  response: boolean;
+  tell: () => void;
+}
+
+class ResponseProcessing implements TransportListener {
+  /** Connections with a response being processed, and the events that arrived since, in order. */
+  private readonly held = new Map<ConnectionId, Held[]>();
+
+  constructor(
+    private readonly engine: TransportListener,
+    private readonly clock: Clock,
+    private readonly responseMs: number,
+  ) {}
+
+  connected(conn: ConnectionId): void {
+    this.inOrder(conn, () => this.engine.connected(conn));
+  }
+  connectFailed(conn: ConnectionId, reason: string): void {
+    this.inOrder(conn, () => this.engine.connectFailed(conn, reason));
+  }
+  responseHead(conn: ConnectionId, head: ResponseHead): void {
+    this.inOrder(conn, () => this.engine.responseHead(conn, head));
+  }
+  responseProgress(conn: ConnectionId, received: BodyProgress): void {
+    this.inOrder(conn, () => this.engine.responseProgress(conn, received));
+  }
+  peerClosed(conn: ConnectionId, reason: Parameters<TransportListener['peerClosed']>[1], detail: string): void {
+    this.inOrder(conn, () => this.engine.peerClosed(conn, reason, detail));
+  }
+  abandoned(conn: ConnectionId, detail: string): void {
+    this.inOrder(conn, () => this.engine.abandoned(conn, detail));
+  }
+
+  /** The response is complete on the wire: the browser is done with it `responseMs` later. */
+  responseDone(conn: ConnectionId, body: ResponseBody): void {
+    const tell = () => this.engine.responseDone(conn, body);
+    const queue = this.held.get(conn);
+    if (queue) queue.push({ response: true, tell });
+    else {
+      this.held.set(conn, []);
+      this.process(conn, tell);
+    }
+  }
+
+  private process(conn: ConnectionId, tell: () => void): void {
+    this.clock.setTimer(this.responseMs, () => {
+      tell();
+      this.release(conn);
+    });
+  }
+
+  /** Tells what waited behind the processed response, up to the next response, which is then processed in turn. */
+  private release(conn: ConnectionId): void {
+    const queue = this.held.get(conn)!;
+    for (let next = queue.shift(); next; next = queue.shift()) {
+      if (next.response) return this.process(conn, next.tell);
+      next.tell();
+    }
+    this.held.delete(conn);
+  }
+
+  private inOrder(conn: ConnectionId, tell: () => void): void {
+    const queue = this.held.get(conn);
+    if (queue) queue.push({ response: false, tell });
+    else tell();
+  }
+}
