@@ -21,7 +21,7 @@ import { networkProfile, type NetworkProfile } from '../emulator/profiles/networ
 import type { Scenario, Step } from '../emulator/scenario/types.ts';
 import { simulate } from '../emulator/sim/sim-world.ts';
 import type { World } from '../emulator/world.ts';
-import { SHAPES, shapeScenario } from '../test/fidelity/battery.ts';
+import { SHAPES, selectedShapes, shapeScenario } from '../test/fidelity/battery.ts';
 import { runShape, type BatteryRow } from '../test/fidelity/run-battery.ts';
 import { fidelitySite } from '../test/fidelity/site.ts';
 import { median, type Bench, type BenchFigure } from './harness.ts';
@@ -95,11 +95,14 @@ const bench: Bench = async () => {
     figures.push({ label: 'Firefox ESR: wall ms per run (start, load, quit)', value: median(firefoxRuns), unit: 'ms' });
   }
 
+  // KEEPALIVE_LAB_FIDELITY_SET=wide (or holdout) and KEEPALIVE_LAB_FIDELITY_RTT choose the battery, as for the specs.
+  const shapes = selectedShapes();
+  const players = ['ie-6', 'firefox-2', 'firefox-3'];
   const rows: BatteryRow[] = [];
-  for (const shape of SHAPES) rows.push(await runShape(shape, world, chromium, network));
+  for (const shape of shapes) rows.push(await runShape(shape, world, chromium, network));
   if (hasFirefox) {
     const firefox = new FirefoxWorld({ startSite });
-    for (const name of ['ie-6', 'firefox-2']) for (const shape of SHAPES) rows.push(await runShape(shape, firefox, browserProfile(name), network));
+    for (const name of players) for (const shape of shapes) rows.push(await runShape(shape, firefox, browserProfile(name), network));
   }
   figures.push(...batterySummary(rows));
   return {
@@ -108,7 +111,7 @@ const bench: Bench = async () => {
     notes: [
       `median of ${REPEATS}; speed page: ${shape.site.images} images of 2 KiB, no think time, fixture site on loopback; battery network ${network.name}`,
       'ratios are real ÷ emulator: how many times faster the emulator loads the same page',
-      `battery: ${SHAPES.length} shapes × (chromium${hasFirefox ? '; firefox as ie-6, firefox-2' : ''}); load times compared only at RTT ≥ 50 ms through the shaper`,
+      `battery: ${shapes.length} shapes × (chromium${hasFirefox ? `; firefox as ${players.join(', ')}` : ''}), network ${network.name}`,
     ],
   };
 };

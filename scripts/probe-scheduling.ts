@@ -16,7 +16,7 @@ const network: NetworkProfile =
   rttMs > 0
     ? { name: `p${rttMs}`, title: '', knobs: { ...networkProfile('cable').knobs, rttMs, bandwidthKbps: 10_000, upBandwidthKbps: 10_000 }, sources: {} }
     : networkProfile('loopback');
-const scenario = shapeScenario({ name: 'probe', why: 'probe', site: { hosts, images, imageBytes: 2048, htmlBytes }, server: { thinkMs } });
+const scenario = shapeScenario({ name: 'probe', set: 'holdout', why: 'probe', site: { hosts, images, imageBytes: 2048, htmlBytes }, server: { thinkMs } });
 // KEEPALIVE_LAB_SITE_IN_PROCESS=1 runs the site in this process, as the worlds did before site-process.ts.
 const site = await (process.env.KEEPALIVE_LAB_SITE_IN_PROCESS ? startFixtureSiteForScenario : startFixtureSiteInProcess)(scenario, network);
 const browser = await chromium.launch(chromiumLaunchOptions());

@@ -61,51 +61,52 @@ export const NO_CLIENT_TIME: ClientTimingProfile = {
 };
 
 /** How the shipped figures were taken: `keepalive-lab calibrate` prints the command's pages and method. */
-const CALIBRATION = '`keepalive-lab calibrate`, 5 loads of 3 pages at 50 ms RTT, shared 2-core machine, 22 Nov 2026';
-
-/**
- * Chromium 156's layout on this machine: from the HTML's last byte to the held images entering the network stack
- * (DevTools `timing.requestTime` after `Network.resourceChangedPriority` to High). Filled in from the measurement.
- */
-const LAYOUT_MS = 85;
-const BODY_MS = 40;
-const BODY_SOURCE = 'measured, see docs/FIDELITY.md';
-const LAYOUT_SOURCE = 'measured, see docs/FIDELITY.md';
-const RESPONSE_MS = 10;
-const RESPONSE_SOURCE = 'measured, see docs/FIDELITY.md';
+const CALIBRATION =
+  '`keepalive-lab calibrate`, two runs of 5 loads of 3 pages at 50 ms RTT, the site in its own process, nothing else ' +
+  'running on the shared 2-core machine, 28 Nov 2026';
 
 /** Debian's Chromium 156, headless through Playwright. */
 export const CHROMIUM_156_TIMING: ClientTimingProfile = {
   name: 'chromium-156 (measured, 2 cores)',
-  timing: { navigationMs: 0, discoverMs: 22, loadEventMs: 3, bodyMs: BODY_MS, layoutMs: LAYOUT_MS, responseMs: RESPONSE_MS },
+  timing: { navigationMs: 0, discoverMs: 28, bodyMs: 22, layoutMs: 100, responseMs: 4, loadEventMs: 2 },
   sources: {
     navigationMs:
-      `measured, ${CALIBRATION}: navigation start to the first connection, median −2.4 ms (−6.9 to 4.0), within how ` +
-      'far the browser\'s and the tracker\'s clocks agree: 0',
+      `measured, ${CALIBRATION}: navigation start to the first connection, medians −0.8 and −1.5 ms (−7.6 to 7.3), ` +
+      "within how far the browser's and the tracker's clocks agree: 0",
     discoverMs:
-      `measured, ${CALIBRATION}: the HTML's last byte to the first image request on the wire, median 22.4 ms ` +
-      '(10.1 to 40.3) — the renderer parses, then hands the requests to the network service',
-    loadEventMs: `measured, ${CALIBRATION}: the last image's last byte to loadEventStart, median 3.0 ms (1.0 to 8.6)`,
-    bodyMs: BODY_SOURCE,
-    layoutMs: LAYOUT_SOURCE,
-    responseMs: RESPONSE_SOURCE,
+      `measured, ${CALIBRATION}: the HTML's last byte to the first image request on the wire, medians 28.1 and 28.2 ms ` +
+      '(10.5 to 64.6) — the renderer parses, then hands the requests to the network service',
+    bodyMs:
+      `measured, ${CALIBRATION}: the first image request to the third on the wire (Blink lets two run in tight mode), ` +
+      'medians 20.1 and 24.9 ms (0.9 to 81.2) — the parser inserting <body> after the preload scanner found the images',
+    layoutMs:
+      `measured, ${CALIBRATION}: the HTML's last byte to the 11th image on the wire of a four-host page (the first the ` +
+      'ResourceScheduler held), medians 107.9 and 94.7 ms (57.8 to 135.7); the DevTools log shows the images raised ' +
+      'to High at the same moment (Network.resourceChangedPriority; scripts/probe-scheduling.ts)',
+    responseMs:
+      `measured, ${CALIBRATION}: a round on a reused connection of the one-host 40-image page (one image request's ` +
+      "sending to the next's) is 4.1 ms longer than the emulator's own round on the same path (−1.6 to 6.5); on bare " +
+      'loopback the DevTools log shows 6–10 ms a round (docs/FIDELITY.md)',
+    loadEventMs: `measured, ${CALIBRATION}: the last image's last byte to loadEventStart, medians 1.5 and 2.8 ms (0.2 to 12.0)`,
   },
 };
 
-const FIREFOX_RESPONSE_MS = 0;
-const FIREFOX_RESPONSE_SOURCE = 'measured, see docs/FIDELITY.md';
+const FIREFOX_CALIBRATION = CALIBRATION.replace('two runs of ', '');
+const NO_SCHEDULER = 'unused: Firefox plays every profile without a request scheduler (Gecko has none to release)';
 
 /** Debian's Firefox ESR 153, headless over Marionette. */
 export const FIREFOX_ESR_153_TIMING: ClientTimingProfile = {
   name: 'firefox-esr-153 (measured, 2 cores)',
-  timing: { navigationMs: 16, discoverMs: 58, loadEventMs: 8, bodyMs: 0, layoutMs: 0, responseMs: FIREFOX_RESPONSE_MS },
+  timing: { navigationMs: 23, discoverMs: 66, bodyMs: 0, layoutMs: 0, responseMs: 0, loadEventMs: 5 },
   sources: {
-    navigationMs: `measured, ${CALIBRATION}: navigation start to the first connection, median 15.7 ms (9.5 to 28.6)`,
-    discoverMs: `measured, ${CALIBRATION}: the HTML's last byte to the first image request on the wire, median 57.6 ms (56.2 to 79.3)`,
-    loadEventMs: `measured, ${CALIBRATION}: the last image's last byte to loadEventStart, median 7.6 ms (4.6 to 9.0)`,
-    bodyMs: 'unused: Firefox plays every profile without a request scheduler (Gecko has none to release)',
-    layoutMs: 'unused: Firefox plays every profile without a request scheduler (Gecko has none to release)',
-    responseMs: FIREFOX_RESPONSE_SOURCE,
+    navigationMs: `measured, ${FIREFOX_CALIBRATION}: navigation start to the first connection, median 23.3 ms (11.2 to 76.0)`,
+    discoverMs: `measured, ${FIREFOX_CALIBRATION}: the HTML's last byte to the first image request on the wire, median 66.3 ms (52.9 to 145.6)`,
+    bodyMs: NO_SCHEDULER,
+    layoutMs: NO_SCHEDULER,
+    responseMs:
+      `measured, ${FIREFOX_CALIBRATION}: Firefox's rounds on a reused connection are 7.7 ms shorter than the ` +
+      "emulator's own on the same path (−8.0 to −2.3): no time of its own shows, and none can be negative: 0",
+    loadEventMs: `measured, ${FIREFOX_CALIBRATION}: the last image's last byte to loadEventStart, median 5.1 ms (2.8 to 9.8)`,
   },
 };
 

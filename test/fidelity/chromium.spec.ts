@@ -6,7 +6,7 @@
 import { test } from '@playwright/test';
 import { ChromiumWorld } from '../../emulator/browsers/chromium-world.ts';
 import { browserProfile } from '../../emulator/profiles/browsers.ts';
-import { SHAPES } from './battery.ts';
+import { selectedShapes } from './battery.ts';
 import { expectRowToMatch } from './expect-row.ts';
 import { FIDELITY_REPEAT, runShape, saveRow } from './run-battery.ts';
 import { fidelitySite } from './site.ts';
@@ -15,7 +15,7 @@ const { startSite, network } = fidelitySite();
 const world = new ChromiumWorld({ startSite, pageTimeoutMs: 300_000 });
 const profile = browserProfile('chromium');
 
-for (const shape of SHAPES) {
+for (const shape of selectedShapes()) {
   test(`chromium matches the chromium profile: ${shape.name} (${shape.why})`, async () => {
     // A long queue at a long RTT takes minutes: 500 images × 200 ms ÷ 6 connections is 17 s of round trips alone.
     test.setTimeout(360_000 * FIDELITY_REPEAT);

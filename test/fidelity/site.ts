@@ -8,16 +8,19 @@ import type { StartRealSite } from '../../emulator/browsers/real-site.ts';
 import { networkProfile, type NetworkProfile } from '../../emulator/profiles/network-profile.ts';
 import { startStandInSite } from '../browsers/stand-in-site.ts';
 
-/** KEEPALIVE_LAB_FIDELITY_RTT overrides the 50 ms (docs/FIDELITY.md also reports 200 ms). */
+/** KEEPALIVE_LAB_FIDELITY_RTT overrides the 50 ms: docs/FIDELITY.md also reports 200 ms, and 0 (bare loopback). */
 const FIDELITY_RTT_MS = Number(process.env.KEEPALIVE_LAB_FIDELITY_RTT ?? 50);
 
-/** 50 ms RTT, 10 Mbit/s both ways, initial window 10: latency-bound, as the 15 % load-time criterion assumes. */
-export const FIDELITY_NETWORK: NetworkProfile = {
-  name: `fidelity-${FIDELITY_RTT_MS}ms`,
-  title: `Fidelity battery path: ${FIDELITY_RTT_MS} ms RTT, 10 Mbit/s`,
-  knobs: { ...networkProfile('cable').knobs, rttMs: FIDELITY_RTT_MS, bandwidthKbps: 10_000, upBandwidthKbps: 10_000 },
-  sources: { rttMs: 'the issue: load times within 15 % at RTT ≥ 50 ms' },
-};
+/** 50 ms RTT, 10 Mbit/s both ways, initial window 10: latency-bound; or bare loopback, unshaped, for RTT 0. */
+export const FIDELITY_NETWORK: NetworkProfile =
+  FIDELITY_RTT_MS === 0
+    ? networkProfile('loopback')
+    : {
+        name: `fidelity-${FIDELITY_RTT_MS}ms`,
+        title: `Fidelity battery path: ${FIDELITY_RTT_MS} ms RTT, 10 Mbit/s`,
+        knobs: { ...networkProfile('cable').knobs, rttMs: FIDELITY_RTT_MS, bandwidthKbps: 10_000, upBandwidthKbps: 10_000 },
+        sources: { rttMs: 'the issue: load times within 15 % at each RTT' },
+      };
 
 export function fidelitySite(): { startSite: StartRealSite; network: NetworkProfile } {
   if (process.env.KEEPALIVE_LAB_FIDELITY_SITE === 'stand-in') return { startSite: startStandInSite, network: networkProfile('loopback') };
