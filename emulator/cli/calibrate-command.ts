@@ -27,7 +27,7 @@ const PHASE_TITLES: Record<ClientTimingName, string> = {
   loadEventMs: "last image's last byte → load event",
   bodyMs: 'first image request → the images tight mode held',
   layoutMs: "HTML's last byte → held images released (layout)",
-  responseMs: "a response's last byte → its connection's next request",
+  responseMs: 'each response, one at a time (fitted to the loopback page)',
 };
 
 export async function calibrateCommand(argv: string[]): Promise<number> {

@@ -22,12 +22,28 @@ export const CALIBRATION_NETWORK: NetworkProfile = {
   sources: { rttMs: 'the fidelity criterion: load times compared at RTT ≥ 50 ms' },
 };
 
-/** The pages: images on the HTML's host (one reused connection, new ones) and on other hosts (new connections only). */
-export const CALIBRATION_PAGES: readonly { name: string; hosts: number; images: number }[] = [
+export interface CalibrationPage {
+  name: string;
+  hosts: number;
+  images: number;
+  /** Bare loopback and a server that answers at once: the browser's own time per response is all that is left. */
+  cpuBound?: boolean;
+}
+
+/**
+ * The pages: images on the HTML's host (one reused connection, new ones), on other hosts (new connections only), and
+ * one on bare loopback from a server that answers at once, where the browser's time per response shows.
+ */
+export const CALIBRATION_PAGES: readonly CalibrationPage[] = [
   { name: 'one-host-5', hosts: 1, images: 5 },
   { name: 'one-host-40', hosts: 1, images: 40 },
   { name: 'four-image-hosts-40', hosts: 4, images: 40 },
+  { name: 'one-host-40-loopback', hosts: 1, images: 40, cpuBound: true },
 ];
+
+export function calibrationNetwork(page: CalibrationPage): NetworkProfile {
+  return page.cpuBound ? networkProfile('loopback') : CALIBRATION_NETWORK;
+}
 
 /**
  * Room for 40 image tags with absolute URLs to four image hosts (about 70 bytes each): at 2048 bytes the fixture site
@@ -35,14 +51,14 @@ export const CALIBRATION_PAGES: readonly { name: string; hosts: number; images: 
  */
 const CALIBRATION_HTML_BYTES = 4096;
 
-export function calibrationScenario(page: (typeof CALIBRATION_PAGES)[number]): Scenario {
+export function calibrationScenario(page: CalibrationPage): Scenario {
   const apache = serverProfile('apache-2.2');
   return {
     name: `calibration:${page.name}`,
     file: `calibration:${page.name}`,
     sites: { main: { domain: 'calibration.localhost', hosts: page.hosts, images: page.images, imageBytes: 2048, htmlBytes: CALIBRATION_HTML_BYTES } },
-    server: { ...apache, knobs: { ...apache.knobs, thinkMs: 20 } },
-    networks: [CALIBRATION_NETWORK],
+    server: { ...apache, knobs: { ...apache.knobs, thinkMs: page.cpuBound ? 0 : 20 } },
+    networks: [calibrationNetwork(page)],
     browsers: [],
     steps: [{ kind: 'load', site: 'main', path: '/' }],
     proxy: false,
@@ -50,18 +66,34 @@ export function calibrationScenario(page: (typeof CALIBRATION_PAGES)[number]): S
   };
 }
 
-function withoutResponseTime(profile: BrowserProfile): BrowserProfile {
-  const timing = profile.clientTiming ?? NO_CLIENT_TIME;
-  return withClientTiming(profile, { ...timing, timing: { ...timing.timing, responseMs: 0 } });
+/**
+ * The time per response (0 to 30 ms, to a quarter ms) with which the emulator loads `scenario`'s page, on bare
+ * loopback, in `realLoadMs`; the load grows with it, so a bisection finds it.
+ */
+export function fitResponseMs(realLoadMs: number, scenario: Scenario, profile: BrowserProfile): number {
+  const loadWith = (responseMs: number): number => {
+    const timing = profile.clientTiming ?? NO_CLIENT_TIME;
+    const played = withClientTiming(profile, { ...timing, timing: { ...timing.timing, responseMs } });
+    return simulate(scenario, played, networkProfile('loopback')).metrics.pageLoadMs[0] ?? 0;
+  };
+  let low = 0;
+  let high = 30;
+  while (high - low > 0.25) {
+    const mid = (low + high) / 2;
+    if (loadWith(mid) < realLoadMs) low = mid;
+    else high = mid;
+  }
+  return Math.round(((low + high) / 2) * 4) / 4;
 }
 
 /**
  * The body and layout show only where a scheduler holds images and the page's connections could carry more at once:
  * there the first held image reaches the wire when the body or layout releases it.
  */
-function heldFirst(profile: BrowserProfile, page: (typeof CALIBRATION_PAGES)[number]): { tightFirst: number | null; delayableFirst: number | null } {
+function heldFirst(profile: BrowserProfile, page: CalibrationPage): { tightFirst: number | null; delayableFirst: number | null } {
   const k = profile.knobs;
-  if (k.scheduler === 'none') return { tightFirst: null, delayableFirst: null };
+  // On the CPU-bound page the images come back before the body or layout: nothing is held long enough to show.
+  if (k.scheduler === 'none' || page.cpuBound) return { tightFirst: null, delayableFirst: null };
   const room = page.hosts * Math.min(k.maxPerHost, k.schedulerMaxPerHost);
   const shows = (held: number) => (page.images > held && room > held ? held : null);
   return { tightFirst: shows(k.schedulerTightLimit), delayableFirst: shows(k.schedulerMaxDelayable) };
@@ -88,20 +120,20 @@ export async function calibrate(world: World, profile: BrowserProfile, runs: num
       const scenario = calibrationScenario(page);
       let result: RunResult | null = null;
       try {
-        result = await world.run({ scenario, browser: profile, network: CALIBRATION_NETWORK });
+        result = await world.run({ scenario, browser: profile, network: calibrationNetwork(page) });
       } catch (error) {
         errors.push(`${page.name}: ${error instanceof Error ? error.message : String(error)}`);
       }
       const failed = result?.errors.filter((e) => !e.startsWith('note:')) ?? [];
       if (result && failed.length === 0) {
-        // The rounds on reused connections against the emulator's own (the browser's figures, no response time), and
-        // only on a long queue, where most rounds are a response and the next request, not the scheduler's waits.
+        const phases = clientTimingPhases(result, heldFirst(profile, page));
+        // The time per response is fitted where it is all that is left: the emulator's load of the CPU-bound page
+        // with it must take as long as the real one.
         const played = world.asPlayed?.(profile) ?? profile;
-        const longQueue = page.images >= 4 * page.hosts * profile.knobs.maxPerHost;
-        const baseline = longQueue ? simulate(scenario, withoutResponseTime(played), CALIBRATION_NETWORK) : undefined;
-        all.push(...clientTimingPhases(result, { ...heldFirst(profile, page), ...(baseline ? { baseline } : {}) }));
-      }
-      else errors.push(...failed.map((e) => `${page.name}: ${e}`));
+        const realLoad = result.metrics.pageLoadMs[0];
+        if (page.cpuBound && realLoad != null) for (const p of phases) p.responseMs = fitResponseMs(realLoad, scenario, played);
+        all.push(...phases);
+      } else errors.push(...failed.map((e) => `${page.name}: ${e}`));
       onLoad?.(++done, total);
     }
   }

@@ -24,45 +24,16 @@ export interface PhaseReading {
   tightFirst?: number | null;
   /** How many images a request scheduler lets go before layout (a profile's `schedulerMaxDelayable`), or null. */
   delayableFirst?: number | null;
-  /**
-   * The same scenario simulated without response processing: `responseMs` is how much longer a round on a reused
-   * connection (one request's sending to the next's on the same connection) takes in `result` than there.
-   */
-  baseline?: RunResult;
 }
 
 /**
  * `bodyMs` and `layoutMs` are read only where a scheduler held images and the page's connections had room for more
  * (the caller says so with `tightFirst` and `delayableFirst`): then the first held image on the wire shows when the
- * body or layout released it. `responseMs` is read only against a `baseline`.
+ * body or layout released it. `responseMs` is not read from one run: calibration.ts fits it to a CPU-bound page.
  */
 export function clientTimingPhases(result: RunResult, reading: PhaseReading = {}): PagePhases[] {
   const connections = new Map(result.connections.map((c) => [c.id, c]));
-  const responseMs = reading.baseline ? slowerRounds(result, reading.baseline) : null;
-  return result.pages.map((page) => ({ ...pagePhases(page, connections, reading), responseMs }));
-}
-
-/** How much longer the median round on a reused connection is in `result` than in `baseline`; null without rounds. */
-export function slowerRounds(result: RunResult, baseline: RunResult): number | null {
-  const a = medianRound(result);
-  const b = medianRound(baseline);
-  return a === null || b === null ? null : a - b;
-}
-
-/**
- * The median time from one image request's sending to the next's on the same connection (a round after a page's
- * HTML also holds the parse and the scheduler's waits, which have phases of their own).
- */
-function medianRound(result: RunResult): number | null {
-  const pageUrls = new Set(result.pages.map((p) => p.url));
-  const rounds: number[] = [];
-  for (const conn of result.connections) {
-    for (let i = 1; i < conn.requests.length; i++) {
-      const previous = conn.requests[i - 1]!;
-      if (!pageUrls.has(previous.url)) rounds.push(conn.requests[i]!.sentAt - previous.sentAt);
-    }
-  }
-  return rounds.length === 0 ? null : median(rounds);
+  return result.pages.map((page) => ({ ...pagePhases(page, connections, reading), responseMs: null }));
 }
 
 function pagePhases(

@@ -47,6 +47,19 @@ describe('a browser processing each response', () => {
     expect(heard).toEqual(['4 connected 2', '10 done 1 1', '10 head 1', '20 done 1 2', '20 closed 1']);
   });
 
+  it('processes one response at a time, whichever connection it came on', () => {
+    const clock = new ManualClock();
+    const { heard, listener } = recorder(clock);
+    const heardBy = withResponseProcessing(listener, clock, 10);
+    heardBy.responseDone(1, { bytes: 1 });
+    heardBy.responseDone(2, { bytes: 2 });
+    clock.advance(25);
+    heardBy.responseDone(3, { bytes: 3 });
+    clock.advance(30);
+    // 1 from 0 to 10, 2 waits for it (10 to 20); 3 arrives at 25 with the browser free: 25 to 35.
+    expect(heard).toEqual(['10 done 1 1', '20 done 2 2', '35 done 3 3']);
+  });
+
   it('costs nothing when the time is zero: the engine is the listener', () => {
     const clock = new ManualClock();
     const { listener } = recorder(clock);

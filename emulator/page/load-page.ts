@@ -65,7 +65,7 @@ export function loadPage(load: PageLoad, done: (result: PageResult) => void): vo
     else then();
   };
 
-  /** The one place a found image is handed to the engine; `settled` runs when it is answered or has failed. */
+  /** The one place a found image is handed on (to the request scheduler); `settled` runs when it is answered or failed. */
   const requestImage = (resource: Resource, settled: () => void): void => {
     const entry = pendingEntry(resource, 'image', clock.now());
     result.resources.push(entry);

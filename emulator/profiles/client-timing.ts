@@ -62,51 +62,49 @@ export const NO_CLIENT_TIME: ClientTimingProfile = {
 
 /** How the shipped figures were taken: `keepalive-lab calibrate` prints the command's pages and method. */
 const CALIBRATION =
-  '`keepalive-lab calibrate`, two runs of 5 loads of 3 pages at 50 ms RTT, the site in its own process, nothing else ' +
+  '`keepalive-lab calibrate --runs 5` (20 loads of 4 pages), the site in its own process, one worker and nothing else ' +
   'running on the shared 2-core machine, 28 Nov 2026';
 
 /** Debian's Chromium 156, headless through Playwright. */
 export const CHROMIUM_156_TIMING: ClientTimingProfile = {
   name: 'chromium-156 (measured, 2 cores)',
-  timing: { navigationMs: 0, discoverMs: 28, bodyMs: 22, layoutMs: 100, responseMs: 4, loadEventMs: 2 },
+  timing: { navigationMs: 0, discoverMs: 28, bodyMs: 20, layoutMs: 98, responseMs: 4.3, loadEventMs: 2 },
   sources: {
     navigationMs:
-      `measured, ${CALIBRATION}: navigation start to the first connection, medians −0.8 and −1.5 ms (−7.6 to 7.3), ` +
-      "within how far the browser's and the tracker's clocks agree: 0",
+      `measured, ${CALIBRATION}: navigation start to the first connection, median −1.7 ms (−7.0 to 11.9), within how ` +
+      "far the browser's and the tracker's clocks agree: 0",
     discoverMs:
-      `measured, ${CALIBRATION}: the HTML's last byte to the first image request on the wire, medians 28.1 and 28.2 ms ` +
-      '(10.5 to 64.6) — the renderer parses, then hands the requests to the network service',
+      `measured, ${CALIBRATION}: the HTML's last byte to the first image request on the wire, median 28.0 ms ` +
+      '(13.2 to 58.5) — the renderer parses, then hands the requests to the network service',
     bodyMs:
       `measured, ${CALIBRATION}: the first image request to the third on the wire (Blink lets two run in tight mode), ` +
-      'medians 20.1 and 24.9 ms (0.9 to 81.2) — the parser inserting <body> after the preload scanner found the images',
+      'median 15.5 ms (0.7 to 41.0; two earlier runs 20.1 and 24.9): the parser inserting <body> after the preload ' +
+      'scanner found the images',
     layoutMs:
       `measured, ${CALIBRATION}: the HTML's last byte to the 11th image on the wire of a four-host page (the first the ` +
-      'ResourceScheduler held), medians 107.9 and 94.7 ms (57.8 to 135.7); the DevTools log shows the images raised ' +
-      'to High at the same moment (Network.resourceChangedPriority; scripts/probe-scheduling.ts)',
+      'ResourceScheduler held), median 97.6 ms (81.6 to 100.2; earlier runs 107.9 and 94.7); the DevTools log shows ' +
+      'the images raised to High at that moment (Network.resourceChangedPriority; scripts/probe-scheduling.ts)',
     responseMs:
-      `measured, ${CALIBRATION}: a round on a reused connection of the one-host 40-image page (one image request's ` +
-      "sending to the next's) is 4.1 ms longer than the emulator's own round on the same path (−1.6 to 6.5); on bare " +
-      'loopback the DevTools log shows 6–10 ms a round (docs/FIDELITY.md)',
-    loadEventMs: `measured, ${CALIBRATION}: the last image's last byte to loadEventStart, medians 1.5 and 2.8 ms (0.2 to 12.0)`,
+      `measured, ${CALIBRATION}: fitted so that the emulator's load of 40 images on bare loopback from a server that ` +
+      'answers at once takes as long as Chromium\'s, responses processed one at a time: median 4.3 ms (3.8 to 5.3)',
+    loadEventMs: `measured, ${CALIBRATION}: the last image's last byte to loadEventStart, median 2.2 ms (−0.2 to 16.7)`,
   },
 };
 
-const FIREFOX_CALIBRATION = CALIBRATION.replace('two runs of ', '');
 const NO_SCHEDULER = 'unused: Firefox plays every profile without a request scheduler (Gecko has none to release)';
 
 /** Debian's Firefox ESR 153, headless over Marionette. */
 export const FIREFOX_ESR_153_TIMING: ClientTimingProfile = {
   name: 'firefox-esr-153 (measured, 2 cores)',
-  timing: { navigationMs: 23, discoverMs: 66, bodyMs: 0, layoutMs: 0, responseMs: 0, loadEventMs: 5 },
+  timing: { navigationMs: 16, discoverMs: 69, bodyMs: 0, layoutMs: 0, responseMs: 2, loadEventMs: 5 },
   sources: {
-    navigationMs: `measured, ${FIREFOX_CALIBRATION}: navigation start to the first connection, median 23.3 ms (11.2 to 76.0)`,
-    discoverMs: `measured, ${FIREFOX_CALIBRATION}: the HTML's last byte to the first image request on the wire, median 66.3 ms (52.9 to 145.6)`,
+    navigationMs: `measured, ${CALIBRATION}, playing firefox-3: navigation start to the first connection, median 15.5 ms (8.7 to 36.5)`,
+    discoverMs: `measured, ${CALIBRATION}: the HTML's last byte to the first image request on the wire, median 69.4 ms (44.5 to 160.8)`,
     bodyMs: NO_SCHEDULER,
     layoutMs: NO_SCHEDULER,
     responseMs:
-      `measured, ${FIREFOX_CALIBRATION}: Firefox's rounds on a reused connection are 7.7 ms shorter than the ` +
-      "emulator's own on the same path (−8.0 to −2.3): no time of its own shows, and none can be negative: 0",
-    loadEventMs: `measured, ${FIREFOX_CALIBRATION}: the last image's last byte to loadEventStart, median 5.1 ms (2.8 to 9.8)`,
+      `measured, ${CALIBRATION}: fitted to the CPU-bound page as for Chromium (responses one at a time), median 2.0 ms (0.0 to 3.5)`,
+    loadEventMs: `measured, ${CALIBRATION}: the last image's last byte to loadEventStart, median 5.0 ms (1.3 to 22.2)`,
   },
 };
 

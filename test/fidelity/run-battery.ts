@@ -110,6 +110,28 @@ export function scoreRow(shape: Shape, profile: BrowserProfile, network: Network
   };
 }
 
+/**
+ * A saved row against a new simulation of its shape (test/fidelity/rescore.ts): the real side is a measurement and
+ * stays; the prediction, and every comparison with it, is replaced. Connections are compared with the load the row
+ * kept (a mismatching one, if any load mismatched), and a row that mismatched stays so.
+ */
+export function rescoreRow(row: BatteryRow, sim: RunResult): BatteryRow {
+  const m = sim.metrics;
+  const simLoad = m.pageLoadMs[0] ?? null;
+  return {
+    ...row,
+    connectionsPerHost: { real: row.connectionsPerHost.real, sim: m.connectionsPerHost },
+    // Only a new load can show a mismatch gone (the row keeps one load's counts): a rescore never credits one.
+    connectionsMatch: row.connectionsMatch && sameCounts(row.connectionsPerHost.real, m.connectionsPerHost),
+    requestsPerConnection: { real: row.requestsPerConnection.real, sim: m.requestsPerConnection },
+    rpcError: relative(row.requestsPerConnection.real, m.requestsPerConnection),
+    loadMs: { real: row.loadMs.real, sim: simLoad },
+    loadError: row.loadMs.real === null || simLoad === null ? null : relative(row.loadMs.real, simLoad),
+    maxOpenTotal: { real: row.maxOpenTotal.real, sim: m.maxOpenTotal },
+    closes: { real: row.closes.real, sim: Object.fromEntries(Object.entries(m.closesByReason).filter(([, n]) => n > 0)) },
+  };
+}
+
 function sameCounts(a: Record<string, number>, b: Record<string, number>): boolean {
   const keys = new Set([...Object.keys(a), ...Object.keys(b)]);
   return [...keys].every((k) => (a[k] ?? 0) === (b[k] ?? 0));

@@ -1,8 +1,10 @@
-// Prints the fidelity battery's saved rows (out/fidelity/*.json, written by the fidelity specs) as Markdown tables
-// for docs/FIDELITY.md:  npx tsx test/fidelity/summarize.ts
+// Prints the fidelity battery's saved rows (out/fidelity/*.json, written by the fidelity specs) as Markdown for
+// docs/FIDELITY.md: first a summary per player and network, the shapes tuned on apart from the hold-out shapes, then
+// every row.  npx tsx test/fidelity/summarize.ts
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { BatteryRow } from './run-battery.ts';
+import { median } from '../../emulator/stats.ts';
+import { LOAD_TOLERANCE, type BatteryRow } from './run-battery.ts';
 
 const dir = join(import.meta.dirname, '..', '..', 'out', 'fidelity');
 const pct = (x: number | null): string => (x === null ? '–' : `${x >= 0 ? '+' : ''}${(x * 100).toFixed(1)} %`);
@@ -16,19 +18,35 @@ const realLoads = (r: BatteryRow): string =>
   r.realLoadsMs && r.realLoadsMs.length > 1 ? ` (${r.realLoadsMs.map((ms) => ms?.toFixed(0) ?? '–').join(', ')})` : '';
 const closes = (c: Record<string, number>): string => Object.entries(c).map(([k, n]) => `${k} ${n}`).join(', ');
 
-for (const file of readdirSync(dir).filter((f) => f.endsWith('.json')).sort()) {
-  const rows = JSON.parse(readFileSync(join(dir, file), 'utf8')) as BatteryRow[];
+/** "within / compared (median error)" for a set of rows. */
+function score(rows: readonly BatteryRow[]): string {
+  if (rows.length === 0) return '–';
+  const errors = rows.flatMap((r) => (r.loadError === null ? [] : [Math.abs(r.loadError)]));
+  const within = errors.filter((e) => e <= LOAD_TOLERANCE).length;
+  return `${within}/${errors.length} (median ${errors.length ? (median(errors) * 100).toFixed(1) : '–'} %)`;
+}
+
+const files = readdirSync(dir).filter((f) => f.endsWith('.json')).sort();
+const all = files.map((file) => JSON.parse(readFileSync(join(dir, file), 'utf8')) as BatteryRow[]);
+
+console.log('| player | network | connections per host match | load within 15 %, tuned shapes | load within 15 %, hold-out shapes |');
+console.log('|---|---|---|---|---|');
+for (const rows of all) {
   const { world, profile, network } = rows[0]!;
   const matches = rows.filter((r) => r.connectionsMatch).length;
-  const loads = rows.flatMap((r) => (r.loadError === null ? [] : [Math.abs(r.loadError)]));
-  const within = loads.filter((e) => e <= 0.15).length;
-  console.log(`\n### ${world} as \`${profile}\`, network ${network}\n`);
-  console.log(`Connections per host match: **${matches}/${rows.length}**. Load time within 15 %: **${within}/${loads.length}**.\n`);
-  console.log('| shape | connections per host (real = sim?) | req/conn real / sim | load ms real / sim | error | most open real / sim | closes real | closes sim |');
-  console.log('|---|---|---|---|---|---|---|---|');
+  const tuned = rows.filter((r) => r.set !== 'holdout');
+  const holdout = rows.filter((r) => r.set === 'holdout');
+  console.log(`| ${world} as \`${profile}\` | ${network} | ${matches}/${rows.length} | ${score(tuned)} | ${score(holdout)} |`);
+}
+
+for (const rows of all) {
+  const { world, profile, network } = rows[0]!;
+  console.log(`\n#### ${world} as \`${profile}\`, network ${network}\n`);
+  console.log('| shape | set | connections per host (real = sim?) | req/conn real / sim | load ms real / sim | error | most open real / sim | closes real | closes sim |');
+  console.log('|---|---|---|---|---|---|---|---|---|');
   for (const r of rows) {
     console.log(
-      `| ${r.shape} | ${hosts(r.connectionsPerHost.real)} ${r.connectionsMatch ? '✓' : `✗ (sim: ${hosts(r.connectionsPerHost.sim)})`} | ` +
+      `| ${r.shape} | ${r.set ?? 'core'} | ${hosts(r.connectionsPerHost.real)} ${r.connectionsMatch ? '✓' : `✗ (sim: ${hosts(r.connectionsPerHost.sim)})`} | ` +
         `${r.requestsPerConnection.real.toFixed(2)} / ${r.requestsPerConnection.sim.toFixed(2)} | ` +
         `${r.loadMs.real?.toFixed(0) ?? '–'}${realLoads(r)} / ${r.loadMs.sim?.toFixed(0) ?? '–'} | ${pct(r.loadError)} | ` +
         `${r.maxOpenTotal.real} / ${r.maxOpenTotal.sim} | ${closes(r.closes.real)} | ${closes(r.closes.sim)} |`,
