@@ -115,6 +115,8 @@ export async function calibrate(world: World, profile: BrowserProfile, runs: num
   const errors: string[] = [];
   const total = runs * CALIBRATION_PAGES.length;
   let done = 0;
+  // The emulator's prediction of this browser, against which its time per response is fitted.
+  const played = world.asPlayed?.(profile) ?? profile;
   for (let run = 0; run < runs; run++) {
     for (const page of CALIBRATION_PAGES) {
       const scenario = calibrationScenario(page);
@@ -129,7 +131,6 @@ export async function calibrate(world: World, profile: BrowserProfile, runs: num
         const phases = clientTimingPhases(result, heldFirst(profile, page));
         // The time per response is fitted where it is all that is left: the emulator's load of the CPU-bound page
         // with it must take as long as the real one.
-        const played = world.asPlayed?.(profile) ?? profile;
         const realLoad = result.metrics.pageLoadMs[0];
         if (page.cpuBound && realLoad != null) for (const p of phases) p.responseMs = fitResponseMs(realLoad, scenario, played);
         all.push(...phases);

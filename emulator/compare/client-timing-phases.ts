@@ -14,11 +14,7 @@ import { median } from '../stats.ts';
 /** One page load's phases; null for a phase the page did not show (a failed HTML, a page without images). */
 export type PagePhases = { [K in keyof ClientTiming]: number | null };
 
-/**
- * `delayableFirst`: how many images a request scheduler lets go before layout (a profile's `schedulerMaxDelayable`),
- * so that the next image on the wire shows when layout released the rest: `layoutMs` is read only where that many
- * images fit in the page's connections at once (several image hosts), else it is null.
- */
+/** What the caller knows of the scheduler that played the run, to read `bodyMs` and `layoutMs` from it. */
 export interface PhaseReading {
   /** How many images a request scheduler lets run before the body is inserted (`schedulerTightLimit`), or null. */
   tightFirst?: number | null;
