@@ -10,7 +10,8 @@
 import type { Socket } from 'node:net';
 import type { FaultSpec } from '../emulator/scenario/types.ts';
 import { RequestParser, type ParsedRequest, type ParseError } from './http1.ts';
-import { buildHead, chunk, decide, errorResponse } from './response.ts';
+import { decideResponse } from '../emulator/http/server-response.ts';
+import { buildHead, chunk, errorResponse, requestAsSeen } from './response.ts';
 import { halfOf, matchFault, sleep, writeSlowly } from './faults.ts';
 import type { ConnectionTracker, TrackedConnection, TrackedRequest, TrackerCloseReason } from './tracker.ts';
 import type { ServerContext } from './server.ts';
@@ -160,11 +161,11 @@ export class SiteConnection {
     }
     if (this.state !== 'open') return;
     const { status, headers, body } = await ctx.content(request);
-    const decision = decide(ctx.knobs, request, nth);
-    if (fault?.kind === 'truncated-chunked') decision.framing = 'chunked';
+    const decided = decideResponse(ctx.knobs, requestAsSeen(request), nth - 1);
+    const decision = fault?.kind === 'truncated-chunked' ? { ...decided, framing: 'chunked' as const } : decided;
     const sendBody = request.method === 'HEAD' ? new Uint8Array(0) : body;
     const contentLength = fault?.kind === 'short-body' ? body.length + Math.max(1, halfOf(body.length)) : body.length;
-    const head = buildHead({ knobs: ctx.knobs, serverName: ctx.serverName, request, served: nth, decision, status, headers, contentLength });
+    const head = buildHead({ httpVersion: ctx.knobs.httpVersion, serverName: ctx.serverName, decision, status, headers, contentLength });
     if (tracked) {
       tracked.status = status;
       tracked.keepAlive = decision.keepAlive;

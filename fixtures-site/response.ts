@@ -1,59 +1,21 @@
 /**
- * What a server profile puts on the wire for one response: whether the connection stays open (and why not), the
- * status line, the Connection / Keep-Alive headers the way the profile's server writes them, and the body framing.
- *
- * The rules, in order (the first that closes wins):
- * 1. a profile without keep-alive answers `Connection: close` ('connection-close');
- * 2. a request with `Connection: close` is answered with `Connection: close` ('connection-close');
- * 3. an HTTP/1.0 request, or any request to an HTTP/1.0 server, without `Connection: Keep-Alive` gets its response
- *    and a close ('http10-end'); with it, `Connection: Keep-Alive` and a Content-Length body (RFC 2068 §19.7.1);
- * 4. the response that uses up `maxRequests` closes ('server-max-requests').
- *
- * Keep-Alive header: `timeout=<s>, max=<left>` where left counts this response, as Apache's ap_set_keepalive writes
- * it: the first response of a MaxKeepAliveRequests 100 server says max=100, the 99th max=2. (Apache then serves a
- * 101st request, because it counts kept-alive requests; the knob means requests per connection, as the simulation
- * reads it, so the 100th response here closes.) The timeout is the profile's, in scenario seconds, unscaled.
+ * What the fixture site puts on the wire for one response: the status line, the Connection / Keep-Alive headers the
+ * server policy decided (emulator/http/server-response.ts, shared with the simulation) and the body framing.
  */
 import { STATUS_CODES } from 'node:http';
-import { keepAliveHeaderValue, type ServerKnobs } from '../emulator/profiles/server-profile.ts';
+import { keepAliveHeaderValue, type RequestAsSeen, type ResponseDecision } from '../emulator/http/server-response.ts';
 import { hasToken, type ParsedRequest } from './http1.ts';
-import type { TrackerCloseReason } from './tracker.ts';
 
-export type Framing = ServerKnobs['framing'];
-
-export interface ConnectionDecision {
-  keepAlive: boolean;
-  /** Why the server closes after this response; null when it keeps the connection. */
-  closeReason: TrackerCloseReason | null;
-  framing: Framing;
-}
-
-/** `served` is the 1-based position of this request on its connection. */
-export function decide(knobs: ServerKnobs, request: ParsedRequest, served: number): ConnectionDecision {
+/** The request as the server policy reads it: its version and its Connection tokens. */
+export function requestAsSeen(request: ParsedRequest): RequestAsSeen {
   const connection = request.headers.get('connection');
-  const asksKeepAlive = hasToken(connection, 'keep-alive');
-  const is10 = request.httpVersion === '1.0' || knobs.httpVersion === '1.0';
-  let closeReason: TrackerCloseReason | null = null;
-  if (!knobs.keepAlive) closeReason = 'connection-close';
-  else if (hasToken(connection, 'close')) closeReason = 'connection-close';
-  else if (is10 && !asksKeepAlive) closeReason = 'http10-end';
-  else if (knobs.maxRequests !== null && served >= knobs.maxRequests) closeReason = 'server-max-requests';
-  let framing: Framing = knobs.framing;
-  if (request.httpVersion === '1.0' && framing === 'chunked') framing = closeReason ? 'close-delimited' : 'content-length';
-  if (framing === 'close-delimited' && closeReason === null) {
-    // A close-delimited body ends the connection; a kept-alive 1.0 response must carry Content-Length instead.
-    if (is10) framing = 'content-length';
-    else closeReason = 'connection-close';
-  }
-  return { keepAlive: closeReason === null, closeReason, framing };
+  return { httpVersion: request.httpVersion, asksKeepAlive: hasToken(connection, 'keep-alive'), asksClose: hasToken(connection, 'close') };
 }
 
 export interface HeadInput {
-  knobs: ServerKnobs;
+  httpVersion: '1.0' | '1.1';
   serverName: string;
-  request: ParsedRequest;
-  served: number;
-  decision: ConnectionDecision;
+  decision: ResponseDecision;
   status: number;
   headers: Iterable<[string, string]>;
   /** The Content-Length to announce (the short-body fault announces more than it sends). */
@@ -63,18 +25,12 @@ export interface HeadInput {
 const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'content-length', 'transfer-encoding', 'date', 'server']);
 
 export function buildHead(input: HeadInput): Buffer {
-  const { knobs, request, decision } = input;
-  const lines = [`HTTP/${knobs.httpVersion} ${input.status} ${STATUS_CODES[input.status] ?? 'Unknown'}`];
+  const { decision } = input;
+  const lines = [`HTTP/${input.httpVersion} ${input.status} ${STATUS_CODES[input.status] ?? 'Unknown'}`];
   lines.push(`Date: ${new Date().toUTCString()}`, `Server: ${input.serverName}`);
   for (const [name, value] of input.headers) if (!HOP_BY_HOP.has(name.toLowerCase())) lines.push(`${name}: ${value}`);
-  const is10 = request.httpVersion === '1.0' || knobs.httpVersion === '1.0';
-  if (decision.keepAlive) {
-    // 1.0 needs the explicit token; a 1.1 server echoes it when the client sent it (Apache's ka_sent).
-    if (is10 || hasToken(request.headers.get('connection'), 'keep-alive')) lines.push('Connection: Keep-Alive');
-    if (knobs.sendsKeepAliveHeader) lines.push(`Keep-Alive: ${keepAliveHeaderValue(knobs, input.served - 1)}`);
-  } else if (knobs.httpVersion === '1.1') {
-    lines.push('Connection: close');
-  }
+  if (decision.connectionHeader !== null) lines.push(`Connection: ${decision.connectionHeader}`);
+  if (decision.keepAliveHeader !== null) lines.push(`Keep-Alive: ${keepAliveHeaderValue(decision.keepAliveHeader)}`);
   if (decision.framing === 'content-length') lines.push(`Content-Length: ${input.contentLength}`);
   else if (decision.framing === 'chunked') lines.push('Transfer-Encoding: chunked');
   return Buffer.from(`${lines.join('\r\n')}\r\n\r\n`, 'latin1');

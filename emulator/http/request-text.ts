@@ -3,6 +3,7 @@
  * its length, so both put the same bytes on the wire.
  */
 import type { RequestHead } from '../engine/transport.ts';
+import type { RequestAsSeen } from './server-response.ts';
 
 // Headers of the size a browser of the era sent (about 250 bytes besides the request line and Host).
 const COMMON_HEADERS =
@@ -13,10 +14,25 @@ const COMMON_HEADERS =
 export function requestText(head: RequestHead, port?: number): string {
   const host = port === undefined || port === 80 ? head.host : `${head.host}:${port}`;
   let text = `GET ${head.path} HTTP/${head.httpVersion}\r\nHost: ${host}\r\n${COMMON_HEADERS}`;
-  if (head.keepAlive) text += head.httpVersion === '1.0' ? 'Connection: Keep-Alive\r\n' : 'Connection: keep-alive\r\n';
-  else if (head.httpVersion === '1.1') text += 'Connection: close\r\n';
+  const connection = connectionHeader(head);
+  if (connection !== null) text += `Connection: ${connection}\r\n`;
   return `${text}\r\n`;
 }
+
+/** The Connection header the request carries: keep-alive asked for explicitly; close said only where 1.1 needs it. */
+function connectionHeader(head: RequestHead): 'Keep-Alive' | 'keep-alive' | 'close' | null {
+  if (head.keepAlive) return head.httpVersion === '1.0' ? 'Keep-Alive' : 'keep-alive';
+  return head.httpVersion === '1.1' ? 'close' : null;
+}
+
+/** The request as a server reads it off the wire (what the simulated server decides on). Allocates nothing. */
+export function requestAsSeen(head: RequestHead): RequestAsSeen {
+  return AS_SEEN[head.httpVersion][head.keepAlive ? 1 : 0];
+}
+
+const seen = (httpVersion: '1.0' | '1.1', keepAlive: boolean): RequestAsSeen =>
+  Object.freeze({ httpVersion, asksKeepAlive: keepAlive, asksClose: !keepAlive && httpVersion === '1.1' });
+const AS_SEEN = { '1.0': [seen('1.0', false), seen('1.0', true)], '1.1': [seen('1.1', false), seen('1.1', true)] } as const;
 
 /** `requestText(head, port).length`, without building the string: the simulation asks this for every request. */
 export function requestLength(head: RequestHead, port?: number): number {

@@ -168,10 +168,3 @@ export function serverProfile(name: string): ServerProfile {
   if (!found) throw new UnknownProfileError('server', name, SERVER_PROFILES.map((p) => p.name));
   return found;
 }
-
-/** The effective `max=` budget of a connection, the way Apache counts it. */
-export function keepAliveHeaderValue(knobs: ServerKnobs, requestsServed: number): string {
-  const timeout = `timeout=${Math.round((knobs.idleTimeoutMs ?? 0) / 1000)}`;
-  if (knobs.maxRequests === null) return timeout;
-  return `${timeout}, max=${knobs.maxRequests - requestsServed}`;
-}

@@ -6,18 +6,31 @@
 
 export type WorldName = 'sim' | 'live' | 'chromium' | 'firefox';
 
+/**
+ * Why a server closes by its own policy: named the same in a client's result and in the fixture site's tracker
+ * (fixtures-site/tracker.ts builds its vocabulary on this list).
+ */
+export const SERVER_CLOSE_REASONS = ['server-idle-timeout', 'server-max-requests', 'connection-close', 'http10-end'] as const;
+export type ServerCloseReason = (typeof SERVER_CLOSE_REASONS)[number];
+/** The reasons a response itself can give (the idle timeout closes between responses). */
+export type ResponseCloseReason = Exclude<ServerCloseReason, 'server-idle-timeout'>;
+
 export const CLOSE_REASONS = [
   'client-idle-timeout',
   'client-eviction',
-  'server-idle-timeout',
-  'server-max-requests',
-  'connection-close',
-  'http10-end',
+  ...SERVER_CLOSE_REASONS,
   'error',
   /** Still open when the run ended; the world closes it then. */
   'run-end',
 ] as const;
 export type CloseReason = (typeof CLOSE_REASONS)[number];
+
+const CLOSE_REASON_SET: ReadonlySet<string> = new Set(CLOSE_REASONS);
+
+/** A reason from another vocabulary (the tracker's) in the result's, where it has one. */
+export function asCloseReason(reason: string | null): CloseReason | null {
+  return reason !== null && CLOSE_REASON_SET.has(reason) ? (reason as CloseReason) : null;
+}
 
 export type Side = 'client' | 'server';
 

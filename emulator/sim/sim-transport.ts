@@ -11,7 +11,7 @@ import type { CloseReason } from '../result/types.ts';
 import type { EventHandle, EventQueue } from './event-queue.ts';
 import { Link } from './link.ts';
 import { PacketCounter } from './packet-counter.ts';
-import { decideResponse, type ServerDecision } from './sim-server.ts';
+import { simResponse, type SimResponse } from './sim-server.ts';
 import { TcpSender, type PathParams } from './tcp-sender.ts';
 
 /** Body size of the resource at host + path, or null when the site has none (a 404). */
@@ -37,7 +37,7 @@ interface SimConnection {
 
 interface Delivery {
   conn: SimConnection;
-  decision: ServerDecision;
+  decision: SimResponse;
 }
 
 const kbpsToBytesPerMs = (kbps: number | null) => (kbps === null ? null : (kbps * 1000) / 8 / 1000);
@@ -167,7 +167,7 @@ export class SimTransport implements Transport {
   private serverResponds(conn: SimConnection, request: RequestHead): void {
     if (conn.serverClosed) return;
     conn.pendingAtServer--;
-    const decision = decideResponse(this.server, request, conn.served++, this.lookup(request.host, request.path));
+    const decision = simResponse(this.server, request, conn.served++, this.lookup(request.host, request.path));
     // One object shape whether the response streams or not (`progress` undefined), so the sender's reads stay monomorphic.
     const progress = request.streamBody ? this.bodyProgresses : undefined;
     conn.down.send({ bytes: decision.bytes, arg: { conn, decision }, firstByte: this.headArrives, progress, arrived: this.bodyArrives });
