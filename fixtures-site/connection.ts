@@ -8,7 +8,7 @@
  * is 'client-fin'; ECONNRESET is 'reset'.
  */
 import type { Socket } from 'node:net';
-import type { FaultSpec } from '../emulator/scenario/types.ts';
+import type { FaultKind } from '../emulator/scenario/types.ts';
 import { RequestParser, type ParsedRequest, type ParseError } from './http1.ts';
 import { decideResponse } from '../emulator/http/server-response.ts';
 import { buildHead, chunk, errorResponse, requestAsSeen } from './response.ts';
@@ -240,7 +240,7 @@ export class SiteConnection {
   }
 
   /** The server closes first: records why, sends its FIN, and destroys the socket if the client never answers it. */
-  serverClose(reason: TrackerCloseReason, fault?: FaultSpec['kind']): void {
+  serverClose(reason: TrackerCloseReason, fault?: FaultKind): void {
     if (this.state !== 'open') return;
     this.state = 'closing';
     this.clearTimer();

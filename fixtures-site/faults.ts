@@ -14,7 +14,7 @@
  * 'fault' with the fault's kind.
  */
 import type { Socket } from 'node:net';
-import type { FaultSpec } from '../emulator/scenario/types.ts';
+import { FAULT_KINDS, type FaultKind, type FaultSpec } from '../emulator/scenario/types.ts';
 import { KeepaliveLabError } from '../emulator/errors.ts';
 
 export class FaultSpecError extends KeepaliveLabError {
@@ -23,19 +23,13 @@ export class FaultSpecError extends KeepaliveLabError {
   }
 }
 
-export const FAULT_KINDS: readonly FaultSpec['kind'][] = [
-  'reset-mid-body',
-  'truncated-chunked',
-  'short-body',
-  'stall',
-  'close-idle-race',
-  'slow-headers',
-];
+export { FAULT_KINDS };
+const KNOWN_KINDS: ReadonlySet<string> = new Set(FAULT_KINDS);
 
 /** Checks faults up front so a typo fails at start-up, not halfway through a run. */
 export function validateFaults(faults: readonly FaultSpec[]): void {
   faults.forEach((f, i) => {
-    if (!FAULT_KINDS.includes(f.kind)) {
+    if (!KNOWN_KINDS.has(f.kind as FaultKind)) {
       throw new FaultSpecError(`faults[${i}]: unknown kind '${String(f.kind)}'; expected one of ${FAULT_KINDS.join(', ')}.`);
     }
     if ((f.kind === 'close-idle-race' || f.kind === 'slow-headers') && !(typeof f.ms === 'number' && f.ms >= 0)) {

@@ -9,13 +9,11 @@
  * 'headers-timeout', 'over-capacity' and 'shutdown'.
  */
 import { EventEmitter } from 'node:events';
-import type { FaultSpec } from '../emulator/scenario/types.ts';
+import { SERVER_CLOSE_REASONS } from '../emulator/result/types.ts';
+import type { FaultKind } from '../emulator/scenario/types.ts';
 
 export const TRACKER_CLOSE_REASONS = [
-  'server-idle-timeout',
-  'server-max-requests',
-  'connection-close',
-  'http10-end',
+  ...SERVER_CLOSE_REASONS,
   'client-fin',
   'reset',
   'error',
@@ -49,7 +47,7 @@ export interface TrackedRequest {
   /** The response said the connection would be kept open. */
   keepAlive: boolean | null;
   /** An injected fault that applied to this request. */
-  fault?: FaultSpec['kind'];
+  fault?: FaultKind;
 }
 
 export interface TrackedConnection {
@@ -72,7 +70,7 @@ export interface TrackedConnection {
   closedBy: 'client' | 'server' | null;
   closeReason: TrackerCloseReason | null;
   /** The injected fault that closed it, when closeReason is 'fault'. */
-  fault?: FaultSpec['kind'];
+  fault?: FaultKind;
   /** Only served the tracker's own paths; left out of snapshots unless asked for. */
   control: boolean;
   bytesIn: number;
@@ -216,7 +214,7 @@ export class ConnectionTracker extends EventEmitter<{ event: [TrackerEvent] }> {
   }
 
   /** Records the close once; the first reason given wins (a server close decided before the socket event). */
-  close(record: TrackedConnection, by: 'client' | 'server', reason: TrackerCloseReason, detail?: { fault?: FaultSpec['kind']; error?: string }): void {
+  close(record: TrackedConnection, by: 'client' | 'server', reason: TrackerCloseReason, detail?: { fault?: FaultKind; error?: string }): void {
     if (record.closedAt !== null) return;
     const at = this.now();
     this.resolvePort(record);

@@ -12,7 +12,7 @@ import { buildSite, type Resource, type Site } from '../page/site.ts';
 import type { BrowserProfile } from '../profiles/browser-profile.ts';
 import type { NetworkProfile } from '../profiles/network-profile.ts';
 import { computeMetrics } from '../result/metrics.ts';
-import type { CloseReason, ConnectionRecord, ConnectionRequest, PageResult, ResourceResult, RunResult } from '../result/types.ts';
+import { asCloseReason, type CloseReason, type ConnectionRecord, type ConnectionRequest, type PageResult, type ResourceResult, type RunResult } from '../result/types.ts';
 import type { Scenario } from '../scenario/types.ts';
 import type { CdpRequestRecord } from './cdp-network.ts';
 import { tieCdpToTracker, type Tie } from './tie.ts';
@@ -132,13 +132,7 @@ function closeOf(
   }
   // In the client's view: its own FIN left half an RTT before the server saw it; the server's arrives half an RTT after.
   const at = tracked(c.closedAt) + (c.closedBy === 'server' ? half : -half);
-  const direct: Record<string, CloseReason> = {
-    'server-idle-timeout': 'server-idle-timeout',
-    'server-max-requests': 'server-max-requests',
-    'connection-close': 'connection-close',
-    'http10-end': 'http10-end',
-  };
-  let reason: CloseReason = direct[c.closeReason ?? ''] ?? 'error';
+  let reason: CloseReason = asCloseReason(c.closeReason) ?? 'error';
   if (c.closeReason === 'client-fin') {
     const lastGap = c.idle.at(-1);
     const idleMs = lastGap ? c.closedAt - lastGap.from : 0;

@@ -1,36 +1,19 @@
 /**
- * The parts of the fixture site's tracker snapshot (fixtures-site/tracker.ts) a real-browser world reads, as
- * structural types: the tracker's own `TrackerSnapshot` fits them, and the result builder can be tested with
- * hand-written snapshots. Times are wall ms since the tracker's epoch (`epochMs`, a Date.now() reading).
+ * The parts of the fixture site's tracker snapshot (fixtures-site/tracker.ts) a real-browser world reads, picked from
+ * the tracker's own types so the two cannot drift: the tracker's `TrackerSnapshot` fits them, and the result builder
+ * can be tested with hand-written snapshots. Times are wall ms since the tracker's epoch (`epochMs`, a Date.now()
+ * reading).
  */
+import type { TrackedConnection, TrackedRequest, TrackerSnapshot } from '../../fixtures-site/index.ts';
 
-export interface TrackedRequestView {
-  /** 1-based position on its connection. */
-  index: number;
-  path: string;
-  host: string;
-  httpVersion: string;
-  startedAt: number;
-  endedAt: number | null;
-  status: number | null;
-  bodyBytes: number;
-  pipelined: boolean;
-}
+export type TrackedRequestView = Pick<
+  TrackedRequest,
+  'index' | 'path' | 'host' | 'httpVersion' | 'startedAt' | 'endedAt' | 'status' | 'bodyBytes' | 'pipelined'
+>;
 
-export interface TrackedConnectionView {
-  id: number;
-  host: string | null;
-  clientPort: number | null;
-  acceptedAt: number;
-  requests: TrackedRequestView[];
-  idle: { from: number; to: number | null }[];
-  closedAt: number | null;
-  closedBy: 'client' | 'server' | null;
-  /** The tracker's vocabulary: the result's close reasons plus 'client-fin', 'reset', 'fault', 'shutdown', … */
-  closeReason: string | null;
-}
+export type TrackedConnectionView = Pick<
+  TrackedConnection,
+  'id' | 'host' | 'clientPort' | 'acceptedAt' | 'idle' | 'closedAt' | 'closedBy' | 'closeReason'
+> & { requests: TrackedRequestView[] };
 
-export interface TrackerSnapshotView {
-  epochMs: number;
-  connections: TrackedConnectionView[];
-}
+export type TrackerSnapshotView = Pick<TrackerSnapshot, 'epochMs'> & { connections: TrackedConnectionView[] };

@@ -7,12 +7,12 @@
 import type { FixtureSite, TrackerSnapshot } from '../../fixtures-site/index.ts';
 import type { NetworkKnobs } from '../profiles/network-profile.ts';
 import { computeMetrics } from '../result/metrics.ts';
-import type { CloseReason, RunResult } from '../result/types.ts';
+import { asCloseReason, type CloseReason, type RunResult } from '../result/types.ts';
 import type { World, WorldRun } from '../world.ts';
 import { runLive } from './live-run.ts';
 import { chooseTimeScale, scaleNetwork } from './time-scale.ts';
 import { warmSite } from './warm-site.ts';
-import { checkAgainstTracker, serverCloseReason, serverIdleSeconds } from './tracker-check.ts';
+import { checkAgainstTracker, serverIdleSeconds } from './tracker-check.ts';
 
 export interface LiveWorldOptions {
   /** Wall ms per scenario ms; by default a shaped round trip takes 20 ms of wall time (see chooseTimeScale). */
@@ -94,7 +94,7 @@ function isShaped(knobs: NetworkKnobs): boolean {
 /** What the server recorded as its reason for closing the connection from `clientPort`, if it closed it. */
 function trackerCloseReason(site: FixtureSite, clientPort: number): CloseReason | null {
   const tracked = site.tracker?.byClientPort(clientPort).at(-1);
-  return tracked?.closedBy === 'server' ? serverCloseReason(tracked.closeReason) : null;
+  return tracked?.closedBy === 'server' ? asCloseReason(tracked.closeReason) : null;
 }
 
 /**

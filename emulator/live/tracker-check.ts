@@ -4,34 +4,13 @@
  * server never accepted, or a close the two sides explain differently, is reported as an error of the run, never
  * smoothed over.
  */
-import type { CloseReason, ConnectionRecord } from '../result/types.ts';
+import type { TrackedConnection } from '../../fixtures-site/index.ts';
+import { asCloseReason, type ConnectionRecord } from '../result/types.ts';
 
 /** The fields of the fixture site's `TrackedConnection` this check reads (times in wall ms since its epoch). */
-export interface TrackedLike {
-  host: string | null;
-  clientPort: number | null;
+export type TrackedLike = Pick<TrackedConnection, 'host' | 'clientPort' | 'idle' | 'closedAt' | 'closedBy' | 'closeReason' | 'control'> & {
   requests: readonly unknown[];
-  idle: readonly { from: number; to: number | null }[];
-  closedAt: number | null;
-  closedBy: 'client' | 'server' | null;
-  closeReason: string | null;
-  control: boolean;
-}
-
-/** The tracker's close reason in the result's vocabulary, where it has one ('client-fin' etc. are the client's). */
-export function serverCloseReason(trackerReason: string | null): CloseReason | null {
-  switch (trackerReason) {
-    case 'server-idle-timeout':
-    case 'server-max-requests':
-    case 'connection-close':
-    case 'http10-end':
-    case 'error':
-      return trackerReason;
-    default:
-      // 'fault': the transport already says 'error' for a body cut short; a close-idle-race is the engine's to infer.
-      return null;
-  }
-}
+};
 
 export interface TrackerCheck {
   /** Connections per host as the server counted them (requests' Host header). */
@@ -70,7 +49,9 @@ export function checkAgainstTracker(records: readonly ConnectionRecord[], tracke
     if (record.closedBy === 'server' && t.closedBy === 'client') {
       problems.push(`connection ${record.id}: the engine recorded a server close (${record.closeReason}); the server says the client closed first`);
     }
-    const known = t.closedBy === 'server' ? serverCloseReason(t.closeReason) : null;
+    // 'fault' has no name in the result: the transport already says 'error' for a body cut short, and a
+    // close-idle-race is the engine's to infer.
+    const known = t.closedBy === 'server' ? asCloseReason(t.closeReason) : null;
     if (record.closedBy === 'server' && known !== null && record.closeReason !== known) {
       problems.push(`connection ${record.id}: closed for ${record.closeReason} by the engine's account, ${known} by the server's`);
     }

@@ -11,13 +11,13 @@ import { resolveBrowsers, resolveNetworks, resolveServer } from './resolve-profi
 import { MAIN_SITE, resolveSites } from './resolve-sites.ts';
 import type { ScenarioFile, StepFile } from './schema.ts';
 import { didYouMean } from './suggest.ts';
-import type { FaultSpec, Scenario, Step } from './types.ts';
+import type { FaultKind, FaultSpec, Scenario, Step } from './types.ts';
 
 export { DEFAULT_NETWORK, DEFAULT_SERVER } from './resolve-profiles.ts';
 export { MAIN_SITE, SITE_DEFAULTS, slug } from './resolve-sites.ts';
 /** More steps than this after unrolling repeats is a typo (`repeat: 100000`), not a scenario. */
 export const MAX_STEPS = 10_000;
-const FAULTS_NEEDING_MS: readonly FaultSpec['kind'][] = ['stall', 'slow-headers', 'close-idle-race'];
+const FAULTS_NEEDING_MS: readonly FaultKind[] = ['stall', 'slow-headers', 'close-idle-race'];
 
 /** Either the scenario or every problem found; never half of each. */
 export type Resolution = { scenario: Scenario; issues: [] } | { scenario?: undefined; issues: RawIssue[] };

@@ -11,7 +11,7 @@ import { z } from 'zod';
 import type { BrowserKnobs } from '../profiles/browser-profile.ts';
 import type { NetworkKnobs } from '../profiles/network-profile.ts';
 import type { ServerKnobs } from '../profiles/server-profile.ts';
-import type { FaultSpec } from './types.ts';
+import { FAULT_KINDS, type FaultSpec } from './types.ts';
 
 /** How a value looks in a message: strings quoted, so `"six"` reads as the text the user typed. */
 export function show(value: unknown): string {
@@ -276,7 +276,7 @@ export const stepsSchema: z.ZodType<StepFile[]> = z
 
 export const faultSchema = z
   .strictObject({
-    kind: z.enum(['reset-mid-body', 'truncated-chunked', 'short-body', 'stall', 'close-idle-race', 'slow-headers']),
+    kind: z.enum(FAULT_KINDS),
     path: z.string().regex(/^\//, { error: expecting('a path starting with "/" (a trailing * matches a prefix)') }).optional(),
     nthOnConnection: whole(1, 'only the Nth request on a connection (1-based)').optional(),
     ms: atLeastZero('how long, for stall, slow-headers and close-idle-race', 'time in ms').optional(),

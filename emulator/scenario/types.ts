@@ -13,9 +13,13 @@ export type Step =
   /** Do nothing for a while: idle timers run. */
   | { kind: 'idle'; ms: number };
 
+/** The faults a server injects (fixture site) or models (simulation); fixtures-site/faults.ts says what each does. */
+export const FAULT_KINDS = ['reset-mid-body', 'truncated-chunked', 'short-body', 'stall', 'close-idle-race', 'slow-headers'] as const;
+export type FaultKind = (typeof FAULT_KINDS)[number];
+
 /** A fault the server injects (fixture site) or models (simulation). */
 export interface FaultSpec {
-  kind: 'reset-mid-body' | 'truncated-chunked' | 'short-body' | 'stall' | 'close-idle-race' | 'slow-headers';
+  kind: FaultKind;
   /** Which requests: a path (exact, or a prefix ending in `*`); all when absent. */
   path?: string;
   /** Only the Nth request on a connection (1-based); all when absent. */
