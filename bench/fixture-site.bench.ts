@@ -7,10 +7,7 @@
 import autocannon from 'autocannon';
 import { createServer, type Server } from 'node:http';
 import { median, type Bench, type BenchFigure } from './harness.ts';
-import { startFixtureSite, type FixtureSite } from '../fixtures-site/serve.ts';
-import { ConnectionTracker } from '../fixtures-site/tracker.ts';
-import { Shaper } from '../fixtures-site/shaper.ts';
-import { measurePath, startProbeTarget } from '../fixtures-site/shaper-measure.ts';
+import { ConnectionTracker, measurePath, Shaper, startFixtureSite, startProbeTarget, type FixtureSite } from '../fixtures-site/index.ts';
 import { networkProfile, type NetworkKnobs } from '../emulator/profiles/network-profile.ts';
 
 const SITE = { domain: 'localhost', hosts: 1, images: 1, imageBytes: 1_000, htmlBytes: 1_000 };

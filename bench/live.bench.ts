@@ -6,9 +6,8 @@
  * site's content cache is warm for both. Figures are wall ms per page; the ratio is live ÷ undici (below 1: faster).
  */
 import { Pool } from 'undici';
-import { startFixtureSite } from '../fixtures-site/index.ts';
+import { startScenarioSite } from '../fixtures-site/index.ts';
 import { runLive } from '../emulator/live/live-run.ts';
-import { warmSite } from '../emulator/live/warm-site.ts';
 import { withClientTiming } from '../emulator/profiles/browser-profile.ts';
 import { browserProfile } from '../emulator/profiles/browsers.ts';
 import { NO_CLIENT_TIME } from '../emulator/profiles/client-timing.ts';
@@ -35,10 +34,8 @@ const scenario: Scenario = {
 };
 
 const bench: Bench = async () => {
-  const site = await startFixtureSite({ site: SITE, server: 'forever' });
+  const site = await startScenarioSite(scenario, scenario.networks[0]!.knobs);
   try {
-    await warmSite(site.sitePort, site.port, site.sites);
-    await site.reset();
     const paths = ['/', ...site.sites[0]!.pages.get('/')!.images.map((image) => image.path)];
     const host = `${SITE.domain}:${site.port}`;
 

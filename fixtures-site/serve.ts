@@ -4,7 +4,7 @@
  * emulator, a browser) should load: it points at the shaper when there is one.
  */
 import type { RequestHandler } from 'msw';
-import { buildSite, MICROSCAPE_SITE, type Site, type SiteSpec } from '../emulator/page/site.ts';
+import { buildSite, MICROSCAPE_SITE, siteResources, type Site, type SiteSpec } from '../emulator/page/site.ts';
 import { serverProfile, type ServerKnobs, type ServerProfile } from '../emulator/profiles/server-profile.ts';
 import { networkProfile, type NetworkKnobs, type NetworkProfile } from '../emulator/profiles/network-profile.ts';
 import type { FaultSpec } from '../emulator/scenario/types.ts';
@@ -40,6 +40,8 @@ export interface FixtureSiteOptions {
   handlers?: readonly RequestHandler[];
   /** Remember resolved responses (default true; the site's content is static). See ProfileServerOptions. */
   contentCache?: boolean;
+  /** Fill the content cache with every page and image of the site before it serves (default true). */
+  warm?: boolean;
 }
 
 export interface FixtureSite {
@@ -104,6 +106,8 @@ export async function startFixtureSite(options: FixtureSiteOptions = {}): Promis
     if (tracker) tracker.resolveClientPort = (remotePort) => shaper!.clientPortFor(remotePort);
   }
   publicPort = shaper ? shaper.port : sitePort;
+  // Image URLs in the pages carry the public port, so the cache is filled only once it is known.
+  if (options.warm !== false) await server.warmContent(sites.flatMap((site) => siteResourceList(site)));
   return {
     port: publicPort,
     sitePort,
@@ -125,4 +129,9 @@ export async function startFixtureSite(options: FixtureSiteOptions = {}): Promis
       await server.close();
     },
   };
+}
+
+function siteResourceList(site: Site): { host: string; path: string }[] {
+  const { pages, images } = siteResources(site);
+  return [...pages.values(), ...images.values()];
 }

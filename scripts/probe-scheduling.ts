@@ -5,7 +5,7 @@
  * done. Usage: npx tsx scripts/probe-scheduling.ts hosts images thinkMs rttMs [htmlBytes]
  */
 import { chromium } from '@playwright/test';
-import { startFixtureSiteForScenario } from '../emulator/browsers/fixture-site-adapter.ts';
+import { startRealSiteHere } from '../emulator/browsers/real-site.ts';
 import { startFixtureSiteInProcess } from '../emulator/browsers/site-process.ts';
 import { chromiumLaunchOptions } from '../emulator/browsers/chromium-launch.ts';
 import { networkProfile, type NetworkProfile } from '../emulator/profiles/network-profile.ts';
@@ -18,7 +18,7 @@ const network: NetworkProfile =
     : networkProfile('loopback');
 const scenario = shapeScenario({ name: 'probe', set: 'holdout', why: 'probe', site: { hosts, images, imageBytes: 2048, htmlBytes }, server: { thinkMs } });
 // KEEPALIVE_LAB_SITE_IN_PROCESS=1 runs the site in this process, as the worlds did before site-process.ts.
-const site = await (process.env.KEEPALIVE_LAB_SITE_IN_PROCESS ? startFixtureSiteForScenario : startFixtureSiteInProcess)(scenario, network);
+const site = await (process.env.KEEPALIVE_LAB_SITE_IN_PROCESS ? startRealSiteHere : startFixtureSiteInProcess)(scenario, network);
 const browser = await chromium.launch(chromiumLaunchOptions());
 const page = await (await browser.newContext()).newPage();
 const s = await page.context().newCDPSession(page);

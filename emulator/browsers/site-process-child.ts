@@ -3,8 +3,7 @@
  * requests with the tracker's record, and exits when told to close or when the parent goes away (so a killed run
  * never leaves a server behind).
  */
-import { startFixtureSiteForScenario } from './fixture-site-adapter.ts';
-import type { RealSite } from './real-site.ts';
+import { startRealSiteHere, type RealSite } from './real-site.ts';
 import type { ChildMessage, ParentMessage } from './site-process-protocol.ts';
 
 let site: RealSite | null = null;
@@ -19,9 +18,10 @@ process.on('disconnect', () => void shutDown());
 async function handle(message: ParentMessage): Promise<void> {
   switch (message.kind) {
     case 'start': {
-      site = await startFixtureSiteForScenario(message.scenario, message.network);
+      const started = await startRealSiteHere(message.scenario, message.network);
+      site = started;
       // The public port is the same for every host: read it back from one URL.
-      send({ kind: 'started', port: Number(new URL(site.url('localhost', '/')).port) });
+      send({ kind: 'started', port: Number(new URL(started.url('localhost', '/')).port) });
       return;
     }
     case 'snapshot':

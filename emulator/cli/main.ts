@@ -2,7 +2,7 @@
  * The `keepalive-lab` command. Each subcommand lives in its own file; this one only dispatches and turns errors into
  * messages and exit codes: 2 for bad input (a scenario file, a flag), 1 for a run that reported errors.
  */
-import { serveCommand } from '../../fixtures-site/serve-command.ts';
+import { serveCommand } from './serve-command.ts';
 import { KeepaliveLabError, ScenarioError, ScenarioSuiteError } from '../errors.ts';
 import { CALIBRATE_USAGE, calibrateCommand } from './calibrate-command.ts';
 import { COMPARE_USAGE, compareCommand } from './compare.ts';

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { pageHtml } from '../../fixtures-site/content.ts';
+import { pageHtml } from '../../fixtures-site/index.ts';
 import { buildSite } from '../page/site.ts';
 import { discoverImages, ImageScanner } from './discover-images.ts';
 

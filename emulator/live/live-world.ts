@@ -4,14 +4,12 @@
  * time-scale.ts); results are in scenario time. The site's connection tracker is the truth: connections are matched
  * to it by client port, and where the two accounts differ the run says so in `errors`.
  */
-import type { FixtureSite, TrackerSnapshot } from '../../fixtures-site/index.ts';
-import type { NetworkKnobs } from '../profiles/network-profile.ts';
+import type { ScenarioSite, TrackerSnapshot } from '../../fixtures-site/index.ts';
 import { computeMetrics } from '../result/metrics.ts';
 import { asCloseReason, type CloseReason, type RunResult } from '../result/types.ts';
 import type { World, WorldRun } from '../world.ts';
 import { runLive } from './live-run.ts';
-import { chooseTimeScale, scaleNetwork } from './time-scale.ts';
-import { warmSite } from './warm-site.ts';
+import { chooseTimeScale } from './time-scale.ts';
 import { checkAgainstTracker, serverIdleSeconds } from './tracker-check.ts';
 
 export interface LiveWorldOptions {
@@ -33,25 +31,10 @@ export class LiveWorld implements World {
   async run(input: WorldRun): Promise<RunResult> {
     const { scenario, browser, network } = input;
     const timeScale = this.options.timeScale ?? chooseTimeScale(network.knobs);
-    // An uplink left unset shares the downlink's rate, as the simulation reads it (sim-transport.ts).
-    const knobs = { ...network.knobs, upBandwidthKbps: network.knobs.upBandwidthKbps ?? network.knobs.bandwidthKbps };
     // Loaded on first use: msw and the site's server are not needed by a CLI run of the sim alone.
-    const { startFixtureSite } = await import('../../fixtures-site/index.ts');
-    const site = await startFixtureSite({
-      site: Object.values(scenario.sites),
-      server: scenario.server,
-      network: isShaped(knobs) ? scaleNetwork(knobs, timeScale) : null,
-      // The simulation's TCP model grows the window from initialCwnd; the shaper does the same downstream.
-      slowStart: true,
-      timeScale,
-      faults: scenario.faults,
-    });
+    const { startScenarioSite } = await import('../../fixtures-site/index.ts');
+    const site = await startScenarioSite(scenario, network.knobs, { timeScale });
     try {
-      // Every response cached before the run, then a clean tracker (see warm-site.ts). A site that cannot be warmed
-      // still serves; the run is then only slower, never wrong.
-      await warmSite(site.sitePort, site.port, site.sites).catch(() => {});
-      await site.reset();
-      const tracker = site.tracker!;
       const out = await runLive({
         ...input,
         target: { host: '127.0.0.1', port: site.port },
@@ -61,7 +44,7 @@ export class LiveWorld implements World {
         closeReason: (port) => trackerCloseReason(site, port),
       });
       await settled(site);
-      const snapshot = tracker.snapshot();
+      const snapshot = site.snapshot();
       this.options.inspect?.(snapshot);
       const check = checkAgainstTracker(out.connections, snapshot.connections, scenario.proxy);
       return {
@@ -87,13 +70,9 @@ export class LiveWorld implements World {
   }
 }
 
-function isShaped(knobs: NetworkKnobs): boolean {
-  return knobs.rttMs > 0 || knobs.bandwidthKbps !== null || knobs.upBandwidthKbps !== null;
-}
-
 /** What the server recorded as its reason for closing the connection from `clientPort`, if it closed it. */
-function trackerCloseReason(site: FixtureSite, clientPort: number): CloseReason | null {
-  const tracked = site.tracker?.byClientPort(clientPort).at(-1);
+function trackerCloseReason(site: ScenarioSite, clientPort: number): CloseReason | null {
+  const tracked = site.tracker.byClientPort(clientPort).at(-1);
   return tracked?.closedBy === 'server' ? asCloseReason(tracked.closeReason) : null;
 }
 
@@ -101,8 +80,8 @@ function trackerCloseReason(site: FixtureSite, clientPort: number): CloseReason 
  * Waits (bounded) until the server has seen every connection close, so the tracker's account is complete. A server
  * busy thinking or stalling notices a client's FIN only when it is done, so the wait is short and not an error.
  */
-async function settled(site: FixtureSite, limitMs = 1_000): Promise<void> {
+async function settled(site: ScenarioSite, limitMs = 1_000): Promise<void> {
   const deadline = Date.now() + limitMs;
-  const open = () => site.tracker!.snapshot().connections.some((c) => c.closedAt === null);
+  const open = () => site.snapshot().connections.some((c) => c.closedAt === null);
   while (open() && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 5));
 }

@@ -13,18 +13,6 @@
  */
 import type { NetworkKnobs } from '../profiles/network-profile.ts';
 
-/** The shaped network a scale gives: delays shrink by `scale`, rates grow by 1/scale. Segment sizes stay. */
-export function scaleNetwork(knobs: NetworkKnobs, scale: number): NetworkKnobs {
-  const rate = (kbps: number | null) => (kbps === null ? null : kbps / scale);
-  return {
-    ...knobs,
-    rttMs: knobs.rttMs * scale,
-    bandwidthKbps: rate(knobs.bandwidthKbps),
-    upBandwidthKbps: rate(knobs.upBandwidthKbps),
-    dnsMs: knobs.dnsMs * scale,
-  };
-}
-
 /** Wall ms a shaped round trip should at least take. */
 export const MIN_WALL_RTT_MS = 25;
 

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { ConnectionRecord } from '../result/types.ts';
 import { networkProfile } from '../profiles/network-profile.ts';
-import { chooseTimeScale, scaleNetwork } from './time-scale.ts';
+import { scaleNetwork } from '../profiles/network-profile.ts';
+import { chooseTimeScale } from './time-scale.ts';
 import { checkAgainstTracker, serverIdleSeconds, type TrackedLike } from './tracker-check.ts';
 
 const record = (over: Partial<ConnectionRecord>): ConnectionRecord => ({

@@ -94,3 +94,15 @@ export function networkProfile(name: string): NetworkProfile {
   if (!found) throw new UnknownProfileError('network', name, NETWORK_PROFILES.map((p) => p.name));
   return found;
 }
+
+/** The shaped network a scale gives: delays shrink by `scale`, rates grow by 1/scale. Segment sizes stay. */
+export function scaleNetwork(knobs: NetworkKnobs, scale: number): NetworkKnobs {
+  const rate = (kbps: number | null) => (kbps === null ? null : kbps / scale);
+  return {
+    ...knobs,
+    rttMs: knobs.rttMs * scale,
+    bandwidthKbps: rate(knobs.bandwidthKbps),
+    upBandwidthKbps: rate(knobs.upBandwidthKbps),
+    dnsMs: knobs.dnsMs * scale,
+  };
+}

@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { serveCommand } from '../../fixtures-site/serve-command.ts';
+import { serveCommand } from '../../emulator/cli/serve-command.ts';
 import { get, RawClient } from './raw-client.ts';
 
 let dir: string | null = null;

@@ -3,14 +3,13 @@
  * and shows a live table of connections until Ctrl-C.
  */
 import { parseArgs } from 'node:util';
-import { MICROSCAPE_SITE, type SiteSpec } from '../emulator/page/site.ts';
-import { SERVER_PROFILES } from '../emulator/profiles/server-profile.ts';
-import { NETWORK_PROFILES } from '../emulator/profiles/network-profile.ts';
-import type { FaultSpec } from '../emulator/scenario/types.ts';
-import { KeepaliveLabError, ScenarioError } from '../emulator/errors.ts';
-import { loadScenarioFile } from '../emulator/scenario/load.ts';
-import { startFixtureSite, type FixtureSite } from './serve.ts';
-import type { TrackedConnection, TrackerEvent } from './tracker.ts';
+import { MICROSCAPE_SITE, type SiteSpec } from '../page/site.ts';
+import { SERVER_PROFILES } from '../profiles/server-profile.ts';
+import { NETWORK_PROFILES } from '../profiles/network-profile.ts';
+import type { FaultSpec } from '../scenario/types.ts';
+import { KeepaliveLabError, ScenarioError } from '../errors.ts';
+import { loadScenarioFile } from '../scenario/load.ts';
+import { startFixtureSite, type FixtureSite, type TrackedConnection, type TrackerEvent } from '../../fixtures-site/index.ts';
 
 const USAGE = `Usage: keepalive-lab serve [options]
 
