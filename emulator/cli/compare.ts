@@ -14,8 +14,11 @@ import { browserProfile } from '../profiles/browsers.ts';
 import { describeClientTiming } from '../profiles/client-timing.ts';
 import type { RunResult } from '../result/types.ts';
 import type { Scenario } from '../scenario/types.ts';
+import { runWorld } from '../run/run-world.ts';
+import { loadScenarioFile } from '../scenario/load.ts';
 import type { World, WorldRun } from '../world.ts';
 import { writeResults } from './results-file.ts';
+import { worldByName } from './worlds.ts';
 
 export const COMPARE_USAGE = `keepalive-lab compare <scenario file> [options]
 
@@ -36,8 +39,20 @@ export interface CompareDeps {
   print(text: string): void;
 }
 
+/** The worlds of this build, by name (cli/worlds.ts); real-browser worlds load their heavy modules on first use. */
+export function defaultCompareDeps(): CompareDeps {
+  return {
+    loadScenario: loadScenarioFile,
+    print: (text) => console.log(text),
+    worlds: async () => {
+      const [sim, live, chromium, firefox] = await Promise.all((['sim', 'live', 'chromium', 'firefox'] as const).map((name) => worldByName(name)));
+      return { emulated: { sim, live }, real: { chromium, firefox } };
+    },
+  };
+}
+
 export async function compareCommand(argv: string[], deps?: CompareDeps): Promise<number> {
-  const d = deps ?? (await import('./compare-deps.ts')).defaultCompareDeps();
+  const d = deps ?? defaultCompareDeps();
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
@@ -112,28 +127,4 @@ function asPlayedNotes(profile: BrowserProfile, played: BrowserProfile): string[
     notes.push(`the emulated columns play ${knobs} as the real browser does: ${played.sources[kept[0]!]}`);
   }
   return notes;
-}
-
-/** A world that throws still gives a result, with the reason, so the table shows it. */
-async function runWorld(world: World, input: WorldRun): Promise<RunResult> {
-  try {
-    return await world.run(input);
-  } catch (error) {
-    return {
-      scenario: input.scenario.name,
-      browser: input.browser.name,
-      world: world.name,
-      network: input.network.name,
-      server: input.scenario.server.name,
-      metrics: {
-        pageLoadMs: [], totalLoadMs: 0, connectionsOpened: 0, connectionsPerHost: {}, maxOpenPerHost: {}, maxOpenTotal: 0,
-        requests: 0, requestsPerConnection: 0, reusedRequests: 0, pipelinedRequests: 0, failedResources: 0,
-        closesByReason: { 'client-idle-timeout': 0, 'client-eviction': 0, 'server-idle-timeout': 0, 'server-max-requests': 0, 'connection-close': 0, 'http10-end': 0, error: 0, 'run-end': 0 },
-        staleRetries: 0, packets: null, bytesOnWire: null, timeWait: { client: 0, server: 0 }, serverIdleConnectionSeconds: 0,
-      },
-      pages: [],
-      connections: [],
-      errors: [error instanceof Error ? error.message : String(error)],
-    };
-  }
 }

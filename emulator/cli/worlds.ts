@@ -33,12 +33,17 @@ const FACTORIES: Record<WorldName, (options: WorldOptions) => Promise<World>> = 
   },
 };
 
+/** The worlds named in a comma-separated list, e.g. 'sim,live'; an unknown name is a usage error naming the known. */
 export async function worldsByName(list: string, options: WorldOptions = {}): Promise<World[]> {
   const names = list.split(',').map((name) => name.trim());
   for (const name of names) {
-    if (!(name in FACTORIES)) {
+    if (!Object.hasOwn(FACTORIES, name)) {
       throw new KeepaliveLabError('KAL_ERR_USAGE', `Unknown world '${name}'. Known worlds: ${Object.keys(FACTORIES).join(', ')}.`);
     }
   }
-  return Promise.all(names.map((name) => FACTORIES[name as WorldName](options)));
+  return Promise.all(names.map((name) => worldByName(name as WorldName, options)));
+}
+
+export function worldByName(name: WorldName, options: WorldOptions = {}): Promise<World> {
+  return FACTORIES[name](options);
 }

@@ -4,10 +4,10 @@
  */
 import type { BrowserProfile } from '../profiles/browser-profile.ts';
 import { browserProfile } from '../profiles/browsers.ts';
-import { computeMetrics } from '../result/metrics.ts';
 import type { RunResult } from '../result/types.ts';
 import type { Scenario } from '../scenario/types.ts';
 import type { World } from '../world.ts';
+import { runWorld } from './run-world.ts';
 
 export interface SuiteRun {
   scenarios: readonly Scenario[];
@@ -31,12 +31,7 @@ export async function runSuite(run: SuiteRun): Promise<RunResult[]> {
             run.onSkip?.({ scenario: scenario.name, browser: browser.name, world: world.name, why });
             continue;
           }
-          let result: RunResult;
-          try {
-            result = await world.run({ scenario, browser, network });
-          } catch (error) {
-            result = failedRun(scenario, browser, network.name, world, error);
-          }
+          const result = await runWorld(world, { scenario, browser, network });
           results.push(result);
           run.onResult?.(result);
         }
@@ -48,19 +43,4 @@ export async function runSuite(run: SuiteRun): Promise<RunResult[]> {
 
 function pickBrowser(scenario: Scenario, name: string): BrowserProfile {
   return scenario.browsers.find((b) => b.name === name) ?? browserProfile(name);
-}
-
-/** A run the world could not finish: it still gets a record, with the reason, so the table and JSON show it. */
-function failedRun(scenario: Scenario, browser: BrowserProfile, network: string, world: World, error: unknown): RunResult {
-  return {
-    scenario: scenario.name,
-    browser: browser.name,
-    world: world.name,
-    network,
-    server: scenario.server.name,
-    metrics: computeMetrics([], [], { packets: null, bytesOnWire: null, serverIdleConnectionSeconds: 0, endAt: 0 }),
-    pages: [],
-    connections: [],
-    errors: [`the ${world.name} world failed: ${(error as Error)?.message ?? String(error)}`],
-  };
 }

@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
-import { defaultCompareDeps } from '../../emulator/cli/compare-deps.ts';
+import { defaultCompareDeps } from '../../emulator/cli/compare.ts';
 import { compareCommand } from '../../emulator/cli/compare.ts';
 
 const SCENARIO = `
