@@ -2,7 +2,8 @@
  * The test kit: the helpers tests share, one concept a file. Test code only: tests (*.test.ts, *.spec.ts) and their
  * helpers under test/ import it; no production module (emulator/, fixtures-site/, bin/, scripts/) does. To check:
  *   grep -rlE "testing/|testing\.ts" emulator fixtures-site bin scripts | grep -vE '\.(test|spec)\.ts$|^emulator/testing/'
- * prints nothing.
+ * prints nothing. package.json's `files` leaves the folder out of the package, and test/package/package-files.test.ts
+ * fails if a packed module imports one that is not packed.
  *
  * Helpers for one area's tests only stay beside them under test/ (the fixture site's RawClient, the fidelity
  * battery, the browsers' stand-in site).
