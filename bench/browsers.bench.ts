@@ -10,7 +10,7 @@
  */
 import { existsSync } from 'node:fs';
 import { ChromiumWorld } from '../emulator/browsers/chromium-world.ts';
-import { firefoxExecutable } from '../emulator/browsers/firefox-run.ts';
+import { firefoxExecutable } from '../emulator/browsers/firefox-process.ts';
 import { FirefoxWorld } from '../emulator/browsers/firefox-world.ts';
 import { startFixtureSiteInProcess } from '../emulator/browsers/site-process.ts';
 import { LiveWorld } from '../emulator/live/live-world.ts';

@@ -3,7 +3,7 @@
  * through `connectOptions.wsEndpoint` / `chromium.connect`. It binds loopback unless told otherwise: whoever knows
  * the endpoint controls the browser, so exposing it is a deliberate choice.
  */
-import { chromium, type BrowserServer } from '@playwright/test';
+import { chromium, type BrowserServer } from 'playwright-core';
 import { chromiumLaunchOptions } from './chromium-launch.ts';
 
 export interface ChromiumServerOptions {

@@ -6,7 +6,7 @@
  * CDP times are monotonic seconds; every record here is converted to epoch milliseconds with the offset the first
  * `requestWillBeSent` gives (its `wallTime` against its `timestamp`), so a world can subtract its own start time.
  */
-import type { CDPSession, Page } from '@playwright/test';
+import type { CDPSession, Page } from 'playwright-core';
 
 /** The parts of the protocol's payloads this log reads (devtools-protocol Network.pdl). */
 interface CdpTiming {

@@ -4,7 +4,7 @@
  * Shared by the Chromium world, the Playwright specs, the browser server and the bench, so they all run one browser.
  */
 import { existsSync } from 'node:fs';
-import type { LaunchOptions } from '@playwright/test';
+import type { LaunchOptions } from 'playwright-core';
 
 /** Environment variable naming another Chromium binary. */
 export const CHROMIUM_ENV = 'KEEPALIVE_LAB_CHROMIUM';

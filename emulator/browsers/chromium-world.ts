@@ -3,7 +3,7 @@
  * site's shaper. The tracker gives the connections (the truth); the DevTools log ties each request to its connection
  * and gives client-side times. The same RunResult shape as sim and live.
  */
-import { chromium, type Browser } from '@playwright/test';
+import { chromium, type Browser } from 'playwright-core';
 import { withClientTiming } from '../profiles/browser-profile.ts';
 import { CHROMIUM_156_TIMING } from '../profiles/client-timing.ts';
 import type { RunResult } from '../result/types.ts';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { browserProfile } from '../profiles/browsers.ts';
-import { testNetwork, testScenario } from '../sim/test-scenario.ts';
+import { testNetwork, testScenario } from '../testing/index.ts';
 import type { CdpRequestRecord } from './cdp-network.ts';
 import { buildRealResult } from './real-result.ts';
 import { tieCdpToTracker } from './tie.ts';

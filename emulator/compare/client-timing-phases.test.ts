@@ -3,7 +3,7 @@ import { withClientTiming } from '../profiles/browser-profile.ts';
 import { browserProfile } from '../profiles/browsers.ts';
 import { NO_CLIENT_TIME, type ClientTimingProfile } from '../profiles/client-timing.ts';
 import { simulate } from '../sim/sim-world.ts';
-import { testNetwork, testScenario } from '../sim/test-scenario.ts';
+import { testNetwork, testScenario } from '../testing/index.ts';
 import { clientTimingPhases, medianPhases } from './client-timing-phases.ts';
 
 const timing = (navigationMs: number, discoverMs: number, loadEventMs: number, layoutMs = 0, responseMs = 0, bodyMs = 0): ClientTimingProfile => ({

@@ -5,7 +5,7 @@ import { browserProfile } from '../profiles/browsers.ts';
 import { NO_CLIENT_TIME } from '../profiles/client-timing.ts';
 import type { RunResult } from '../result/types.ts';
 import { SimWorld, simulate } from '../sim/sim-world.ts';
-import { testNetwork, testScenario } from '../sim/test-scenario.ts';
+import { testNetwork, testScenario } from '../testing/index.ts';
 import type { World, WorldRun } from '../world.ts';
 import { compareResults, parseTolerance } from './comparison.ts';
 import { realBrowserFor } from './real-browser-for.ts';

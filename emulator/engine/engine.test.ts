@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { browserProfile } from '../profiles/browsers.ts';
 import { PolicyEngine } from './engine.ts';
-import { harness, KEEP_ALIVE_11, ManualClock, ScriptedTransport } from './test-support.ts';
+import { harness, KEEP_ALIVE_11, ManualClock, ScriptedTransport } from '../testing/index.ts';
 import type { ResponseHead } from './transport.ts';
 
 const HTTP10_KEEP_ALIVE: ResponseHead = { ...KEEP_ALIVE_11, httpVersion: '1.0' };

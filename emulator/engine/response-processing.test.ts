@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { withResponseProcessing } from './response-processing.ts';
-import { KEEP_ALIVE_11, ManualClock } from './test-support.ts';
+import { KEEP_ALIVE_11, ManualClock } from '../testing/index.ts';
 import type { TransportListener } from './transport.ts';
 
 /** A listener that writes down what it heard, and when. */

@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { RequestHead } from '../engine/transport.ts';
 import { requestText } from '../http/request-text.ts';
 import { NetTransport, TransportMisuseError } from './net-transport.ts';
-import { httpResponse, ManualClock, RecordingListener, startScriptedServer, until, type ScriptedServer, type SeenConnection } from './testing.ts';
+import { httpResponse, ManualClock, RecordingListener, startScriptedServer, until, type ScriptedServer, type SeenConnection } from '../testing/index.ts';
 
 const HOST = 'example.localhost';
 let nextId = 1;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { browserProfile } from '../profiles/browsers.ts';
 import { simulate } from '../sim/sim-world.ts';
-import { testNetwork, testScenario } from '../sim/test-scenario.ts';
+import { testNetwork, testScenario } from '../testing/index.ts';
 import { formatComparison } from './format.ts';
 import { htmlReport } from './html-report.ts';
 

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { browserProfile } from '../profiles/browsers.ts';
 import { networkProfile } from '../profiles/network-profile.ts';
 import { SimWorld } from '../sim/sim-world.ts';
-import { testScenario } from '../sim/test-scenario.ts';
+import { testScenario } from '../testing/index.ts';
 import type { World } from '../world.ts';
 import { runSuite } from './run-suite.ts';
 

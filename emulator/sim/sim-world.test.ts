@@ -3,7 +3,7 @@ import { withClientTiming } from '../profiles/browser-profile.ts';
 import { browserProfile } from '../profiles/browsers.ts';
 import { NO_CLIENT_TIME } from '../profiles/client-timing.ts';
 import { simulate } from './sim-world.ts';
-import { testNetwork, testScenario } from './test-scenario.ts';
+import { testNetwork, testScenario } from '../testing/index.ts';
 
 // Chromium's policy without its measured processing time: these tests hand-work the network's timing alone.
 const chromium = withClientTiming(browserProfile('chromium'), NO_CLIENT_TIME);

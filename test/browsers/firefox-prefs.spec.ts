@@ -4,7 +4,8 @@
 import { existsSync } from 'node:fs';
 import { expect, test } from '@playwright/test';
 import { firefoxPlan } from '../../emulator/browsers/firefox-prefs.ts';
-import { firefoxExecutable, runFirefox } from '../../emulator/browsers/firefox-run.ts';
+import { firefoxExecutable } from '../../emulator/browsers/firefox-process.ts';
+import { runFirefox } from '../../emulator/testing/index.ts';
 import { browserProfile } from '../../emulator/profiles/browsers.ts';
 import { startCountingServer } from './socket-counter.ts';
 

@@ -5,7 +5,7 @@
 import { existsSync } from 'node:fs';
 import { expect, test } from '@playwright/test';
 import { firefoxPlan } from '../../emulator/browsers/firefox-prefs.ts';
-import { firefoxExecutable } from '../../emulator/browsers/firefox-run.ts';
+import { firefoxExecutable } from '../../emulator/browsers/firefox-process.ts';
 import { FirefoxSession } from '../../emulator/browsers/firefox-session.ts';
 import { browserProfile } from '../../emulator/profiles/browsers.ts';
 import { startCountingServer } from './socket-counter.ts';

@@ -7,7 +7,7 @@ import { startChromiumServer } from '../../emulator/browsers/browser-server.ts';
 import { ChromiumWorld } from '../../emulator/browsers/chromium-world.ts';
 import { browserProfile } from '../../emulator/profiles/browsers.ts';
 import { networkProfile } from '../../emulator/profiles/network-profile.ts';
-import { testScenario } from '../../emulator/sim/test-scenario.ts';
+import { testScenario } from '../../emulator/testing/index.ts';
 import { startCountingServer } from './socket-counter.ts';
 import { startStandInSite } from './stand-in-site.ts';
 

@@ -7,7 +7,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { RealSite } from '../../emulator/browsers/real-site.ts';
 import { startFixtureSiteInProcess } from '../../emulator/browsers/site-process.ts';
 import { networkProfile } from '../../emulator/profiles/network-profile.ts';
-import { testScenario } from '../../emulator/sim/test-scenario.ts';
+import { testScenario } from '../../emulator/testing/index.ts';
 import { get, RawClient } from '../fixtures-site/raw-client.ts';
 
 let site: RealSite | null = null;

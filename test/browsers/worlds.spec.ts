@@ -5,11 +5,11 @@
 import { existsSync } from 'node:fs';
 import { expect, test } from '@playwright/test';
 import { ChromiumWorld } from '../../emulator/browsers/chromium-world.ts';
-import { firefoxExecutable } from '../../emulator/browsers/firefox-run.ts';
+import { firefoxExecutable } from '../../emulator/browsers/firefox-process.ts';
 import { FirefoxWorld } from '../../emulator/browsers/firefox-world.ts';
 import { browserProfile } from '../../emulator/profiles/browsers.ts';
 import { networkProfile } from '../../emulator/profiles/network-profile.ts';
-import { testScenario } from '../../emulator/sim/test-scenario.ts';
+import { testScenario } from '../../emulator/testing/index.ts';
 import { startStandInSite } from './stand-in-site.ts';
 
 const loopback = networkProfile('loopback');

@@ -5,7 +5,7 @@
  */
 import { existsSync } from 'node:fs';
 import { test } from '@playwright/test';
-import { firefoxExecutable } from '../../emulator/browsers/firefox-run.ts';
+import { firefoxExecutable } from '../../emulator/browsers/firefox-process.ts';
 import { FirefoxWorld } from '../../emulator/browsers/firefox-world.ts';
 import { browserProfile } from '../../emulator/profiles/browsers.ts';
 import { selectedShapes } from './battery.ts';

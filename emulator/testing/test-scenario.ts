@@ -1,4 +1,4 @@
-/** Small hand-built scenarios for the simulation's tests (the YAML loader is tested on its own). */
+/** Small hand-built scenarios for tests of the worlds, the report and the comparisons (the YAML loader is tested on its own). */
 import type { SiteSpec } from '../page/site.ts';
 import type { NetworkKnobs, NetworkProfile } from '../profiles/network-profile.ts';
 import { serverProfile, type ServerKnobs } from '../profiles/server-profile.ts';

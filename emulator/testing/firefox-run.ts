@@ -3,13 +3,12 @@
  * `firefox-esr --headless --no-remote --profile DIR --screenshot FILE URL`. Screenshot mode loads the page to its
  * load event, writes the image and exits, so the process exiting is the page's load. What Firefox did on the wire
  * comes from the server side. For several steps in one browser (idle gaps, late images) use `FirefoxSession`.
+ * Only the prefs spec loads pages this way (the Firefox world keeps one browser over Marionette), hence the test kit.
  */
 import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { FirefoxProcess } from './firefox-process.ts';
-import type { Prefs } from './firefox-prefs.ts';
-
-export { firefoxExecutable, FirefoxMissingError, FIREFOX_ENV, DEFAULT_FIREFOX } from './firefox-process.ts';
+import type { Prefs } from '../browsers/firefox-prefs.ts';
+import { FirefoxProcess } from '../browsers/firefox-process.ts';
 
 export interface FirefoxRunOptions {
   url: string;
