@@ -3,16 +3,19 @@
  * closes, and which idle one is evicted. It is handed a clock and a transport and never reads time or touches a
  * socket itself, so the simulation and the live world run exactly this code.
  *
- * Layers, as undici's dispatcher: this manager (pools by host, the total cap, eviction) → `HostPool` (per-host cap,
- * idle list, queue) → `Connection` (lifecycle).
+ * Layers, as undici's dispatcher: this manager (pools by host, the total cap, eviction, what is written and told when)
+ * → `HostPool` (per-host cap, idle list, queue) → `Connection` (lifecycle). The pool and the connection change only
+ * through their own transitions, which assert their invariants; idle timers and request pacing are parts of their own
+ * (idle-timers.ts, pacing-gate.ts).
  */
 import type { BrowserKnobs } from '../profiles/browser-profile.ts';
 import type { CloseReason, ConnectionRecord } from '../result/types.ts';
 import type { Clock } from '../time.ts';
 import { closeReasonAfterResponse, closeReasonWithRequestsInFlight } from './close-reason.ts';
-import { Connection } from './connection.ts';
+import type { Connection } from './connection.ts';
 import { HostPool } from './host-pool.ts';
-import { RequestPacer } from './request-pacer.ts';
+import { IdleTimers } from './idle-timers.ts';
+import { PacingGate } from './pacing-gate.ts';
 import { evictionVictim } from './total-cap.ts';
 import type { FetchCallback, FetchRequest, PendingRequest, ProgressCallback, ProgressNotice } from './pending-request.ts';
 import type { BodyProgress, ConnectionId, RequestHead, ResponseBody, ResponseHead, Transport, TransportListener } from './transport.ts';
@@ -45,10 +48,9 @@ export class PolicyEngine implements TransportListener {
   /** Connections with requests assigned and not yet written. */
   private readonly writeQueue: Connection[] = [];
   private flushing = false;
-  /** Gecko's request pacing, when the profile paces; pools with requests held back wait for the next token. */
-  private readonly pacer: RequestPacer | null;
-  private readonly pacedPools: HostPool[] = [];
-  private pacingTimerArmed = false;
+  private readonly idleTimers: IdleTimers;
+  /** Gecko's request pacing, when the profile paces. */
+  private readonly pacing: PacingGate | null;
   private nextConnectionId = 1;
   private nextRequestId = 1;
   /** Resends after a stale connection or an unanswered pipelined request. */
@@ -59,11 +61,24 @@ export class PolicyEngine implements TransportListener {
     this.clock = options.clock;
     this.transport = options.transport;
     this.proxy = options.proxy ?? false;
+    this.idleTimers = new IdleTimers(this.clock, this.knobs, (conn) => {
+      this.closeByClient(conn, 'client-idle-timeout');
+      this.retryStalled();
+      this.flush();
+    });
     const k = options.knobs;
-    this.pacer =
+    this.pacing =
       k.pacingPerSecond === null
         ? null
-        : new RequestPacer({ perSecond: k.pacingPerSecond, burst: k.pacingBurst, minParallelism: k.pacingMinParallelism }, this.now());
+        : new PacingGate(
+            { perSecond: k.pacingPerSecond, burst: k.pacingBurst, minParallelism: k.pacingMinParallelism },
+            this.clock,
+            () => this.activeConnections(),
+            (pools) => {
+              for (const pool of pools) this.dispatch(pool);
+              this.flush();
+            },
+          );
   }
 
   /**
@@ -92,7 +107,7 @@ export class PolicyEngine implements TransportListener {
       body: null,
       outcome: null,
     };
-    pool.queue.push(pending);
+    pool.enqueue(pending);
     this.dispatch(pool);
     this.flush();
   }
@@ -106,7 +121,7 @@ export class PolicyEngine implements TransportListener {
   closeAll(reason: CloseReason = 'run-end'): void {
     for (const conn of [...this.open.values()]) this.closeByClient(conn, reason);
     for (const pool of this.pools.values()) {
-      for (const request of pool.queue.splice(0)) this.fail(request, null, 'the run ended before it was answered');
+      for (const request of pool.takeQueue()) this.fail(request, null, 'the run ended before it was answered');
     }
     this.flush();
   }
@@ -116,9 +131,8 @@ export class PolicyEngine implements TransportListener {
   connected(id: ConnectionId): void {
     const conn = this.open.get(id);
     if (!conn || conn.state !== 'connecting') return;
-    conn.pool.connecting--;
-    conn.markConnected(this.now());
-    const next = conn.pool.queue.shift();
+    conn.pool.connected(conn, this.now());
+    const next = conn.pool.nextRequest();
     if (next) this.assign(conn, next);
     else this.makeIdle(conn);
     this.dispatch(conn.pool);
@@ -129,7 +143,7 @@ export class PolicyEngine implements TransportListener {
     const conn = this.open.get(id);
     if (!conn || conn.state !== 'connecting') return;
     // The request this connection was opened for fails with it, rather than reconnecting for ever.
-    const victim = conn.pool.queue.length >= conn.pool.connecting ? conn.pool.queue.shift() : undefined;
+    const victim = conn.pool.queue.length >= conn.pool.connecting ? conn.pool.nextRequest() : undefined;
     this.forget(conn, 'client', 'error');
     if (victim) this.fail(victim, null, `could not connect to ${conn.pool.key}: ${reason}`);
     this.afterSlotFreed(conn.pool);
@@ -143,10 +157,9 @@ export class PolicyEngine implements TransportListener {
     request.response = head;
     request.current.firstByteAt = this.now();
     request.current.status = head.status;
-    conn.pool.serverVersion = head.httpVersion;
-    conn.serverPersistent11 = head.httpVersion === '1.1' && head.keepAlive;
-    if (head.keepAliveTimeoutMs !== null) conn.serverKeepAliveTimeoutMs = head.keepAliveTimeoutMs;
-    if (!head.keepAlive || !request.head.keepAlive) conn.retiring = true;
+    conn.pool.noteServerVersion(head.httpVersion);
+    conn.noteServerHints(head);
+    if (!head.keepAlive || !request.head.keepAlive) conn.retire();
   }
 
   responseProgress(id: ConnectionId, received: BodyProgress): void {
@@ -160,9 +173,7 @@ export class PolicyEngine implements TransportListener {
     const conn = this.open.get(id);
     const request = conn?.inFlight[0];
     if (!conn || !request?.current || !request.response) return;
-    conn.inFlight.shift();
-    conn.completed++;
-    conn.lastUsedAt = this.now();
+    conn.finishResponse(this.now());
     request.body = body;
     request.current.doneAt = this.now();
     request.current.bodyBytes = body.bytes;
@@ -170,13 +181,13 @@ export class PolicyEngine implements TransportListener {
 
     if (conn.retiring) {
       // Requests pipelined behind the last response will never be answered here: ask again elsewhere.
-      this.requeue(conn.pool, conn.inFlight.splice(0));
+      this.requeue(conn.pool, conn.takeUnanswered());
+      // The max= of the response before this one: finishResponse keeps it while the connection stays open.
       const reason = closeReasonAfterResponse(request.head, request.response, conn.serverKeepAliveMax);
       this.forget(conn, 'server', reason);
       this.transport.close(id);
       this.afterSlotFreed(conn.pool);
     } else {
-      conn.serverKeepAliveMax = request.response.keepAliveMax;
       if (conn.inFlight.length === 0) this.makeIdle(conn);
       this.dispatch(conn.pool);
       if (conn.state === 'idle') this.retryStalled();
@@ -188,7 +199,7 @@ export class PolicyEngine implements TransportListener {
     const conn = this.open.get(id);
     if (!conn) return;
     if (conn.state === 'connecting') return this.connectFailed(id, detail);
-    const unanswered = conn.inFlight.splice(0);
+    const unanswered = conn.takeUnanswered();
     const first = unanswered[0];
     const closeReason = reason ?? (first ? closeReasonWithRequestsInFlight(first.current?.reused ?? false) : 'server-idle-timeout');
     this.forget(conn, 'server', closeReason);
@@ -217,7 +228,7 @@ export class PolicyEngine implements TransportListener {
     const conn = this.open.get(id);
     if (!conn) return;
     if (conn.state === 'connecting') return this.connectFailed(id, detail);
-    for (const request of conn.inFlight.splice(0)) this.fail(request, conn, detail);
+    for (const request of conn.takeUnanswered()) this.fail(request, conn, detail);
     this.forget(conn, 'client', 'error');
     this.afterSlotFreed(conn.pool);
     this.flush();
@@ -227,58 +238,38 @@ export class PolicyEngine implements TransportListener {
 
   /** Give waiting requests to idle connections, then to new connections, then pipeline them onto busy ones. */
   private dispatch(pool: HostPool): void {
+    const pacing = this.pacing;
     while (pool.queue.length > 0 && pool.idle.length > 0) {
-      if (this.heldByPacing(pool)) return;
-      this.pacer?.went(this.now());
-      const conn = pool.takeIdle()!;
-      this.wake(conn);
-      this.assign(conn, pool.queue.shift()!);
+      if (pacing?.holds(pool)) return;
+      pacing?.went();
+      const conn = pool.takeIdle(this.now())!;
+      this.assign(conn, pool.nextRequest()!);
     }
-    while (pool.unserved > 0 && pool.connections.size < pool.cap) {
-      if (this.heldByPacing(pool)) return;
+    while (pool.unserved > 0 && pool.size < pool.cap) {
+      if (pacing?.holds(pool)) return;
       if (!this.roomForOneMore(pool)) {
         if (!this.stalled.includes(pool)) this.stalled.push(pool);
         break;
       }
-      this.pacer?.went(this.now());
+      pacing?.went();
       this.openConnection(pool);
     }
     if (this.knobs.pipelineDepth > 1) {
       while (pool.unserved > 0) {
         const conn = pool.pipelineTarget();
-        if (!conn || this.heldByPacing(pool)) break;
-        this.pacer?.went(this.now());
-        this.assign(conn, pool.queue.shift()!);
+        if (!conn || pacing?.holds(pool)) break;
+        pacing?.went();
+        this.assign(conn, pool.nextRequest()!);
       }
     }
   }
 
-  /**
-   * Whether request pacing holds the pool's next request back; if so the pool waits for the next token. A request
-   * that goes takes its token (`went`) as it is given a connection, or as a connection opens for it.
-   */
-  private heldByPacing(pool: HostPool): boolean {
-    if (!this.pacer) return false;
-    const now = this.now();
-    if (this.pacer.mayGo(now, this.countActive)) return false;
-    if (!this.pacedPools.includes(pool)) this.pacedPools.push(pool);
-    if (!this.pacingTimerArmed) {
-      this.pacingTimerArmed = true;
-      this.clock.setTimer(this.pacer.nextTokenAt(now) - now, () => {
-        this.pacingTimerArmed = false;
-        for (const waiting of this.pacedPools.splice(0)) this.dispatch(waiting);
-        this.flush();
-      });
-    }
-    return true;
-  }
-
   /** Connections busy or connecting: what Gecko counts as active when it decides whether to pace. */
-  private readonly countActive = (): number => {
+  private activeConnections(): number {
     let idle = 0;
     for (const pool of this.pools.values()) idle += pool.idle.length;
     return this.open.size - idle;
-  };
+  }
 
   /** Whether the total cap lets one more connection open, evicting an idle one elsewhere if the profile does. */
   private roomForOneMore(pool: HostPool): boolean {
@@ -302,9 +293,7 @@ export class PolicyEngine implements TransportListener {
   // ── Transitions ──────────────────────────────────────────────────────────────────────────────────────────────
 
   private openConnection(pool: HostPool): void {
-    const conn = new Connection(this.nextConnectionId++, pool, this.now());
-    pool.connections.add(conn);
-    pool.connecting++;
+    const conn = pool.openConnection(this.nextConnectionId++, this.now());
     this.open.set(conn.id, conn);
     this.allRecords.push(conn.record);
     this.transport.open(conn.id, pool.key);
@@ -312,98 +301,43 @@ export class PolicyEngine implements TransportListener {
 
   /** Gives `request` to `conn`; it is written, with the others given to `conn` in the same decision, at `flush`. */
   private assign(conn: Connection, request: PendingRequest): void {
-    if (conn.toWrite.length === 0) this.writeQueue.push(conn);
-    conn.toWrite.push(request);
-    request.current = {
-      requestId: request.head.id,
-      url: `http://${request.head.host}${request.head.path}`,
-      sentAt: this.now(),
-      firstByteAt: null,
-      doneAt: null,
-      status: null,
-      bodyBytes: 0,
-      reused: conn.completed > 0,
-      pipelined: conn.inFlight.length > 0,
-      attempt: request.attempt,
-    };
-    request.response = null;
-    conn.inFlight.push(request);
-    conn.record.requests.push(request.current);
+    if (!conn.hasUnwritten) this.writeQueue.push(conn);
+    conn.assign(request, this.now());
   }
 
   private writeAssigned(): void {
     for (const conn of this.writeQueue) {
-      const heads: RequestHead[] = new Array(conn.toWrite.length);
-      for (let i = 0; i < heads.length; i++) heads[i] = conn.toWrite[i]!.head;
-      conn.toWrite.length = 0;
+      const heads = conn.takeWrites();
       if (conn.isOpen) this.transport.send(conn.id, heads);
     }
     this.writeQueue.length = 0;
   }
 
   private makeIdle(conn: Connection): void {
-    conn.becomeIdle(this.now());
-    conn.pool.addIdle(conn);
-    let timeout = this.knobs.idleTimeoutMs;
-    if (this.knobs.honourKeepAliveTimeout && conn.serverKeepAliveTimeoutMs !== null) {
-      timeout = timeout === null ? conn.serverKeepAliveTimeoutMs : Math.min(timeout, conn.serverKeepAliveTimeoutMs);
-    }
-    if (timeout === null) return;
-    conn.idleDeadline = this.now() + timeout;
-    // A timer already armed for later than the deadline (the server's hint shortened it) must be brought forward.
-    if (conn.idleTimer !== null && conn.idleTimerAt > conn.idleDeadline) this.disarmIdleTimer(conn);
-    if (conn.idleTimer === null) this.armIdleTimer(conn);
-  }
-
-  private wake(conn: Connection): void {
-    conn.idleDeadline = Infinity;
-    conn.wake(this.now());
-  }
-
-  private armIdleTimer(conn: Connection): void {
-    conn.onIdleTimer ??= () => this.idleTimerFired(conn);
-    conn.idleTimerAt = conn.idleDeadline;
-    conn.idleTimer = this.clock.setTimer(conn.idleDeadline - this.now(), conn.onIdleTimer);
-  }
-
-  private disarmIdleTimer(conn: Connection): void {
-    if (conn.idleTimer !== null) this.clock.clearTimer(conn.idleTimer);
-    conn.idleTimer = null;
-    conn.idleTimerAt = Infinity;
-  }
-
-  private idleTimerFired(conn: Connection): void {
-    conn.idleTimer = null;
-    conn.idleTimerAt = Infinity;
-    if (conn.state !== 'idle') return; // busy now: `makeIdle` arms it again
-    if (this.now() < conn.idleDeadline) return this.armIdleTimer(conn); // reused since it was armed
-    this.closeByClient(conn, 'client-idle-timeout');
-    this.retryStalled();
-    this.flush();
+    conn.pool.park(conn, this.now());
+    this.idleTimers.start(conn);
   }
 
   private closeByClient(conn: Connection, reason: CloseReason): void {
-    for (const request of conn.inFlight.splice(0)) this.fail(request, conn, `the client closed the connection (${reason})`);
+    for (const request of conn.takeUnanswered()) this.fail(request, conn, `the client closed the connection (${reason})`);
     this.forget(conn, 'client', reason);
     this.transport.close(conn.id);
   }
 
   /** Takes `conn` out of every list and records how it ended. */
   private forget(conn: Connection, by: 'client' | 'server', reason: CloseReason): void {
-    if (conn.state === 'connecting') conn.pool.connecting--;
-    this.disarmIdleTimer(conn);
-    conn.pool.removeIdle(conn);
-    conn.pool.connections.delete(conn);
+    conn.pool.remove(conn);
     this.open.delete(conn.id);
     conn.close(this.now(), by, reason);
   }
 
+  /** Asks again, ahead of requests asked for later. */
   private requeue(pool: HostPool, requests: PendingRequest[]): void {
     for (const request of requests) {
       request.attempt++;
       this.retries++;
     }
-    pool.queue.unshift(...requests);
+    pool.requeue(requests);
   }
 
   // ── Outcomes ─────────────────────────────────────────────────────────────────────────────────────────────────

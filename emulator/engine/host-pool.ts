@@ -2,21 +2,26 @@
  * The connections to one server (or to the proxy): its per-host cap, its idle list and its queue of waiting requests.
  * Which idle connection to reuse and which busy one may take a pipelined request are decided here; when a new
  * connection may open in all is the engine's business (the total cap spans pools).
+ *
+ * Its lists change only through the methods below, which keep them in step with the connections' states and assert
+ * it: a connection is on the idle list exactly while it is idle, and `connecting` counts the connections connecting.
  */
 import type { BrowserKnobs } from '../profiles/browser-profile.ts';
-import type { Connection } from './connection.ts';
+import { Connection } from './connection.ts';
+import { invariant } from './invariant.ts';
 import type { PendingRequest } from './pending-request.ts';
+import type { ConnectionId } from './transport.ts';
 
 export class HostPool {
   /** Every open connection, connecting ones included. */
-  readonly connections = new Set<Connection>();
+  readonly #connections = new Set<Connection>();
   /** Idle connections, least recently used first. */
-  readonly idle: Connection[] = [];
-  /** Requests waiting for a connection, in the order they were asked for. */
-  readonly queue: PendingRequest[] = [];
-  connecting = 0;
+  readonly #idle: Connection[] = [];
+  /** Requests waiting for a connection, in the order they were asked for (resends first). */
+  readonly #queue: PendingRequest[] = [];
+  #connecting = 0;
   /** The HTTP version the server answered with; IE keeps a separate cap for HTTP/1.0 servers. */
-  serverVersion: '1.0' | '1.1' | null = null;
+  #serverVersion: '1.0' | '1.1' | null = null;
 
   constructor(
     readonly key: string,
@@ -24,28 +29,81 @@ export class HostPool {
     private readonly viaProxy: boolean,
   ) {}
 
+  get idle(): readonly Connection[] {
+    return this.#idle;
+  }
+  get queue(): readonly PendingRequest[] {
+    return this.#queue;
+  }
+  /** Connections being opened, each of which will take a waiting request. */
+  get connecting(): number {
+    return this.#connecting;
+  }
+  /** Open connections, connecting ones included. */
+  get size(): number {
+    return this.#connections.size;
+  }
+  get serverVersion(): '1.0' | '1.1' | null {
+    return this.#serverVersion;
+  }
+
   get cap(): number {
     if (this.viaProxy) return this.knobs.maxPerProxy;
-    return this.serverVersion === '1.0' ? this.knobs.maxPerHost10 : this.knobs.maxPerHost;
+    return this.#serverVersion === '1.0' ? this.knobs.maxPerHost10 : this.knobs.maxPerHost;
   }
 
   /** Requests that no connection being opened will take. */
   get unserved(): number {
-    return this.queue.length - this.connecting;
+    return this.#queue.length - this.#connecting;
   }
 
-  /** Takes the idle connection the profile reuses first. */
-  takeIdle(): Connection | undefined {
-    return this.knobs.reuseOrder === 'mru' ? this.idle.pop() : this.idle.shift();
+  // ── Connections ──────────────────────────────────────────────────────────────────────────────────────────────
+
+  /** A new connection to this server, connecting. */
+  openConnection(id: ConnectionId, at: number): Connection {
+    const conn = new Connection(id, this, at);
+    this.#connections.add(conn);
+    this.#connecting++;
+    return conn;
   }
 
-  addIdle(conn: Connection): void {
-    this.idle.push(conn);
+  connected(conn: Connection, at: number): void {
+    invariant(conn.pool === this && this.#connecting > 0, 'connected: the pool counts the connection as connecting');
+    conn.markConnected(at);
+    this.#connecting--;
   }
 
-  removeIdle(conn: Connection): void {
-    const at = this.idle.indexOf(conn);
-    if (at >= 0) this.idle.splice(at, 1);
+  /** Lists `conn`, with nothing in flight, as idle. */
+  park(conn: Connection, at: number): void {
+    invariant(conn.pool === this, 'park: a connection is parked in its own pool');
+    conn.becomeIdle(at);
+    this.#idle.push(conn);
+  }
+
+  /** Takes the idle connection the profile reuses first, busy again, or none. */
+  takeIdle(at: number): Connection | undefined {
+    const conn = this.knobs.reuseOrder === 'mru' ? this.#idle.pop() : this.#idle.shift();
+    conn?.wake(at);
+    return conn;
+  }
+
+  /** Takes `conn`, closing, off every list; the caller closes it. */
+  remove(conn: Connection): void {
+    const listed = this.#connections.delete(conn);
+    invariant(listed, 'remove: only an open connection of this pool is removed');
+    if (conn.state === 'connecting') {
+      invariant(this.#connecting > 0, 'remove: the pool counts a connecting connection');
+      this.#connecting--;
+    } else if (conn.state === 'idle') {
+      const at = this.#idle.indexOf(conn);
+      invariant(at >= 0, 'remove: an idle connection is on its idle list');
+      this.#idle.splice(at, 1);
+    }
+  }
+
+  /** What the server's responses say of it: the HTTP version (which cap applies). */
+  noteServerVersion(version: '1.0' | '1.1'): void {
+    this.#serverVersion = version;
   }
 
   /**
@@ -54,11 +112,32 @@ export class HostPool {
    */
   pipelineTarget(): Connection | undefined {
     let best: Connection | undefined;
-    for (const conn of this.connections) {
+    for (const conn of this.#connections) {
       if (conn.state !== 'busy' || conn.retiring || !conn.serverPersistent11) continue;
       if (conn.inFlight.length >= this.knobs.pipelineDepth) continue;
       if (!best || conn.inFlight.length < best.inFlight.length) best = conn;
     }
     return best;
+  }
+
+  // ── Waiting requests ─────────────────────────────────────────────────────────────────────────────────────────
+
+  enqueue(request: PendingRequest): void {
+    this.#queue.push(request);
+  }
+
+  /** Puts requests to ask again at the front of the queue, in their order: they were asked for first. */
+  requeue(requests: readonly PendingRequest[]): void {
+    if (requests.length > 0) this.#queue.unshift(...requests);
+  }
+
+  /** The oldest waiting request, taken off the queue. */
+  nextRequest(): PendingRequest | undefined {
+    return this.#queue.shift();
+  }
+
+  /** Every waiting request; none are left. */
+  takeQueue(): PendingRequest[] {
+    return this.#queue.splice(0);
   }
 }
