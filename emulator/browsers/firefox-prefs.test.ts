@@ -49,14 +49,14 @@ describe('firefoxPlan', () => {
     expect(plan.unplayable.map((u) => u.knob).sort()).toEqual(
       // No pacing under a total cap: Firefox keeps its own (see below). No pref to wait for the whole HTML either:
       // Gecko always streams (htmlDiscovery). Nor a request scheduler: Gecko has none like Chromium's ResourceScheduler.
-      ['atTotalCap', 'honourKeepAliveTimeout', 'htmlDiscovery', 'keepAlive', 'maxPerHost10', 'pacingPerSecond', 'pipelineDepth', 'reuseOrder', 'scheduler', 'schedulerMaxDelayable', 'schedulerMaxPerHost', 'schedulerTightLimit'].sort(),
+      ['atTotalCap', 'honourKeepAliveTimeout', 'htmlDiscovery', 'keepAlive', 'maxPerHost10', 'pacing', 'pipelineDepth', 'reuseOrder', 'scheduler', 'schedulerMaxDelayable', 'schedulerMaxPerHost', 'schedulerTightLimit'].sort(),
     );
     for (const u of plan.unplayable) expect(u.why.length).toBeGreaterThan(20);
     expect(plan.mapped.map((m) => m.knob).sort()).toEqual([...KNOB_NAMES].sort());
   });
 
   it("writes a profile's request pacing as Gecko's pacing prefs", () => {
-    const { prefs } = firefoxPlan({ ...browserProfile('firefox-3').knobs, pacingPerSecond: 40, pacingBurst: 4, pacingMinParallelism: 2 });
+    const { prefs } = firefoxPlan({ ...browserProfile('firefox-3').knobs, pacing: { perSecond: 40, burst: 4, minParallelism: 2 } });
     expect(prefs).toMatchObject({
       'network.http.pacing.requests.enabled': true,
       'network.http.pacing.requests.hz': 40,
@@ -68,10 +68,10 @@ describe('firefoxPlan', () => {
   it('plays a capped profile without pacing with Gecko\'s own pacing, and says the emulator must predict that', () => {
     const firefox2 = browserProfile('firefox-2');
     expect(firefoxPlan(firefox2.knobs).prefs['network.http.pacing.requests.enabled']).toBeUndefined();
-    expect(firefoxPlan(firefox2.knobs).unplayable.find((u) => u.knob === 'pacingPerSecond')?.why).toMatch(/288 connections open against a cap of 24/);
+    expect(firefoxPlan(firefox2.knobs).unplayable.find((u) => u.knob === 'pacing')?.why).toMatch(/288 connections open against a cap of 24/);
     const played = firefoxAsPlayed(firefox2);
-    expect(played.knobs).toEqual({ ...firefox2.knobs, ...GECKO_PACING });
-    expect(played.sources.pacingPerSecond).toMatch(/Firefox ESR plays this profile with its own request pacing/);
+    expect(played.knobs).toEqual({ ...firefox2.knobs, pacing: GECKO_PACING });
+    expect(played.sources.pacing).toMatch(/Firefox ESR plays this profile with its own request pacing/);
     // With no cap Firefox turns pacing off and plays the profile as it is.
     expect(firefoxAsPlayed(browserProfile('ie-6'))).toBe(browserProfile('ie-6'));
   });

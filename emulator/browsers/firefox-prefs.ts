@@ -3,7 +3,7 @@
  * connections per server) can be played by a real browser. Only what Firefox still has a pref for is written; every
  * other knob is listed in `unplayable` with the reason, and a comparison must not credit Firefox for it.
  */
-import type { BrowserKnobs, BrowserProfile, KnobName } from '../profiles/browser-profile.ts';
+import type { BrowserKnobs, BrowserProfile, KnobName, RequestPacing } from '../profiles/browser-profile.ts';
 
 export type PrefValue = string | number | boolean;
 export type Prefs = Record<string, PrefValue>;
@@ -148,23 +148,14 @@ function mapKnob(knob: KnobName, k: BrowserKnobs): KnobMapping {
         prefs: { 'network.http.request.max-attempts': Math.min(k.staleRetries + 1, GECKO_MAX_U8) },
         note: 'attempts = retries + 1; Gecko counts every restart reason against it (recalled)',
       };
-    case 'pacingPerSecond':
-      if (k.pacingPerSecond !== null) {
-        const hz = Math.max(1, Math.round(k.pacingPerSecond));
-        return { knob, prefs: { 'network.http.pacing.requests.enabled': true, 'network.http.pacing.requests.hz': hz } };
-      }
+    case 'pacing':
+      if (k.pacing !== null) return pacingPrefs(k.pacing);
       // No pacing: off where there is no total cap (measured: it only slowed Firefox, 301 hosts 4.0 s → 0.53 s).
-      // Under a cap Firefox keeps it: without it ESR does not hold to max-connections (measured: 288 open against
-      // 24), so Firefox plays such a profile with Gecko's pacing, and `firefoxAsPlayed` says so.
+      // Under a cap Firefox keeps it, as shipped (GECKO_PACING): without it ESR does not hold to max-connections
+      // (measured: 288 open against 24), so Firefox plays such a profile with Gecko's pacing, and `firefoxAsPlayed`
+      // says so.
       if (k.maxTotal === null) return { knob, prefs: { 'network.http.pacing.requests.enabled': false } };
       return { knob, prefs: {}, note: PACING_KEPT };
-    case 'pacingBurst':
-      return clamped(knob, 'network.http.pacing.requests.burst', k.pacingBurst, GECKO_MAX_U16);
-    case 'pacingMinParallelism':
-      return {
-        knob,
-        prefs: { 'network.http.pacing.requests.min-parallelism': Math.min(k.pacingMinParallelism, GECKO_MAX_U16) },
-      };
     default:
       return { knob, prefs: {}, note: KNOBS_WITHOUT_PREF[knob] ?? 'no pref' };
   }
@@ -175,12 +166,22 @@ function clamped(knob: KnobName, pref: string, value: number, max: number): Knob
   return { knob, prefs: { [pref]: v }, ...(v === value ? {} : { note: `${value} clamped to ${v}, Gecko's range` }) };
 }
 
+/** A profile's pacing as Gecko's prefs: the rate in whole hertz (at least 1), the burst in Gecko's 1–65535. */
+function pacingPrefs(pacing: RequestPacing): KnobMapping {
+  const burst = clamped('pacing', 'network.http.pacing.requests.burst', pacing.burst, GECKO_MAX_U16);
+  return {
+    ...burst,
+    prefs: {
+      'network.http.pacing.requests.enabled': true,
+      'network.http.pacing.requests.hz': Math.max(1, Math.round(pacing.perSecond)),
+      ...burst.prefs,
+      'network.http.pacing.requests.min-parallelism': Math.min(pacing.minParallelism, GECKO_MAX_U16),
+    },
+  };
+}
+
 /** Gecko's request pacing as shipped (mozilla modules/libpref/init/all.js, read: network.http.pacing.requests.*). */
-export const GECKO_PACING: Pick<BrowserKnobs, 'pacingPerSecond' | 'pacingBurst' | 'pacingMinParallelism'> = {
-  pacingPerSecond: 80,
-  pacingBurst: 10,
-  pacingMinParallelism: 6,
-};
+export const GECKO_PACING: Readonly<RequestPacing> = { perSecond: 80, burst: 10, minParallelism: 6 };
 const GECKO_PACING_SOURCE =
   'Firefox ESR plays this profile with its own request pacing (mozilla all.js, read: 80 a second, bursts of 10, from 6 ' +
   'active connections): under a total cap it keeps ESR within max-connections (measured, docs/FIDELITY.md)';
@@ -195,14 +196,9 @@ const PACING_KEPT =
 export function firefoxAsPlayed(profile: BrowserProfile): BrowserProfile {
   const streamed = streamsHtml(profile);
   const k = streamed.knobs;
-  if (k.pacingPerSecond !== null || k.maxTotal === null) return streamed;
-  const sources = {
-    ...streamed.sources,
-    pacingPerSecond: GECKO_PACING_SOURCE,
-    pacingBurst: GECKO_PACING_SOURCE,
-    pacingMinParallelism: GECKO_PACING_SOURCE,
-  };
-  return { ...streamed, knobs: { ...k, ...GECKO_PACING }, sources };
+  if (k.pacing !== null || k.maxTotal === null) return streamed;
+  const sources = { ...streamed.sources, pacing: GECKO_PACING_SOURCE };
+  return { ...streamed, knobs: { ...k, pacing: GECKO_PACING }, sources };
 }
 
 /** Firefox finds a page's images as its HTML streams in whatever the profile says: it has no way to wait. */

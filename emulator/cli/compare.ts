@@ -9,7 +9,7 @@ import { formatComparisonTable } from '../compare/format-comparison.ts';
 import { compareResults, parseTolerance } from '../compare/comparison.ts';
 import { realBrowserFor, type RealBrowser } from '../compare/real-browser-for.ts';
 import { KeepaliveLabError } from '../errors.ts';
-import { KNOB_NAMES, type BrowserProfile } from '../profiles/browser-profile.ts';
+import { KNOB_NAMES, sameKnob, showKnob, type BrowserProfile } from '../profiles/browser-profile.ts';
 import { browserProfile } from '../profiles/browsers.ts';
 import { describeClientTiming } from '../profiles/client-timing.ts';
 import type { RunResult } from '../result/types.ts';
@@ -121,9 +121,9 @@ function asPlayedNotes(profile: BrowserProfile, played: BrowserProfile): string[
   if (played.clientTiming && played.clientTiming !== profile.clientTiming) {
     notes.push(`the emulated columns spend the real browser's own time, ${describeClientTiming(played.clientTiming)}`);
   }
-  const kept = KNOB_NAMES.filter((k) => played.knobs[k] !== profile.knobs[k]);
+  const kept = KNOB_NAMES.filter((k) => !sameKnob(played.knobs, profile.knobs, k));
   if (kept.length) {
-    const knobs = kept.map((k) => `${k} ${played.knobs[k]}`).join(', ');
+    const knobs = kept.map((k) => `${k} ${showKnob(played.knobs, k)}`).join(', ');
     notes.push(`the emulated columns play ${knobs} as the real browser does: ${played.sources[kept[0]!]}`);
   }
   return notes;

@@ -3,7 +3,7 @@
  * is; Firefox ESR plays any profile whose knobs it has prefs for or already behaves like (firefox-prefs.ts). Others
  * (pipelining, non-persistent clients) have no real browser here, and compare says why.
  */
-import { KNOB_NAMES, type BrowserProfile } from '../profiles/browser-profile.ts';
+import { KNOB_NAMES, sameKnob, type BrowserProfile } from '../profiles/browser-profile.ts';
 import { browserProfile } from '../profiles/browsers.ts';
 import { firefoxCannotPlay, firefoxPlan } from '../browsers/firefox-prefs.ts';
 
@@ -19,7 +19,7 @@ export function realBrowserFor(profile: BrowserProfile): RealBrowserChoice {
   if (profile.name === 'chromium' || profile.extends === 'chromium') {
     // Chromium has no switch for its pool's caps or timeouts: a derived profile is set against Chromium as shipped.
     const shipped = browserProfile('chromium').knobs;
-    const changed = KNOB_NAMES.filter((k) => profile.knobs[k] !== shipped[k]);
+    const changed = KNOB_NAMES.filter((k) => !sameKnob(profile.knobs, shipped, k));
     const notes = changed.length
       ? [`Chromium has no switch for ${changed.join(', ')}: the real column is Chromium as shipped, so differences there are the point`]
       : [];

@@ -326,10 +326,10 @@ describe('a connection the client gives up on', () => {
 
 describe('request pacing (Gecko)', () => {
   // 80 a second (a token every 12.5 ms), bursts of 10, never paced while at most 6 connections are active.
-  const GECKO = { pacingPerSecond: 80, pacingBurst: 10, pacingMinParallelism: 6 };
+  const GECKO = { perSecond: 80, burst: 10, minParallelism: 6 };
 
   it('lets a burst go at once, then one request per token while more than minParallelism are active', () => {
-    const { clock, transport, fetch } = harness('ie-6', { ...GECKO, maxTotal: null });
+    const { clock, transport, fetch } = harness('ie-6', { pacing: GECKO, maxTotal: null });
     for (let i = 0; i < 20; i++) fetch(`h${i}.localhost`, '/');
     // The full bucket's 10 tokens: 10 connections to 10 hosts, all active (connecting), more than 6.
     expect(transport.opened).toHaveLength(10);
@@ -342,7 +342,7 @@ describe('request pacing (Gecko)', () => {
   });
 
   it('never holds a request back while at most minParallelism connections are active', () => {
-    const { clock, transport, engine, fetch, answer } = harness('ie-6', { ...GECKO, pacingBurst: 1, maxTotal: null });
+    const { clock, transport, engine, fetch, answer } = harness('ie-6', { pacing: { ...GECKO, burst: 1 }, maxTotal: null });
     // One token, then nothing: yet with 6 or fewer active, each request still goes at once.
     for (let i = 0; i < 6; i++) fetch(`h${i}.localhost`, '/');
     expect(transport.opened).toHaveLength(6);
@@ -361,7 +361,7 @@ describe('request pacing (Gecko)', () => {
   });
 
   it('paces reuse of idle connections too, and none of it without the knob', () => {
-    const paced = harness('ie-6', { ...GECKO, pacingBurst: 1, pacingMinParallelism: 0, maxPerHost: 1 });
+    const paced = harness('ie-6', { pacing: { ...GECKO, burst: 1, minParallelism: 0 }, maxPerHost: 1 });
     paced.fetch('a.localhost', '/0'); // the bucket's one token
     paced.engine.connected(1);
     paced.clock.advance(12.5);

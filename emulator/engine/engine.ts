@@ -66,12 +66,12 @@ export class PolicyEngine implements TransportListener {
       this.retryStalled();
       this.flush();
     });
-    const k = options.knobs;
+    const pacing = options.knobs.pacing;
     this.pacing =
-      k.pacingPerSecond === null
+      pacing === null
         ? null
         : new PacingGate(
-            { perSecond: k.pacingPerSecond, burst: k.pacingBurst, minParallelism: k.pacingMinParallelism },
+            pacing,
             this.clock,
             () => this.activeConnections(),
             (pools) => {

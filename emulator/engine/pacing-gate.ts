@@ -3,9 +3,10 @@
  * asks the token bucket (request-pacer.ts); when it says wait, the pool is held and released at the next token. One
  * timer serves every held pool.
  */
+import type { RequestPacing } from '../profiles/browser-profile.ts';
 import type { Clock } from '../time.ts';
 import type { HostPool } from './host-pool.ts';
-import { RequestPacer, type PacingKnobs } from './request-pacer.ts';
+import { RequestPacer } from './request-pacer.ts';
 
 export class PacingGate {
   private readonly pacer: RequestPacer;
@@ -19,7 +20,7 @@ export class PacingGate {
   };
 
   constructor(
-    knobs: PacingKnobs,
+    knobs: RequestPacing,
     private readonly clock: Clock,
     /** Connections busy or connecting: what Gecko counts as active when it decides whether to pace. */
     private readonly activeConnections: () => number,

@@ -4,11 +4,7 @@
  * `minParallelism` connections are active, and otherwise waits for the next token. Tokens accrue at `perSecond` up
  * to `burst`, and the bucket starts full.
  */
-export interface PacingKnobs {
-  perSecond: number;
-  burst: number;
-  minParallelism: number;
-}
+import type { RequestPacing } from '../profiles/browser-profile.ts';
 
 /** Float slack, so a timer set for the next token finds it there. */
 const EPSILON = 1e-9;
@@ -19,7 +15,7 @@ export class RequestPacer {
   private readonly msPerToken: number;
 
   constructor(
-    private readonly knobs: PacingKnobs,
+    private readonly knobs: RequestPacing,
     now: number,
   ) {
     this.tokens = knobs.burst;

@@ -23,6 +23,16 @@ export type ReuseOrder = 'mru' | 'lru';
  */
 export type HtmlDiscovery = 'streaming' | 'complete';
 
+/**
+ * Request pacing as Gecko does it (a token bucket, nsHttpConnectionMgr with an EventTokenBucket): once more than
+ * `minParallelism` connections are active, requests go out at most `perSecond` a second, in bursts of up to `burst`.
+ */
+export interface RequestPacing {
+  perSecond: number;
+  burst: number;
+  minParallelism: number;
+}
+
 export interface BrowserKnobs {
   /** HTTP version of the request line. */
   httpVersion: '1.0' | '1.1';
@@ -50,13 +60,8 @@ export interface BrowserKnobs {
   pipelineDepth: number;
   /** How often a request is resent after a reused connection turns out closed before any response arrived. */
   staleRetries: number;
-  /**
-   * Request pacing (Gecko's token bucket): once more than `pacingMinParallelism` connections are active, requests
-   * go out at most `pacingPerSecond` a second, in bursts of up to `pacingBurst`. `null`: no pacing.
-   */
-  pacingPerSecond: number | null;
-  pacingBurst: number;
-  pacingMinParallelism: number;
+  /** Request pacing (Gecko's token bucket, `RequestPacing`); `null`: no pacing. One knob, so one source. */
+  pacing: RequestPacing | null;
   /**
    * Which request scheduler stands between a page and the connection pools (emulator/scheduler/): `none` hands every
    * request to the pools as the page finds it; `chromium` is Chromium's ResourceScheduler, which holds back delayable
@@ -106,15 +111,29 @@ export const KNOB_NAMES: readonly KnobName[] = [
   'reuseOrder',
   'pipelineDepth',
   'staleRetries',
-  'pacingPerSecond',
-  'pacingBurst',
-  'pacingMinParallelism',
+  'pacing',
   'scheduler',
   'schedulerMaxDelayable',
   'schedulerMaxPerHost',
   'schedulerTightLimit',
   'htmlDiscovery',
 ];
+
+/** Whether two sets of knobs agree on `knob`: by value, since `pacing` is an object. */
+export function sameKnob(a: BrowserKnobs, b: BrowserKnobs, knob: KnobName): boolean {
+  const x = a[knob];
+  const y = b[knob];
+  if (x === y) return true;
+  if (x === null || y === null || typeof x !== 'object' || typeof y !== 'object') return false;
+  return x.perSecond === y.perSecond && x.burst === y.burst && x.minParallelism === y.minParallelism;
+}
+
+/** A knob's value as a scenario file would write it: `6`, `null`, `mru`, `{ perSecond: 80, burst: 10, minParallelism: 6 }`. */
+export function showKnob(knobs: BrowserKnobs, knob: KnobName): string {
+  const value = knobs[knob];
+  if (value === null || typeof value !== 'object') return String(value);
+  return `{ ${Object.entries(value).map(([name, v]) => `${name}: ${v}`).join(', ')} }`;
+}
 
 /** Derives a profile from another, the way a scenario's `extends: ie-6` does; overridden knobs cite `source`. */
 export function extendProfile(

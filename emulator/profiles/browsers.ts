@@ -16,7 +16,6 @@ const GECKO_FF3 = 'mozilla all.js history, bug 423377 (read)';
 const GECKO_KEEPALIVE = 'mozilla all.js (read): network.http.keep-alive.timeout = 300 s';
 const CHROMIUM_POOL = 'chromium net/socket/client_socket_pool_manager.cc (read)';
 const NO_PIPELINING = 'no pipelining';
-const UNPACED = 'unused: no pacing';
 /**
  * No request scheduler above the connection limits: no source describes one for the browsers of the 1990s and 2000s
  * (Wang & Cao measured their connections only; the WinINet and Gecko 1.8 prefs cap connections, not requests), so a
@@ -55,9 +54,7 @@ const http10: BrowserProfile = {
     reuseOrder: 'mru',
     pipelineDepth: 1,
     staleRetries: 0,
-    pacingPerSecond: null,
-    pacingBurst: 10,
-    pacingMinParallelism: 6,
+    pacing: null,
     ...NO_SCHEDULER,
     htmlDiscovery: 'complete',
   },
@@ -74,9 +71,7 @@ const http10: BrowserProfile = {
     reuseOrder: 'no reuse',
     pipelineDepth: NO_PIPELINING,
     staleRetries: 'no reuse, so no stale connection to retry on',
-    pacingPerSecond: 'no requests in flight to pace: a connection per request, at most 4',
-    pacingBurst: UNPACED,
-    pacingMinParallelism: UNPACED,
+    pacing: 'no requests in flight to pace: a connection per request, at most 4',
     ...NO_SCHEDULER_SOURCES,
     htmlDiscovery:
       'the plain robot-like client of Nielsen et al. 1997 (their libwww robot in HTTP/1.0 mode, recalled): modelled waiting for the ' +
@@ -101,9 +96,7 @@ const netscape4: BrowserProfile = {
     reuseOrder: 'lru',
     pipelineDepth: 1,
     staleRetries: 1,
-    pacingPerSecond: null,
-    pacingBurst: 10,
-    pacingMinParallelism: 6,
+    pacing: null,
     ...NO_SCHEDULER,
     htmlDiscovery: 'streaming',
   },
@@ -120,9 +113,7 @@ const netscape4: BrowserProfile = {
     reuseOrder: `${WANG_CAO}: idle connections kept as a queue`,
     pipelineDepth: `${WANG_CAO}: no pipelining`,
     staleRetries: 'mkhttp.c resends once on a reused connection that fails before any data (recalled)',
-    pacingPerSecond: 'Netscape 4 dispatched whenever a connection was free; no pacing (recalled)',
-    pacingBurst: UNPACED,
-    pacingMinParallelism: UNPACED,
+    pacing: 'Netscape 4 dispatched whenever a connection was free; no pacing (recalled)',
     ...NO_SCHEDULER_SOURCES,
     htmlDiscovery:
       'Netscape Navigator displayed HTML progressively and requested inline images as their tags arrived, before the page was complete (recalled; widely documented)',
@@ -149,9 +140,7 @@ const ie6: BrowserProfile = {
     reuseOrder: 'mru',
     pipelineDepth: 1,
     staleRetries: 1,
-    pacingPerSecond: null,
-    pacingBurst: 10,
-    pacingMinParallelism: 6,
+    pacing: null,
     ...NO_SCHEDULER,
     htmlDiscovery: 'streaming',
   },
@@ -168,10 +157,8 @@ const ie6: BrowserProfile = {
     reuseOrder: NOT_DOCUMENTED,
     pipelineDepth: 'IE 6 never pipelined (Wang & Cao measured IE 4.01: no pipelining) (read)',
     staleRetries: 'WinINet resends once on a keep-alive connection reset (recalled)',
-    pacingPerSecond:
+    pacing:
       'WinINet dispatches as its per-server caps allow; no pacing is documented (KB 183110 names only the caps)',
-    pacingBurst: UNPACED,
-    pacingMinParallelism: UNPACED,
     ...NO_SCHEDULER_SOURCES,
     htmlDiscovery:
       'Internet Explorer rendered HTML progressively and started image downloads as the parser met <img> tags (recalled; widely documented)',
@@ -207,9 +194,7 @@ const firefox2: BrowserProfile = {
     reuseOrder: 'mru',
     pipelineDepth: 1,
     staleRetries: 1,
-    pacingPerSecond: null,
-    pacingBurst: 10,
-    pacingMinParallelism: 6,
+    pacing: null,
     ...NO_SCHEDULER,
     htmlDiscovery: 'streaming',
   },
@@ -228,11 +213,9 @@ const firefox2: BrowserProfile = {
     reuseOrder: 'nsHttpConnectionMgr takes the most recently returned idle connection (recalled)',
     pipelineDepth: 'mozilla all.js (read): network.http.pipelining = false by default',
     staleRetries: 'nsHttpTransaction restarts once on a reused connection that closed before any response (recalled)',
-    pacingPerSecond:
+    pacing:
       "Gecko 1.8's all.js has no pacing prefs: network.http.pacing.requests.* came with Gecko's EventTokenBucket, " +
       'years later (recalled)',
-    pacingBurst: UNPACED,
-    pacingMinParallelism: UNPACED,
     ...NO_SCHEDULER_SOURCES,
     htmlDiscovery: GECKO_SINK,
   },
@@ -276,9 +259,7 @@ const opera9: BrowserProfile = {
     reuseOrder: 'mru',
     pipelineDepth: 1,
     staleRetries: 1,
-    pacingPerSecond: null,
-    pacingBurst: 10,
-    pacingMinParallelism: 6,
+    pacing: null,
     ...NO_SCHEDULER,
     htmlDiscovery: 'streaming',
   },
@@ -296,9 +277,7 @@ const opera9: BrowserProfile = {
     pipelineDepth:
       'Opera pipelined with heuristics of its own (recalled); off here until a source for its depth and fallbacks is read',
     staleRetries: 'Opera resends on a reused connection closed before a response (recalled)',
-    pacingPerSecond: 'no pacing is documented for Opera 9 (recalled)',
-    pacingBurst: UNPACED,
-    pacingMinParallelism: UNPACED,
+    pacing: 'no pacing is documented for Opera 9 (recalled)',
     ...NO_SCHEDULER_SOURCES,
     htmlDiscovery:
       'Opera 9 parsed and displayed HTML progressively as it arrived (recalled)',
@@ -321,9 +300,7 @@ const rfc2616: BrowserProfile = {
     reuseOrder: 'mru',
     pipelineDepth: 1,
     staleRetries: 1,
-    pacingPerSecond: null,
-    pacingBurst: 10,
-    pacingMinParallelism: 6,
+    pacing: null,
     ...NO_SCHEDULER,
     htmlDiscovery: 'complete',
   },
@@ -340,9 +317,7 @@ const rfc2616: BrowserProfile = {
     reuseOrder: NOT_DOCUMENTED,
     pipelineDepth: 'RFC 2616 §8.1.2.2 allows pipelining; this profile is the plain persistent client (see firefox-3-pipelining)',
     staleRetries: 'RFC 2616 §8.1.4 (read): a client MAY retry an idempotent request on a closed connection once',
-    pacingPerSecond: 'RFC 2616 says nothing of pacing',
-    pacingBurst: UNPACED,
-    pacingMinParallelism: UNPACED,
+    pacing: 'RFC 2616 says nothing of pacing',
     ...NO_SCHEDULER_SOURCES,
     htmlDiscovery:
       'RFC 2616 says nothing of parsing; this protocol-only client requests a page\'s images once its HTML is complete, so the profile shows the connection rules alone',
@@ -365,9 +340,7 @@ const chromium: BrowserProfile = {
     reuseOrder: 'mru',
     pipelineDepth: 1,
     staleRetries: 2,
-    pacingPerSecond: null,
-    pacingBurst: 10,
-    pacingMinParallelism: 6,
+    pacing: null,
     scheduler: 'chromium',
     schedulerMaxDelayable: 10,
     schedulerMaxPerHost: 6,
@@ -392,11 +365,9 @@ const chromium: BrowserProfile = {
     staleRetries:
       'chromium net/http/http_network_transaction.cc (read): resends on a reused socket after a reset/close before ' +
       'headers; the attempt limit (2) is recalled',
-    pacingPerSecond:
+    pacing:
       "Chromium's socket pool has no request rate limit; its ResourceScheduler limits how many requests are in flight, " +
       'by count (the scheduler knobs)',
-    pacingBurst: UNPACED,
-    pacingMinParallelism: UNPACED,
     scheduler:
       `${RESOURCE_SCHEDULER} (read): requests below net::MEDIUM (kDelayablePriorityThreshold) to a server not known to ` +
       'support priorities (HTTP/1.1) are delayable; images are delayable until layout finds them visible and Blink ' +

@@ -217,6 +217,25 @@ browsers:
     ]);
   });
 
+  it('takes request pacing as one knob, its three numbers or null, and names what is missing from it', () => {
+    const paced = loadScenarioText(
+      'name: paced\nsite: {}\nbrowsers: [{ name: ie-6-paced, extends: ie-6, pacing: { perSecond: 80, burst: 10, minParallelism: 6 } }]\n',
+      'paced.yaml',
+    ).browsers[0]!;
+    expect(paced.knobs).toEqual({ ...browserProfile('ie-6').knobs, pacing: { perSecond: 80, burst: 10, minParallelism: 6 } });
+    expect(paced.sources.pacing).toBe('scenario paced.yaml');
+    const problems = (pacing: string) =>
+      issuesOf(`name: p\nsite: {}\nbrowsers: [{ name: p, extends: ie-6, pacing: ${pacing} }]\n`).map((i) => `${i.path}: ${i.message}`);
+    expect(problems('{ perSecond: 80 }')).toEqual([
+      'browsers[0].pacing.burst: missing: expected a whole number ≥ 1',
+      'browsers[0].pacing.minParallelism: missing: expected a whole number ≥ 0',
+    ]);
+    expect(problems('80')).toEqual(['browsers[0].pacing: expected { perSecond, burst, minParallelism } or null, got 80']);
+    // A shipped profile's name re-declared with pacing differs from it, and the message shows the value as written.
+    const redeclared = issuesOf('name: s\nsite: {}\nbrowsers: [{ name: ie-6, extends: ie-6, pacing: { perSecond: 80, burst: 10, minParallelism: 6 } }]\n');
+    expect(redeclared.map((i) => i.message)).toEqual([expect.stringContaining('(pacing { perSecond: 80, burst: 10, minParallelism: 6 } ≠ null)')]);
+  });
+
   it("sets a browser's own processing time: none, or figures over the base's that cite the file", () => {
     const scenario = loadScenarioText(
       `name: timed

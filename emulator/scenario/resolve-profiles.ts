@@ -2,7 +2,7 @@
  * Server, network and browser profiles of a scenario: looked up by name, or derived from one with knobs changed.
  * Changed knobs cite the scenario file as their source; unknown names list the known ones.
  */
-import { extendProfile, KNOB_NAMES, withClientTiming, type BrowserKnobs, type BrowserProfile } from '../profiles/browser-profile.ts';
+import { extendProfile, KNOB_NAMES, sameKnob, showKnob, withClientTiming, type BrowserKnobs, type BrowserProfile } from '../profiles/browser-profile.ts';
 import { CLIENT_TIMING_NAMES, NO_CLIENT_TIME } from '../profiles/client-timing.ts';
 import { BROWSER_PROFILES } from '../profiles/browsers.ts';
 import { NETWORK_PROFILES, type NetworkKnobs, type NetworkProfile } from '../profiles/network-profile.ts';
@@ -120,7 +120,7 @@ export function resolveNetworks(raw: NetworkFile | NetworkFile[] | undefined, so
 }
 
 function sameKnobs(a: BrowserKnobs, b: BrowserKnobs): boolean {
-  return KNOB_NAMES.every((k) => a[k] === b[k]);
+  return KNOB_NAMES.every((k) => sameKnob(a, b, k));
 }
 
 export function resolveBrowsers(raw: readonly (string | InlineBrowserFile)[] | undefined, source: string, problem: Problem): BrowserProfile[] {
@@ -165,7 +165,9 @@ function inlineBrowser(
   if (shipped) {
     // Re-declaring a shipped profile is harmless when it changes nothing; then the shipped one (with its sources) runs.
     if (sameKnobs(shipped.knobs, profile.knobs) && entry.clientTiming === undefined) return shipped;
-    const differs = KNOB_NAMES.filter((k) => shipped.knobs[k] !== profile.knobs[k]).map((k) => `${k} ${profile.knobs[k]} ≠ ${shipped.knobs[k]}`);
+    const differs = KNOB_NAMES.filter((k) => !sameKnob(shipped.knobs, profile.knobs, k)).map(
+      (k) => `${k} ${showKnob(profile.knobs, k)} ≠ ${showKnob(shipped.knobs, k)}`,
+    );
     if (entry.clientTiming !== undefined) differs.push('its clientTiming');
     problem([...path, 'name'], `'${entry.name}' is a shipped profile and this one differs from it (${differs.join(', ')}); choose another name`);
     return undefined;

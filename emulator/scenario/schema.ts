@@ -8,7 +8,7 @@
  */
 import type { ClientTiming } from '../profiles/client-timing.ts';
 import { z } from 'zod';
-import type { BrowserKnobs } from '../profiles/browser-profile.ts';
+import type { BrowserKnobs, RequestPacing } from '../profiles/browser-profile.ts';
 import type { NetworkKnobs } from '../profiles/network-profile.ts';
 import type { ServerKnobs } from '../profiles/server-profile.ts';
 import { FAULT_KINDS, type FaultSpec } from './types.ts';
@@ -129,6 +129,21 @@ export const siteGroupSchema = z.union([z.literal('microscape'), siteGroupObject
 
 const nullableNote = <T extends z.ZodType>(schema: T, what: string) => schema.nullable().describe(what);
 
+/** Gecko's token bucket: one knob, all three numbers or `null` (profiles/browser-profile.ts `RequestPacing`). */
+const PACING_SHAPE = '{ perSecond, burst, minParallelism } or null';
+const pacing = nullableNote(
+  z.strictObject(
+    {
+      perSecond: positive('requests a second once more than minParallelism connections are active'),
+      burst: whole(1, 'requests that may go at once before pacing bites'),
+      minParallelism: whole(0, 'requests are never paced while at most this many connections are active'),
+    } satisfies Record<keyof RequestPacing, z.ZodType>,
+    // Only the value's own type is worded here; an unknown key inside keeps the usual "did you mean" (issues.ts).
+    { error: (iss) => (iss.code === 'invalid_type' ? expecting(PACING_SHAPE)(iss) : undefined) },
+  ),
+  "request pacing (Gecko's token bucket): { perSecond, burst, minParallelism }; null for none",
+);
+
 /** Every knob a scenario may override; `satisfies` keeps this list in step with BrowserKnobs. */
 export const browserKnobFields = {
   httpVersion: httpVersion.optional(),
@@ -143,9 +158,7 @@ export const browserKnobFields = {
   reuseOrder: z.enum(['mru', 'lru']).optional().describe('which idle connection is reused first'),
   pipelineDepth: whole(1, 'requests in flight on one connection; 1 = no pipelining').optional(),
   staleRetries: whole(0, 'resends after a reused connection turns out closed').optional(),
-  pacingPerSecond: nullableNote(positive('requests a second'), 'request pacing (Gecko): requests a second once busy; null for none').optional(),
-  pacingBurst: whole(1, 'requests that may go at once before pacing bites').optional(),
-  pacingMinParallelism: whole(0, 'requests are never paced while at most this many connections are active').optional(),
+  pacing: pacing.optional(),
   scheduler: z
     .enum(['none', 'chromium'])
     .optional()
