@@ -144,6 +144,11 @@ export class ProfileServer {
     return this.connections.size;
   }
 
+  /** Each open connection's pipeline: requests held, bytes not parsed yet, and whether its socket is being read. */
+  pipelines(): SiteConnection['pipeline'][] {
+    return [...this.connections].map((c) => c.pipeline);
+  }
+
   /** Destroys every open connection (recorded as closed by the server, `reason`) and waits for their close events. */
   async closeConnections(reason: 'shutdown' = 'shutdown'): Promise<void> {
     const closing = [...this.connections].map(

@@ -1,0 +1,118 @@
+/**
+ * Hostile clients against the fixture site, small enough for every test run (the full-size battery is
+ * scripts/hostile-clients.ts): each may hold its own connection, but must not grow the server without bound, lock
+ * other clients out, or falsify the tracker's record. After each, a normal client still gets its page.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import type { Socket } from 'node:net';
+import { startFixtureSite, type FixtureSite, type FixtureSiteOptions } from '../../fixtures-site/serve.ts';
+import { MAX_QUEUED_REQUESTS, MAX_UNPARSED_BYTES } from '../../fixtures-site/connection.ts';
+import { get, RawClient } from './raw-client.ts';
+import { closedRecords } from './tracker-wait.ts';
+
+const SITE = { domain: 'localhost', hosts: 1, images: 2, imageBytes: 2_000, htmlBytes: 1000 };
+const MB = 1024 * 1024;
+
+let site: FixtureSite | null = null;
+const clients: RawClient[] = [];
+
+async function start(options: FixtureSiteOptions = {}): Promise<FixtureSite> {
+  site = await startFixtureSite({ site: SITE, server: 'apache-2.2', ...options });
+  return site;
+}
+
+async function client(port = site!.port): Promise<RawClient> {
+  const c = new RawClient(port);
+  clients.push(c);
+  await c.connected;
+  return c;
+}
+
+/** A normal client gets the page, within 5 s. */
+async function stillServes(): Promise<void> {
+  const c = await client();
+  c.write(get('/', 'localhost', '1.1', 'keep-alive'));
+  const [r] = await c.responses(1);
+  expect(r!.status).toBe(200);
+  expect(r!.body.length).toBe(1000);
+  c.close();
+}
+
+/** This worker's heap and buffers, the measure of what a server in it holds. */
+function memory(): number {
+  const m = process.memoryUsage();
+  return m.heapUsed + m.arrayBuffers;
+}
+
+/**
+ * Writes pipelined requests as fast as the socket takes them, never reading, until the server has stopped reading
+ * (no 'drain' for `stalledMs`) or `maxMs` have passed. Returns the bytes written.
+ */
+async function flood(socket: Socket, request: string, { maxMs = 3_000, stalledMs = 300 } = {}): Promise<number> {
+  socket.pause();
+  const burst = Buffer.from(request.repeat(500));
+  const deadline = performance.now() + maxMs;
+  let written = 0;
+  while (performance.now() < deadline && !socket.destroyed) {
+    written += burst.length;
+    if (socket.write(burst)) {
+      await new Promise((resolve) => setImmediate(resolve));
+      continue;
+    }
+    const drained = await new Promise<boolean>((resolve) => {
+      const timer = setTimeout(() => (socket.off('drain', onDrain), resolve(false)), stalledMs);
+      const onDrain = () => (clearTimeout(timer), resolve(true));
+      socket.once('drain', onDrain);
+    });
+    if (!drained) break;
+  }
+  return written;
+}
+
+afterEach(async () => {
+  for (const c of clients.splice(0)) c.close();
+  await site?.close();
+  site = null;
+});
+
+describe('a pipelined flood from a client that never reads', () => {
+  it.each(['node', 'forever'])(`%s: the server stops reading at ${MAX_QUEUED_REQUESTS} queued requests, stays small, and serves others`, async (server) => {
+    await start({ server });
+    const before = memory();
+    const hostile = await client();
+    const written = await flood(hostile.socket, get('/images/1.gif', 'localhost'));
+    // The server stopped reading: the client's writes stalled well before its 3 s were up, on a few MB (the kernel's
+    // buffers), where the unbounded server read on for as long as the client wrote.
+    expect(written).toBeLessThan(64 * MB);
+    const [pipeline] = site!.server.pipelines();
+    expect(pipeline).toMatchObject({ reading: false });
+    expect(pipeline!.queued).toBeLessThanOrEqual(MAX_QUEUED_REQUESTS);
+    expect(pipeline!.unparsedBytes).toBeLessThanOrEqual(MAX_UNPARSED_BYTES);
+    expect(memory() - before).toBeLessThan(64 * MB);
+    // Others are served meanwhile, and after the flood's client leaves.
+    await stillServes();
+    hostile.socket.destroy();
+    const [record] = await closedRecords(site!.tracker!, hostile);
+    expect(record).toMatchObject({ closedBy: 'client', closeReason: 'reset' });
+    // Every request the server read is in the record: answered, or in the queue when the client left.
+    expect(record!.requests.filter((r) => r.endedAt === null).length).toBeLessThanOrEqual(MAX_QUEUED_REQUESTS);
+    await stillServes();
+  });
+
+  it('a deep pipeline from a client that reads is answered whole and in order, the socket read again as the queue empties', async () => {
+    await start({ server: 'forever' });
+    const c = await client();
+    const n = 5 * MAX_QUEUED_REQUESTS;
+    // Every other request carries a body the parser must skip, across the pauses.
+    c.write(
+      Array.from({ length: n }, (_, i) =>
+        i % 2 ? `POST /images/2.gif?n=${i} HTTP/1.1\r\nHost: localhost\r\nContent-Length: 5\r\n\r\nhello` : get(`/images/1.gif?n=${i}`, 'localhost'),
+      ).join(''),
+    );
+    const responses = await c.responses(n);
+    expect(responses).toHaveLength(n);
+    const record = site!.tracker!.byClientPort(c.localPort)[0]!;
+    expect(record.requests.map((r) => r.path)).toEqual(Array.from({ length: n }, (_, i) => `/images/${i % 2 ? 2 : 1}.gif?n=${i}`));
+    expect(site!.server.pipelines()[0]).toMatchObject({ queued: 0, reading: true });
+  });
+});
