@@ -12,12 +12,13 @@
  * The link keeps a virtual departure clock (`freeAt`): when a timer fires late, the segments that should have left
  * meanwhile leave at once, so the average rate is the configured one, not the timer's.
  *
- * It knows which client port each upstream socket stands for (`clientPortFor`), for the tracker.
+ * It knows which client port each upstream socket stands for (`clientPortFor`, port-map.ts), for the tracker.
  */
 import { connect, createServer, type Server, type Socket } from 'node:net';
 import { Link, Stream } from './link.ts';
 import type { NetworkKnobs } from '../emulator/profiles/network-profile.ts';
 import { listen, listeningPort } from './listen.ts';
+import { PortMap } from './port-map.ts';
 
 export interface ShaperOptions {
   target: { host: string; port: number };
@@ -38,7 +39,7 @@ interface Client {
 export class Shaper {
   readonly server: Server;
   private readonly clients = new Map<string, Client>();
-  private readonly upstreamToClient = new Map<number, number>();
+  private readonly ports = new PortMap();
   private readonly sockets = new Set<Socket>();
   private readonly rtt: number;
 
@@ -57,7 +58,7 @@ export class Shaper {
 
   /** The client port behind an upstream socket's local port (what the site sees as the peer port). */
   clientPortFor(upstreamLocalPort: number): number | undefined {
-    return this.upstreamToClient.get(upstreamLocalPort);
+    return this.ports.clientPortFor(upstreamLocalPort);
   }
 
   private client(address: string): Client {
@@ -123,10 +124,8 @@ export class Shaper {
       upstream = connect({ host: this.options.target.host, port: this.options.target.port, allowHalfOpen: true, noDelay: true });
       this.sockets.add(upstream);
       const u = upstream;
+      this.ports.register(u, clientPort);
       u.on('connect', () => {
-        const local = u.localPort!;
-        this.upstreamToClient.set(local, clientPort);
-        u.once('close', () => setTimeout(() => this.upstreamToClient.delete(local), 30_000).unref());
         up.dest = u;
         down.dest = client;
         links.up.pump();

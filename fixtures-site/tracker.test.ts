@@ -40,6 +40,16 @@ describe('ConnectionTracker', () => {
     expect(t.byClientPort(41_234).map((r) => r.id)).toEqual([c.id]);
   });
 
+  it('resolves a client port only while the connection is open: later, its upstream port stands for another', () => {
+    const map = new Map<number, number>();
+    const t = new ConnectionTracker({ resolveClientPort: (p) => map.get(p) });
+    const c = t.open(6000, 80);
+    t.close(c, 'client', 'reset');
+    map.set(6000, 41_234); // a later connection through the same upstream port
+    expect(t.get(c.id)!.clientPort).toBeNull();
+    expect(t.byClientPort(41_234)).toEqual([]);
+  });
+
   it('hides control connections from snapshots unless asked, and reset keeps only open connections', () => {
     const t = new ConnectionTracker();
     const page = t.open(1, 80);

@@ -166,9 +166,13 @@ export class ConnectionTracker extends EventEmitter<{ event: [TrackerEvent] }> {
     return record;
   }
 
-  /** Learns the client port as soon as it is known (the shaper registers it when its upstream socket connects). */
+  /**
+   * Learns the client port, at the accept when the shaper has mapped it already (it maps an upstream port as soon as
+   * the kernel has chosen it), else at a later request or the close: only while the connection is open, since the
+   * same upstream port stands for another connection once this one is gone.
+   */
   resolvePort(record: TrackedConnection): void {
-    if (record.clientPort !== null) return;
+    if (record.clientPort !== null || record.closedAt !== null) return;
     record.clientPort = this.resolveClientPort ? (this.resolveClientPort(record.remotePort) ?? null) : record.remotePort;
   }
 
