@@ -19,6 +19,7 @@ import { connect, type Socket } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { startFixtureSite, type FixtureSite, type FixtureSiteOptions } from '../fixtures-site/index.ts';
 import { ConnectionTracker } from '../fixtures-site/tracker.ts';
+import { SNAPSHOT_PAGE, SNAPSHOT_PAGE_REQUESTS } from '../fixtures-site/server.ts';
 
 const MB = 1024 * 1024;
 const GUARD_RSS = 2_500 * MB; // a flood is stopped here, so an unbounded server cannot take the machine down
@@ -254,9 +255,14 @@ function trackerBattery(requests = 250_000, perConnection = 1): void {
   const snap = tracker.snapshot();
   const json = JSON.stringify(snap);
   const ms = performance.now() - t0;
+  const t1 = performance.now();
+  const page = JSON.stringify(tracker.snapshot({ limit: SNAPSHOT_PAGE, requestLimit: SNAPSHOT_PAGE_REQUESTS }));
+  const pageMs = performance.now() - t1;
+  const dropped = snap.dropped;
   console.log(
     `tracker: ${requests} requests on ${requests / perConnection} connections: heap +${mb(heap)}; snapshot of ${snap.connections.length} ` +
-      `connections (${mb(json.length)} of JSON) took ${ms.toFixed(0)} ms; stats.requests ${snap.stats.requests}`,
+      `connections (${mb(json.length)} of JSON) took ${ms.toFixed(0)} ms, a page over HTTP (${mb(page.length)}) ${pageMs.toFixed(0)} ms; ` +
+      `stats.requests ${snap.stats.requests}; dropped ${dropped.connections} connections, ${dropped.requests} requests`,
   );
 }
 
@@ -345,7 +351,10 @@ async function main(): Promise<void> {
   const which = process.argv[2] && !process.argv[2].startsWith('--') ? process.argv[2] : 'all';
   if (which === 'flood' || which === 'all') await floodBattery();
   if (which === 'ports' || which === 'all') await portsBattery();
-  if (which === 'tracker' || which === 'all') trackerBattery();
+  if (which === 'tracker' || which === 'all') {
+    trackerBattery(250_000, 1);
+    trackerBattery(250_000, 100);
+  }
   if (which === 'sse' || which === 'all') await sseBattery();
   if (which === 'shaper' || which === 'all') await shaperBattery();
 }
@@ -365,7 +374,7 @@ async function child(): Promise<void> {
         return reply(process.memoryUsage());
       case 'stats': {
         const snap = site!.tracker!.snapshot({ includeControl: true });
-        return reply({ stats: snap.stats, kept: snap.connections.length, dropped: (snap as { dropped?: unknown }).dropped ?? null });
+        return reply({ stats: snap.stats, kept: snap.connections.length, dropped: snap.dropped });
       }
       case 'close':
         await site?.close();

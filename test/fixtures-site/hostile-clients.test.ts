@@ -161,3 +161,27 @@ describe('the shaper and the tracker under load', () => {
     expect(wrong).toEqual([]);
   });
 });
+
+describe('the tracker under load', () => {
+  it('keeps the last closed connections and the first requests of each, and counts everything exactly', async () => {
+    await start({ server: 'close', trackerBounds: { maxClosedConnections: 50, maxRequestsPerConnection: 40 } });
+    for (let i = 0; i < 120; i++) await getOnce(site!.port, '/images/1.gif', 'fin');
+    const snap = site!.tracker!.snapshot();
+    expect(snap.connections.length).toBeLessThanOrEqual(50);
+    expect(snap.stats).toMatchObject({ accepted: 120, requests: 120 });
+    expect(snap.dropped.connections).toBe(120 - snap.connections.length);
+    expect(snap.connections.at(-1)!.id).toBe(120);
+    await stillServes();
+  });
+
+  it('counts the requests past a connection\'s cap without keeping them', async () => {
+    await start({ server: 'forever', trackerBounds: { maxRequestsPerConnection: 40 } });
+    const c = await client();
+    c.write(get('/images/1.gif', 'localhost').repeat(100));
+    await c.responses(100);
+    const [record] = site!.tracker!.byClientPort(c.localPort);
+    expect(record!.requests).toHaveLength(40);
+    expect(record!.requestsNotKept).toBe(60);
+    expect(site!.tracker!.snapshot()).toMatchObject({ stats: { requests: 100 }, dropped: { requests: 60 } });
+  });
+});
