@@ -14,8 +14,9 @@ import type { ParsedRequest } from './http1.ts';
 import { SiteConnection } from './connection.ts';
 import { validateFaults } from './faults.ts';
 import { errorResponse } from './response.ts';
-import type { ConnectionTracker, SnapshotOptions, TrackerEvent } from './tracker.ts';
+import type { ConnectionTracker, SnapshotOptions } from './tracker.ts';
 import { listen, listeningPort } from './listen.ts';
+import { EventStreams, MAX_EVENT_STREAMS } from './event-streams.ts';
 
 export const CONTROL_PREFIX = '/__keepalive-lab/';
 
@@ -71,7 +72,11 @@ export interface ServerContext {
 
 export class ProfileServer {
   readonly server: Server;
+  /** Page connections: the ones `maxConnections` counts. */
   private readonly connections = new Set<SiteConnection>();
+  /** Connections that became event streams, counted by `eventStreams` instead. */
+  private readonly streaming = new Set<SiteConnection>();
+  private readonly eventStreams: EventStreams | null;
   private readonly ctx: ServerContext;
   private readonly maxConnections: number;
   /** Resolved responses by method, host and target; null when the content is resolved afresh every time. */
@@ -95,8 +100,12 @@ export class ProfileServer {
       defaultHost,
       content: this.contentCache ? cached(this.contentCache, handlers, defaultHost) : (request) => content(handlers, request, defaultHost),
       control: (request, connection) => this.control(request, connection),
-      forget: (connection) => this.connections.delete(connection),
+      forget: (connection) => {
+        this.connections.delete(connection);
+        this.streaming.delete(connection);
+      },
     };
+    this.eventStreams = options.tracker ? new EventStreams(options.tracker) : null;
     this.server = createServer({ allowHalfOpen: true, noDelay: true }, (socket) => this.accept(socket));
   }
 
@@ -149,12 +158,16 @@ export class ProfileServer {
     return [...this.connections].map((c) => c.pipeline);
   }
 
+  /** Event streams open (they do not count against `maxConnections`). */
+  get openEventStreams(): number {
+    return this.streaming.size;
+  }
+
   /** Destroys every open connection (recorded as closed by the server, `reason`) and waits for their close events. */
   async closeConnections(reason: 'shutdown' = 'shutdown'): Promise<void> {
-    const closing = [...this.connections].map(
-      (c) => new Promise<void>((resolve) => (c.socket.destroyed ? resolve() : c.socket.once('close', () => resolve()))),
-    );
-    for (const c of this.connections) c.destroy(reason);
+    const all = [...this.connections, ...this.streaming];
+    const closing = all.map((c) => new Promise<void>((resolve) => (c.socket.destroyed ? resolve() : c.socket.once('close', () => resolve()))));
+    for (const c of all) c.destroy(reason);
     await Promise.all(closing);
   }
 
@@ -175,13 +188,18 @@ export class ProfileServer {
     const socket = connection.socket;
     const version = this.ctx.knobs.httpVersion;
     if (name === 'events') {
+      const streams = this.eventStreams!;
+      if (streams.full) {
+        tracker.countRefused();
+        socket.write(errorResponse(version, 503, `the fixture site streams its events to ${MAX_EVENT_STREAMS} observers already`));
+        connection.serverClose('over-capacity');
+        return true;
+      }
+      // A stream may last as long as its observer likes: it leaves the page connections' count for the streams' own.
+      this.connections.delete(connection);
+      this.streaming.add(connection);
       socket.write(`HTTP/${version} 200 OK\r\nContent-Type: text/event-stream\r\nCache-Control: no-store\r\nConnection: close\r\n\r\n: keepalive-lab tracker events\n\n`);
-      const send = (event: TrackerEvent) => {
-        if (!socket.destroyed) socket.write(`event: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`);
-      };
-      tracker.on('event', send);
-      await new Promise<void>((resolve) => socket.once('close', () => resolve()));
-      tracker.off('event', send);
+      await streams.serve(socket, () => connection.destroy('slow-reader'));
       return true;
     }
     let body = '';

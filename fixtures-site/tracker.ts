@@ -6,7 +6,7 @@
  * Close reasons use the vocabulary of emulator/result/types.ts where one applies ('server-idle-timeout',
  * 'server-max-requests', 'connection-close', 'http10-end', 'error'), plus what only a server sees: 'client-fin' (the
  * client closed first), 'reset', 'fault' (an injected fault closed it), and the robustness closes 'bad-request',
- * 'headers-timeout', 'over-capacity' and 'shutdown'.
+ * 'headers-timeout', 'over-capacity', 'shutdown' and 'slow-reader' (an event stream whose observer fell too far behind).
  *
  * What it keeps is bounded (a ring of closed connections, a cap on request records), so a site that serves for days
  * or a client that floods it cannot grow it without limit; its counters (`stats`) stay exact, and `dropped` says what
@@ -26,6 +26,7 @@ export const TRACKER_CLOSE_REASONS = [
   'headers-timeout',
   'over-capacity',
   'shutdown',
+  'slow-reader',
 ] as const;
 export type TrackerCloseReason = (typeof TRACKER_CLOSE_REASONS)[number];
 

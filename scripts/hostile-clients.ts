@@ -286,7 +286,11 @@ async function sseBattery(requests = 50_000, sseClients = 1_024): Promise<void> 
     }
     load.destroy();
     const after = await site.memory();
-    console.log(`sse: one SSE client not reading during ${requests} requests: site heap ${mb(before.heapUsed)} → ${mb(after.heapUsed)}, rss ${mb(before.rss)} → ${mb(after.rss)}; SSE socket ${sse.destroyed ? 'closed by the site' : 'still open'}`);
+    const closes = (await site.stats()).stats.closesByReason as Record<string, number>;
+    console.log(
+      `sse: one SSE client not reading during ${requests} requests: site heap ${mb(before.heapUsed)} → ${mb(after.heapUsed)}, ` +
+        `rss ${mb(before.rss)} → ${mb(after.rss)}; streams dropped as slow readers: ${closes['slow-reader'] ?? 0}`,
+    );
     sse.destroy();
     const many: Socket[] = [];
     let refused = 0;

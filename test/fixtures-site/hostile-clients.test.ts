@@ -7,6 +7,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { connect, type Socket } from 'node:net';
 import { startFixtureSite, type FixtureSite, type FixtureSiteOptions } from '../../fixtures-site/serve.ts';
 import { MAX_QUEUED_REQUESTS, MAX_UNPARSED_BYTES } from '../../fixtures-site/connection.ts';
+import { MAX_EVENT_STREAMS } from '../../fixtures-site/event-streams.ts';
 import { get, RawClient } from './raw-client.ts';
 import { closedRecords } from './tracker-wait.ts';
 
@@ -183,5 +184,55 @@ describe('the tracker under load', () => {
     expect(record!.requests).toHaveLength(40);
     expect(record!.requestsNotKept).toBe(60);
     expect(site!.tracker!.snapshot()).toMatchObject({ stats: { requests: 100 }, dropped: { requests: 60 } });
+  });
+});
+
+describe('event-stream (SSE) clients', () => {
+  const EVENTS = get('/__keepalive-lab/events', 'localhost');
+
+  /** `connections` keep-alive connections one after another, each pipelining `requests` requests, every byte read. */
+  async function load(connections: number, requests: number): Promise<void> {
+    for (let i = 0; i < connections; i++) {
+      const c = await client();
+      c.write(get('/images/1.gif', 'localhost').repeat(requests));
+      await c.responses(requests);
+      c.close();
+    }
+  }
+
+  it(`streams to ${MAX_EVENT_STREAMS} observers outside the page connections' count, and refuses one more with 503`, async () => {
+    // Four page connections allowed: the sixteen streams must not take them.
+    await start({ server: 'forever', maxConnections: 4 });
+    const streams: RawClient[] = [];
+    for (let i = 0; i < MAX_EVENT_STREAMS; i++) {
+      const s = await client();
+      s.write(EVENTS);
+      await s.until(() => s.data.includes('tracker events'), 'the stream to start');
+      streams.push(s);
+    }
+    expect(site!.server.openEventStreams).toBe(MAX_EVENT_STREAMS);
+    const extra = await client();
+    extra.write(EVENTS);
+    await extra.serverEnd();
+    expect((await extra.responses(1))[0]!.status).toBe(503);
+    expect((await closedRecords(site!.tracker!, extra))[0]).toMatchObject({ closedBy: 'server', closeReason: 'over-capacity', control: true });
+    await stillServes();
+    await stillServes();
+    // Every stream saw the page connections open and close.
+    await streams[0]!.until(() => (streams[0]!.data.toString().match(/^event: close$/gm) ?? []).length >= 3, 'the close events');
+  });
+
+  it('drops a stream whose observer never reads once it falls 1 MiB behind, and stays small', async () => {
+    await start({ server: 'forever' });
+    const observer = await client();
+    observer.socket.pause();
+    observer.write(EVENTS);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    // Some 10 MB of events: the kernel's buffers (up to 4 MiB of send buffer) fill first, then the server's 1 MiB.
+    await load(20, 500);
+    const [record] = await closedRecords(site!.tracker!, observer);
+    expect(record).toMatchObject({ closedBy: 'server', closeReason: 'slow-reader', control: true });
+    expect(site!.server.openEventStreams).toBe(0);
+    await stillServes();
   });
 });
