@@ -41,6 +41,8 @@ export class Shaper {
   private readonly clients = new Map<string, Client>();
   private readonly ports = new PortMap();
   private readonly sockets = new Set<Socket>();
+  /** Both directions of every connection, for bufferedBytes. */
+  private readonly streams = new Set<Stream>();
   private readonly rtt: number;
 
   constructor(private readonly options: ShaperOptions) {
@@ -89,13 +91,15 @@ export class Shaper {
     this.sockets.add(client);
     const clientPort = client.remotePort ?? 0;
     // Client → server: nothing leaves before the handshake's round trip is over.
-    const up = new Stream(client, links.up, acceptedAt + this.rtt);
-    const down = new Stream(client, links.down, 0);
+    const up = new Stream(links.up, acceptedAt + this.rtt);
+    up.source = client;
+    const down = new Stream(links.down, 0);
     if (this.options.slowStart) {
       down.cwnd = this.options.network.initialCwnd * this.options.network.mss;
     }
     links.up.add(up);
     links.down.add(down);
+    this.streams.add(up).add(down);
     let upstream: Socket | null = null;
     let done = false;
     const finish = () => {
@@ -103,6 +107,8 @@ export class Shaper {
       done = true;
       links.up.remove(up);
       links.down.remove(down);
+      this.streams.delete(up);
+      this.streams.delete(down);
       up.stop();
       down.stop();
       if (--links.connections === 0) this.clients.delete(key);
@@ -124,6 +130,7 @@ export class Shaper {
       upstream = connect({ host: this.options.target.host, port: this.options.target.port, allowHalfOpen: true, noDelay: true });
       this.sockets.add(upstream);
       const u = upstream;
+      down.source = u;
       this.ports.register(u, clientPort);
       u.on('connect', () => {
         up.dest = u;
@@ -139,6 +146,17 @@ export class Shaper {
         if (client.destroyed) finish();
       });
     }, this.rtt / 2);
+  }
+
+  /**
+   * Bytes the shaper holds for its connections: queued for the link, on the wire (in flight), and written to a
+   * destination socket that has not taken them yet. Bounded per stream by maxQueueBytes, MAX_IN_FLIGHT_BYTES and the
+   * in-flight bytes again (link.ts), however slowly a client reads.
+   */
+  bufferedBytes(): number {
+    let bytes = 0;
+    for (const s of this.streams) bytes += s.queued + s.inFlight + (s.dest?.writableLength ?? 0);
+    return bytes;
   }
 
   /** Destroys every socket through the shaper and waits for them to close. */

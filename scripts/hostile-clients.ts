@@ -3,7 +3,7 @@
  * test/fixtures-site/hostile-clients.test.ts check in small, measured here at the sizes that found the problems.
  * The site runs in a child process so its memory is measured apart from the clients'.
  *
- *   npx tsx scripts/hostile-clients.ts [flood|ports|tracker|sse|shaper|all] [--seconds 10]
+ *   npx tsx scripts/hostile-clients.ts [flood|ports|tracker|sse|shaper|timing|all] [--seconds 10]
  *
  * - flood: one socket pipelines `GET /images/1.gif` without reading, for --seconds, against `node`, `forever` and
  *   `apache-2.2`; the site's memory during the flood, then how long a normal request takes once the client has left.
@@ -11,13 +11,15 @@
  * - tracker: 250,000 requests recorded (in process); the tracker's heap and the time to take and serialise a snapshot.
  * - sse: one SSE client that never reads while 50,000 requests run; then 1,024 SSE clients and a normal request.
  * - shaper: 20 pipelined 50 MB downloads read by a client that does not read for --seconds, with and without the shaper.
+ * - timing: the shaper's RTT and bandwidth errors on the benchmark's paths, which backpressure must not change.
  *
  * Prints one line per figure; docs/RELIABILITY.md has the figures before and after the fixes.
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { connect, type Socket } from 'node:net';
 import { fileURLToPath } from 'node:url';
-import { startFixtureSite, type FixtureSite, type FixtureSiteOptions } from '../fixtures-site/index.ts';
+import { measurePath, Shaper, startFixtureSite, startProbeTarget, type FixtureSite, type FixtureSiteOptions } from '../fixtures-site/index.ts';
+import { networkProfile, type NetworkKnobs } from '../emulator/profiles/network-profile.ts';
 import { ConnectionTracker } from '../fixtures-site/tracker.ts';
 import { SNAPSHOT_PAGE, SNAPSHOT_PAGE_REQUESTS } from '../fixtures-site/server.ts';
 
@@ -351,6 +353,34 @@ async function shaperBattery(downloads = 20, bytes = 50_000_000): Promise<void> 
   }
 }
 
+/** The shaper's RTT and bandwidth errors on the benchmark's three paths (bench/fixture-site.bench.ts): backpressure must leave them as they are. */
+async function timingBattery(rounds = 3): Promise<void> {
+  const paths: [string, NetworkKnobs, number][] = [
+    ['wan-1997', networkProfile('wan-1997').knobs, 100_000],
+    ['dsl', networkProfile('dsl').knobs, 100_000],
+    ['40 ms / 8 000 kbit/s', { ...networkProfile('cable').knobs, rttMs: 40, bandwidthKbps: 8_000, upBandwidthKbps: 8_000 }, 400_000],
+  ];
+  for (const [name, network, bytes] of paths) {
+    const rtt: number[] = [];
+    const bw: number[] = [];
+    for (let i = 0; i < rounds; i++) {
+      const target = await startProbeTarget();
+      const shaper = new Shaper({ target: { host: '127.0.0.1', port: target.port }, network });
+      const port = await shaper.listen(0);
+      try {
+        const m = await measurePath(port, network, bytes, 7);
+        rtt.push(m.rttErrorMs);
+        bw.push(m.bandwidthErrorPct ?? 0);
+      } finally {
+        await shaper.close();
+        await target.close();
+      }
+    }
+    const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+    console.log(`timing ${name}: RTT error ${median(rtt).toFixed(1)} ms, bandwidth error ${median(bw).toFixed(2)} % (median of ${rounds})`);
+  }
+}
+
 async function main(): Promise<void> {
   const which = process.argv[2] && !process.argv[2].startsWith('--') ? process.argv[2] : 'all';
   if (which === 'flood' || which === 'all') await floodBattery();
@@ -361,6 +391,7 @@ async function main(): Promise<void> {
   }
   if (which === 'sse' || which === 'all') await sseBattery();
   if (which === 'shaper' || which === 'all') await shaperBattery();
+  if (which === 'timing' || which === 'all') await timingBattery();
 }
 
 // ── the site's side, in a child process ──────────────────────────────────────────────────────────────────────────

@@ -8,6 +8,10 @@ import { connect, type Socket } from 'node:net';
 import { startFixtureSite, type FixtureSite, type FixtureSiteOptions } from '../../fixtures-site/serve.ts';
 import { MAX_QUEUED_REQUESTS, MAX_UNPARSED_BYTES } from '../../fixtures-site/connection.ts';
 import { MAX_EVENT_STREAMS } from '../../fixtures-site/event-streams.ts';
+import { MAX_IN_FLIGHT_BYTES } from '../../fixtures-site/link.ts';
+
+/** The shaper's default maxQueueBytes (ShaperOptions). */
+const DEFAULT_SHAPER_QUEUE = 1 << 20;
 import { get, RawClient } from './raw-client.ts';
 import { closedRecords } from './tracker-wait.ts';
 
@@ -222,7 +226,7 @@ describe('event-stream (SSE) clients', () => {
     await streams[0]!.until(() => (streams[0]!.data.toString().match(/^event: close$/gm) ?? []).length >= 3, 'the close events');
   });
 
-  it('drops a stream whose observer never reads once it falls 1 MiB behind, and stays small', async () => {
+  it('drops a stream whose observer never reads once it falls 1 MiB behind, and keeps serving', async () => {
     await start({ server: 'forever' });
     const observer = await client();
     observer.socket.pause();
@@ -234,5 +238,42 @@ describe('event-stream (SSE) clients', () => {
     expect(record).toMatchObject({ closedBy: 'server', closeReason: 'slow-reader', control: true });
     expect(site!.server.openEventStreams).toBe(0);
     await stillServes();
+  });
+});
+
+describe('a slow reader through the shaper', () => {
+  it('keeps what the shaper buffers bounded while the client does not read, and delivers every byte once it does', async () => {
+    const downloads = 5;
+    const bytes = 10_000_000;
+    await start({
+      server: 'forever',
+      site: { domain: 'localhost', hosts: 1, images: 1, imageBytes: bytes, htmlBytes: 1000 },
+      network: { rttMs: 10, bandwidthKbps: null, upBandwidthKbps: null, mss: 1460, initialCwnd: 10, dnsMs: 0, packetHeaderBytes: 40 },
+    });
+    const shaper = site!.shaper!;
+    // A counting client: 50 MB are too many to keep.
+    const c = connect({ port: site!.port, host: '127.0.0.1' });
+    c.pause();
+    let received = 0;
+    c.on('data', (d: Buffer) => (received += d.length));
+    c.write(get('/images/1.gif', 'localhost').repeat(downloads));
+    // Per stream: its queue (1 MiB, then the server is paused), its bytes in flight, and as many written to the
+    // client's socket; 50 MB were buffered here before the shaper passed the backpressure on.
+    const bound = DEFAULT_SHAPER_QUEUE + 2 * MAX_IN_FLIGHT_BYTES + MB;
+    let most = 0;
+    for (let i = 0; i < 20; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      most = Math.max(most, shaper.bufferedBytes());
+    }
+    expect(most).toBeGreaterThan(0);
+    expect(most).toBeLessThanOrEqual(bound);
+    c.resume();
+    const record = () => site!.tracker!.snapshot().connections[0]!;
+    const done = () => record().requests.filter((r) => r.endedAt !== null).length === downloads && received === record().bytesOut;
+    const deadline = performance.now() + 10_000;
+    while (!done() && performance.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(record().requests.map((r) => [r.bodyBytes, r.endedAt !== null])).toEqual(Array(downloads).fill([bytes, true]));
+    expect(received).toBe(record().bytesOut);
+    c.destroy();
   });
 });
