@@ -20,11 +20,17 @@ import type { NetworkKnobs } from '../emulator/profiles/network-profile.ts';
 import { listen, listeningPort } from './listen.ts';
 import { PortMap } from './port-map.ts';
 
+/**
+ * Bytes queued per connection and direction before its source socket is paused: a few hundred segments, far more
+ * than any profile's bandwidth-delay product, so a connection that can send is never starved by the bound.
+ */
+export const SHAPER_QUEUE_BYTES = 1024 * 1024;
+
 export interface ShaperOptions {
   target: { host: string; port: number };
   network: NetworkKnobs;
   slowStart?: boolean;
-  /** Bytes queued per connection and direction before its source is paused. Default 1 MiB. */
+  /** Bytes queued per connection and direction before its source is paused. Default SHAPER_QUEUE_BYTES. */
   maxQueueBytes?: number;
   /** Open client connections beyond this are reset at once. Default 2048. */
   maxConnections?: number;
@@ -67,7 +73,7 @@ export class Shaper {
     let c = this.clients.get(address);
     if (!c) {
       const n = this.options.network;
-      const q = this.options.maxQueueBytes ?? 1 << 20;
+      const q = this.options.maxQueueBytes ?? SHAPER_QUEUE_BYTES;
       c = {
         up: new Link(n.upBandwidthKbps, this.rtt / 2, this.rtt, n.mss, q),
         down: new Link(n.bandwidthKbps, this.rtt / 2, this.rtt, n.mss, q),

@@ -9,9 +9,7 @@ import { startFixtureSite, type FixtureSite, type FixtureSiteOptions } from '../
 import { MAX_QUEUED_REQUESTS, MAX_UNPARSED_BYTES } from '../../fixtures-site/connection.ts';
 import { MAX_EVENT_STREAMS } from '../../fixtures-site/event-streams.ts';
 import { MAX_IN_FLIGHT_BYTES } from '../../fixtures-site/link.ts';
-
-/** The shaper's default maxQueueBytes (ShaperOptions). */
-const DEFAULT_SHAPER_QUEUE = 1 << 20;
+import { SHAPER_QUEUE_BYTES } from '../../fixtures-site/shaper.ts';
 import { get, RawClient } from './raw-client.ts';
 import { closedRecords } from './tracker-wait.ts';
 
@@ -121,6 +119,18 @@ describe('a pipelined flood from a client that never reads', () => {
     expect(record).toMatchObject({ closedBy: 'client', closeReason: 'reset' });
     // Every request the server read is in the record: answered, or in the queue when the client left.
     expect(record!.requests.filter((r) => r.endedAt === null).length).toBeLessThanOrEqual(MAX_QUEUED_REQUESTS);
+    await stillServes();
+  });
+
+  it('through the shaper: the shaper passes the server\'s backpressure on to the client and holds little itself', async () => {
+    await start({ server: 'node', network: { rttMs: 2, bandwidthKbps: null, upBandwidthKbps: null, mss: 1460, initialCwnd: 10, dnsMs: 0, packetHeaderBytes: 40 } });
+    const hostile = await client();
+    const written = await flood(hostile.socket, get('/images/1.gif', 'localhost'));
+    expect(written).toBeLessThan(64 * MB);
+    const [pipeline] = site!.server.pipelines();
+    expect(pipeline).toMatchObject({ reading: false });
+    expect(pipeline!.queued).toBeLessThanOrEqual(MAX_QUEUED_REQUESTS);
+    expect(site!.shaper!.bufferedBytes()).toBeLessThanOrEqual(2 * (SHAPER_QUEUE_BYTES + 2 * MAX_IN_FLIGHT_BYTES));
     await stillServes();
   });
 
@@ -259,7 +269,7 @@ describe('a slow reader through the shaper', () => {
     c.write(get('/images/1.gif', 'localhost').repeat(downloads));
     // Per stream: its queue (1 MiB, then the server is paused), its bytes in flight, and as many written to the
     // client's socket; 50 MB were buffered here before the shaper passed the backpressure on.
-    const bound = DEFAULT_SHAPER_QUEUE + 2 * MAX_IN_FLIGHT_BYTES + MB;
+    const bound = SHAPER_QUEUE_BYTES + 2 * MAX_IN_FLIGHT_BYTES + MB;
     let most = 0;
     for (let i = 0; i < 20; i++) {
       await new Promise((resolve) => setTimeout(resolve, 50));
