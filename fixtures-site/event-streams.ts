@@ -40,10 +40,6 @@ export class EventStreams {
     this.maxBacklogBytes = options.maxBacklogBytes ?? MAX_EVENT_STREAM_BACKLOG_BYTES;
   }
 
-  get open(): number {
-    return this.streams.size;
-  }
-
   get full(): boolean {
     return this.streams.size >= this.maxStreams;
   }

@@ -109,10 +109,17 @@ describe('ConnectionTracker', () => {
     const b = t.open(2, 80);
     for (let i = 0; i < 3; i++) t.request(b, GET); // the 4th record in all, then a's two go to make room
     for (let i = 0; i < 3; i++) t.request(b, GET); // b alone is left: its 5th and 6th are counted, not kept
+    // A closed connection that could be forgotten to make room: b still keeps its first requests only.
+    const c = t.open(3, 80);
+    t.close(c, 'client', 'reset');
+    t.request(b, GET);
     const snap = t.snapshot();
-    expect(snap.connections.map((r) => [r.id, r.requests.length, r.requestsNotKept])).toEqual([[b.id, 4, 2]]);
-    expect(snap.dropped).toEqual({ connections: 1, requests: 4 });
-    expect(snap.stats.requests).toBe(8);
+    expect(snap.connections.map((r) => [r.id, r.requests.length, r.requestsNotKept])).toEqual([
+      [b.id, 4, 3],
+      [c.id, 0, undefined],
+    ]);
+    expect(snap.dropped).toEqual({ connections: 1, requests: 5 });
+    expect(snap.stats.requests).toBe(9);
   });
 
   it('pages a snapshot by id: after and limit, with the next page\'s after', () => {

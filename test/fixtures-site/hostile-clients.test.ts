@@ -24,8 +24,8 @@ async function start(options: FixtureSiteOptions = {}): Promise<FixtureSite> {
   return site;
 }
 
-async function client(port = site!.port): Promise<RawClient> {
-  const c = new RawClient(port);
+async function client(): Promise<RawClient> {
+  const c = new RawClient(site!.port);
   clients.push(c);
   await c.connected;
   return c;
@@ -152,7 +152,7 @@ describe('a pipelined flood from a client that never reads', () => {
   });
 });
 
-describe('the shaper and the tracker under load', () => {
+describe("the shaper's client ports under load", () => {
   const LOOPBACK_1MS = { rttMs: 1, bandwidthKbps: null, upBandwidthKbps: null, mss: 1460, initialCwnd: 10, dnsMs: 0, packetHeaderBytes: 40 };
 
   it('knows the client port of each of 300 sequential shaped connections the moment the site accepts it', async () => {
