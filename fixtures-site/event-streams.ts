@@ -21,32 +21,21 @@ export const MAX_EVENT_STREAMS = 16;
  */
 export const MAX_EVENT_STREAM_BACKLOG_BYTES = 1024 * 1024;
 
-export interface EventStreamsOptions {
-  maxStreams?: number;
-  maxBacklogBytes?: number;
-}
-
 export class EventStreams {
+  /** Each stream's socket, and what drops it. */
   private readonly streams = new Map<Socket, () => void>();
-  private readonly maxStreams: number;
-  private readonly maxBacklogBytes: number;
   private readonly broadcast = (event: TrackerEvent) => this.send(event);
 
-  constructor(
-    private readonly tracker: ConnectionTracker,
-    options: EventStreamsOptions = {},
-  ) {
-    this.maxStreams = options.maxStreams ?? MAX_EVENT_STREAMS;
-    this.maxBacklogBytes = options.maxBacklogBytes ?? MAX_EVENT_STREAM_BACKLOG_BYTES;
-  }
+  constructor(private readonly tracker: ConnectionTracker) {}
 
   get full(): boolean {
-    return this.streams.size >= this.maxStreams;
+    return this.streams.size >= MAX_EVENT_STREAMS;
   }
 
   /**
    * Streams the tracker's events to `socket` (its response head already written) until the socket closes, or until
-   * the reader falls `maxBacklogBytes` behind: then `drop` is called (it records why and destroys the socket).
+   * the reader falls MAX_EVENT_STREAM_BACKLOG_BYTES behind: then `drop` is called (it records why and destroys the
+   * socket).
    */
   async serve(socket: Socket, drop: () => void): Promise<void> {
     if (this.streams.size === 0) this.tracker.on('event', this.broadcast);
@@ -64,7 +53,7 @@ export class EventStreams {
     const text = `event: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`;
     for (const [socket, drop] of this.streams) {
       if (socket.destroyed) continue;
-      if (socket.writableLength <= this.maxBacklogBytes) socket.write(text);
+      if (socket.writableLength <= MAX_EVENT_STREAM_BACKLOG_BYTES) socket.write(text);
       else {
         // Out first: the drop's own close event comes back here.
         this.streams.delete(socket);
