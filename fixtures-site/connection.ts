@@ -18,6 +18,22 @@ import type { ServerContext } from './server.ts';
 
 type Item = { request: ParsedRequest; tracked: TrackedRequest | null } | { error: ParseError };
 
+/**
+ * Parsed requests a connection holds (the one being answered and those pipelined behind it). With this many, the
+ * server stops reading the socket, and reads again once half of them are answered: a client that pipelines without
+ * reading its responses is then held back by TCP (the kernel's socket buffers fill and its window closes), as it is
+ * by a real server, instead of growing this one. 32 is the deepest pipeline a browser ever sent: Firefox's
+ * `network.http.pipelining.maxrequests` default (modules/libpref/init/all.js). Apache reads the next request only
+ * after the current response is written, so its queue is the socket buffer alone.
+ */
+export const MAX_QUEUED_REQUESTS = 32;
+/**
+ * Bytes received and not parsed yet beyond which the socket is not read: one libuv read (64 KiB), the most a single
+ * 'data' event brings. A partial head is held to `maxHeaderBytes` by the parser (431); what can exceed this is a
+ * backlog of whole requests left unparsed while the queue is full, and then the socket is paused already.
+ */
+export const MAX_UNPARSED_BYTES = 64 * 1024;
+
 /** How long a socket the server has ended may stay half-open before it is destroyed (ms, unscaled). */
 const LINGER_MS = 2_000;
 /** Between the half body of reset-mid-body and its RST (ms, unscaled). */
@@ -39,6 +55,8 @@ export class SiteConnection {
   private raceMs: number | null = null;
   /** A `stall` fault without `ms` holds the response for good. */
   private stalled = false;
+  /** The server stopped reading the socket: the queue or the unparsed backlog is full (see MAX_QUEUED_REQUESTS). */
+  private throttled = false;
 
   constructor(
     readonly socket: Socket,
@@ -60,7 +78,23 @@ export class SiteConnection {
   private onData(data: Buffer): void {
     if (this.record) this.record.bytesIn += data.length;
     if (this.state !== 'open') return; // the server is closing: bytes that crossed its FIN are dropped (the race)
-    const { requests, error } = this.parser.push(data);
+    this.parse(data);
+    this.armWaitTimer();
+    void this.pump();
+  }
+
+  /** Requests parsed and waiting, the one being answered included; bytes received and not parsed yet. */
+  get pipeline(): { queued: number; unparsedBytes: number; reading: boolean } {
+    return { queued: this.queue.length + (this.busy ? 1 : 0), unparsedBytes: this.parser.pendingBytes, reading: !this.throttled };
+  }
+
+  /**
+   * Parses what the queue has room for (new bytes, or the backlog when `data` is empty), then stops reading the
+   * socket while the queue or the backlog is full, and reads again once the queue is half empty and the backlog gone.
+   */
+  private parse(data: Buffer): void {
+    const room = MAX_QUEUED_REQUESTS - this.queue.length - (this.busy ? 1 : 0);
+    const { requests, error } = this.parser.push(data, Math.max(0, room));
     if (requests.length > 0) this.headDeadline = null;
     for (const request of requests) {
       if (!request.host) request.host = this.ctx.defaultHost;
@@ -75,8 +109,16 @@ export class SiteConnection {
       this.tracker?.countMalformed();
       this.queue.push({ error });
     }
-    this.armWaitTimer();
-    void this.pump();
+    const held = this.queue.length + (this.busy ? 1 : 0);
+    // A head the options allow can always be received whole (the parser refuses longer ones with 431).
+    const unparsedCap = Math.max(MAX_UNPARSED_BYTES, this.ctx.maxHeaderBytes);
+    if (!this.throttled && (held >= MAX_QUEUED_REQUESTS || this.parser.pendingBytes > unparsedCap)) {
+      this.throttled = true;
+      this.socket.pause();
+    } else if (this.throttled && held <= MAX_QUEUED_REQUESTS / 2 && this.parser.pendingBytes <= unparsedCap) {
+      this.throttled = false;
+      this.socket.resume();
+    }
   }
 
   /** One timer while waiting: the headers timeout for a partial head or a new socket, else the idle timeout. */
@@ -130,6 +172,8 @@ export class SiteConnection {
     try {
       while (this.queue.length > 0 && this.state === 'open') {
         const item = this.queue.shift()!;
+        // Room in the queue: parse the backlog into it, and read the socket again when there is room enough.
+        if (this.throttled) this.parse(Buffer.alloc(0));
         if ('error' in item) {
           this.socket.write(errorResponse('1.1', item.error.status, item.error.message));
           this.serverClose('bad-request');
@@ -245,6 +289,9 @@ export class SiteConnection {
     this.state = 'closing';
     this.clearTimer();
     if (this.record) this.tracker?.close(this.record, 'server', reason, fault ? { fault } : undefined);
+    // Read on, dropping what comes (a lingering close): unread bytes at the destroy would make the kernel answer with
+    // a reset, which can destroy the response the client has not read yet.
+    if (this.throttled) this.socket.resume();
     this.socket.end();
     setTimeout(() => this.socket.destroy(), LINGER_MS).unref();
   }

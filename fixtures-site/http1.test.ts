@@ -19,6 +19,19 @@ describe('RequestParser', () => {
     }
   });
 
+  it('parses at most maxRequests per push and keeps the rest, bodies included, for the next', () => {
+    const parser = new RequestParser(limits);
+    const wire = 'GET /1 HTTP/1.1\r\nHost: h\r\n\r\nPOST /2 HTTP/1.1\r\nHost: h\r\nContent-Length: 3\r\n\r\nabcGET /3 HTTP/1.1\r\nHost: h\r\n\r\nGET /4 HTT';
+    const paths = (r: { requests: { path: string }[] }) => r.requests.map((q) => q.path);
+    expect(paths(parser.push(Buffer.from(wire), 2))).toEqual(['/1', '/2']);
+    expect(parser.pendingBytes).toBeGreaterThan(0);
+    expect(paths(parser.push(Buffer.alloc(0), 2))).toEqual(['/3']);
+    expect(parser.pendingBytes).toBe('GET /4 HTT'.length);
+    expect(paths(parser.push(Buffer.from('P/1.1\r\nHost: h\r\n\r\n'), 0))).toEqual([]);
+    expect(paths(parser.push(Buffer.alloc(0)))).toEqual(['/4']);
+    expect(parser.pendingBytes).toBe(0);
+  });
+
   it('skips a request body by Content-Length', () => {
     const parser = new RequestParser(limits);
     const { requests } = parser.push(Buffer.from('POST /p HTTP/1.1\r\nHost: h\r\nContent-Length: 5\r\n\r\nhelloGET /q HTTP/1.1\r\nHost: h\r\n\r\n'));

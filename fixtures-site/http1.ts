@@ -40,16 +40,23 @@ export class RequestParser {
 
   constructor(private readonly limits: ParserLimits) {}
 
-  /** Bytes of a request head received so far (0 when between requests): the headers timeout runs while this is > 0. */
+  /**
+   * Bytes received and not parsed yet: a partial request head (the headers timeout runs while there is one), or,
+   * after a push that hit its `maxRequests`, whole requests still to be parsed (the backlog).
+   */
   get pendingBytes(): number {
     return this.buffer.length;
   }
 
-  /** Feeds bytes; returns the requests completed by them, or the first error (after which the connection is done). */
-  push(chunk: Buffer): { requests: ParsedRequest[]; error?: ParseError } {
+  /**
+   * Feeds bytes; returns the requests completed by them, or the first error (after which the connection is done).
+   * At most `maxRequests` come out: the bytes of any further ones stay buffered, for a later push (an empty chunk
+   * parses the backlog alone), so a caller can bound its queue of parsed requests without losing bytes.
+   */
+  push(chunk: Buffer, maxRequests = Infinity): { requests: ParsedRequest[]; error?: ParseError } {
     const requests: ParsedRequest[] = [];
-    let data = this.buffer.length ? Buffer.concat([this.buffer, chunk]) : chunk;
-    for (;;) {
+    let data = this.buffer.length ? (chunk.length ? Buffer.concat([this.buffer, chunk]) : this.buffer) : chunk;
+    while (requests.length < maxRequests) {
       if (this.skip > 0) {
         const n = Math.min(this.skip, data.length);
         this.skip -= n;
@@ -86,7 +93,8 @@ export class RequestParser {
       data = data.subarray(end + 4);
       this.skip = bodyBytes;
     }
-    this.buffer = Buffer.from(data);
+    // A partial head is copied out so it does not pin the whole chunk; a backlog is consumed soon, kept as it is.
+    this.buffer = requests.length < maxRequests ? Buffer.from(data) : data;
     return { requests };
   }
 

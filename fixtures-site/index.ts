@@ -6,11 +6,17 @@ export { startScenarioSite, isShaped, type ScenarioSite, type ScenarioSiteOption
 export {
   ConnectionTracker,
   TRACKER_CLOSE_REASONS,
+  MAX_CLOSED_CONNECTIONS,
+  MAX_KEPT_REQUESTS,
+  MAX_REQUESTS_PER_CONNECTION,
   withIdle,
   type TrackedConnection,
   type TrackedRequest,
   type TrackerCloseReason,
   type TrackerEvent,
+  type SnapshotOptions,
+  type TrackerBounds,
+  type TrackerDropped,
   type TrackerSnapshot,
   type TrackerStats,
 } from './tracker.ts';

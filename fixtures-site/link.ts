@@ -4,14 +4,28 @@
  * access line: it serialises segments at the bandwidth, round-robin over its streams, on a virtual departure clock
  * (`freeAt`) so a late timer makes the segments due meanwhile leave at once and the average rate stays the configured
  * one. Slow start (optional) limits a stream to its window per round trip.
+ *
+ * Backpressure runs end to end, as TCP's windows would: a stream whose destination has stopped reading (its socket
+ * buffer is over Node's high-water mark) or that has MAX_IN_FLIGHT_BYTES on the wire sends nothing more, so its queue
+ * fills and its source is paused (maxQueueBytes), until the destination drains. A reader that keeps up never meets
+ * either bound, so the timing is the link's alone.
  */
 import type { Socket } from 'node:net';
 
+/**
+ * Bytes one stream may have in flight (sent on the link, not yet delivered): the kernel's largest send buffer
+ * (net.ipv4.tcp_wmem's default maximum, 4 MiB), more than a sender ever has unacknowledged. Far above any profile's
+ * bandwidth-delay product (4G: 9 Mbit/s × 85 ms ≈ 96 KB), so it bounds only an unlimited rate with a long delay.
+ */
+export const MAX_IN_FLIGHT_BYTES = 4 * 1024 * 1024;
+
 /** One direction of one connection. */
 export class Stream {
-  dest: Socket | null = null;
+  private destination: Socket | null = null;
   queue: Buffer[] = [];
   queued = 0;
+  /** Bytes sent on the link and not yet written to the destination. */
+  inFlight = 0;
   finPending = false;
   private deliveries: { at: number; data: Buffer | null }[] = [];
   private timer: NodeJS.Timeout | null = null;
@@ -21,14 +35,34 @@ export class Stream {
   sentInRound = 0;
   roundAt = 0;
 
+  /**
+   * Where the bytes come from, once connected: paused while the queue is over the link's maxQueueBytes. (Downstream
+   * it is the upstream socket, not the client's: pausing the client had let a slow reader's downloads queue here.)
+   */
+  source: Socket | null = null;
+
   constructor(
-    readonly source: Socket,
     readonly link: Link,
     readonly readyAt: number,
   ) {}
 
+  get dest(): Socket | null {
+    return this.destination;
+  }
+
+  /** Where the bytes go, once connected; its 'drain' lets a held-back stream send again. */
+  set dest(socket: Socket | null) {
+    this.destination = socket;
+    socket?.on('drain', () => this.link.pump());
+  }
+
   ready(now: number): boolean {
-    return this.dest !== null && now >= this.readyAt && (this.sentInRound < this.cwnd || now >= this.roundAt + this.link.rtt);
+    return this.dest !== null && !this.heldBack && now >= this.readyAt && (this.sentInRound < this.cwnd || now >= this.roundAt + this.link.rtt);
+  }
+
+  /** The destination stopped reading, or the window is on the wire: nothing more until a drain or a delivery. */
+  get heldBack(): boolean {
+    return this.inFlight >= MAX_IN_FLIGHT_BYTES || this.destination?.writableNeedDrain === true;
   }
 
   /** When this stream can next send, if it has data but cannot now. */
@@ -50,8 +84,9 @@ export class Stream {
       head = head.subarray(0, limit);
     } else this.queue.shift();
     this.queued -= head.length;
+    this.inFlight += head.length;
     this.sentInRound += head.length;
-    if (this.queued < this.link.maxQueueBytes / 2 && this.source.isPaused()) this.source.resume();
+    if (this.queued < this.link.maxQueueBytes / 2 && this.source?.isPaused()) this.source.resume();
     return head;
   }
 
@@ -71,13 +106,17 @@ export class Stream {
   private flush(): void {
     this.timer = null;
     const now = performance.now();
+    const wasHeldBack = this.heldBack;
     while (this.deliveries.length && this.deliveries[0]!.at <= now + 0.5) {
       const { data } = this.deliveries.shift()!;
+      if (data) this.inFlight -= data.length;
       if (!this.dest || this.dest.destroyed) continue;
       if (data) this.dest.write(data);
       else this.dest.end();
     }
     this.schedule();
+    // Room on the wire again: a stream held back by its window may send.
+    if (wasHeldBack && !this.heldBack && this.queued > 0) this.link.pump();
   }
 
   stop(): void {
@@ -85,6 +124,8 @@ export class Stream {
     this.timer = null;
     this.deliveries = [];
     this.queue = [];
+    this.queued = 0;
+    this.inFlight = 0;
   }
 }
 
@@ -121,7 +162,7 @@ export class Link {
   enqueue(stream: Stream, data: Buffer): void {
     stream.queue.push(data);
     stream.queued += data.length;
-    if (stream.queued > this.maxQueueBytes) stream.source.pause();
+    if (stream.queued > this.maxQueueBytes) stream.source?.pause();
     this.pump();
   }
 
@@ -152,8 +193,9 @@ export class Link {
       stream.deliver(segment, this.freeAt + this.delay);
     }
     this.busy = false;
-    // Data waiting on a handshake or a slow-start round: come back when the first can go.
-    const waits = this.streams.filter((s) => s.queued > 0).map((s) => s.nextReadyAt());
+    // Data waiting on a handshake or a slow-start round: come back when the first can go. A stream held back by its
+    // destination comes back by itself (a drain, a delivery).
+    const waits = this.streams.filter((s) => s.queued > 0 && s.dest !== null && !s.heldBack).map((s) => s.nextReadyAt());
     if (waits.length) this.wake(Math.max(Math.min(...waits), this.freeAt));
   }
 

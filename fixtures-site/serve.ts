@@ -10,7 +10,7 @@ import { networkProfile, type NetworkKnobs, type NetworkProfile } from '../emula
 import type { FaultSpec } from '../emulator/scenario/types.ts';
 import { siteHandlers } from './content.ts';
 import { ProfileServer } from './server.ts';
-import { ConnectionTracker } from './tracker.ts';
+import { ConnectionTracker, type TrackerBounds } from './tracker.ts';
 import { Shaper } from './shaper.ts';
 
 export interface FixtureSiteOptions {
@@ -33,6 +33,8 @@ export interface FixtureSiteOptions {
   port?: number;
   /** false runs without the tracker (the benchmark's baseline). */
   tracker?: boolean;
+  /** What the tracker keeps (tests pass small bounds); default MAX_CLOSED_CONNECTIONS and the others in tracker.ts. */
+  trackerBounds?: TrackerBounds;
   maxConnections?: number;
   maxHeaderBytes?: number;
   headersTimeoutMs?: number;
@@ -75,7 +77,7 @@ export async function startFixtureSite(options: FixtureSiteOptions = {}): Promis
   const sites = specs.map((spec) => buildSite(spec));
   const timeScale = options.timeScale ?? 1;
   if (!(timeScale > 0)) throw new RangeError(`timeScale must be a number > 0, got ${timeScale}`);
-  const tracker = options.tracker === false ? null : new ConnectionTracker({ timeScale });
+  const tracker = options.tracker === false ? null : new ConnectionTracker({ timeScale, ...options.trackerBounds });
   const network = resolveNetwork(options.network);
   const bind = options.bind ?? '127.0.0.1';
   let publicPort = 0;

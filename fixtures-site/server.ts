@@ -14,8 +14,9 @@ import type { ParsedRequest } from './http1.ts';
 import { SiteConnection } from './connection.ts';
 import { validateFaults } from './faults.ts';
 import { errorResponse } from './response.ts';
-import type { ConnectionTracker, TrackerEvent } from './tracker.ts';
+import type { ConnectionTracker, SnapshotOptions } from './tracker.ts';
 import { listen, listeningPort } from './listen.ts';
+import { EventStreams, MAX_EVENT_STREAMS } from './event-streams.ts';
 
 export const CONTROL_PREFIX = '/__keepalive-lab/';
 
@@ -71,7 +72,11 @@ export interface ServerContext {
 
 export class ProfileServer {
   readonly server: Server;
+  /** Page connections: the ones `maxConnections` counts. */
   private readonly connections = new Set<SiteConnection>();
+  /** Connections that became event streams, counted by `eventStreams` instead. */
+  private readonly streaming = new Set<SiteConnection>();
+  private readonly eventStreams: EventStreams | null;
   private readonly ctx: ServerContext;
   private readonly maxConnections: number;
   /** Resolved responses by method, host and target; null when the content is resolved afresh every time. */
@@ -95,8 +100,12 @@ export class ProfileServer {
       defaultHost,
       content: this.contentCache ? cached(this.contentCache, handlers, defaultHost) : (request) => content(handlers, request, defaultHost),
       control: (request, connection) => this.control(request, connection),
-      forget: (connection) => this.connections.delete(connection),
+      forget: (connection) => {
+        this.connections.delete(connection);
+        this.streaming.delete(connection);
+      },
     };
+    this.eventStreams = options.tracker ? new EventStreams(options.tracker) : null;
     this.server = createServer({ allowHalfOpen: true, noDelay: true }, (socket) => this.accept(socket));
   }
 
@@ -144,12 +153,21 @@ export class ProfileServer {
     return this.connections.size;
   }
 
+  /** Each open connection's pipeline: requests held, bytes not parsed yet, and whether its socket is being read. */
+  pipelines(): SiteConnection['pipeline'][] {
+    return [...this.connections].map((c) => c.pipeline);
+  }
+
+  /** Event streams open (they do not count against `maxConnections`). */
+  get openEventStreams(): number {
+    return this.streaming.size;
+  }
+
   /** Destroys every open connection (recorded as closed by the server, `reason`) and waits for their close events. */
   async closeConnections(reason: 'shutdown' = 'shutdown'): Promise<void> {
-    const closing = [...this.connections].map(
-      (c) => new Promise<void>((resolve) => (c.socket.destroyed ? resolve() : c.socket.once('close', () => resolve()))),
-    );
-    for (const c of this.connections) c.destroy(reason);
+    const all = [...this.connections, ...this.streaming];
+    const closing = all.map((c) => new Promise<void>((resolve) => (c.socket.destroyed ? resolve() : c.socket.once('close', () => resolve()))));
+    for (const c of all) c.destroy(reason);
     await Promise.all(closing);
   }
 
@@ -159,7 +177,10 @@ export class ProfileServer {
     if (this.server.listening) await closed;
   }
 
-  /** The tracker's HTTP API: GET connections (JSON; `?all=1` adds control connections), GET events (SSE), POST reset. */
+  /**
+   * The tracker's HTTP API: GET connections (JSON, a page of SNAPSHOT_PAGE; `?after=<id>&limit=<n>` for others, the
+   * snapshot's `next` is the following page's `after`; `?all=1` adds control connections), GET events (SSE), POST reset.
+   */
   private async control(request: ParsedRequest, connection: SiteConnection): Promise<boolean> {
     const tracker = this.ctx.tracker;
     const name = request.path.slice(CONTROL_PREFIX.length);
@@ -167,19 +188,30 @@ export class ProfileServer {
     const socket = connection.socket;
     const version = this.ctx.knobs.httpVersion;
     if (name === 'events') {
+      const streams = this.eventStreams!;
+      if (streams.full) {
+        tracker.countRefused();
+        socket.write(errorResponse(version, 503, `the fixture site streams its events to ${MAX_EVENT_STREAMS} observers already`));
+        connection.serverClose('over-capacity');
+        return true;
+      }
+      // A stream may last as long as its observer likes: it leaves the page connections' count for the streams' own.
+      this.connections.delete(connection);
+      this.streaming.add(connection);
       socket.write(`HTTP/${version} 200 OK\r\nContent-Type: text/event-stream\r\nCache-Control: no-store\r\nConnection: close\r\n\r\n: keepalive-lab tracker events\n\n`);
-      const send = (event: TrackerEvent) => {
-        if (!socket.destroyed) socket.write(`event: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`);
-      };
-      tracker.on('event', send);
-      await new Promise<void>((resolve) => socket.once('close', () => resolve()));
-      tracker.off('event', send);
+      await streams.serve(socket, () => connection.destroy('slow-reader'));
       return true;
     }
     let body = '';
     if (name === 'reset' && request.method === 'POST') tracker.reset();
     else if (name === 'connections' && request.method === 'GET') {
-      body = JSON.stringify(tracker.snapshot({ includeControl: /[?&]all=1/.test(request.target) }));
+      const page = snapshotPage(request.target);
+      if (typeof page === 'string') {
+        socket.write(errorResponse(version, 400, page));
+        connection.serverClose('bad-request');
+        return true;
+      }
+      body = JSON.stringify(tracker.snapshot(page));
     } else {
       socket.write(errorResponse(version, 405, `${request.method} not allowed on ${request.path}`));
       connection.serverClose('bad-request');
@@ -192,6 +224,29 @@ export class ProfileServer {
     connection.serverClose('connection-close');
     return true;
   }
+}
+
+/**
+ * One page of the JSON snapshot over HTTP: this many connections (unless `limit` says otherwise), ending early at
+ * SNAPSHOT_PAGE_REQUESTS request records. A page of 10,000 requests takes the server some 20 ms to copy and
+ * serialise; the whole record (MAX_KEPT_REQUESTS) about 200 ms, and it took seconds before the tracker was bounded.
+ */
+export const SNAPSHOT_PAGE = 1_000;
+export const SNAPSHOT_PAGE_REQUESTS = 10_000;
+
+/** The snapshot's options from `?all=1&after=<id>&limit=<n>`, or why they are wrong. */
+function snapshotPage(target: string): SnapshotOptions | string {
+  const query = new URLSearchParams(target.split('?')[1] ?? '');
+  const count = (name: string, min: number): number | string | undefined => {
+    const raw = query.get(name);
+    if (raw === null) return undefined;
+    return /^\d{1,9}$/.test(raw) && Number(raw) >= min ? Number(raw) : `'${name}' must be an integer ≥ ${min}, got '${raw}'`;
+  };
+  const after = count('after', 0);
+  const limit = count('limit', 1);
+  if (typeof after === 'string') return after;
+  if (typeof limit === 'string') return limit;
+  return { includeControl: query.get('all') === '1', after: after ?? 0, limit: limit ?? SNAPSHOT_PAGE, requestLimit: SNAPSHOT_PAGE_REQUESTS };
 }
 
 const CACHE_LIMIT = 10_000;

@@ -12,18 +12,25 @@
  * The link keeps a virtual departure clock (`freeAt`): when a timer fires late, the segments that should have left
  * meanwhile leave at once, so the average rate is the configured one, not the timer's.
  *
- * It knows which client port each upstream socket stands for (`clientPortFor`), for the tracker.
+ * It knows which client port each upstream socket stands for (`clientPortFor`, port-map.ts), for the tracker.
  */
 import { connect, createServer, type Server, type Socket } from 'node:net';
 import { Link, Stream } from './link.ts';
 import type { NetworkKnobs } from '../emulator/profiles/network-profile.ts';
 import { listen, listeningPort } from './listen.ts';
+import { PortMap } from './port-map.ts';
+
+/**
+ * Bytes queued per connection and direction before its source socket is paused: a few hundred segments, far more
+ * than any profile's bandwidth-delay product, so a connection that can send is never starved by the bound.
+ */
+export const SHAPER_QUEUE_BYTES = 1024 * 1024;
 
 export interface ShaperOptions {
   target: { host: string; port: number };
   network: NetworkKnobs;
   slowStart?: boolean;
-  /** Bytes queued per connection and direction before its source is paused. Default 1 MiB. */
+  /** Bytes queued per connection and direction before its source is paused. Default SHAPER_QUEUE_BYTES. */
   maxQueueBytes?: number;
   /** Open client connections beyond this are reset at once. Default 2048. */
   maxConnections?: number;
@@ -38,8 +45,10 @@ interface Client {
 export class Shaper {
   readonly server: Server;
   private readonly clients = new Map<string, Client>();
-  private readonly upstreamToClient = new Map<number, number>();
+  private readonly ports = new PortMap();
   private readonly sockets = new Set<Socket>();
+  /** Both directions of every connection, for bufferedBytes. */
+  private readonly streams = new Set<Stream>();
   private readonly rtt: number;
 
   constructor(private readonly options: ShaperOptions) {
@@ -57,14 +66,14 @@ export class Shaper {
 
   /** The client port behind an upstream socket's local port (what the site sees as the peer port). */
   clientPortFor(upstreamLocalPort: number): number | undefined {
-    return this.upstreamToClient.get(upstreamLocalPort);
+    return this.ports.clientPortFor(upstreamLocalPort);
   }
 
   private client(address: string): Client {
     let c = this.clients.get(address);
     if (!c) {
       const n = this.options.network;
-      const q = this.options.maxQueueBytes ?? 1 << 20;
+      const q = this.options.maxQueueBytes ?? SHAPER_QUEUE_BYTES;
       c = {
         up: new Link(n.upBandwidthKbps, this.rtt / 2, this.rtt, n.mss, q),
         down: new Link(n.bandwidthKbps, this.rtt / 2, this.rtt, n.mss, q),
@@ -88,13 +97,15 @@ export class Shaper {
     this.sockets.add(client);
     const clientPort = client.remotePort ?? 0;
     // Client → server: nothing leaves before the handshake's round trip is over.
-    const up = new Stream(client, links.up, acceptedAt + this.rtt);
-    const down = new Stream(client, links.down, 0);
+    const up = new Stream(links.up, acceptedAt + this.rtt);
+    up.source = client;
+    const down = new Stream(links.down, 0);
     if (this.options.slowStart) {
       down.cwnd = this.options.network.initialCwnd * this.options.network.mss;
     }
     links.up.add(up);
     links.down.add(down);
+    this.streams.add(up).add(down);
     let upstream: Socket | null = null;
     let done = false;
     const finish = () => {
@@ -102,6 +113,8 @@ export class Shaper {
       done = true;
       links.up.remove(up);
       links.down.remove(down);
+      this.streams.delete(up);
+      this.streams.delete(down);
       up.stop();
       down.stop();
       if (--links.connections === 0) this.clients.delete(key);
@@ -123,10 +136,9 @@ export class Shaper {
       upstream = connect({ host: this.options.target.host, port: this.options.target.port, allowHalfOpen: true, noDelay: true });
       this.sockets.add(upstream);
       const u = upstream;
+      down.source = u;
+      this.ports.register(u, clientPort);
       u.on('connect', () => {
-        const local = u.localPort!;
-        this.upstreamToClient.set(local, clientPort);
-        u.once('close', () => setTimeout(() => this.upstreamToClient.delete(local), 30_000).unref());
         up.dest = u;
         down.dest = client;
         links.up.pump();
@@ -140,6 +152,17 @@ export class Shaper {
         if (client.destroyed) finish();
       });
     }, this.rtt / 2);
+  }
+
+  /**
+   * Bytes the shaper holds for its connections: queued for the link, on the wire (in flight), and written to a
+   * destination socket that has not taken them yet. Bounded per stream by maxQueueBytes, MAX_IN_FLIGHT_BYTES and the
+   * in-flight bytes again (link.ts), however slowly a client reads.
+   */
+  bufferedBytes(): number {
+    let bytes = 0;
+    for (const s of this.streams) bytes += s.queued + s.inFlight + (s.dest?.writableLength ?? 0);
+    return bytes;
   }
 
   /** Destroys every socket through the shaper and waits for them to close. */

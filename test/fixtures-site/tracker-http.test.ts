@@ -52,6 +52,30 @@ describe('tracker over HTTP', () => {
     expect(all.connections.filter((r) => !r.control)).toHaveLength(1);
   });
 
+  it('serves the snapshot in pages: after and limit, following next, and refuses a bad page with 400', async () => {
+    site = await startFixtureSite({ site: SITE, server: 'close' });
+    for (let i = 0; i < 5; i++) {
+      const c = new RawClient(site.port);
+      clients.push(c);
+      await c.connected;
+      c.write(get('/', 'localhost'));
+      await c.serverEnd();
+    }
+    const ids: number[][] = [];
+    let after: number | null = 0;
+    while (after !== null && ids.length < 10) {
+      const page = JSON.parse((await fetchJson(`/__keepalive-lab/connections?after=${after}&limit=2`)).body) as TrackerSnapshot;
+      ids.push(page.connections.map((r) => r.id));
+      expect(page.stats.accepted).toBeGreaterThanOrEqual(5); // every page carries the whole counters
+      expect(page.dropped).toEqual({ connections: 0, requests: 0 });
+      after = page.next;
+    }
+    expect(ids).toEqual([[1, 2], [3, 4], [5]]);
+    for (const bad of ['limit=0', 'after=-1', 'limit=lots']) {
+      expect((await fetchJson(`/__keepalive-lab/connections?${bad}`)).status).toBe(400);
+    }
+  });
+
   it('forgets closed records on POST reset', async () => {
     site = await startFixtureSite({ site: SITE, server: 'close' });
     const c = new RawClient(site.port);
