@@ -10,10 +10,14 @@ export const MAIN_SITE = 'main';
 /** Defaults of a site mapping that names no preset. */
 export const SITE_DEFAULTS: Omit<SiteSpec, 'domain'> = { hosts: 1, images: 0, imageBytes: 2048, htmlBytes: 4096 };
 
+/**
+ * Maps, not objects: site names come from the file, and a name like `constructor` or `toString` must find nothing
+ * unless the file defines it (an object would answer with Object's own method).
+ */
 export interface ResolvedSites {
-  sites: Record<string, SiteSpec>;
+  sites: Map<string, SiteSpec>;
   /** A counted group's name → its members, in order; a step naming the group loads each member. */
-  groups: Record<string, string[]>;
+  groups: Map<string, string[]>;
 }
 
 /** A host name label from free text: `Gallery 40!` → `gallery-40`. */
@@ -29,18 +33,18 @@ export function slug(text: string): string {
 }
 
 export function resolveSites(file: ScenarioFile, problem: Problem): ResolvedSites {
-  const sites: Record<string, SiteSpec> = {};
-  const groups: Record<string, string[]> = {};
+  const sites = new Map<string, SiteSpec>();
+  const groups = new Map<string, string[]>();
   // Host name → the path of the site that claimed it, so a clash names both.
   const hostOwners = new Map<string, string>();
 
   const add = (name: string, raw: SiteFile, domain: string, path: PathSegment[]) => {
-    if (sites[name]) {
+    if (sites.has(name)) {
       problem(path, `two sites are named '${name}'`);
       return;
     }
     const spec = siteSpec(raw, domain, path, problem);
-    sites[name] = spec;
+    sites.set(name, spec);
     // The hosts the site really uses (as buildSite counts them): the domain, then one per image up to `hosts`.
     const used = Math.min(spec.hosts, spec.images + (spec.lateImages?.count ?? 0));
     for (let k = -1; k < used; k++) {
@@ -65,12 +69,13 @@ export function resolveSites(file: ScenarioFile, problem: Problem): ResolvedSite
       add(name, raw, domain ?? `${slug(name === MAIN_SITE ? file.name : name)}.localhost`, path);
       continue;
     }
-    groups[name] = [];
+    const members: string[] = [];
+    groups.set(name, members);
     for (let k = 1; k <= count; k++) {
       // `shop.localhost` numbers its first label: shop1.localhost, shop2.localhost, …
       const memberDomain = domain ? domain.replace(/^([^.]+)/, `$1${k}`) : `${slug(name)}${k}.localhost`;
       add(`${name}${k}`, raw, memberDomain, path);
-      groups[name].push(`${name}${k}`);
+      members.push(`${name}${k}`);
     }
   }
   return { sites, groups };

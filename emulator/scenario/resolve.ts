@@ -41,9 +41,9 @@ export function resolveScenarioFile(file: ScenarioFile, fileName: string): Resol
 
   let steps: Step[] = [];
   if (file.steps) steps = expandSteps(file.steps, ['steps'], sites, groups, problem);
-  else if (sites[MAIN_SITE]) steps = [{ kind: 'load', site: MAIN_SITE, path: '/' }];
+  else if (sites.has(MAIN_SITE)) steps = [{ kind: 'load', site: MAIN_SITE, path: '/' }];
   // With no site at all, the missing `site` is the one problem worth saying.
-  else if (Object.keys(sites).length) problem(['sites'], `no site is named '${MAIN_SITE}', so the default step (load / of main) has nothing to load; add \`site:\` or give \`steps\` with \`site:\``);
+  else if (sites.size) problem(['sites'], `no site is named '${MAIN_SITE}', so the default step (load / of main) has nothing to load; add \`site:\` or give \`steps\` with \`site:\``);
   if (steps.length > MAX_STEPS) problem(['steps'], `the steps unroll to more than ${MAX_STEPS}; is a repeat count too large?`);
 
   const faults: FaultSpec[] = (file.faults ?? []).map((fault, i) => {
@@ -58,7 +58,7 @@ export function resolveScenarioFile(file: ScenarioFile, fileName: string): Resol
       name: file.name,
       file: fileName,
       ...(file.description !== undefined ? { description: file.description } : {}),
-      sites,
+      sites: Object.fromEntries(sites),
       server,
       networks,
       browsers,
@@ -74,24 +74,27 @@ export function resolveScenarioFile(file: ScenarioFile, fileName: string): Resol
 function expandSteps(
   steps: readonly StepFile[],
   path: PathSegment[],
-  sites: Record<string, SiteSpec>,
-  groups: Record<string, string[]>,
+  sites: ReadonlyMap<string, SiteSpec>,
+  groups: ReadonlyMap<string, readonly string[]>,
   problem: Problem,
 ): Step[] {
   const out: Step[] = [];
   steps.forEach((step, i) => {
     if ('load' in step) {
       const siteName = step.site ?? MAIN_SITE;
-      const members = groups[siteName] ?? (sites[siteName] ? [siteName] : undefined);
+      const members = groups.get(siteName) ?? (sites.has(siteName) ? [siteName] : undefined);
       if (!members) {
-        const members = new Set(Object.values(groups).flat());
-        const singles = Object.keys(sites).filter((name) => !members.has(name));
-        const listed = [...singles, ...Object.entries(groups).map(([name, m]) => `${name} (${m.length} sites)`)];
-        const hint = didYouMean(siteName, [...Object.keys(sites), ...Object.keys(groups)]);
+        const grouped = new Set([...groups.values()].flat());
+        const singles = [...sites.keys()].filter((name) => !grouped.has(name));
+        const listed = [...singles, ...[...groups].map(([name, m]) => `${name} (${m.length} sites)`)];
+        const hint = didYouMean(siteName, [...sites.keys(), ...groups.keys()]);
         problem([...path, i, step.site ? 'site' : 'load'], `no site named '${siteName}'${hint}; sites: ${listed.join(', ') || 'none'}`);
         return;
       }
-      const pages = sites[members[0]!]!.pages ?? 1;
+      // A group whose members were refused (a clash) has none to load; that problem is reported already.
+      const first = members[0] === undefined ? undefined : sites.get(members[0]);
+      if (!first) return;
+      const pages = first.pages ?? 1;
       if (!isPagePath(step.load, pages)) {
         problem([...path, i, 'load'], `'${step.load}' is not a page of site '${siteName}', which has ${describePages(pages)}`);
         return;
@@ -108,9 +111,12 @@ function expandSteps(
   return out;
 }
 
+/** `/`, or `/page/K` for 2 ≤ K ≤ pages (as pagePath writes them), without listing the pages. */
 function isPagePath(path: string, pages: number): boolean {
-  for (let n = 1; n <= pages; n++) if (pagePath(n) === path) return true;
-  return false;
+  if (path === pagePath(1)) return true;
+  const match = /^\/page\/([1-9][0-9]{0,15})$/.exec(path);
+  const k = match ? Number(match[1]) : NaN;
+  return k >= 2 && k <= pages && pagePath(k) === path;
 }
 
 function describePages(pages: number): string {

@@ -1,0 +1,61 @@
+/**
+ * Bad input, as a hostile or careless user writes it: every kind of file that once crashed the loader or the CLI
+ * (issue 14) must fail with the project's ScenarioError (exit 2 from the CLI), a file:line message and no stack trace,
+ * within seconds. The bigger battery is `npx tsx scripts/bad-input.ts` (docs/RELIABILITY.md, "Bad input").
+ */
+import { describe, expect, it } from 'vitest';
+import { ScenarioError } from '../../emulator/errors.ts';
+import { loadScenarioData, loadScenarioText } from '../../emulator/scenario/load.ts';
+import { simulate } from '../../emulator/sim/sim-world.ts';
+import { HAND_WRITTEN } from './bad-input-cases.ts';
+
+/** The loader's verdict on a text: the ScenarioError it threw, or a failure naming what it did instead. */
+function rejection(text: string): ScenarioError {
+  try {
+    loadScenarioText(text, 'bad.yaml');
+  } catch (error) {
+    if (error instanceof ScenarioError) return error;
+    throw new Error(`threw ${(error as Error)?.name}, not a ScenarioError: ${(error as Error)?.stack}`);
+  }
+  throw new Error('loaded; expected a ScenarioError');
+}
+
+describe('hand-written bad files', () => {
+  it.each(HAND_WRITTEN.map((c) => [c.name, c] as const))('%s', (_name, c) => {
+    const started = performance.now();
+    const error = rejection(c.text);
+    expect(performance.now() - started).toBeLessThan(5_000);
+    // Every problem has its line, and the message says what was wrong.
+    for (const issue of error.issues) expect(issue.line, issue.message).toBeGreaterThan(0);
+    expect(error.message).toMatch(c.message);
+  });
+});
+
+describe("names that are Object's own", () => {
+  it('are ordinary site names: they load and run like any other', () => {
+    const scenario = loadScenarioText(
+      'name: x\nsites:\n  toString: { images: 1 }\n  constructor: { images: 1 }\n  valueOf: { count: 2, images: 1 }\n' +
+        'steps: [ { load: /, site: toString }, { load: /, site: valueOf }, { load: /, site: constructor } ]\nbrowsers: [ie-6]\n',
+      'names.yaml',
+    );
+    expect(Object.keys(scenario.sites)).toEqual(['toString', 'constructor', 'valueOf1', 'valueOf2']);
+    expect(scenario.steps.map((s) => (s.kind === 'load' ? s.site : ''))).toEqual(['toString', 'valueOf1', 'valueOf2', 'constructor']);
+    const run = simulate(scenario, scenario.browsers[0]!, scenario.networks[0]!);
+    expect(run.errors).toEqual([]);
+    expect(run.pages).toHaveLength(4);
+  });
+});
+
+describe('data built in code or read from JSON', () => {
+  it('is checked for __proto__ keys, loops and depth before the schema sees it', () => {
+    const looped: Record<string, unknown> = { name: 'x', site: { images: 1 } };
+    looped.description = looped;
+    expect(() => loadScenarioData(looped, 'code')).toThrow(/code {2}description: contains itself/);
+    expect(() => loadScenarioData(JSON.parse('{"name":"x","sites":{"__proto__":{"images":1}}}'), 'json')).toThrow(
+      /sites\.__proto__: a key named '__proto__' is not allowed/,
+    );
+    let deep: unknown = 1;
+    for (let i = 0; i < 10_000; i++) deep = [deep];
+    expect(() => loadScenarioData({ name: 'x', site: { images: 1 }, description: deep }, 'code')).toThrow(ScenarioError);
+  });
+});
