@@ -8,7 +8,8 @@ import { ScenarioError } from '../errors.ts';
 import { pagePath, type SiteSpec } from '../page/site.ts';
 import { formatPath, type PathSegment, type Problem, type RawIssue } from './issues.ts';
 import { resolveBrowsers, resolveNetworks, resolveServer } from './resolve-profiles.ts';
-import { MAIN_SITE, resolveSites } from './resolve-sites.ts';
+import { LIMITS, showLimit } from './limits.ts';
+import { MAIN_SITE, resolveSites, type SiteLoad } from './resolve-sites.ts';
 import type { ScenarioFile, StepFile } from './schema.ts';
 import { didYouMean } from './suggest.ts';
 import type { FaultKind, FaultSpec, Scenario, Step } from './types.ts';
@@ -16,7 +17,7 @@ import type { FaultKind, FaultSpec, Scenario, Step } from './types.ts';
 export { DEFAULT_NETWORK, DEFAULT_SERVER } from './resolve-profiles.ts';
 export { MAIN_SITE, SITE_DEFAULTS, slug } from './resolve-sites.ts';
 /** More steps than this after unrolling repeats is a typo (`repeat: 100000`), not a scenario. */
-export const MAX_STEPS = 10_000;
+export const MAX_STEPS = LIMITS.steps;
 const FAULTS_NEEDING_MS: readonly FaultKind[] = ['stall', 'slow-headers', 'close-idle-race'];
 
 /** Either the scenario or every problem found; never half of each. */
@@ -34,7 +35,7 @@ export function resolveScenarioFile(file: ScenarioFile, fileName: string): Resol
   const problem = (path: PathSegment[], message: string) => issues.push({ path, message });
   const source = `scenario ${fileName}`;
 
-  const { sites, groups } = resolveSites(file, problem);
+  const { sites, groups, loads } = resolveSites(file, problem);
   const server = resolveServer(file.server, source, problem);
   const networks = resolveNetworks(file.network, source, problem);
   const browsers = resolveBrowsers(file.browsers, source, problem);
@@ -45,6 +46,7 @@ export function resolveScenarioFile(file: ScenarioFile, fileName: string): Resol
   // With no site at all, the missing `site` is the one problem worth saying.
   else if (sites.size) problem(['sites'], `no site is named '${MAIN_SITE}', so the default step (load / of main) has nothing to load; add \`site:\` or give \`steps\` with \`site:\``);
   if (steps.length > MAX_STEPS) problem(['steps'], `the steps unroll to more than ${MAX_STEPS}; is a repeat count too large?`);
+  else checkRunCost(steps, loads, problem);
 
   const faults: FaultSpec[] = (file.faults ?? []).map((fault, i) => {
     if (fault.ms === undefined && FAULTS_NEEDING_MS.includes(fault.kind)) problem(['faults', i], `a '${fault.kind}' fault needs \`ms\`: how long`);
@@ -112,6 +114,33 @@ function expandSteps(
 }
 
 /** `/`, or `/page/K` for 2 ≤ K ≤ pages (as pagePath writes them), without listing the pages. */
+/**
+ * What one run of the steps costs (each browser × network runs them once): every world sleeps through the pauses, and
+ * the simulation spends events on every request and every window of bytes (limits.ts).
+ */
+function checkRunCost(steps: readonly Step[], loads: ReadonlyMap<string, SiteLoad>, problem: Problem): void {
+  let idleMs = 0;
+  let requests = 0;
+  let bytes = 0;
+  for (const step of steps) {
+    if (step.kind === 'idle') idleMs += step.ms;
+    else {
+      const load = loads.get(step.site);
+      requests += load?.requests ?? 0;
+      bytes += load?.bytes ?? 0;
+    }
+  }
+  if (idleMs > LIMITS.totalIdleMs) {
+    problem(['steps'], `the idle steps add up to ${idleMs} ms, more than ${showLimit(LIMITS.totalIdleMs, 'ms')}`);
+  }
+  if (requests > LIMITS.requestsPerRun) {
+    problem(['steps'], `one run of the steps makes ${requests} requests (each load asks for its page and every image), more than ${LIMITS.requestsPerRun}`);
+  }
+  if (bytes > LIMITS.transferBytesPerRun) {
+    problem(['steps'], `one run of the steps transfers ${bytes} bytes (each load's page and images), more than ${showLimit(LIMITS.transferBytesPerRun, 'bytes')}`);
+  }
+}
+
 function isPagePath(path: string, pages: number): boolean {
   if (path === pagePath(1)) return true;
   const match = /^\/page\/([1-9][0-9]{0,15})$/.exec(path);

@@ -3,7 +3,10 @@
  * (issue 14) must fail with the project's ScenarioError (exit 2 from the CLI), a file:line message and no stack trace,
  * within seconds. The bigger battery is `npx tsx scripts/bad-input.ts` (docs/RELIABILITY.md, "Bad input").
  */
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { pageHtml } from '../../fixtures-site/content.ts';
+import { buildSite } from '../../emulator/page/site.ts';
 import { ScenarioError } from '../../emulator/errors.ts';
 import { loadScenarioData, loadScenarioText } from '../../emulator/scenario/load.ts';
 import { simulate } from '../../emulator/sim/sim-world.ts';
@@ -57,5 +60,37 @@ describe('data built in code or read from JSON', () => {
     let deep: unknown = 1;
     for (let i = 0; i < 10_000; i++) deep = [deep];
     expect(() => loadScenarioData({ name: 'x', site: { images: 1 }, description: deep }, 'code')).toThrow(ScenarioError);
+  });
+});
+
+describe('the HTML size check', () => {
+  it("agrees with the fixture site: the least htmlBytes the loader takes is what the site can serve, on any port", () => {
+    const needed = (text: string) => Number(/need (\d+) bytes/.exec(rejection(text).message)?.[1]);
+    fc.assert(
+      fc.property(
+        fc.record({
+          images: fc.integer({ min: 0, max: 300 }),
+          hosts: fc.integer({ min: 1, max: 12 }),
+          pages: fc.integer({ min: 1, max: 1000 }),
+          late: fc.integer({ min: 0, max: 30 }),
+          label: fc.stringMatching(/^[a-z][a-z0-9]{0,40}$/),
+        }),
+        ({ images, hosts, pages, late, label }) => {
+          const text = (html: number) =>
+            `name: x\nsite: { images: ${images}, hosts: ${hosts}, pages: ${pages}, domain: ${label}.localhost, htmlBytes: ${html}` +
+            `${late ? `, lateImages: { count: ${late}, afterMs: 600000 }` : ''} }\n`;
+          const least = needed(text(0));
+          expect(least).toBeGreaterThan(0);
+          expect(() => loadScenarioText(text(least - 1), 'bad.yaml')).toThrow(ScenarioError);
+          const scenario = loadScenarioText(text(least), 'bad.yaml');
+          // The first and last pages, on the longest port a world can have and a short one: served at exactly htmlBytes.
+          for (const page of buildSite(scenario.sites.main!).pages.values()) {
+            if (page.path !== '/' && page.path !== `/page/${pages}`) continue;
+            for (const port of [65_535, 80]) expect(pageHtml(page, port)).toHaveLength(least);
+          }
+        },
+      ),
+      { numRuns: 40, seed: 14 },
+    );
   });
 });
