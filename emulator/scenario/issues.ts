@@ -41,6 +41,7 @@ const NOUNS: Record<string, string> = {
   int: 'a whole number',
   boolean: 'true or false',
   object: 'a mapping',
+  record: 'a mapping',
   array: 'a list',
   null: 'null',
 };

@@ -3,14 +3,19 @@
  * (issue 14) must fail with the project's ScenarioError (exit 2 from the CLI), a file:line message and no stack trace,
  * within seconds. The bigger battery is `npx tsx scripts/bad-input.ts` (docs/RELIABILITY.md, "Bad input").
  */
+import { spawn } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pageHtml } from '../../fixtures-site/content.ts';
 import { buildSite } from '../../emulator/page/site.ts';
 import { ScenarioError } from '../../emulator/errors.ts';
 import { loadScenarioData, loadScenarioText } from '../../emulator/scenario/load.ts';
 import { simulate } from '../../emulator/sim/sim-world.ts';
 import { HAND_WRITTEN } from './bad-input-cases.ts';
+import { checkText, mutants, shippedScenarios } from './bad-input-check.ts';
 
 /** The loader's verdict on a text: the ScenarioError it threw, or a failure naming what it did instead. */
 function rejection(text: string): ScenarioError {
@@ -92,5 +97,64 @@ describe('the HTML size check', () => {
       ),
       { numRuns: 40, seed: 14 },
     );
+  });
+});
+
+describe('mutations of the shipped scenarios', () => {
+  it('are refused with a located ScenarioError or load into a scenario the worlds can run, each in well under a second', () => {
+    const verdicts = { loaded: 0, refused: 0 };
+    fc.assert(
+      fc.property(mutants(shippedScenarios().map((s) => s.text)), (text) => {
+        const verdict = checkText(text, { simulateUpTo: 5_000, maxMs: 1_000 });
+        if (verdict.kind === 'failed') throw new Error(`${verdict.why}\n--- the file:\n${text}`);
+        verdicts[verdict.kind]++;
+      }),
+      // A fixed seed, so a failure here reproduces; scripts/bad-input.ts runs many more with fresh seeds.
+      { numRuns: 200, seed: 14 },
+    );
+    // Both halves are exercised: mutants that still load (and are simulated) and mutants that do not.
+    expect(verdicts.loaded).toBeGreaterThan(20);
+    expect(verdicts.refused).toBeGreaterThan(100);
+  });
+});
+
+describe('the CLI on bad files', () => {
+  let dir: string;
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'kal-bad-input-'));
+  });
+  afterAll(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  /** `keepalive-lab run <file> --world sim`: exit code, stderr, wall time. */
+  const run = (file: string) =>
+    new Promise<{ code: number | null; stderr: string; ms: number }>((resolve, reject) => {
+      const started = performance.now();
+      const child = spawn(process.execPath, ['bin/keepalive-lab.mjs', 'run', file, '--world', 'sim', '--quiet'], { stdio: ['ignore', 'ignore', 'pipe'] });
+      let stderr = '';
+      child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+      child.on('error', reject);
+      child.on('close', (code) => resolve({ code, stderr, ms: performance.now() - started }));
+    });
+
+  // One of each kind: a name that is Object's own, YAML the library threw on, a page too small, a bound.
+  const CASES = ['a load of a site named toString', 'an unresolved alias', 'a merge key whose source is a number', 'htmlBytes 0 with images', 'images: 10000000'];
+
+  it('exits 2 with file:line and no stack trace', async () => {
+    const cases = CASES.map((prefix) => HAND_WRITTEN.find((c) => c.name.startsWith(prefix))!);
+    const results = await Promise.all(
+      cases.map(async (c, i) => {
+        const file = join(dir, `case-${i}.yaml`);
+        await writeFile(file, c.text);
+        return { file, ...(await run(file)) };
+      }),
+    );
+    for (const { file, code, stderr, ms } of results) {
+      expect(code, stderr).toBe(2);
+      expect(stderr).toMatch(new RegExp(`${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:\\d+`));
+      expect(stderr).not.toMatch(/^ {4}at /m);
+      expect(ms).toBeLessThan(15_000);
+    }
   });
 });
