@@ -53,7 +53,7 @@ export function loadScenarioText(text: string, fileName: string): Scenario {
         // The first line is the message; the rest is a code excerpt that the line number already points at.
         message: /Maximum call stack size exceeded/.test(e.message)
           ? `YAML: nested too deeply to parse; a scenario nests about 10 levels (at most ${MAX_DEPTH})`
-          : `YAML syntax error: ${e.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '')}`,
+          : printable(`YAML syntax error: ${e.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '')}`),
       })),
     );
   }
@@ -61,7 +61,7 @@ export function loadScenarioText(text: string, fileName: string): Scenario {
   const structure = checkYamlStructure(doc);
   if (structure) {
     const at = structure.offset === undefined ? { line: 1 } : lineCounter.linePos(structure.offset);
-    throw new ScenarioError(fileName, [{ path: '', line: at.line, ...('col' in at ? { column: at.col } : {}), message: `YAML: ${structure.message}` }]);
+    throw new ScenarioError(fileName, [{ path: '', line: at.line, ...('col' in at ? { column: at.col } : {}), message: printable(`YAML: ${structure.message}`) }]);
   }
   let data: unknown;
   try {
@@ -69,7 +69,7 @@ export function loadScenarioText(text: string, fileName: string): Scenario {
     data = doc.toJS({ maxAliasCount: -1 });
   } catch (error) {
     // Not expected after the checks above; still a problem with the file, not a crash.
-    throw new ScenarioError(fileName, [{ path: '', line: 1, message: `YAML: ${(error as Error).message}` }]);
+    throw new ScenarioError(fileName, [{ path: '', line: 1, message: printable(`YAML: ${(error as Error).message}`) }]);
   }
   if (data === null || data === undefined) {
     throw new ScenarioError(fileName, [{ path: '', line: 1, message: 'the file is empty: expected at least `name` and `site`' }]);
@@ -88,7 +88,16 @@ export function loadScenarioText(text: string, fileName: string): Scenario {
   // One message per place: zod can report the same thing twice through nested unions.
   const unique = located.filter((i, n) => located.findIndex((j) => j.path === i.path && j.message === i.message) === n);
   unique.sort((a, b) => (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0));
-  throw new ScenarioError(fileName, unique);
+  throw new ScenarioError(fileName, unique.map((i) => ({ ...i, message: printable(i.message) })));
+}
+
+/**
+ * A message as a terminal may print it: names and keys from the file are quoted in messages as written, so control
+ * characters (an escape sequence in a key) are shown escaped, and a message is cut at 2,000 characters.
+ */
+function printable(message: string): string {
+  const escaped = message.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  return escaped.length > 2000 ? `${escaped.slice(0, 2000)}… (cut)` : escaped;
 }
 
 /** Checks data already parsed (a scenario built in code, or read from JSON): the same checks, without line numbers. */
@@ -101,7 +110,7 @@ export function loadScenarioData(data: unknown, fileName: string): Scenario {
       ? resolveScenarioFile(parsed!.data, fileName)
       : { issues: readIssues(parsed!.error.issues, data) };
   if (result.scenario) return result.scenario;
-  throw new ScenarioError(fileName, result.issues.map((i) => ({ path: formatPath(i.path), message: i.message })));
+  throw new ScenarioError(fileName, result.issues.map((i) => ({ path: formatPath(i.path), message: printable(i.message) })));
 }
 
 /** The scenario files of a suite: a file itself, or every *.yaml / *.yml directly in a folder, sorted by name. */

@@ -20,7 +20,8 @@ export function show(value: unknown): string {
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'a list';
   if (typeof value === 'object') return 'a mapping';
-  if (typeof value === 'string') return JSON.stringify(value);
+  // A long text is shown by its start: an error message is no place for a megabyte the user pasted.
+  if (typeof value === 'string') return value.length > 80 ? `${JSON.stringify(value.slice(0, 60))}… (${value.length} characters)` : JSON.stringify(value);
   return String(value);
 }
 

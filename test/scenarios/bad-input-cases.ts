@@ -30,6 +30,16 @@ const NAMES_AND_YAML: BadCase[] = [
     message: /bad\.yaml:4:3 +sites\.__proto__: a key named '__proto__' is not allowed/,
   },
   {
+    name: 'a key holding a terminal escape sequence (shown escaped, not obeyed)',
+    text: 'name: x\nsite: { images: 1 }\n"\\e[2J\\e[31m": 1\n',
+    message: /bad\.yaml:3:1 .*unknown key '\\u001b\[2J\\u001b\[31m'/,
+  },
+  {
+    name: 'a value of 100,000 characters (shown by its start)',
+    text: `name: x\nsite: "${'x'.repeat(100_000)}"\n`,
+    message: /bad\.yaml:2:7 .*got "x{60}"… \(100000 characters\)$/,
+  },
+  {
     name: 'an unresolved alias',
     text: 'name: x\nsite: *nope\n',
     message: /bad\.yaml:2:7 .*alias \*nope has no anchor &nope before it/,

@@ -36,6 +36,9 @@ describe('hand-written bad files', () => {
     // Every problem has its line, and the message says what was wrong.
     for (const issue of error.issues) expect(issue.line, issue.message).toBeGreaterThan(0);
     expect(error.message).toMatch(c.message);
+    // Printable as it is: no control character from the file reaches the terminal, and no megabyte either.
+    expect(error.message).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/);
+    expect(error.message.length).toBeLessThan(3_000);
   });
 });
 
