@@ -41,6 +41,12 @@ export const LIMITS = {
   staleRetries: 100,
   /** The request scheduler's limits (Chromium: 10, 6 and 2): above any connection limit they stop mattering. */
   scheduler: 1_000,
+  /**
+   * Request pacing (Gecko: 80 a second, bursts of 10, unpaced up to 6 connections): a token every 100 s is the
+   * slowest, since a token's wait is a timer; 10,000 a second is no pacing at all. Burst and parallelism as connections.
+   */
+  minPacingPerSecond: 0.01,
+  maxPacingPerSecond: 10_000,
   /** A phase of the browser's own processing time: a browser busy a minute per phase is hung. */
   clientTimingMs: 60_000,
 

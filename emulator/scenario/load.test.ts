@@ -227,8 +227,8 @@ browsers:
     const problems = (pacing: string) =>
       issuesOf(`name: p\nsite: {}\nbrowsers: [{ name: p, extends: ie-6, pacing: ${pacing} }]\n`).map((i) => `${i.path}: ${i.message}`);
     expect(problems('{ perSecond: 80 }')).toEqual([
-      'browsers[0].pacing.burst: missing: expected a whole number ≥ 1',
-      'browsers[0].pacing.minParallelism: missing: expected a whole number ≥ 0',
+      'browsers[0].pacing.burst: missing: expected a whole number from 1 to 1000',
+      'browsers[0].pacing.minParallelism: missing: expected a whole number from 0 to 1000',
     ]);
     expect(problems('80')).toEqual(['browsers[0].pacing: expected { perSecond, burst, minParallelism } or null, got 80']);
     // A shipped profile's name re-declared with pacing differs from it, and the message shows the value as written.

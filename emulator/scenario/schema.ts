@@ -184,9 +184,13 @@ const PACING_SHAPE = '{ perSecond, burst, minParallelism } or null';
 const pacing = nullableNote(
   z.strictObject(
     {
-      perSecond: positive('requests a second once more than minParallelism connections are active'),
-      burst: whole(1, 'requests that may go at once before pacing bites'),
-      minParallelism: whole(0, 'requests are never paced while at most this many connections are active'),
+      perSecond: z
+        .number({ error: expecting(`a number from ${LIMITS.minPacingPerSecond} to ${LIMITS.maxPacingPerSecond}`) })
+        .min(LIMITS.minPacingPerSecond, { error: expecting(`a number from ${LIMITS.minPacingPerSecond} to ${LIMITS.maxPacingPerSecond}`) })
+        .max(LIMITS.maxPacingPerSecond, { error: expecting(`a number from ${LIMITS.minPacingPerSecond} to ${LIMITS.maxPacingPerSecond}`) })
+        .describe('requests a second once more than minParallelism connections are active'),
+      burst: count(1, LIMITS.connections, 'requests that may go at once before pacing bites'),
+      minParallelism: count(0, LIMITS.connections, 'requests are never paced while at most this many connections are active'),
     } satisfies Record<keyof RequestPacing, z.ZodType>,
     // Only the value's own type is worded here; an unknown key inside keeps the usual "did you mean" (issues.ts).
     { error: (iss) => (iss.code === 'invalid_type' ? expecting(PACING_SHAPE)(iss) : undefined) },

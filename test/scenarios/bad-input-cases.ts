@@ -217,6 +217,11 @@ const UNBOUNDED: BadCase[] = [
     message: /browsers\[0\]\.clientTiming\.discoverMs: expected a time in ms from 0 to 60000/,
   },
   {
+    name: 'request pacing of a token every 1e300 seconds',
+    text: 'name: x\nsite: { images: 1 }\nbrowsers: [{ name: b, extends: firefox-3, pacing: { perSecond: 1e-300, burst: 1, minParallelism: 0 } }]\n',
+    message: /browsers\[0\]\.pacing\.perSecond: expected a number from 0\.01 to 10000/,
+  },
+  {
     name: 'a repeat past the step limit',
     text: 'name: x\nsite: { images: 1 }\nsteps: [{ repeat: 100000, steps: [{ load: / }] }]\n',
     message: /steps\[0\]\.repeat: expected a whole number from 1 to 10000/,
