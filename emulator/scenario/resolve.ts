@@ -113,7 +113,6 @@ function expandSteps(
   return out;
 }
 
-/** `/`, or `/page/K` for 2 ≤ K ≤ pages (as pagePath writes them), without listing the pages. */
 /**
  * What one run of the steps costs (each browser × network runs them once): every world sleeps through the pauses, and
  * the simulation spends events on every request and every window of bytes (limits.ts).
@@ -141,6 +140,7 @@ function checkRunCost(steps: readonly Step[], loads: ReadonlyMap<string, SiteLoa
   }
 }
 
+/** `/`, or `/page/K` for 2 ≤ K ≤ pages (as pagePath writes them), without listing the pages. */
 function isPagePath(path: string, pages: number): boolean {
   if (path === pagePath(1)) return true;
   const match = /^\/page\/([1-9][0-9]{0,15})$/.exec(path);

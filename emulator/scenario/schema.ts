@@ -29,25 +29,6 @@ export function show(value: unknown): string {
 export const expecting = (expected: string) => (iss: { input?: unknown }) =>
   iss.input === undefined ? `missing: expected ${expected}` : `expected ${expected}, got ${show(iss.input)}`;
 
-/** A count: whole and at least `min` (0 for images, 1 for caps, hosts, repeats). */
-export function whole(min: number, description?: string) {
-  const error = expecting(`a whole number ≥ ${min}`);
-  const schema = z.int({ error }).min(min, { error });
-  return description ? schema.describe(description) : schema;
-}
-
-/** A duration or size that may be fractional (28.8 kbit/s, 0.5 ms) but not negative. */
-function atLeastZero(description?: string, unit = 'number') {
-  const error = expecting(`a ${unit} ≥ 0`);
-  const schema = z.number({ error }).min(0, { error });
-  return description ? schema.describe(description) : schema;
-}
-
-function positive(description: string) {
-  const error = expecting('a number > 0');
-  return z.number({ error }).positive({ error }).describe(description);
-}
-
 /** A count from `min` to `max`; the bound (limits.ts) is in the message and in the JSON Schema. */
 function count(min: number, max: number, description?: string, unit: '' | 'bytes' = '') {
   const error = expecting(`a whole number from ${min} to ${showLimit(max, unit)}`);
@@ -62,11 +43,13 @@ function duration(max: number, description?: string) {
   return description ? schema.describe(description) : schema;
 }
 
-/** A bandwidth in kbit/s (fractions allowed: 28.8). */
-function kbps(description: string) {
-  const error = expecting(`kbit/s from ${LIMITS.minKbps} to ${LIMITS.maxKbps}`);
-  return z.number({ error }).min(LIMITS.minKbps, { error }).max(LIMITS.maxKbps, { error }).describe(description);
+/** A number from `min` to `max`, fractions allowed (28.8 kbit/s); `what` names it in the message. */
+function between(min: number, max: number, description: string, what = 'a number') {
+  const error = expecting(`${what} from ${min} to ${max}`);
+  return z.number({ error }).min(min, { error }).max(max, { error }).describe(description);
 }
+
+const kbps = (description: string) => between(LIMITS.minKbps, LIMITS.maxKbps, description, 'kbit/s');
 
 /**
  * A knob of a profile that a scenario may not change, because a world would not honour the change (see
@@ -101,18 +84,17 @@ const SITE_NAME = z
 // Sizes --------------------------------------------------------------------------------------------------------------
 
 const bytes = count(0, LIMITS.imageBytes, undefined, 'bytes');
+const medianError = expecting(`a number > 0 and at most ${showLimit(LIMITS.imageBytes, 'bytes')}`);
 
 const drawnSizes = z
   .strictObject({
     distribution: z.literal('lognormal'),
-    medianBytes: positive('median image size, bytes').max(LIMITS.imageBytes, {
-      error: expecting(`a number > 0 and at most ${showLimit(LIMITS.imageBytes, 'bytes')}`),
-    }),
-    sigma: z
-      .number({ error: expecting(`a number from 0 to ${LIMITS.sigma}`) })
-      .min(0, { error: expecting(`a number from 0 to ${LIMITS.sigma}`) })
-      .max(LIMITS.sigma, { error: expecting(`a number from 0 to ${LIMITS.sigma}`) })
-      .describe('spread of ln(size); 1 keeps most sizes within a factor e of the median'),
+    medianBytes: z
+      .number({ error: medianError })
+      .positive({ error: medianError })
+      .max(LIMITS.imageBytes, { error: medianError })
+      .describe('median image size, bytes'),
+    sigma: between(0, LIMITS.sigma, 'spread of ln(size); 1 keeps most sizes within a factor e of the median'),
     minBytes: count(0, LIMITS.imageBytes, 'smallest size drawn', 'bytes'),
     maxBytes: count(1, LIMITS.imageBytes, 'largest size drawn', 'bytes'),
     seed: z.int({ error: expecting('a whole number (the seed)') }).describe('seed: the same seed draws the same sizes'),
@@ -184,11 +166,7 @@ const PACING_SHAPE = '{ perSecond, burst, minParallelism } or null';
 const pacing = nullableNote(
   z.strictObject(
     {
-      perSecond: z
-        .number({ error: expecting(`a number from ${LIMITS.minPacingPerSecond} to ${LIMITS.maxPacingPerSecond}`) })
-        .min(LIMITS.minPacingPerSecond, { error: expecting(`a number from ${LIMITS.minPacingPerSecond} to ${LIMITS.maxPacingPerSecond}`) })
-        .max(LIMITS.maxPacingPerSecond, { error: expecting(`a number from ${LIMITS.minPacingPerSecond} to ${LIMITS.maxPacingPerSecond}`) })
-        .describe('requests a second once more than minParallelism connections are active'),
+      perSecond: between(LIMITS.minPacingPerSecond, LIMITS.maxPacingPerSecond, 'requests a second once more than minParallelism connections are active'),
       burst: count(1, LIMITS.connections, 'requests that may go at once before pacing bites'),
       minParallelism: count(0, LIMITS.connections, 'requests are never paced while at most this many connections are active'),
     } satisfies Record<keyof RequestPacing, z.ZodType>,
