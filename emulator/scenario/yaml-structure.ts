@@ -6,7 +6,7 @@
  */
 import { isAlias, isMap, isPair, isScalar, isSeq, type Document, type Node } from 'yaml';
 
-/** More aliases than this is not sharing knobs between profiles; yaml's own exhaustion guard sits at the same 1,000. */
+/** More aliases than this is not sharing knobs between profiles (the loader's earlier guard, yaml's maxAliasCount, was 1,000 too). */
 export const MAX_ALIASES = 1000;
 /**
  * Values once aliases are expanded (what the schema check walks). A file at the size limit holds at most about
