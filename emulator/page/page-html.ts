@@ -48,6 +48,16 @@ export function pageHtmlLayout(page: Page, port: number): PageHtmlLayout {
 }
 
 /**
+ * The fewest bytes of HTML the page can be: its head, image tags, late-image script and tail with no filler. Every
+ * world serves a page at exactly `htmlBytes`, and the fixture site refuses one too small for its tags, so the scenario
+ * loader checks this. On `MODEL_PORT` by default: every port has at most its five digits, so this is the most a
+ * world's URLs need.
+ */
+export function htmlBytesNeeded(page: Page, port: number = MODEL_PORT): number {
+  return page.htmlBytes - pageHtmlLayout(page, port).room;
+}
+
+/**
  * Where each image's `<img>` tag ends in the page's HTML (the offset just past its `>`), in document order: a browser
  * that parses as the HTML streams in has found the image once this many bytes of the body have arrived.
  */

@@ -6,6 +6,7 @@
 import type { z } from 'zod';
 import { expecting, show } from './schema.ts';
 import { didYouMean } from './suggest.ts';
+import { MAX_DEPTH } from './yaml-structure.ts';
 
 export type PathSegment = string | number;
 
@@ -40,6 +41,7 @@ const NOUNS: Record<string, string> = {
   int: 'a whole number',
   boolean: 'true or false',
   object: 'a mapping',
+  record: 'a mapping',
   array: 'a list',
   null: 'null',
 };
@@ -150,10 +152,40 @@ function hasType(issues: readonly ZodIssue[]): boolean {
 export function valueAt(data: unknown, path: readonly PathSegment[]): unknown {
   let value = data;
   for (const segment of path) {
-    if (value === null || typeof value !== 'object') return undefined;
+    // Own keys only: a path through a key the file does not have (`toString`) finds nothing, not Object's method.
+    if (value === null || typeof value !== 'object' || !Object.hasOwn(value, segment)) return undefined;
     value = (value as Record<PathSegment, unknown>)[segment];
   }
   return value;
+}
+
+/**
+ * What the schema cannot be handed: a key named `__proto__` (a record drops it without a word, a plain object would
+ * take it as its prototype), data nested deeper than any scenario (the checks recurse per level), or, in data built in
+ * code, a value that contains itself. Null when the data is safe to check.
+ */
+export function unsafeData(data: unknown): RawIssue | undefined {
+  const path: PathSegment[] = [];
+  const open = new Set<object>();
+  const walk = (value: unknown): RawIssue | undefined => {
+    if (value === null || typeof value !== 'object' || ArrayBuffer.isView(value)) return undefined;
+    if (path.length > MAX_DEPTH) return { path: [...path], message: `nested more than ${MAX_DEPTH} levels deep; no scenario needs that` };
+    if (open.has(value)) return { path: [...path], message: 'contains itself' };
+    open.add(value);
+    const entries: [PathSegment, unknown][] = Array.isArray(value) ? [...value.entries()] : Object.entries(value);
+    for (const [key, inner] of entries) {
+      path.push(key);
+      const found =
+        key === '__proto__'
+          ? { path: [...path], atKey: true, message: "a key named '__proto__' is not allowed" }
+          : walk(inner);
+      path.pop();
+      if (found) return found;
+    }
+    open.delete(value);
+    return undefined;
+  };
+  return walk(data);
 }
 
 /** `browsers[2].maxPerHost`, the way the user would point at it. */

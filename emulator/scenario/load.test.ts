@@ -227,8 +227,8 @@ browsers:
     const problems = (pacing: string) =>
       issuesOf(`name: p\nsite: {}\nbrowsers: [{ name: p, extends: ie-6, pacing: ${pacing} }]\n`).map((i) => `${i.path}: ${i.message}`);
     expect(problems('{ perSecond: 80 }')).toEqual([
-      'browsers[0].pacing.burst: missing: expected a whole number ≥ 1',
-      'browsers[0].pacing.minParallelism: missing: expected a whole number ≥ 0',
+      'browsers[0].pacing.burst: missing: expected a whole number from 1 to 1000',
+      'browsers[0].pacing.minParallelism: missing: expected a whole number from 0 to 1000',
     ]);
     expect(problems('80')).toEqual(['browsers[0].pacing: expected { perSecond, burst, minParallelism } or null, got 80']);
     // A shipped profile's name re-declared with pacing differs from it, and the message shows the value as written.
@@ -256,7 +256,7 @@ browsers:
       expect.objectContaining({ path: 'browsers[0].name', message: expect.stringContaining('differs from it (its clientTiming)') }),
     ]);
     expect(issuesOf('name: t\nsite: {}\nbrowsers: [{ name: c, extends: chromium, clientTiming: { discoverMs: -1 } }]\n')).toEqual([
-      expect.objectContaining({ path: 'browsers[0].clientTiming.discoverMs', message: expect.stringContaining('≥ 0') }),
+      expect.objectContaining({ path: 'browsers[0].clientTiming.discoverMs', message: expect.stringContaining('from 0 to 60000') }),
     ]);
   });
 
@@ -297,14 +297,14 @@ browsers:
   - { name: mine, extends: ie-6, maxPerHost: six }
 `);
     // Column of "six": 4 for "  - ", then "{ name: mine, extends: ie-6, maxPerHost: " is 41 more → 46th character.
-    expect(issues).toEqual([{ path: 'browsers[2].maxPerHost', line: 6, column: 46, message: 'expected a whole number ≥ 1, got "six"' }]);
+    expect(issues).toEqual([{ path: 'browsers[2].maxPerHost', line: 6, column: 46, message: 'expected a whole number from 1 to 1000, got "six"' }]);
   });
 
   it('reports numbers out of range: fractional counts, negative times', () => {
     const issues = issuesOf('name: n\nsite:\n  images: 2.5\nsteps: [{ idleMs: -1 }]\n');
     expect(issues).toEqual([
-      expect.objectContaining({ path: 'site.images', line: 3, message: 'expected a whole number ≥ 0, got 2.5' }),
-      expect.objectContaining({ path: 'steps[0].idleMs', line: 4, message: 'expected a time in ms ≥ 0, got -1' }),
+      expect.objectContaining({ path: 'site.images', line: 3, message: 'expected a whole number from 0 to 10000, got 2.5' }),
+      expect.objectContaining({ path: 'steps[0].idleMs', line: 4, message: 'expected a time in ms from 0 to 86400000 (1 day), got -1' }),
     ]);
   });
 
@@ -360,7 +360,7 @@ steps:
       { path: 'steps[0].load', line: 4, message: 'expected text, got 5' },
       { path: 'steps[1].load', line: 5, message: 'missing: expected text' },
       { path: 'steps[1].lod', line: 5, message: "unknown key 'lod' (did you mean 'load'?)" },
-      { path: 'steps[2].repeat', line: 6, message: 'expected a whole number ≥ 1, got 0' },
+      { path: 'steps[2].repeat', line: 6, message: 'expected a whole number from 1 to 10000, got 0' },
       {
         path: 'steps[3]',
         line: 7,

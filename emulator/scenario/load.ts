@@ -6,27 +6,44 @@ import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { LineCounter, parseDocument } from 'yaml';
 import { ScenarioError, ScenarioSuiteError } from '../errors.ts';
-import { errorMap, formatPath, readIssues, type RawIssue } from './issues.ts';
+import { errorMap, formatPath, readIssues, unsafeData, type RawIssue } from './issues.ts';
 import { positionOf } from './positions.ts';
 import { resolveScenarioFile } from './resolve.ts';
 import { scenarioFileSchema } from './schema.ts';
 import type { Scenario } from './types.ts';
+import { checkYamlStructure, MAX_DEPTH } from './yaml-structure.ts';
+
+/** A scenario is a page of YAML (the largest shipped one is under 2 KB); a bigger file is something else, read whole. */
+export const MAX_FILE_BYTES = 1024 * 1024;
 
 export async function loadScenarioFile(path: string): Promise<Scenario> {
   let text: string;
   try {
+    // Checked before reading: a FIFO or a device would block or never end, a huge file would be read whole.
+    const info = await stat(path);
+    if (!info.isFile()) throw new ScenarioError(path, [{ path: '', message: 'not a regular file' }]);
+    if (info.size > MAX_FILE_BYTES) throw tooBig(path, info.size);
     text = await readFile(path, 'utf8');
   } catch (error) {
+    if (error instanceof ScenarioError) throw error;
     throw new ScenarioError(path, [{ path: '', message: `cannot read the file: ${(error as Error).message}` }]);
   }
   return loadScenarioText(text, path);
 }
 
+function tooBig(fileName: string, bytes: number): ScenarioError {
+  return new ScenarioError(fileName, [
+    { path: '', line: 1, message: `the file is ${bytes.toLocaleString('en')} bytes; a scenario file is at most ${MAX_FILE_BYTES.toLocaleString('en')} (1 MiB)` },
+  ]);
+}
+
 /** `fileName` is only for messages and for the sources of overridden knobs (`scenario <fileName>`). */
 export function loadScenarioText(text: string, fileName: string): Scenario {
+  if (text.length > MAX_FILE_BYTES) throw tooBig(fileName, Buffer.byteLength(text));
   const lineCounter = new LineCounter();
-  // merge: `<<: *base` lets a file share knobs between inline browsers.
-  const doc = parseDocument(text, { lineCounter, merge: true, prettyErrors: true });
+  // merge: `<<: *base` lets a file share knobs between inline browsers. logLevel: warnings (an unknown tag, a
+  // collection as a key) are not printed; what they leave behind is checked like any other value.
+  const doc = parseDocument(text, { lineCounter, merge: true, prettyErrors: true, logLevel: 'silent' });
   if (doc.errors.length) {
     throw new ScenarioError(
       fileName,
@@ -34,19 +51,35 @@ export function loadScenarioText(text: string, fileName: string): Scenario {
         path: '',
         ...(e.linePos ? { line: e.linePos[0].line, column: e.linePos[0].col } : {}),
         // The first line is the message; the rest is a code excerpt that the line number already points at.
-        message: `YAML syntax error: ${e.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '')}`,
+        message: /Maximum call stack size exceeded/.test(e.message)
+          ? `YAML: nested too deeply to parse; a scenario nests about 10 levels (at most ${MAX_DEPTH})`
+          : printable(`YAML syntax error: ${e.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '')}`),
       })),
     );
   }
-  const data: unknown = doc.toJS({ maxAliasCount: 1000 });
+  // What toJS would throw on (an unresolved alias, a bad merge source), or what would make the data unbounded.
+  const structure = checkYamlStructure(doc);
+  if (structure) {
+    const at = structure.offset === undefined ? { line: 1 } : lineCounter.linePos(structure.offset);
+    throw new ScenarioError(fileName, [{ path: '', line: at.line, ...('col' in at ? { column: at.col } : {}), message: printable(`YAML: ${structure.message}`) }]);
+  }
+  let data: unknown;
+  try {
+    // yaml's own alias guard is off: checkYamlStructure bounds the values aliases expand to, and says where.
+    data = doc.toJS({ maxAliasCount: -1 });
+  } catch (error) {
+    // Not expected after the checks above; still a problem with the file, not a crash.
+    throw new ScenarioError(fileName, [{ path: '', line: 1, message: printable(`YAML: ${(error as Error).message}`) }]);
+  }
   if (data === null || data === undefined) {
     throw new ScenarioError(fileName, [{ path: '', line: 1, message: 'the file is empty: expected at least `name` and `site`' }]);
   }
 
-  const parsed = scenarioFileSchema.safeParse(data, { error: errorMap });
-  const resolution = parsed.success ? resolveScenarioFile(parsed.data, fileName) : undefined;
+  const unsafe = unsafeData(data);
+  const parsed = unsafe ? undefined : scenarioFileSchema.safeParse(data, { error: errorMap });
+  const resolution = parsed?.success ? resolveScenarioFile(parsed.data, fileName) : undefined;
   if (resolution?.scenario) return resolution.scenario;
-  const issues: RawIssue[] = resolution ? resolution.issues : readIssues(parsed.error!.issues, data);
+  const issues: RawIssue[] = unsafe ? [unsafe] : resolution ? resolution.issues : readIssues(parsed!.error!.issues, data);
 
   const located = issues.map((issue) => {
     const at = positionOf(doc, lineCounter, issue.path, issue.atKey);
@@ -55,15 +88,29 @@ export function loadScenarioText(text: string, fileName: string): Scenario {
   // One message per place: zod can report the same thing twice through nested unions.
   const unique = located.filter((i, n) => located.findIndex((j) => j.path === i.path && j.message === i.message) === n);
   unique.sort((a, b) => (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0));
-  throw new ScenarioError(fileName, unique);
+  throw new ScenarioError(fileName, unique.map((i) => ({ ...i, message: printable(i.message) })));
+}
+
+/**
+ * A message as a terminal may print it: names and keys from the file are quoted in messages as written, so control
+ * characters (an escape sequence in a key) are shown escaped, and a message is cut at 2,000 characters.
+ */
+function printable(message: string): string {
+  const escaped = message.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  return escaped.length > 2000 ? `${escaped.slice(0, 2000)}… (cut)` : escaped;
 }
 
 /** Checks data already parsed (a scenario built in code, or read from JSON): the same checks, without line numbers. */
 export function loadScenarioData(data: unknown, fileName: string): Scenario {
-  const parsed = scenarioFileSchema.safeParse(data, { error: errorMap });
-  const result = parsed.success ? resolveScenarioFile(parsed.data, fileName) : { issues: readIssues(parsed.error.issues, data) };
+  const unsafe = unsafeData(data);
+  const parsed = unsafe ? undefined : scenarioFileSchema.safeParse(data, { error: errorMap });
+  const result = unsafe
+    ? { issues: [unsafe] }
+    : parsed!.success
+      ? resolveScenarioFile(parsed!.data, fileName)
+      : { issues: readIssues(parsed!.error.issues, data) };
   if (result.scenario) return result.scenario;
-  throw new ScenarioError(fileName, result.issues.map((i) => ({ path: formatPath(i.path), message: i.message })));
+  throw new ScenarioError(fileName, result.issues.map((i) => ({ path: formatPath(i.path), message: printable(i.message) })));
 }
 
 /** The scenario files of a suite: a file itself, or every *.yaml / *.yml directly in a folder, sorted by name. */

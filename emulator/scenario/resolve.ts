@@ -8,7 +8,8 @@ import { ScenarioError } from '../errors.ts';
 import { pagePath, type SiteSpec } from '../page/site.ts';
 import { formatPath, type PathSegment, type Problem, type RawIssue } from './issues.ts';
 import { resolveBrowsers, resolveNetworks, resolveServer } from './resolve-profiles.ts';
-import { MAIN_SITE, resolveSites } from './resolve-sites.ts';
+import { LIMITS, showLimit } from './limits.ts';
+import { MAIN_SITE, resolveSites, type SiteLoad } from './resolve-sites.ts';
 import type { ScenarioFile, StepFile } from './schema.ts';
 import { didYouMean } from './suggest.ts';
 import type { FaultKind, FaultSpec, Scenario, Step } from './types.ts';
@@ -16,7 +17,7 @@ import type { FaultKind, FaultSpec, Scenario, Step } from './types.ts';
 export { DEFAULT_NETWORK, DEFAULT_SERVER } from './resolve-profiles.ts';
 export { MAIN_SITE, SITE_DEFAULTS, slug } from './resolve-sites.ts';
 /** More steps than this after unrolling repeats is a typo (`repeat: 100000`), not a scenario. */
-export const MAX_STEPS = 10_000;
+export const MAX_STEPS = LIMITS.steps;
 const FAULTS_NEEDING_MS: readonly FaultKind[] = ['stall', 'slow-headers', 'close-idle-race'];
 
 /** Either the scenario or every problem found; never half of each. */
@@ -34,17 +35,18 @@ export function resolveScenarioFile(file: ScenarioFile, fileName: string): Resol
   const problem = (path: PathSegment[], message: string) => issues.push({ path, message });
   const source = `scenario ${fileName}`;
 
-  const { sites, groups } = resolveSites(file, problem);
+  const { sites, groups, loads } = resolveSites(file, problem);
   const server = resolveServer(file.server, source, problem);
   const networks = resolveNetworks(file.network, source, problem);
   const browsers = resolveBrowsers(file.browsers, source, problem);
 
   let steps: Step[] = [];
   if (file.steps) steps = expandSteps(file.steps, ['steps'], sites, groups, problem);
-  else if (sites[MAIN_SITE]) steps = [{ kind: 'load', site: MAIN_SITE, path: '/' }];
+  else if (sites.has(MAIN_SITE)) steps = [{ kind: 'load', site: MAIN_SITE, path: '/' }];
   // With no site at all, the missing `site` is the one problem worth saying.
-  else if (Object.keys(sites).length) problem(['sites'], `no site is named '${MAIN_SITE}', so the default step (load / of main) has nothing to load; add \`site:\` or give \`steps\` with \`site:\``);
+  else if (sites.size) problem(['sites'], `no site is named '${MAIN_SITE}', so the default step (load / of main) has nothing to load; add \`site:\` or give \`steps\` with \`site:\``);
   if (steps.length > MAX_STEPS) problem(['steps'], `the steps unroll to more than ${MAX_STEPS}; is a repeat count too large?`);
+  else checkRunCost(steps, loads, problem);
 
   const faults: FaultSpec[] = (file.faults ?? []).map((fault, i) => {
     if (fault.ms === undefined && FAULTS_NEEDING_MS.includes(fault.kind)) problem(['faults', i], `a '${fault.kind}' fault needs \`ms\`: how long`);
@@ -58,7 +60,7 @@ export function resolveScenarioFile(file: ScenarioFile, fileName: string): Resol
       name: file.name,
       file: fileName,
       ...(file.description !== undefined ? { description: file.description } : {}),
-      sites,
+      sites: Object.fromEntries(sites),
       server,
       networks,
       browsers,
@@ -74,24 +76,27 @@ export function resolveScenarioFile(file: ScenarioFile, fileName: string): Resol
 function expandSteps(
   steps: readonly StepFile[],
   path: PathSegment[],
-  sites: Record<string, SiteSpec>,
-  groups: Record<string, string[]>,
+  sites: ReadonlyMap<string, SiteSpec>,
+  groups: ReadonlyMap<string, readonly string[]>,
   problem: Problem,
 ): Step[] {
   const out: Step[] = [];
   steps.forEach((step, i) => {
     if ('load' in step) {
       const siteName = step.site ?? MAIN_SITE;
-      const members = groups[siteName] ?? (sites[siteName] ? [siteName] : undefined);
+      const members = groups.get(siteName) ?? (sites.has(siteName) ? [siteName] : undefined);
       if (!members) {
-        const members = new Set(Object.values(groups).flat());
-        const singles = Object.keys(sites).filter((name) => !members.has(name));
-        const listed = [...singles, ...Object.entries(groups).map(([name, m]) => `${name} (${m.length} sites)`)];
-        const hint = didYouMean(siteName, [...Object.keys(sites), ...Object.keys(groups)]);
+        const grouped = new Set([...groups.values()].flat());
+        const singles = [...sites.keys()].filter((name) => !grouped.has(name));
+        const listed = [...singles, ...[...groups].map(([name, m]) => `${name} (${m.length} sites)`)];
+        const hint = didYouMean(siteName, [...sites.keys(), ...groups.keys()]);
         problem([...path, i, step.site ? 'site' : 'load'], `no site named '${siteName}'${hint}; sites: ${listed.join(', ') || 'none'}`);
         return;
       }
-      const pages = sites[members[0]!]!.pages ?? 1;
+      // A group whose members were refused (a clash) has none to load; that problem is reported already.
+      const first = members[0] === undefined ? undefined : sites.get(members[0]);
+      if (!first) return;
+      const pages = first.pages ?? 1;
       if (!isPagePath(step.load, pages)) {
         problem([...path, i, 'load'], `'${step.load}' is not a page of site '${siteName}', which has ${describePages(pages)}`);
         return;
@@ -108,9 +113,39 @@ function expandSteps(
   return out;
 }
 
+/**
+ * What one run of the steps costs (each browser × network runs them once): every world sleeps through the pauses, and
+ * the simulation spends events on every request and every window of bytes (limits.ts).
+ */
+function checkRunCost(steps: readonly Step[], loads: ReadonlyMap<string, SiteLoad>, problem: Problem): void {
+  let idleMs = 0;
+  let requests = 0;
+  let bytes = 0;
+  for (const step of steps) {
+    if (step.kind === 'idle') idleMs += step.ms;
+    else {
+      const load = loads.get(step.site);
+      requests += load?.requests ?? 0;
+      bytes += load?.bytes ?? 0;
+    }
+  }
+  if (idleMs > LIMITS.totalIdleMs) {
+    problem(['steps'], `the idle steps add up to ${idleMs} ms, more than ${showLimit(LIMITS.totalIdleMs, 'ms')}`);
+  }
+  if (requests > LIMITS.requestsPerRun) {
+    problem(['steps'], `one run of the steps makes ${requests} requests (each load asks for its page and every image), more than ${LIMITS.requestsPerRun}`);
+  }
+  if (bytes > LIMITS.transferBytesPerRun) {
+    problem(['steps'], `one run of the steps transfers ${bytes} bytes (each load's page and images), more than ${showLimit(LIMITS.transferBytesPerRun, 'bytes')}`);
+  }
+}
+
+/** `/`, or `/page/K` for 2 ≤ K ≤ pages (as pagePath writes them), without listing the pages. */
 function isPagePath(path: string, pages: number): boolean {
-  for (let n = 1; n <= pages; n++) if (pagePath(n) === path) return true;
-  return false;
+  if (path === pagePath(1)) return true;
+  const match = /^\/page\/([1-9][0-9]{0,15})$/.exec(path);
+  const k = match ? Number(match[1]) : NaN;
+  return k >= 2 && k <= pages && pagePath(k) === path;
 }
 
 function describePages(pages: number): string {

@@ -11,6 +11,7 @@ import { z } from 'zod';
 import type { BrowserKnobs, RequestPacing } from '../profiles/browser-profile.ts';
 import type { NetworkKnobs } from '../profiles/network-profile.ts';
 import type { ServerKnobs } from '../profiles/server-profile.ts';
+import { LIMITS, showLimit } from './limits.ts';
 import { FAULT_KINDS, type FaultSpec } from './types.ts';
 
 /** How a value looks in a message: strings quoted, so `"six"` reads as the text the user typed. */
@@ -19,7 +20,8 @@ export function show(value: unknown): string {
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'a list';
   if (typeof value === 'object') return 'a mapping';
-  if (typeof value === 'string') return JSON.stringify(value);
+  // A long text is shown by its start: an error message is no place for a megabyte the user pasted.
+  if (typeof value === 'string') return value.length > 80 ? `${JSON.stringify(value.slice(0, 60))}… (${value.length} characters)` : JSON.stringify(value);
   return String(value);
 }
 
@@ -27,23 +29,45 @@ export function show(value: unknown): string {
 export const expecting = (expected: string) => (iss: { input?: unknown }) =>
   iss.input === undefined ? `missing: expected ${expected}` : `expected ${expected}, got ${show(iss.input)}`;
 
-/** A count: whole and at least `min` (0 for images, 1 for caps, hosts, repeats). */
-export function whole(min: number, description?: string) {
-  const error = expecting(`a whole number ≥ ${min}`);
-  const schema = z.int({ error }).min(min, { error });
+/** A count from `min` to `max`; the bound (limits.ts) is in the message and in the JSON Schema. */
+function count(min: number, max: number, description?: string, unit: '' | 'bytes' = '') {
+  const error = expecting(`a whole number from ${min} to ${showLimit(max, unit)}`);
+  const schema = z.int({ error }).min(min, { error }).max(max, { error });
   return description ? schema.describe(description) : schema;
 }
 
-/** A duration or size that may be fractional (28.8 kbit/s, 0.5 ms) but not negative. */
-function atLeastZero(description?: string, unit = 'number') {
-  const error = expecting(`a ${unit} ≥ 0`);
-  const schema = z.number({ error }).min(0, { error });
+/** A time in ms from 0 to `max` (fractions allowed). */
+function duration(max: number, description?: string) {
+  const error = expecting(`a time in ms from 0 to ${showLimit(max, 'ms')}`);
+  const schema = z.number({ error }).min(0, { error }).max(max, { error });
   return description ? schema.describe(description) : schema;
 }
 
-function positive(description: string) {
-  const error = expecting('a number > 0');
-  return z.number({ error }).positive({ error }).describe(description);
+/** A number from `min` to `max`, fractions allowed (28.8 kbit/s); `what` names it in the message. */
+function between(min: number, max: number, description: string, what = 'a number') {
+  const error = expecting(`${what} from ${min} to ${max}`);
+  return z.number({ error }).min(min, { error }).max(max, { error }).describe(description);
+}
+
+const kbps = (description: string) => between(LIMITS.minKbps, LIMITS.maxKbps, description, 'kbit/s');
+
+/**
+ * A knob of a profile that a scenario may not change, because a world would not honour the change (see
+ * docs/SCENARIOS.md): any value is refused with the reason. The shipped profiles' figures still apply.
+ */
+function fixedKnob(why: string) {
+  return z
+    .never({ error: (iss) => (iss.input === undefined ? undefined : `cannot be changed in a scenario: ${why}`) })
+    .optional()
+    .describe(`not settable in a scenario: ${why}`);
+}
+
+/** A list of at most `max` entries. */
+function listOf<T extends z.ZodType>(item: T, max: number, what: string) {
+  return z
+    .array(item)
+    .min(1, { error: `expected at least one ${what}` })
+    .max(max, { error: `expected at most ${max} ${what}s` });
 }
 
 /** YAML reads `1.0` as the number 1, so a version may be written bare or quoted; resolve.ts normalises it. */
@@ -59,21 +83,26 @@ const SITE_NAME = z
 
 // Sizes --------------------------------------------------------------------------------------------------------------
 
-const bytes = whole(0);
+const bytes = count(0, LIMITS.imageBytes, undefined, 'bytes');
+const medianError = expecting(`a number > 0 and at most ${showLimit(LIMITS.imageBytes, 'bytes')}`);
 
 const drawnSizes = z
   .strictObject({
     distribution: z.literal('lognormal'),
-    medianBytes: positive('median image size, bytes'),
-    sigma: atLeastZero('spread of ln(size); 1 keeps most sizes within a factor e of the median'),
-    minBytes: whole(0, 'smallest size drawn'),
-    maxBytes: whole(1, 'largest size drawn'),
+    medianBytes: z
+      .number({ error: medianError })
+      .positive({ error: medianError })
+      .max(LIMITS.imageBytes, { error: medianError })
+      .describe('median image size, bytes'),
+    sigma: between(0, LIMITS.sigma, 'spread of ln(size); 1 keeps most sizes within a factor e of the median'),
+    minBytes: count(0, LIMITS.imageBytes, 'smallest size drawn', 'bytes'),
+    maxBytes: count(1, LIMITS.imageBytes, 'largest size drawn', 'bytes'),
     seed: z.int({ error: expecting('a whole number (the seed)') }).describe('seed: the same seed draws the same sizes'),
   })
   .describe('image sizes drawn from a seeded log-normal distribution');
 
 export const imageBytesSchema = z
-  .union([bytes, z.array(bytes).min(1, { error: 'expected at least one size' }), drawnSizes], {
+  .union([bytes, listOf(bytes, LIMITS.sizesListLength, 'size'), drawnSizes], {
     error: expecting('a size in bytes, a list of sizes, or { distribution: lognormal, medianBytes, sigma, minBytes, maxBytes, seed }'),
   })
   .meta({ id: 'ImageBytes', description: 'image size in bytes: one for all, a list used in order (repeating), or a seeded distribution' });
@@ -84,24 +113,27 @@ const siteFields = {
   preset: z.literal('microscape').optional().describe('start from a preset site; other fields override it'),
   domain: z
     .string()
-    .regex(/^([a-z0-9]([a-z0-9-]*[a-z0-9])?\.)+localhost$/, {
-      error: expecting('a lower-case host name ending in ".localhost" (browsers resolve those to loopback and nothing else may be reached)'),
+    // Labels of at most 63 characters, names of at most 253 (RFC 1035): longer ones no resolver or browser takes.
+    .regex(/^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+localhost$/, {
+      error: expecting(
+        'a lower-case host name ending in ".localhost" (browsers resolve those to loopback and nothing else may be reached), labels of at most 63 characters, 253 in all',
+      ),
     })
     .optional()
     .describe('page host; defaults to <scenario or site name>.localhost'),
-  hosts: whole(1, '1 serves everything from the domain; N > 1 spreads images over img1..imgN.<domain>').optional(),
-  images: whole(0, 'images on each page').optional(),
+  hosts: count(1, LIMITS.hosts, '1 serves everything from the domain; N > 1 spreads images over img1..imgN.<domain>').optional(),
+  images: count(0, LIMITS.images, 'images on each page').optional(),
   imageBytes: imageBytesSchema.optional(),
-  htmlBytes: whole(0, 'size of each HTML page, bytes').optional(),
+  htmlBytes: count(0, LIMITS.htmlBytes, 'size of each HTML page, bytes; it must hold the image tags', 'bytes').optional(),
   lateImages: z
     .strictObject({
-      count: whole(0, 'images a script adds after the load event'),
-      afterMs: atLeastZero('how long after the load event', 'time in ms'),
+      count: count(0, LIMITS.lateImages, 'images a script adds after the load event'),
+      afterMs: duration(LIMITS.lateAfterMs, 'how long after the load event'),
       imageBytes: imageBytesSchema.optional(),
     })
     .optional()
     .describe('images a script adds after the load event'),
-  pages: whole(1, 'pages the site has: /, /page/2, … /page/N').optional(),
+  pages: count(1, LIMITS.pages, 'pages the site has: /, /page/2, … /page/N').optional(),
 };
 
 const siteObject = z.strictObject(siteFields).meta({ id: 'Site', description: 'a site' });
@@ -134,9 +166,9 @@ const PACING_SHAPE = '{ perSecond, burst, minParallelism } or null';
 const pacing = nullableNote(
   z.strictObject(
     {
-      perSecond: positive('requests a second once more than minParallelism connections are active'),
-      burst: whole(1, 'requests that may go at once before pacing bites'),
-      minParallelism: whole(0, 'requests are never paced while at most this many connections are active'),
+      perSecond: between(LIMITS.minPacingPerSecond, LIMITS.maxPacingPerSecond, 'requests a second once more than minParallelism connections are active'),
+      burst: count(1, LIMITS.connections, 'requests that may go at once before pacing bites'),
+      minParallelism: count(0, LIMITS.connections, 'requests are never paced while at most this many connections are active'),
     } satisfies Record<keyof RequestPacing, z.ZodType>,
     // Only the value's own type is worded here; an unknown key inside keeps the usual "did you mean" (issues.ts).
     { error: (iss) => (iss.code === 'invalid_type' ? expecting(PACING_SHAPE)(iss) : undefined) },
@@ -148,24 +180,24 @@ const pacing = nullableNote(
 export const browserKnobFields = {
   httpVersion: httpVersion.optional(),
   keepAlive: z.boolean().optional().describe('ask to keep connections open'),
-  maxPerHost: whole(1, 'most connections to one HTTP/1.1 server').optional(),
-  maxPerHost10: whole(1, 'most connections to a server that answered HTTP/1.0').optional(),
-  maxPerProxy: whole(1, 'most connections to one proxy').optional(),
-  maxTotal: nullableNote(whole(1), 'most connections in all; null for no limit').optional(),
+  maxPerHost: count(1, LIMITS.connections, 'most connections to one HTTP/1.1 server').optional(),
+  maxPerHost10: count(1, LIMITS.connections, 'most connections to a server that answered HTTP/1.0').optional(),
+  maxPerProxy: count(1, LIMITS.connections, 'most connections to one proxy').optional(),
+  maxTotal: nullableNote(count(1, LIMITS.connections), 'most connections in all; null for no limit').optional(),
   atTotalCap: z.enum(['evict-lru-idle', 'evict-idle-other-host', 'wait']).optional().describe('what to do at maxTotal'),
-  idleTimeoutMs: nullableNote(atLeastZero(undefined, 'time in ms'), 'idle connection lifetime, ms; null keeps it forever').optional(),
+  idleTimeoutMs: nullableNote(duration(LIMITS.idleMs), 'idle connection lifetime, ms; null keeps it forever').optional(),
   honourKeepAliveTimeout: z.boolean().optional().describe("whether the server's Keep-Alive: timeout=N shortens the idle timeout"),
   reuseOrder: z.enum(['mru', 'lru']).optional().describe('which idle connection is reused first'),
-  pipelineDepth: whole(1, 'requests in flight on one connection; 1 = no pipelining').optional(),
-  staleRetries: whole(0, 'resends after a reused connection turns out closed').optional(),
+  pipelineDepth: count(1, LIMITS.pipelineDepth, 'requests in flight on one connection; 1 = no pipelining').optional(),
+  staleRetries: count(0, LIMITS.staleRetries, 'resends after a reused connection turns out closed').optional(),
   pacing: pacing.optional(),
   scheduler: z
     .enum(['none', 'chromium'])
     .optional()
     .describe("the request scheduler between the page and the connection pools: 'none', or Chromium's ResourceScheduler"),
-  schedulerMaxDelayable: whole(1, 'most delayable requests (images before layout) in flight at once').optional(),
-  schedulerMaxPerHost: whole(1, 'a delayable request waits while this many requests to its host are in flight').optional(),
-  schedulerTightLimit: whole(1, 'images that may run at once before the parser inserts <body> (Blink tight mode)').optional(),
+  schedulerMaxDelayable: count(1, LIMITS.scheduler, 'most delayable requests (images before layout) in flight at once').optional(),
+  schedulerMaxPerHost: count(1, LIMITS.scheduler, 'a delayable request waits while this many requests to its host are in flight').optional(),
+  schedulerTightLimit: count(1, LIMITS.scheduler, 'images that may run at once before the parser inserts <body> (Blink tight mode)').optional(),
   htmlDiscovery: z
     .enum(['streaming', 'complete'])
     .optional()
@@ -178,12 +210,12 @@ const clientTimingField = z
     [
       z.literal('none'),
       z.strictObject({
-        navigationMs: atLeastZero('navigation start → first connection, ms', 'time in ms').optional(),
-        discoverMs: atLeastZero("the HTML's last byte → its images' first request, ms", 'time in ms').optional(),
-        loadEventMs: atLeastZero("the last image's last byte → the load event, ms", 'time in ms').optional(),
-        responseMs: atLeastZero("a response's last byte → the browser done with it (its connection free), ms", 'time in ms').optional(),
-        bodyMs: atLeastZero('the first images found → the parser inserts <body> (ends tight mode), ms', 'time in ms').optional(),
-        layoutMs: atLeastZero("the HTML's last byte → layout raises its images (releases what the scheduler holds), ms", 'time in ms').optional(),
+        navigationMs: duration(LIMITS.clientTimingMs, 'navigation start → first connection, ms').optional(),
+        discoverMs: duration(LIMITS.clientTimingMs, "the HTML's last byte → its images' first request, ms").optional(),
+        loadEventMs: duration(LIMITS.clientTimingMs, "the last image's last byte → the load event, ms").optional(),
+        responseMs: duration(LIMITS.clientTimingMs, "a response's last byte → the browser done with it (its connection free), ms").optional(),
+        bodyMs: duration(LIMITS.clientTimingMs, 'the first images found → the parser inserts <body> (ends tight mode), ms').optional(),
+        layoutMs: duration(LIMITS.clientTimingMs, "the HTML's last byte → layout raises its images (releases what the scheduler holds), ms").optional(),
       } satisfies Record<keyof ClientTiming, z.ZodType>),
     ],
     { error: expecting("'none' or { navigationMs?, discoverMs?, loadEventMs?, bodyMs?, layoutMs?, responseMs? }") },
@@ -208,12 +240,15 @@ export const browserSchema = z.union([PROFILE_NAME, inlineBrowserSchema], {
 const serverKnobFields = {
   httpVersion: httpVersion.optional(),
   keepAlive: z.boolean().optional(),
-  idleTimeoutMs: nullableNote(atLeastZero(undefined, 'time in ms'), 'idle connection lifetime, ms; null never closes').optional(),
-  maxRequests: nullableNote(whole(1), 'requests per connection; null for no limit').optional(),
+  idleTimeoutMs: nullableNote(duration(LIMITS.idleMs), 'idle connection lifetime, ms; null never closes').optional(),
+  maxRequests: nullableNote(count(1, LIMITS.maxRequests), 'requests per connection; null for no limit').optional(),
   sendsKeepAliveHeader: z.boolean().optional(),
-  thinkMs: atLeastZero('time from request to first response byte, ms', 'time in ms').optional(),
+  thinkMs: duration(LIMITS.thinkMs, 'time from request to first response byte, ms').optional(),
   framing: z.enum(['content-length', 'chunked', 'close-delimited']).optional(),
-  responseHeaderBytes: whole(0, 'size of the response head, bytes').optional(),
+  // The fixture site writes real heads (about 200 bytes) in the live world and for real browsers, whatever the figure.
+  responseHeaderBytes: fixedKnob(
+    "the live world and real browsers get the fixture site's real response heads, which it does not pad or trim, so only the simulation would see a change; the profile's figure (150–250 bytes) stands for them",
+  ),
 } satisfies Record<keyof ServerKnobs, z.ZodType>;
 
 export const serverSchema = z.union(
@@ -227,13 +262,16 @@ export const serverSchema = z.union(
 );
 
 const networkKnobFields = {
-  rttMs: atLeastZero('round-trip time, ms', 'time in ms').optional(),
-  bandwidthKbps: nullableNote(positive('downstream kbit/s'), 'downstream kbit/s; null for unlimited').optional(),
-  upBandwidthKbps: nullableNote(positive('upstream kbit/s'), 'upstream kbit/s; null for unlimited').optional(),
-  mss: whole(1, 'TCP payload bytes per segment').optional(),
-  initialCwnd: whole(1, 'TCP initial congestion window, segments').optional(),
-  dnsMs: atLeastZero('first lookup of a host name, ms', 'time in ms').optional(),
-  packetHeaderBytes: whole(0, 'IP + TCP header bytes per packet').optional(),
+  rttMs: duration(LIMITS.rttMs, 'round-trip time, ms').optional(),
+  bandwidthKbps: nullableNote(kbps('downstream kbit/s'), 'downstream kbit/s; null for unlimited').optional(),
+  upBandwidthKbps: nullableNote(kbps('upstream kbit/s'), 'upstream kbit/s; null for unlimited').optional(),
+  mss: count(LIMITS.minMss, LIMITS.maxMss, 'TCP payload bytes per segment').optional(),
+  initialCwnd: count(1, LIMITS.initialCwnd, 'TCP initial congestion window, segments').optional(),
+  dnsMs: duration(LIMITS.dnsMs, 'first lookup of a host name, ms').optional(),
+  // The shaper paces payload only; loopback's real headers are not shaped.
+  packetHeaderBytes: fixedKnob(
+    "the live world's shaper paces payload bytes only, so only the simulation would see a change; every network profile uses 40 (IPv4 + TCP without options)",
+  ),
 } satisfies Record<keyof NetworkKnobs, z.ZodType>;
 
 const networkOne = z.union(
@@ -250,7 +288,7 @@ const networkOne = z.union(
   { error: expecting('a network profile name or { profile?, …knobs }') },
 ).meta({ id: 'Network', description: 'a network profile name, or { profile?, name?, …knobs }' });
 
-export const networkSchema = z.union([networkOne, z.array(networkOne).min(1, { error: 'expected at least one network' })], {
+export const networkSchema = z.union([networkOne, listOf(networkOne, LIMITS.listLength, 'network')], {
   error: expecting('a network profile name, { profile?, …knobs }, or a list of them'),
 });
 
@@ -262,7 +300,7 @@ const loadStep = z
     site: SITE_NAME.optional().describe('site name (default main); a counted group loads each member in order'),
   })
   .describe('load a page and wait for its load event and late images');
-const idleStep = z.strictObject({ idleMs: atLeastZero('do nothing for this long; idle timers run', 'time in ms') });
+const idleStep = z.strictObject({ idleMs: duration(LIMITS.idleMs, 'do nothing for this long; idle timers run') });
 
 export interface RepeatStepFile {
   repeat: number;
@@ -271,7 +309,7 @@ export interface RepeatStepFile {
 export type StepFile = z.infer<typeof loadStep> | z.infer<typeof idleStep> | RepeatStepFile;
 
 const repeatStep: z.ZodType<RepeatStepFile> = z.strictObject({
-  repeat: whole(1, 'how many times to run the steps'),
+  repeat: count(1, LIMITS.steps, 'how many times to run the steps'),
   get steps() {
     return stepsSchema;
   },
@@ -282,17 +320,15 @@ export const stepSchema: z.ZodType<StepFile> = z
     error: expecting('a step: { load: <path> }, { idleMs: <ms> } or { repeat: <n>, steps: [...] }'),
   })
   .meta({ id: 'Step', description: 'a step: load a page, idle, or repeat steps' });
-export const stepsSchema: z.ZodType<StepFile[]> = z
-  .array(stepSchema)
-  .min(1, { error: 'expected at least one step' })
+export const stepsSchema: z.ZodType<StepFile[]> = listOf(stepSchema, LIMITS.steps, 'step')
   .meta({ id: 'Steps', description: 'steps, run in order' });
 
 export const faultSchema = z
   .strictObject({
     kind: z.enum(FAULT_KINDS),
     path: z.string().regex(/^\//, { error: expecting('a path starting with "/" (a trailing * matches a prefix)') }).optional(),
-    nthOnConnection: whole(1, 'only the Nth request on a connection (1-based)').optional(),
-    ms: atLeastZero('how long, for stall, slow-headers and close-idle-race', 'time in ms').optional(),
+    nthOnConnection: count(1, LIMITS.nthOnConnection, 'only the Nth request on a connection (1-based)').optional(),
+    ms: duration(LIMITS.faultMs, 'how long, for stall, slow-headers and close-idle-race').optional(),
   })
   .meta({ id: 'Fault', description: 'a fault the server injects or models' }) satisfies z.ZodType<FaultSpec>;
 
@@ -306,14 +342,12 @@ export const scenarioFileSchema = z
     sites: z.record(SITE_NAME, siteGroupSchema).optional().describe('named sites; count: N makes N of them'),
     server: serverSchema.optional().describe('server profile; default apache-2.2'),
     network: networkSchema.optional().describe('network profile(s); one result per network; default loopback'),
-    browsers: z
-      .array(browserSchema)
-      .min(1, { error: 'expected at least one browser' })
+    browsers: listOf(browserSchema, LIMITS.listLength, 'browser')
       .optional()
       .describe('browser profiles; default every shipped profile'),
     steps: stepsSchema.optional().describe('what the user does; default [{ load: / }]'),
     proxy: z.boolean().optional().describe('route every connection through one proxy'),
-    faults: z.array(faultSchema).optional(),
+    faults: z.array(faultSchema).max(LIMITS.listLength, { error: `expected at most ${LIMITS.listLength} faults` }).optional(),
   })
   .describe('A keepalive-lab scenario: docs/SCENARIOS.md');
 

@@ -65,9 +65,13 @@ export class Link {
   private complete(): void {
     this.next = null;
     this.advance();
+    // Also residue: what the link sends in the clock's smallest step at this time (two ulps of `now`) cannot be
+    // scheduled, since now + delay would round to now and the link would reschedule the same instant for ever.
+    const n = this.active.length;
+    const residue = Math.max(EPSILON_BYTES, (2 * Number.EPSILON * this.queue.now * this.bytesPerMs!) / n);
     const finished: Piece[] = [];
     for (let i = this.active.length - 1; i >= 0; i--) {
-      if (this.active[i]!.remaining <= EPSILON_BYTES) finished.push(this.active.splice(i, 1)[0]!);
+      if (this.active[i]!.remaining <= residue) finished.push(this.active.splice(i, 1)[0]!);
     }
     this.reschedule();
     for (let i = finished.length - 1; i >= 0; i--) finished[i]!.done();
