@@ -54,3 +54,23 @@ export class RunawaySimulationError extends KeepaliveLabError {
     );
   }
 }
+
+/** The run was asked to stop (Ctrl-C, SIGTERM): what was in flight is dropped, what finished is kept. */
+export class InterruptedError extends KeepaliveLabError {
+  constructor(readonly signal: string = 'an interrupt') {
+    super('KAL_ERR_INTERRUPTED', `Interrupted by ${signal}.`);
+  }
+}
+
+/** A results or report file that cannot be written: a folder, a full device, a path under a file, no permission. */
+export class OutputError extends KeepaliveLabError {
+  constructor(
+    readonly path: string,
+    readonly option: string,
+    why: string,
+    /** True when the file was writable at the start and a write failed later (a disk filling up): not bad input. */
+    readonly midRun = false,
+  ) {
+    super('KAL_ERR_OUTPUT', `cannot write ${option} ${path}: ${why}`);
+  }
+}

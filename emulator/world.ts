@@ -11,6 +11,11 @@ export interface WorldRun {
   scenario: Scenario;
   browser: BrowserProfile;
   network: NetworkProfile;
+  /**
+   * Aborted when the run should stop (Ctrl-C): the world closes what it opened and throws (InterruptedError), and
+   * nothing of the run is recorded.
+   */
+  signal?: AbortSignal;
 }
 
 export interface World {

@@ -1,13 +1,23 @@
 /**
  * Runs scenarios × networks × browsers × worlds, one after another, and hands each result over as soon as it exists,
- * so a failure later in a suite never loses what was already measured.
+ * so a failure later in a suite never loses what was already measured. Between two runs it hands the event loop back,
+ * so Ctrl-C is heard; once `signal` aborts it stops, dropping the run in flight, and returns what finished.
  */
 import type { BrowserProfile } from '../profiles/browser-profile.ts';
 import { browserProfile } from '../profiles/browsers.ts';
 import type { RunResult } from '../result/types.ts';
 import type { Scenario } from '../scenario/types.ts';
 import type { World } from '../world.ts';
+import { InterruptedError } from '../errors.ts';
 import { runWorld } from './run-world.ts';
+
+/** What names one record: a results file holds at most one per key. */
+export interface RunKey {
+  scenario: string;
+  browser: string;
+  world: string;
+  network: string;
+}
 
 export interface SuiteRun {
   scenarios: readonly Scenario[];
@@ -17,30 +27,74 @@ export interface SuiteRun {
   onResult?: (result: RunResult) => void;
   /** A browser profile a world cannot play (a real browser without the switch), skipped with the reason. */
   onSkip?: (skip: { scenario: string; browser: string; world: string; why: string }) => void;
+  /** Runs already done (`run --resume`): not run again, and not handed to onSkip. */
+  done?: (key: RunKey) => boolean;
+  /** Stops the suite: the run in flight is dropped, the ones before it are kept. */
+  signal?: AbortSignal;
+}
+
+export interface SuiteOutcome {
+  results: RunResult[];
+  /** Stopped by `signal` before every run was done. */
+  interrupted: boolean;
 }
 
 export async function runSuite(run: SuiteRun): Promise<RunResult[]> {
+  return (await runSuiteUntilStopped(run)).results;
+}
+
+export async function runSuiteUntilStopped(run: SuiteRun): Promise<SuiteOutcome> {
   const results: RunResult[] = [];
+  for (const input of plan(run)) {
+    // Hand the event loop back between runs: a signal handler cannot run while one simulation follows another.
+    await new Promise((resolve) => setImmediate(resolve));
+    if (run.signal?.aborted) return { results, interrupted: true };
+    let result: RunResult;
+    try {
+      const running = runWorld(input.world, { scenario: input.scenario, browser: input.browser, network: input.network, ...(run.signal ? { signal: run.signal } : {}) });
+      // Stop waiting at once when the signal aborts: the world unwinds by itself, and whatever it started is in the
+      // cleanup registry, which the CLI drains next.
+      result = run.signal ? await Promise.race([running, rejectOnAbort(run.signal)]) : await running;
+    } catch (error) {
+      if (error instanceof InterruptedError || run.signal?.aborted) return { results, interrupted: true };
+      throw error;
+    }
+    results.push(result);
+    run.onResult?.(result);
+  }
+  return { results, interrupted: false };
+}
+
+/** Every run of the suite, in order, less those skipped (a world that cannot play a profile; a run already done). */
+function* plan(run: SuiteRun) {
   for (const scenario of run.scenarios) {
     const browsers = run.browsers ? run.browsers.map((name) => pickBrowser(scenario, name)) : scenario.browsers;
     for (const network of scenario.networks) {
       for (const browser of browsers) {
         for (const world of run.worlds) {
+          if (run.done?.({ scenario: scenario.name, browser: browser.name, world: world.name, network: network.name })) continue;
           const why = world.cannotPlay?.(browser);
           if (why) {
             run.onSkip?.({ scenario: scenario.name, browser: browser.name, world: world.name, why });
             continue;
           }
-          const result = await runWorld(world, { scenario, browser, network });
-          results.push(result);
-          run.onResult?.(result);
+          yield { scenario, network, browser, world };
         }
       }
     }
   }
-  return results;
 }
 
-function pickBrowser(scenario: Scenario, name: string): BrowserProfile {
+/** Rejects with the signal's reason once it aborts. */
+function rejectOnAbort(signal: AbortSignal): Promise<never> {
+  return new Promise<never>((_, reject) => {
+    const abort = () => reject(signal.reason instanceof Error ? signal.reason : new InterruptedError());
+    if (signal.aborted) abort();
+    else signal.addEventListener('abort', abort, { once: true });
+  });
+}
+
+/** A browser named on the command line: the scenario's own profile of that name, or a shipped one. */
+export function pickBrowser(scenario: Scenario, name: string): BrowserProfile {
   return scenario.browsers.find((b) => b.name === name) ?? browserProfile(name);
 }

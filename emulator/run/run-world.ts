@@ -1,17 +1,28 @@
 /**
  * One world's run of one scenario × browser × network. A world that throws still gives a result, with the reason in
- * `errors` and nothing measured, so the table, the JSON and a comparison show the failure beside what did run.
+ * `errors` and nothing measured, so the table, the JSON and a comparison show the failure beside what did run —
+ * unless the run was interrupted: then the error goes up, and the run leaves no record.
  */
+import { InterruptedError } from '../errors.ts';
 import { computeMetrics } from '../result/metrics.ts';
 import type { RunResult } from '../result/types.ts';
 import type { World, WorldRun } from '../world.ts';
 
 export async function runWorld(world: World, input: WorldRun): Promise<RunResult> {
+  throwIfInterrupted(input.signal);
   try {
     return await world.run(input);
   } catch (error) {
+    throwIfInterrupted(input.signal);
+    if (error instanceof InterruptedError) throw error;
     return failedRun(world, input, error);
   }
+}
+
+/** Throws the signal's reason (an InterruptedError from the CLI) once it has aborted. */
+export function throwIfInterrupted(signal: AbortSignal | undefined): void {
+  if (!signal?.aborted) return;
+  throw signal.reason instanceof Error ? signal.reason : new InterruptedError();
 }
 
 export function failedRun(world: Pick<World, 'name'>, input: WorldRun, error: unknown): RunResult {

@@ -62,15 +62,27 @@ export class EventQueue {
 
   /** Runs events until none are left, or `until()` says stop. */
   run(until?: () => boolean): void {
+    this.runSlice(until, Infinity);
+  }
+
+  /**
+   * Runs events until none are left or `until()` says stop (true), or until `budget` events have been taken off the
+   * agenda (false: call again to go on). The budget lets a long simulation hand the event loop back now and then, so
+   * Ctrl-C is heard (sim-world.ts).
+   */
+  runSlice(until: (() => boolean) | undefined, budget: number): boolean {
     const heap = this.heap;
+    let left = budget;
     while (heap.length > 0) {
-      if (until?.()) return;
+      if (until?.()) return true;
+      if (left-- <= 0) return false;
       const top = this.pop();
       if (top.cancelled) continue;
       this.time = top.at;
       if (++this.processed > this.maxEvents) throw new RunawaySimulationError(this.maxEvents, this.time);
       top.fire(top.arg);
     }
+    return true;
   }
 
   get pending(): number {

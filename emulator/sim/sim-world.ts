@@ -13,6 +13,7 @@ import type { NetworkProfile } from '../profiles/network-profile.ts';
 import { computeMetrics } from '../result/metrics.ts';
 import type { PageResult, RunResult } from '../result/types.ts';
 import { runSteps } from '../run/run-steps.ts';
+import { throwIfInterrupted } from '../run/run-world.ts';
 import type { Scenario } from '../scenario/types.ts';
 import type { World, WorldRun } from '../world.ts';
 import { EventQueue } from './event-queue.ts';
@@ -23,11 +24,48 @@ export class SimWorld implements World {
   readonly name = 'sim' as const;
 
   async run(input: WorldRun): Promise<RunResult> {
-    return simulate(input.scenario, input.browser, input.network);
+    return simulateInterruptibly(input.scenario, input.browser, input.network, input.signal);
   }
 }
 
+/**
+ * Events run between two looks at the event loop (and at `signal`). A slice takes tens of milliseconds, so Ctrl-C
+ * stops even a simulation of minutes within a fraction of a second; a scenario that fits in one slice never yields.
+ */
+export const SIM_SLICE_EVENTS = 200_000;
+
 export function simulate(scenario: Scenario, browser: BrowserProfile, network: NetworkProfile): RunResult {
+  const sim = startSimulation(scenario, browser, network);
+  sim.queue.run(sim.done);
+  return sim.finish();
+}
+
+/** `simulate`, handing the event loop back every `sliceEvents` events; throws InterruptedError once `signal` aborts. */
+export async function simulateInterruptibly(
+  scenario: Scenario,
+  browser: BrowserProfile,
+  network: NetworkProfile,
+  signal?: AbortSignal,
+  sliceEvents = SIM_SLICE_EVENTS,
+): Promise<RunResult> {
+  const sim = startSimulation(scenario, browser, network);
+  for (;;) {
+    throwIfInterrupted(signal);
+    if (sim.queue.runSlice(sim.done, sliceEvents)) break;
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+  return sim.finish();
+}
+
+interface Simulation {
+  queue: EventQueue;
+  /** The steps are done. */
+  done: () => boolean;
+  /** The result, once the queue has run. */
+  finish: () => RunResult;
+}
+
+function startSimulation(scenario: Scenario, browser: BrowserProfile, network: NetworkProfile): Simulation {
   const queue = new EventQueue();
   const clock = new SimClock(queue);
   const sites = new Map<string, Site>(Object.entries(scenario.sites).map(([name, spec]) => [name, buildSite(spec)]));
@@ -42,31 +80,33 @@ export function simulate(scenario: Scenario, browser: BrowserProfile, network: N
   runSteps({ engine, clock, steps, sites, discover: imagesFromModel, wantHtmlBody: false, htmlDiscovery, timing: clientTimingOf(browser), scheduler }, (done) => {
     pages = done;
   });
-  queue.run(() => pages !== undefined);
-  const errors: string[] = [];
-  if (!pages) {
-    errors.push('the simulation ran out of events before the steps finished (a request was never answered)');
-    pages = [];
-  }
-  const endAt = queue.now;
-  engine.closeAll('run-end');
-  const connections = [...engine.records()];
-  return {
-    scenario: scenario.name,
-    browser: browser.name,
-    world: 'sim',
-    network: network.name,
-    server: scenario.server.name,
-    metrics: computeMetrics(connections, pages, {
-      packets: transport.packets.counts(),
-      bytesOnWire: transport.packets.bytesOnWire(),
-      serverIdleConnectionSeconds: transport.serverIdleSeconds(),
-      endAt,
-    }),
-    pages,
-    connections,
-    errors,
+  const finish = (): RunResult => {
+    const errors: string[] = [];
+    if (!pages) {
+      errors.push('the simulation ran out of events before the steps finished (a request was never answered)');
+      pages = [];
+    }
+    const endAt = queue.now;
+    engine.closeAll('run-end');
+    const connections = [...engine.records()];
+    return {
+      scenario: scenario.name,
+      browser: browser.name,
+      world: 'sim',
+      network: network.name,
+      server: scenario.server.name,
+      metrics: computeMetrics(connections, pages, {
+        packets: transport.packets.counts(),
+        bytesOnWire: transport.packets.bytesOnWire(),
+        serverIdleConnectionSeconds: transport.serverIdleSeconds(),
+        endAt,
+      }),
+      pages,
+      connections,
+      errors,
+    };
   };
+  return { queue, done: () => pages !== undefined, finish };
 }
 
 function resourceLookup(sites: ReadonlyMap<string, Site>): ResourceLookup {
