@@ -7,6 +7,8 @@ import { chromium, type Browser } from 'playwright-core';
 import { withClientTiming } from '../profiles/browser-profile.ts';
 import { CHROMIUM_156_TIMING } from '../profiles/client-timing.ts';
 import type { RunResult } from '../result/types.ts';
+import { onCleanup } from '../cleanup.ts';
+import { throwIfInterrupted } from '../run/run-world.ts';
 import type { World, WorldRun } from '../world.ts';
 import { CdpNetworkLog } from './cdp-network.ts';
 import { chromiumLaunchOptions } from './chromium-launch.ts';
@@ -44,12 +46,23 @@ export class ChromiumWorld implements World {
   }
 
   async run(input: WorldRun): Promise<RunResult> {
+    throwIfInterrupted(input.signal);
     const site = await this.options.startSite(input.scenario, input.network);
     let browser: Browser | null = null;
+    let untrack = () => {};
+    // Ctrl-C: close the browser, which ends whatever it was doing (a navigation rejects), and the run unwinds.
+    const onAbort = () => void browser?.close().catch(() => undefined);
+    input.signal?.addEventListener('abort', onAbort, { once: true });
     try {
       browser = this.options.wsEndpoint
         ? await chromium.connect(this.options.wsEndpoint, { timeout: 30_000 })
-        : await chromium.launch(chromiumLaunchOptions());
+        : // Signals are the CLI's to handle (cli/interrupts.ts), which closes the browser through the cleanup registry;
+          // Playwright's own handlers would exit the process before the results are saved. Its exit hook still kills
+          // the browser and removes its profile if the process exits with the browser open.
+          await chromium.launch({ ...chromiumLaunchOptions(), handleSIGINT: false, handleSIGTERM: false, handleSIGHUP: false });
+      const launched = browser;
+      untrack = onCleanup({ what: 'Chromium', close: () => launched.close() });
+      throwIfInterrupted(input.signal);
       // A fresh context: no cache, no sockets from an earlier run.
       const context = await browser.newContext();
       const page = await context.newPage();
@@ -61,7 +74,8 @@ export class ChromiumWorld implements World {
         },
         evaluate: (body, args) => page.evaluate(asExpression(body, args)),
       };
-      const played = await playSteps(input.scenario, site, driver);
+      const played = await playSteps(input.scenario, site, driver, input.signal);
+      throwIfInterrupted(input.signal);
       // Let in-flight DevTools events arrive before reading the log (bounded).
       const settleBy = performance.now() + 2_000;
       while (log.pending() > 0 && performance.now() < settleBy) await new Promise((r) => setTimeout(r, 20));
@@ -69,7 +83,9 @@ export class ChromiumWorld implements World {
       await log.detach();
       return buildRealResult({ world: 'chromium', ...input, snapshot, ...played, cdp: log.records() });
     } finally {
+      input.signal?.removeEventListener('abort', onAbort);
       await browser?.close().catch(() => undefined);
+      untrack();
       await site.close();
     }
   }

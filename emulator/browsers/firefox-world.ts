@@ -6,6 +6,7 @@
 import { withClientTiming } from '../profiles/browser-profile.ts';
 import { FIREFOX_ESR_153_TIMING } from '../profiles/client-timing.ts';
 import type { RunResult } from '../result/types.ts';
+import { throwIfInterrupted } from '../run/run-world.ts';
 import type { World, WorldRun } from '../world.ts';
 import { firefoxAsPlayed, firefoxCannotPlay, firefoxPlan } from './firefox-prefs.ts';
 import { FirefoxSession } from './firefox-session.ts';
@@ -44,20 +45,29 @@ export class FirefoxWorld implements World {
       throw new RealWorldUnsupportedError('firefox', cannot.map((c) => `${input.browser.name}.${c.knob}: ${c.why}`).join('; '));
     }
     const plan = firefoxPlan(input.browser.knobs);
+    throwIfInterrupted(input.signal);
     const site = await this.options.startSite(input.scenario, input.network);
     let firefox: FirefoxSession | null = null;
+    // Ctrl-C: quit Firefox, which ends whatever it was doing (a command rejects), and the run unwinds. Firefox still
+    // starting is stopped by the cleanup registry (its process registers itself).
+    const onAbort = () => void firefox?.close();
+    input.signal?.addEventListener('abort', onAbort, { once: true });
     try {
       firefox = await FirefoxSession.start({ prefs: plan.prefs, pageLoadTimeoutMs: this.options.pageTimeoutMs ?? 180_000 });
+      throwIfInterrupted(input.signal);
       const session = firefox;
       const played = await playSteps(
         input.scenario,
         site,
         { navigate: (url) => session.navigate(url), evaluate: (body, args) => session.evaluate(body, args) },
+        input.signal,
       );
+      throwIfInterrupted(input.signal);
       const snapshot = await site.snapshot();
       // The knobs Firefox has no pref for are listed by compare (firefoxPlan().unplayable), not as errors.
       return buildRealResult({ world: 'firefox', ...input, snapshot, ...played });
     } finally {
+      input.signal?.removeEventListener('abort', onAbort);
       await firefox?.close();
       await site.close();
     }

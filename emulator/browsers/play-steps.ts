@@ -23,15 +23,17 @@ export interface PlayedSteps {
 /** How long past their start the late images may take before the step gives up on them. */
 const LATE_GRACE_MS = 60_000;
 
-export async function playSteps(scenario: Scenario, site: RealSite, driver: StepDriver): Promise<PlayedSteps> {
+/** With `signal`: an idle step ends early once it aborts (the world then closes its browser and unwinds). */
+export async function playSteps(scenario: Scenario, site: RealSite, driver: StepDriver, signal?: AbortSignal): Promise<PlayedSteps> {
   if (scenario.proxy) throw new RealWorldUnsupportedError('real-browser', 'it routes through a proxy, which the fixture site does not provide');
   const sites = new Map<string, Site>(Object.entries(scenario.sites).map(([name, spec]) => [name, buildSite(spec)]));
   const pages: PageObservation[] = [];
   const errors: string[] = [];
   const startEpochMs = Date.now();
   for (const [index, step] of scenario.steps.entries()) {
+    if (signal?.aborted) break;
     if (step.kind === 'idle') {
-      await new Promise((r) => setTimeout(r, step.ms));
+      await idle(step.ms, signal);
       continue;
     }
     const page = sites.get(step.site)?.pages.get(step.path);
@@ -59,4 +61,17 @@ export async function playSteps(scenario: Scenario, site: RealSite, driver: Step
     }
   }
   return { startEpochMs, endEpochMs: Date.now(), pages, errors };
+}
+
+/** Waits `ms`, or until `signal` aborts. */
+function idle(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal?.addEventListener('abort', done, { once: true });
+  });
 }

@@ -14,6 +14,10 @@ process.on('message', (message: ParentMessage) => {
   void handle(message).catch((error: unknown) => send({ kind: 'error', message: error instanceof Error ? error.message : String(error) }));
 });
 process.on('disconnect', () => void shutDown());
+// Ctrl-C reaches the whole foreground process group, this process too: the parent decides when the site stops (it
+// closes it once the browser using it is closed), and if the parent dies the channel closes and we exit anyway.
+process.on('SIGINT', () => undefined);
+process.on('SIGTERM', () => undefined);
 
 async function handle(message: ParentMessage): Promise<void> {
   switch (message.kind) {

@@ -7,6 +7,7 @@
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { onCleanup } from '../cleanup.ts';
 import type { RealSite, StartRealSite } from './real-site.ts';
 import type { ChildMessage, ParentMessage } from './site-process-protocol.ts';
 import type { TrackerSnapshotView } from './tracker-view.ts';
@@ -27,9 +28,22 @@ export class SiteProcessError extends Error {
 
 export const startFixtureSiteInProcess: StartRealSite = async (scenario, network) => {
   const child = fork(ENTRY, [], { serialization: 'advanced', stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  let site: RealSite | null = null;
+  const untrack = onCleanup({
+    what: `the fixture site's process (pid ${child.pid ?? '?'})`,
+    close: async () => {
+      if (site) await site.close();
+      else child.kill('SIGKILL');
+    },
+    kill: () => {
+      child.kill('SIGKILL');
+    },
+  });
+  child.once('exit', untrack);
   try {
     const started = await ask(child, { kind: 'start', scenario, network }, (m) => (m.kind === 'started' ? m.port : undefined), START_TIMEOUT_MS, 'start');
-    return remoteSite(child, started);
+    site = remoteSite(child, started);
+    return site;
   } catch (error) {
     child.kill('SIGKILL');
     throw error;
@@ -38,22 +52,25 @@ export const startFixtureSiteInProcess: StartRealSite = async (scenario, network
 
 function remoteSite(child: ChildProcess, port: number): RealSite {
   let nextId = 1;
+  let closing: Promise<void> | null = null;
   return {
     url: (host, path) => `http://${host}:${port}${path}`,
     snapshot: () => {
       const id = nextId++;
       return ask<TrackerSnapshotView>(child, { kind: 'snapshot', id }, (m) => (m.kind === 'snapshot' && m.id === id ? m.snapshot : undefined), SNAPSHOT_TIMEOUT_MS, "send its tracker's record");
     },
+    // Safe twice (the world's finally, and the cleanup registry after an interrupt).
     close: () =>
-      new Promise<void>((resolve) => {
+      (closing ??= new Promise<void>((resolve) => {
         if (child.exitCode !== null || child.signalCode !== null) return resolve();
         const timer = setTimeout(() => child.kill('SIGKILL'), CLOSE_TIMEOUT_MS);
         child.once('exit', () => {
           clearTimeout(timer);
           resolve();
         });
-        child.send({ kind: 'close' } satisfies ParentMessage);
-      }),
+        if (child.connected) child.send({ kind: 'close' } satisfies ParentMessage);
+        else child.kill('SIGKILL');
+      })),
   };
 }
 

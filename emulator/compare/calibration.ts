@@ -12,6 +12,7 @@ import type { RunResult } from '../result/types.ts';
 import type { Scenario } from '../scenario/types.ts';
 import { simulate } from '../sim/sim-world.ts';
 import type { World } from '../world.ts';
+import { throwIfInterrupted } from '../run/run-world.ts';
 import { clientTimingPhases, medianPhases, type PagePhases } from './client-timing-phases.ts';
 
 /** 50 ms RTT, 10 Mbit/s each way: latency-bound, as in the fidelity battery. */
@@ -110,7 +111,14 @@ export interface Calibration {
   errors: string[];
 }
 
-export async function calibrate(world: World, profile: BrowserProfile, runs: number, onLoad?: (done: number, of: number) => void): Promise<Calibration> {
+/** Throws InterruptedError once `signal` aborts (Ctrl-C): the browser of the load in flight is closed by its world. */
+export async function calibrate(
+  world: World,
+  profile: BrowserProfile,
+  runs: number,
+  onLoad?: (done: number, of: number) => void,
+  signal?: AbortSignal,
+): Promise<Calibration> {
   const all: PagePhases[] = [];
   const errors: string[] = [];
   const total = runs * CALIBRATION_PAGES.length;
@@ -122,8 +130,10 @@ export async function calibrate(world: World, profile: BrowserProfile, runs: num
       const scenario = calibrationScenario(page);
       let result: RunResult | null = null;
       try {
-        result = await world.run({ scenario, browser: profile, network: calibrationNetwork(page) });
+        throwIfInterrupted(signal);
+        result = await world.run({ scenario, browser: profile, network: calibrationNetwork(page), ...(signal ? { signal } : {}) });
       } catch (error) {
+        throwIfInterrupted(signal);
         errors.push(`${page.name}: ${error instanceof Error ? error.message : String(error)}`);
       }
       const failed = result?.errors.filter((e) => !e.startsWith('note:')) ?? [];

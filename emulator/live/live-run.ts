@@ -74,7 +74,15 @@ export async function runLive(input: LiveRunInput): Promise<LiveRunOutput> {
   heard = withResponseProcessing(engine, clock, clientTimingOf(browser).responseMs);
 
   let watchdog: NodeJS.Timeout | undefined;
+  let onAbort = () => {};
   const pages = await new Promise<PageResult[]>((resolve) => {
+    // Interrupted (Ctrl-C): stop where the steps are; the sockets are closed below as at any run's end.
+    onAbort = () => {
+      errors.push('the run was interrupted');
+      resolve([]);
+    };
+    if (input.signal?.aborted) return onAbort();
+    input.signal?.addEventListener('abort', onAbort, { once: true });
     watchdog = setTimeout(() => {
       errors.push(`the run was stopped after ${input.watchdogMs ?? defaultWatchdogMs(input)} ms of wall time with its steps unfinished`);
       resolve([]);
@@ -90,6 +98,7 @@ export async function runLive(input: LiveRunInput): Promise<LiveRunOutput> {
     }
   });
   clearTimeout(watchdog);
+  input.signal?.removeEventListener('abort', onAbort);
   const endAt = clock.now();
   engine.closeAll('run-end');
   clock.dispose();

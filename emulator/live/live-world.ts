@@ -7,6 +7,8 @@
 import type { ScenarioSite, TrackerSnapshot } from '../../fixtures-site/index.ts';
 import { computeMetrics } from '../result/metrics.ts';
 import { asCloseReason, type CloseReason, type RunResult } from '../result/types.ts';
+import { onCleanup } from '../cleanup.ts';
+import { throwIfInterrupted } from '../run/run-world.ts';
 import type { World, WorldRun } from '../world.ts';
 import { runLive } from './live-run.ts';
 import { chooseTimeScale } from './time-scale.ts';
@@ -33,7 +35,9 @@ export class LiveWorld implements World {
     const timeScale = this.options.timeScale ?? chooseTimeScale(network.knobs);
     // Loaded on first use: msw and the site's server are not needed by a CLI run of the sim alone.
     const { startScenarioSite } = await import('../../fixtures-site/index.ts');
+    throwIfInterrupted(input.signal);
     const site = await startScenarioSite(scenario, network.knobs, { timeScale });
+    const untrack = onCleanup({ what: 'the fixture site (live world)', close: () => site.close() });
     try {
       const out = await runLive({
         ...input,
@@ -43,6 +47,8 @@ export class LiveWorld implements World {
         dnsMs: network.knobs.dnsMs,
         closeReason: (port) => trackerCloseReason(site, port),
       });
+      // Interrupted: the run stopped where it was and closed its sockets; it leaves no record.
+      throwIfInterrupted(input.signal);
       await settled(site);
       const snapshot = site.snapshot();
       this.options.inspect?.(snapshot);
@@ -66,6 +72,7 @@ export class LiveWorld implements World {
       };
     } finally {
       await site.close();
+      untrack();
     }
   }
 }
