@@ -3,13 +3,15 @@
  * processing time on this machine (compare/calibration.ts) and prints it beside the figures the emulator ships
  * (profiles/client-timing.ts), so a user can see whether their machine differs and by how much.
  */
-import { writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { calibrate, CALIBRATION_NETWORK, CALIBRATION_PAGES, type Calibration } from '../compare/calibration.ts';
 import { KeepaliveLabError } from '../errors.ts';
 import { browserProfile } from '../profiles/browsers.ts';
 import { CLIENT_TIMING_NAMES, type ClientTimingName } from '../profiles/client-timing.ts';
 import { textTable } from '../report/text-table.ts';
+import { nameList, usageError } from './args.ts';
+import type { CommandContext } from './command.ts';
+import { prepareOutputPath, writeReport } from './results-file.ts';
 import { worldsByName } from './worlds.ts';
 
 export const CALIBRATE_USAGE = `keepalive-lab calibrate [options]
@@ -30,22 +32,24 @@ const PHASE_TITLES: Record<ClientTimingName, string> = {
   responseMs: 'each response, one at a time (fitted to the loopback page)',
 };
 
-export async function calibrateCommand(argv: string[]): Promise<number> {
+export async function calibrateCommand(argv: string[], context: CommandContext = {}): Promise<number> {
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
+    strict: true,
     options: { world: { type: 'string', default: 'chromium,firefox' }, runs: { type: 'string', default: '5' }, json: { type: 'string' } },
   });
-  if (positionals.length > 0) {
-    throw new KeepaliveLabError('KAL_ERR_USAGE', `calibrate takes no file, got '${positionals[0]}'\n\n${CALIBRATE_USAGE}`);
-  }
+  if (positionals.length > 0) throw usageError(`calibrate takes no file, got ${positionals.map((p) => `'${p}'`).join(' ')}\n\n${CALIBRATE_USAGE}`);
   const runs = Number(values.runs);
   if (!Number.isInteger(runs) || runs < 1 || runs > 50) {
     throw new KeepaliveLabError('KAL_ERR_USAGE', `--runs: expected a whole number from 1 to 50, got '${values.runs}'`);
   }
-  const names = values.world.split(',').map((w) => w.trim());
-  const unknown = names.filter((n) => !(n in PLAYED));
-  if (unknown.length) throw new KeepaliveLabError('KAL_ERR_USAGE', `--world: '${unknown[0]}' is not a real browser (chromium, firefox)`);
+  const notes: string[] = [];
+  const names = nameList(values.world, '--world', notes);
+  const unknown = names.filter((n) => !Object.hasOwn(PLAYED, n));
+  if (unknown.length) throw usageError(`--world: '${unknown[0]}' is not a real browser (chromium, firefox)`);
+  if (values.json) await prepareOutputPath(values.json, '--json');
+  for (const note of notes) console.error(note);
 
   console.log(
     `Calibrating ${names.join(' and ')}: ${runs} load(s) each of ${CALIBRATION_PAGES.map((p) => p.name).join(', ')} ` +
@@ -56,9 +60,15 @@ export async function calibrateCommand(argv: string[]): Promise<number> {
   let failed = false;
   for (const world of worlds) {
     const profile = browserProfile(PLAYED[world.name]!);
-    const measured = await calibrate(world, profile, runs, (done, of) => {
-      process.stderr.write(`\r  ${world.name}: ${done}/${of} loads`);
-    });
+    const measured = await calibrate(
+      world,
+      profile,
+      runs,
+      (done, of) => {
+        process.stderr.write(`\r  ${world.name}: ${done}/${of} loads`);
+      },
+      context.signal,
+    );
     process.stderr.write('\n');
     results.push(measured);
     const shipped = world.asPlayed?.(profile).clientTiming;
@@ -87,6 +97,6 @@ export async function calibrateCommand(argv: string[]): Promise<number> {
     // A load that failed is reported above and fails the command, as a failed run does; the others still count.
     if (measured.errors.length > 0 || measured.loads === 0) failed = true;
   }
-  if (values.json) await writeFile(values.json, `${JSON.stringify(results, null, 2)}\n`);
+  if (values.json) await writeReport(values.json, `${JSON.stringify(results, null, 2)}\n`, '--json');
   return failed ? 1 : 0;
 }

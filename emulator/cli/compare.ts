@@ -4,20 +4,24 @@
  * the real browser's differences. With --tolerance it exits 1 when a real browser and the emulator disagree, so a
  * profile change or a new browser version is caught in CI.
  */
+import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { formatComparisonTable } from '../compare/format-comparison.ts';
 import { compareResults, parseTolerance } from '../compare/comparison.ts';
 import { realBrowserFor, type RealBrowser } from '../compare/real-browser-for.ts';
-import { KeepaliveLabError } from '../errors.ts';
+import { InterruptedError } from '../errors.ts';
 import { KNOB_NAMES, sameKnob, showKnob, type BrowserProfile } from '../profiles/browser-profile.ts';
 import { browserProfile } from '../profiles/browsers.ts';
 import { describeClientTiming } from '../profiles/client-timing.ts';
 import type { RunResult } from '../result/types.ts';
 import type { Scenario } from '../scenario/types.ts';
-import { runWorld } from '../run/run-world.ts';
+import { runWorld, throwIfInterrupted } from '../run/run-world.ts';
 import { loadScenarioFile } from '../scenario/load.ts';
 import type { World, WorldRun } from '../world.ts';
-import { writeResults } from './results-file.ts';
+import { nameList, refuseExtraArguments, usageError } from './args.ts';
+import type { CommandContext } from './command.ts';
+import { say } from './printable.ts';
+import { prepareOutputPath, ResultsWriter } from './results-file.ts';
 import { worldByName } from './worlds.ts';
 
 export const COMPARE_USAGE = `keepalive-lab compare <scenario file> [options]
@@ -25,7 +29,8 @@ export const COMPARE_USAGE = `keepalive-lab compare <scenario file> [options]
   --browsers a,b      profiles to compare (default: the scenario's list)
   --worlds sim,live   emulated worlds to set beside the real browser (default: sim,live where available)
   --tolerance T       exit 1 when real and emulated disagree beyond T: '15%' (load times and requests per
-                      connection; connections per host exact) or 'load=15%,rpc=25%,connections=0'
+                      connection; connections per host exact) or 'load=15%,rpc=25%,connections=0'. A bare
+                      number is a percentage too: '15' is 15 %, '0.5' is 0.5 %; connections is a count.
   --json FILE         write every result as JSON (schema: docs/RESULTS.md)`;
 
 export interface CompareWorlds {
@@ -43,7 +48,7 @@ export interface CompareDeps {
 export function defaultCompareDeps(): CompareDeps {
   return {
     loadScenario: loadScenarioFile,
-    print: (text) => console.log(text),
+    print: say,
     worlds: async () => {
       const [sim, live, chromium, firefox] = await Promise.all((['sim', 'live', 'chromium', 'firefox'] as const).map((name) => worldByName(name)));
       return { emulated: { sim, live }, real: { chromium, firefox } };
@@ -51,11 +56,12 @@ export function defaultCompareDeps(): CompareDeps {
   };
 }
 
-export async function compareCommand(argv: string[], deps?: CompareDeps): Promise<number> {
+export async function compareCommand(argv: string[], deps?: CompareDeps, context: CommandContext = {}): Promise<number> {
   const d = deps ?? defaultCompareDeps();
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
+    strict: true,
     options: {
       browsers: { type: 'string' },
       worlds: { type: 'string' },
@@ -63,54 +69,71 @@ export async function compareCommand(argv: string[], deps?: CompareDeps): Promis
       json: { type: 'string' },
     },
   });
-  if (positionals.length !== 1) {
-    console.error(`expected one scenario file, got ${positionals.length}\n\n${COMPARE_USAGE}`);
-    return 2;
-  }
-  const tolerance = values.tolerance ? parseTolerance(values.tolerance) : null;
-  const scenario = await d.loadScenario(positionals[0]!);
-  const profiles = values.browsers
-    ? values.browsers.split(',').map((n) => n.trim()).filter(Boolean).map((n) => scenario.browsers.find((b) => b.name === n) ?? browserProfile(n))
-    : scenario.browsers;
-  const worlds = await d.worlds();
-  const emulatedNames = (values.worlds ?? 'sim,live').split(',').map((w) => w.trim()) as ('sim' | 'live')[];
+  if (positionals.length === 0) throw usageError(`compare: expected a scenario file\n\n${COMPARE_USAGE}`);
+  refuseExtraArguments(positionals, 1, 'compare', COMPARE_USAGE);
+  const notes: string[] = [];
+  const tolerance = values.tolerance === undefined ? null : parseTolerance(values.tolerance);
+  const browserNames = values.browsers === undefined ? null : nameList(values.browsers, '--browsers', notes);
+  const emulatedNames = nameList(values.worlds ?? 'sim,live', '--worlds', notes);
   for (const name of emulatedNames) {
-    if (name !== 'sim' && name !== 'live') throw new KeepaliveLabError('KAL_ERR_USAGE', `--worlds: unknown emulated world '${name}' (sim, live)`);
+    if (name !== 'sim' && name !== 'live') throw usageError(`--worlds: unknown emulated world '${name}' (sim, live)`);
   }
-  const emulated = emulatedNames.flatMap((n) => (worlds.emulated[n] ? [worlds.emulated[n]] : []));
-  const missing = emulatedNames.filter((n) => !worlds.emulated[n]);
-  if (emulated.length === 0) throw new KeepaliveLabError('KAL_ERR_USAGE', `none of the worlds ${emulatedNames.join(', ')} is available`);
+  if (values.json) await prepareOutputPath(values.json, '--json');
+  const scenario = await d.loadScenario(positionals[0]!);
+  if (values.json && scenario.file && resolve(values.json) === resolve(scenario.file)) throw usageError(`--json ${values.json} is the scenario file itself; name another file`);
+  const profiles = browserNames ? browserNames.map((n) => scenario.browsers.find((b) => b.name === n) ?? browserProfile(n)) : scenario.browsers;
+  const worlds = await d.worlds();
+  const emulated = (emulatedNames as ('sim' | 'live')[]).flatMap((n) => (worlds.emulated[n] ? [worlds.emulated[n]] : []));
+  const missing = emulatedNames.filter((n) => !worlds.emulated[n as 'sim' | 'live']);
+  if (emulated.length === 0) throw usageError(`none of the worlds ${emulatedNames.join(', ')} is available`);
+  const writer = values.json ? await ResultsWriter.open(values.json) : null;
+  for (const note of notes) d.print(note);
 
-  const results: RunResult[] = [];
+  const signal = context.signal;
   let disagreements = 0;
   let failures = 0;
-  for (const network of scenario.networks) {
-    for (const browser of profiles) {
-      const title = `${scenario.name} — ${browser.name}, server ${scenario.server.name}, network ${network.name}`;
-      const choice = realBrowserFor(browser);
-      const notes = [...choice.notes, ...missing.map((n) => `the ${n} world is not available in this build`)];
-      const real = choice.browser ? worlds.real[choice.browser] : undefined;
-      // The emulator predicts the real browser: the profile's policy with the real browser's own processing time.
-      const predicted = real?.asPlayed?.(browser) ?? browser;
-      notes.push(...asPlayedNotes(browser, predicted));
-      const input: WorldRun = { scenario, browser: predicted, network };
-      const ran = await Promise.all(emulated.map((w) => runWorld(w, input)));
-      results.push(...ran);
-      if (!real) {
-        if (choice.browser) notes.push(`the ${choice.browser} world is not available in this build`);
-        d.print(`\n${title}\n  (no real browser run)\n${notes.map((n) => `  · ${n}`).join('\n')}`);
-        continue;
+  let written = 0;
+  const keep = (results: RunResult[]) => {
+    for (const result of results) writer?.write(result);
+    written += results.length;
+  };
+  try {
+    for (const network of scenario.networks) {
+      for (const browser of profiles) {
+        // Between two comparisons, hand the event loop back so Ctrl-C is heard even between simulations.
+        await new Promise((r) => setImmediate(r));
+        throwIfInterrupted(signal);
+        const title = `${scenario.name} — ${browser.name}, server ${scenario.server.name}, network ${network.name}`;
+        const choice = realBrowserFor(browser);
+        const notes = [...choice.notes, ...missing.map((n) => `the ${n} world is not available in this build`)];
+        const real = choice.browser ? worlds.real[choice.browser] : undefined;
+        // The emulator predicts the real browser: the profile's policy with the real browser's own processing time.
+        const predicted = real?.asPlayed?.(browser) ?? browser;
+        notes.push(...asPlayedNotes(browser, predicted));
+        const input: WorldRun = { scenario, browser: predicted, network, ...(signal ? { signal } : {}) };
+        const ran = await Promise.all(emulated.map((w) => runWorld(w, input)));
+        if (!real) {
+          keep(ran);
+          if (choice.browser) notes.push(`the ${choice.browser} world is not available in this build`);
+          d.print(`\n${title}\n  (no real browser run)\n${notes.map((n) => `  · ${n}`).join('\n')}`);
+          continue;
+        }
+        const measured = await runWorld(real, input);
+        keep([...ran, measured]);
+        const comparison = compareResults(ran, measured, tolerance);
+        disagreements += comparison.disagreements;
+        const errors = [...ran, measured].flatMap((r) => r.errors.filter((e) => !e.startsWith('note:')).map((e) => `${r.world}: ${e}`));
+        failures += errors.length;
+        d.print(`\n${formatComparisonTable(title, comparison, [...notes, ...errors.map((e) => `! ${e}`)])}`);
       }
-      const measured = await runWorld(real, input);
-      results.push(measured);
-      const comparison = compareResults(ran, measured, tolerance);
-      disagreements += comparison.disagreements;
-      const errors = [...ran, measured].flatMap((r) => r.errors.filter((e) => !e.startsWith('note:')).map((e) => `${r.world}: ${e}`));
-      failures += errors.length;
-      d.print(`\n${formatComparisonTable(title, comparison, [...notes, ...errors.map((e) => `! ${e}`)])}`);
     }
+  } catch (error) {
+    if (!(error instanceof InterruptedError) && !signal?.aborted) throw error;
+    d.print(`\ninterrupted: ${written} result(s) of the comparisons that finished${writer ? ` are in ${values.json}` : ''}.`);
+    return 130;
+  } finally {
+    writer?.close();
   }
-  if (values.json) await writeResults(values.json, results);
   if (failures > 0) return 1;
   return tolerance && disagreements > 0 ? 1 : 0;
 }

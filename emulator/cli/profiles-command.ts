@@ -6,11 +6,14 @@ import { CLIENT_TIMING_NAMES, NO_CLIENT_TIME } from '../profiles/client-timing.t
 import { NETWORK_PROFILES, type NetworkProfile } from '../profiles/network-profile.ts';
 import { SERVER_PROFILES, type ServerProfile } from '../profiles/server-profile.ts';
 import { textTable } from '../report/text-table.ts';
+import { refuseExtraArguments } from './args.ts';
+import { printable } from './printable.ts';
 
 type AnyProfile = BrowserProfile | ServerProfile | NetworkProfile;
 
 export async function profilesCommand(argv: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: { json: { type: 'boolean', default: false } } });
+  const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, strict: true, options: { json: { type: 'boolean', default: false } } });
+  refuseExtraArguments(positionals, 1, 'profiles', 'keepalive-lab profiles [name] [--json]');
   const all: { kind: string; profile: AnyProfile }[] = [
     ...BROWSER_PROFILES.map((profile) => ({ kind: 'browser', profile })),
     ...SERVER_PROFILES.map((profile) => ({ kind: 'server', profile })),
@@ -20,7 +23,7 @@ export async function profilesCommand(argv: string[]): Promise<number> {
   if (name) {
     const found = all.filter((p) => p.profile.name === name);
     if (found.length === 0) {
-      console.error(`Unknown profile '${name}'. Known profiles: ${all.map((p) => p.profile.name).join(', ')}.`);
+      console.error(printable(`Unknown profile '${name}'. Known profiles: ${all.map((p) => p.profile.name).join(', ')}.`));
       return 2;
     }
     if (values.json) console.log(JSON.stringify(found.map((f) => f.profile), null, 2));

@@ -8,6 +8,8 @@ import { SERVER_PROFILES } from '../profiles/server-profile.ts';
 import { NETWORK_PROFILES } from '../profiles/network-profile.ts';
 import type { FaultSpec } from '../scenario/types.ts';
 import { KeepaliveLabError, ScenarioError } from '../errors.ts';
+import { boundedNumber, portNumber } from './args.ts';
+import { printable } from './printable.ts';
 import { loadScenarioFile } from '../scenario/load.ts';
 import { startFixtureSite, type FixtureSite, type TrackedConnection, type TrackerEvent } from '../../fixtures-site/index.ts';
 
@@ -19,11 +21,20 @@ const USAGE = `Usage: keepalive-lab serve [options]
                          explicit network numbers instead of (or over) a profile
   --slow-start           emulate TCP slow start in the shaper
   --site <scenario.yaml> serve the scenario's site (its 'site:' block) and faults (default: the Microscape page)
-  --port <n>             port to listen on (default 8080; 0 for any)
+  --port <n>             port to listen on, 0–65535 (default 8080; 0 for any free port)
   --bind <address>       interface (default 127.0.0.1)
-  --time-scale <x>       multiply every server timeout (default 1)
+  --time-scale <x>       multiply every server timeout, from 0.001 to 1000 (default 1)
   --no-table             print connection events as lines instead of a live table
   -h, --help`;
+
+/**
+ * The serve command's time scale multiplies the server's timeouts and think time. Below 0.001 a millisecond of wall
+ * time (the timers' resolution) is more than a second of the server's; above 1000 Apache 1.3's 15 s keep-alive
+ * becomes four hours and the longest timeouts near Node's timer limit (2^31 − 1 ms, about 24.8 days).
+ */
+const SERVE_MIN_TIME_SCALE = 0.001;
+const SERVE_MAX_TIME_SCALE = 1000;
+const SERVE_TIME_SCALE_WHY = 'it multiplies the server timeouts: below 0.001 they fall under the timers\' 1 ms resolution, above 1000 they near Node\'s timer limit';
 
 export interface ServeCommandIo {
   out?: (line: string) => void;
@@ -34,7 +45,8 @@ export interface ServeCommandIo {
 }
 
 export async function serveCommand(argv: string[], io: ServeCommandIo = {}): Promise<number> {
-  const out = io.out ?? ((line: string) => process.stdout.write(`${line}\n`));
+  // Hosts and paths come from a scenario file and from whoever connects: printed only as printable text.
+  const out = (line: string) => (io.out ?? ((text: string) => process.stdout.write(`${text}\n`)))(printable(line));
   let values;
   try {
     ({ values } = parseArgs({
@@ -88,9 +100,9 @@ export async function serveCommand(argv: string[], io: ServeCommandIo = {}): Pro
       slowStart: values['slow-start'],
       site: scenario?.sites ?? [{ ...MICROSCAPE_SITE, domain: 'localhost' }],
       faults: scenario?.faults ?? [],
-      port: number('port', values.port)!,
+      port: portNumber(values.port),
       bind: values.bind,
-      timeScale: number('time-scale', values['time-scale'])!,
+      timeScale: boundedNumber(values['time-scale'], '--time-scale', SERVE_MIN_TIME_SCALE, SERVE_MAX_TIME_SCALE, SERVE_TIME_SCALE_WHY),
     });
   } catch (err) {
     out(`keepalive-lab serve: ${(err as Error).message}`);
@@ -147,7 +159,8 @@ function liveTable(site: FixtureSite): () => void {
     const s = snap.stats;
     process.stdout.write(
       '\x1b[H\x1b[2J' +
-        `keepalive-lab serve — ${site.profile.name}, ${site.network ? describeNetwork(site) : 'no shaper'}\n` +
+        printable(`keepalive-lab serve — ${site.profile.name}, ${site.network ? describeNetwork(site) : 'no shaper'}`) +
+        '\n' +
         `connections ${s.accepted} (open ${s.open}), requests ${s.requests}, malformed ${s.malformed}, refused ${s.refused}\n\n` +
         `${'id'.padStart(5)} ${'host'.padEnd(22)} ${'client'.padStart(6)} ${'age s'.padStart(7)} ${'reqs'.padStart(5)}  state\n` +
         rows.join('\n') +
@@ -164,5 +177,5 @@ function row(c: TrackedConnection, now: number): string {
   const state = c.closedAt !== null
     ? `closed by ${c.closedBy}: ${c.closeReason}${c.fault ? ` (${c.fault})` : ''}`
     : c.idle.at(-1)?.to === null ? 'idle' : 'busy';
-  return `${String(c.id).padStart(5)} ${(c.host ?? '-').padEnd(22)} ${String(c.clientPort ?? '?').padStart(6)} ${((end - c.acceptedAt) / 1000).toFixed(1).padStart(7)} ${String(c.requests.length).padStart(5)}  ${state}`;
+  return `${String(c.id).padStart(5)} ${printable(c.host ?? '-').padEnd(22)} ${String(c.clientPort ?? '?').padStart(6)} ${((end - c.acceptedAt) / 1000).toFixed(1).padStart(7)} ${String(c.requests.length).padStart(5)}  ${state}`;
 }

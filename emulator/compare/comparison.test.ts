@@ -55,6 +55,17 @@ describe('parseTolerance', () => {
   it('names the figures it knows when given another', () => {
     expect(() => parseTolerance('speed=3')).toThrow(/unknown figure 'speed'.*load=15%/);
   });
+  it('reads a bare number as a percentage, whatever its size', () => {
+    expect(parseTolerance('1')).toEqual({ connections: 0, load: 0.01, rpc: 0.01 });
+    expect(parseTolerance('1.5')).toEqual({ connections: 0, load: 0.015, rpc: 0.015 });
+    expect(parseTolerance('0.5%')).toEqual({ connections: 0, load: 0.005, rpc: 0.005 });
+    expect(parseTolerance('load=20,rpc=2%')).toMatchObject({ load: 0.2, rpc: 0.02 });
+  });
+  it('refuses what is not a tolerance, naming the option', () => {
+    for (const bad of ['%', '', ' ', 'load=', 'load=%', 'rpc', '=5', 'load=5,', 'load=5,load=6', 'connections=1.5', 'connections=2%', '-3', 'abc', 'load=1=2']) {
+      expect(() => parseTolerance(bad), bad).toThrow(/^--tolerance: /);
+    }
+  });
 });
 
 describe('compareResults', () => {

@@ -28,30 +28,41 @@ export interface Tolerance {
 
 export const DEFAULT_TOLERANCE: Tolerance = { connections: 0, load: 0.15, rpc: 0.25 };
 
-/** `15%` (load and requests/connection, connections exact) or `load=15%,rpc=25%,connections=0`. */
+/**
+ * `15%` (load and requests/connection, connections exact) or `load=15%,rpc=25%,connections=0`. One rule for numbers:
+ * a percentage, with or without its `%` — `15` and `15%` are both 15 %, `1` is 1 % and `0.5` is 0.5 % (never a
+ * fraction) — while `connections` is a count of connections. Anything else is a usage error naming the option.
+ */
 export function parseTolerance(text: string): Tolerance {
+  const usage = (why: string) =>
+    new KeepaliveLabError('KAL_ERR_USAGE', `--tolerance: ${why}. Use one percentage ('15%' or '15'), or load=15%,rpc=25%,connections=0.`);
   const percent = (value: string, what: string): number => {
-    const n = Number(value.replace(/%$/, ''));
-    if (!Number.isFinite(n) || n < 0) throw new KeepaliveLabError('KAL_ERR_USAGE', `--tolerance: '${value}' for ${what} is not a number ≥ 0`);
-    return value.endsWith('%') || n > 1 ? n / 100 : n;
+    const digits = value.endsWith('%') ? value.slice(0, -1).trim() : value;
+    const n = Number(digits);
+    if (digits === '' || !Number.isFinite(n) || n < 0) throw usage(`${what} needs a percentage ≥ 0, got '${value}'`);
+    return n / 100;
   };
-  if (!text.includes('=')) {
-    const p = percent(text, 'load');
+  const trimmed = text.trim();
+  if (trimmed === '') throw usage('no value given');
+  if (!trimmed.includes('=')) {
+    const p = percent(trimmed, 'the tolerance');
     return { connections: 0, load: p, rpc: p };
   }
   const tolerance = { ...DEFAULT_TOLERANCE };
-  for (const part of text.split(',')) {
-    const [key, value] = part.split('=').map((s) => s.trim());
+  const seen = new Set<string>();
+  for (const part of trimmed.split(',')) {
+    const [key = '', value, ...rest] = part.split('=').map((s) => s.trim());
+    if (key === '' && value === undefined) throw usage(`an empty entry in '${text}'`);
+    if (key !== 'connections' && key !== 'load' && key !== 'rpc') throw usage(`unknown figure '${key}' (load, rpc, connections)`);
+    if (value === undefined || value === '' || rest.length > 0) throw usage(`${key}= needs one value, got '${part.trim()}'`);
+    if (seen.has(key)) throw usage(`${key} is given twice`);
+    seen.add(key);
     if (key === 'connections') {
       const n = Number(value);
-      if (!Number.isInteger(n) || n < 0) throw new KeepaliveLabError('KAL_ERR_USAGE', `--tolerance: connections must be a whole number ≥ 0, got '${value}'`);
+      if (!Number.isInteger(n) || n < 0) throw usage(`connections needs a whole number of connections ≥ 0, got '${value}'`);
       tolerance.connections = n;
-    } else if (key === 'load' || key === 'rpc') tolerance[key] = percent(value ?? '', key);
-    else {
-      throw new KeepaliveLabError(
-        'KAL_ERR_USAGE',
-        `--tolerance: unknown figure '${key}'. Use load=15%, rpc=25% and connections=0 (comma-separated), or one percentage.`,
-      );
+    } else {
+      tolerance[key] = percent(value, key);
     }
   }
   return tolerance;

@@ -26,3 +26,13 @@ export function chooseTimeScale(network: NetworkKnobs): number {
   if (network.rttMs <= 0) return LOOPBACK_SCALE;
   return Math.min(1, MIN_WALL_RTT_MS / network.rttMs);
 }
+
+/**
+ * The smallest `--time-scale`: below it, one millisecond of wall time — the resolution of Node's timers, and about
+ * what one loopback round trip costs on this machine — is more than a scenario second, so the run measures the
+ * machine rather than the scenario and requests start to miss their deadline (gallery-40 for ie-6, run live:
+ * at 0.001 it completes, 38× slower than the simulation; at 0.0001 a request times out; at 1e-300 every page fails).
+ */
+export const MIN_TIME_SCALE = 0.001;
+export const TIME_SCALE_WHY =
+  'below 0.001 a millisecond of wall time, the resolution of Node timers, stands for more than a scenario second and requests miss their deadlines';
