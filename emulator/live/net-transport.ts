@@ -1,7 +1,7 @@
 /**
  * The engine's `Transport` over real TCP (node:net), for the live world. One socket per engine connection; requests are
- * written as the engine hands them over (pipelined ones in one write); responses are framed by llhttp and reported in
- * order. What the server does to a connection — FIN while idle, FIN or RST with requests unanswered, a body cut short,
+ * written as the engine hands them over (pipelined ones in one write); responses are framed by response-parser.ts and
+ * reported in order. What the server does to a connection — FIN while idle, FIN or RST with requests unanswered, a body cut short,
  * is reported through `peerClosed`, so the engine's stale-retry and failure rules decide, as in the sim. When the client
  * gives up itself (a request's deadline passes in silence, the server sends what is not HTTP) it destroys the socket
  * and reports `abandoned`: then the client closed first.
@@ -261,7 +261,7 @@ export class NetTransport implements Transport {
       conn.parser.finish();
     } catch (error) {
       if (!(error instanceof ResponseParseError)) throw error;
-      return this.#fail(conn, `the server closed the connection mid-response (${error.llhttpCode}) after ${conn.bytesRead} bytes`);
+      return this.#fail(conn, `the server closed the connection mid-response (${error.parseCode}) after ${conn.bytesRead} bytes`);
     }
     if (conn.state !== 'open') return;
     const unanswered = conn.inFlight.length;

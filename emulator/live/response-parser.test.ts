@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { parseKeepAliveHeader, ResponseParseError, ResponseParser, type ParsedResponse } from './response-parser.ts';
@@ -209,6 +210,66 @@ describe('ResponseParser', () => {
     const many = Array.from({ length: 40 }, (_, i) => `X-H${i}: ${i}\r\n`).join('');
     parser.execute(Buffer.from(`HTTP/1.1 200 OK\r\n${many}Content-Length: 0\r\n\r\n`));
     expect(got[0]!.head.headers).toHaveLength(41);
+  });
+});
+
+describe('ResponseParser, strictly', () => {
+  const parseAll = (text: string, heads: boolean[] = []) => parse([Buffer.from(text, 'latin1')], heads);
+  const refuses = (text: string, code: RegExp) => expect(() => parseAll(text)).toThrow(code);
+
+  it('refuses what llhttp refuses, with its codes', () => {
+    refuses('HTTP/1.1 200 OK\nContent-Length: 0\n\n', /HPE_CR_EXPECTED/);
+    refuses('HTTP/1.1 200 OK\r\nX-A: 1\r\n folded\r\nContent-Length: 0\r\n\r\n', /HPE_INVALID_HEADER_TOKEN/);
+    refuses('HTTP/1.1 200 OK\r\nX-A : 1\r\nContent-Length: 0\r\n\r\n', /HPE_INVALID_HEADER_TOKEN/);
+    refuses('HTTP/1.1 200 OK\r\nX-A: a\u0000b\r\nContent-Length: 0\r\n\r\n', /HPE_INVALID_HEADER_TOKEN/);
+    refuses('HTTP/1.1 200 OK\r\nContent-Length: 1\r\nContent-Length: 1\r\n\r\na', /HPE_UNEXPECTED_CONTENT_LENGTH/);
+    refuses('HTTP/1.1 200 OK\r\nContent-Length: 1\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n', /HPE_UNEXPECTED_CONTENT_LENGTH/);
+    refuses('HTTP/1.1 200 OK\r\nContent-Length: 1x\r\n\r\n', /HPE_INVALID_CONTENT_LENGTH/);
+    refuses('HTTP/1.1 200 OK\r\nContent-Length: 99999999999999999999\r\n\r\n', /HPE_INVALID_CONTENT_LENGTH/);
+    refuses('HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n', /HPE_INVALID_CHUNK_SIZE/);
+    refuses('HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5 \r\nhello\r\n0\r\n\r\n', /HPE_INVALID_CHUNK_SIZE/);
+    refuses('HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhelloXX0\r\n\r\n', /HPE_STRICT/);
+    refuses('HTTP/1.1 200 OK\r\nConnection: close\r\nContent-Length: 0\r\n\r\nHTTP/1.1 200 OK\r\n', /HPE_CLOSED_CONNECTION/);
+    refuses('HTTP/2 200 OK\r\n\r\n', /HPE_INVALID_VERSION/);
+    refuses('HTTP/1.1 20 OK\r\n\r\n', /HPE_INVALID_STATUS/);
+    refuses('HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\n\r\n', /UPGRADE/);
+    // Stricter than llhttp on one point: a control character in the reason phrase.
+    refuses('HTTP/1.1 200 O\u001bK\r\nContent-Length: 0\r\n\r\n', /HPE_INVALID_STATUS/);
+  });
+
+  it('holds no more than 64 KB of a head, however it arrives', () => {
+    const parser = new ResponseParser({ onHead: () => {}, onResponse: () => {} });
+    parser.execute(Buffer.from('HTTP/1.1 200 OK\r\n'));
+    const line = Buffer.from(`X-Pad: ${'a'.repeat(1000)}\r\n`);
+    expect(() => {
+      for (let i = 0; i < 100; i++) parser.execute(line);
+    }).toThrow(/HPE_HEADER_OVERFLOW/);
+    const endless = new ResponseParser({ onHead: () => {}, onResponse: () => {} });
+    expect(() => {
+      for (let i = 0; i < 100; i++) endless.execute(Buffer.from(i === 0 ? 'HTTP/1.1 200 OK' : 'x'.repeat(1000)));
+    }).toThrow(/HPE_HEADER_OVERFLOW/);
+  });
+
+  it('reads a Transfer-Encoding whose last coding is not chunked to EOF, and codings over two lines as one list', () => {
+    const [gzip] = parseAll('HTTP/1.1 200 OK\r\nTransfer-Encoding: gzip\r\n\r\nabc');
+    expect(gzip!.head).toMatchObject({ framing: 'close-delimited', keepAlive: false });
+    expect(gzip!.bodyBytes).toBe(3);
+    const [two] = parseAll('HTTP/1.1 200 OK\r\nTransfer-Encoding: gzip\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n0\r\n\r\n');
+    expect(two!.head).toMatchObject({ framing: 'chunked', keepAlive: true });
+  });
+
+  it('takes what llhttp takes: stray CRLF between responses, an empty reason, a header with no value', () => {
+    const got = parseAll('HTTP/1.1 200\r\nX-Empty:\r\nContent-Length: 0\r\n\r\n\r\nHTTP/1.1 204 \r\n\r\n');
+    expect(got.map((r) => [r.head.status, r.head.statusText, r.head.headers])).toEqual([
+      [200, '', [['X-Empty', ''], ['Content-Length', '0']]],
+      [204, '', []],
+    ]);
+  });
+
+  it('needs no Node internals', () => {
+    const source = readFileSync(new URL('./response-parser.ts', import.meta.url), 'utf8');
+    expect(source.match(/^import .*$/gm)).toEqual(["import { KeepaliveLabError } from '../errors.ts';"]);
+    expect(source).not.toMatch(/require\(|process\.binding\(/);
   });
 });
 
