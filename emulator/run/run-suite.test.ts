@@ -4,7 +4,8 @@ import { networkProfile } from '../profiles/network-profile.ts';
 import { SimWorld } from '../sim/sim-world.ts';
 import { testScenario } from '../testing/index.ts';
 import type { World } from '../world.ts';
-import { runSuite } from './run-suite.ts';
+import { InterruptedError } from '../errors.ts';
+import { runSuite, runSuiteUntilStopped } from './run-suite.ts';
 
 const scenario = { ...testScenario({}), networks: [networkProfile('loopback')], browsers: [browserProfile('ie-6'), browserProfile('chromium')] };
 
@@ -25,6 +26,28 @@ describe('runSuite', () => {
     const skipped: string[] = [];
     const results = await runSuite({ scenarios: [scenario], worlds: [picky], onSkip: (s) => skipped.push(`${s.browser}: ${s.why}`) });
     expect(skipped).toEqual(['ie-6: no switches']);
+    expect(results.map((r) => r.browser)).toEqual(['chromium']);
+  });
+
+  it('stops when its signal aborts: the run in flight leaves no record, the ones before it are kept', async () => {
+    const controller = new AbortController();
+    const slow: World = {
+      name: 'live',
+      run: (input) =>
+        new Promise((_, reject) => {
+          input.signal?.addEventListener('abort', () => reject(new Error('closed under it')));
+          setTimeout(() => controller.abort(new InterruptedError('SIGINT')), 5);
+        }),
+    };
+    const seen: string[] = [];
+    const outcome = await runSuiteUntilStopped({ scenarios: [scenario], worlds: [new SimWorld(), slow], signal: controller.signal, onResult: (r) => seen.push(`${r.browser}/${r.world}`) });
+    expect(outcome.interrupted).toBe(true);
+    expect(seen).toEqual(['ie-6/sim']);
+    expect(outcome.results.map((r) => r.world)).toEqual(['sim']);
+  });
+
+  it('skips the runs already done (--resume)', async () => {
+    const results = await runSuite({ scenarios: [scenario], worlds: [new SimWorld()], done: (key) => key.browser === 'ie-6' });
     expect(results.map((r) => r.browser)).toEqual(['chromium']);
   });
 });
