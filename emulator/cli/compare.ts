@@ -82,11 +82,21 @@ export async function compareCommand(argv: string[], deps?: CompareDeps, context
   const scenario = await d.loadScenario(positionals[0]!);
   if (values.json && scenario.file && resolve(values.json) === resolve(scenario.file)) throw usageError(`--json ${values.json} is the scenario file itself; name another file`);
   const profiles = browserNames ? browserNames.map((n) => scenario.browsers.find((b) => b.name === n) ?? browserProfile(n)) : scenario.browsers;
-  const worlds = await d.worlds();
+  // Opened (and its start written) before any world is made: a device that refuses data fails now.
+  const writer = values.json ? await ResultsWriter.open(values.json) : null;
+  let worlds: CompareWorlds;
+  try {
+    worlds = await d.worlds();
+  } catch (error) {
+    writer?.close();
+    throw error;
+  }
   const emulated = (emulatedNames as ('sim' | 'live')[]).flatMap((n) => (worlds.emulated[n] ? [worlds.emulated[n]] : []));
   const missing = emulatedNames.filter((n) => !worlds.emulated[n as 'sim' | 'live']);
-  if (emulated.length === 0) throw usageError(`none of the worlds ${emulatedNames.join(', ')} is available`);
-  const writer = values.json ? await ResultsWriter.open(values.json) : null;
+  if (emulated.length === 0) {
+    writer?.close();
+    throw usageError(`none of the worlds ${emulatedNames.join(', ')} is available`);
+  }
   for (const note of notes) d.print(note);
 
   const signal = context.signal;

@@ -188,15 +188,15 @@ export async function* readResults(path: string): AsyncGenerator<RunResult> {
  * Writes a report (the HTML report), making its folder if need be. The path should have been checked with
  * `prepareOutputPath` before the run, so a failure here is the disk's, not the user's.
  */
-export async function writeReport(path: string, text: string, option = '--html'): Promise<void> {
+export async function writeReport(path: string, text: string, option = '--html', midRun = true): Promise<void> {
   await prepareOutputPath(path, option);
   const fd = openOrFail(path, 'w', option);
   try {
     const bytes = Buffer.from(text);
     let done = 0;
-    while (done < bytes.length) done += writeSync(fd, bytes, done, bytes.length - done, done);
+    while (done < bytes.length) done += writeSync(fd, bytes, done, bytes.length - done, null);
   } catch (error) {
-    throw describeFsError(error, path, option, true);
+    throw describeFsError(error, path, option, midRun);
   } finally {
     closeSync(fd);
   }
@@ -247,7 +247,7 @@ export async function prepareOutputPath(path: string, option: string): Promise<v
 
 /** Writes a placeholder where the report will go, so a device that refuses data fails the run before it starts. */
 export async function probeReport(path: string, option = '--html'): Promise<void> {
-  await writeReport(path, '<!doctype html><title>keepalive-lab: the report is being written</title>\n', option);
+  await writeReport(path, '<!doctype html><title>keepalive-lab: the report is being written</title>\n', option, false);
 }
 
 function isRegularFile(fd: number): boolean {

@@ -1,0 +1,103 @@
+/**
+ * Running the real CLI (`node bin/keepalive-lab.mjs …`) as a user would, and looking at what it leaves: its exit,
+ * its output, its results file, the process table and the temporary folder.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { fileURLToPath } from 'node:url';
+
+export const CLI = fileURLToPath(new URL('../../bin/keepalive-lab.mjs', import.meta.url));
+
+export interface CliRun {
+  child: ChildProcess;
+  stdout: () => string;
+  stderr: () => string;
+  /** Resolves when the process has exited: its code or signal, and when (performance.now()). */
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null; at: number }>;
+}
+
+export function startCli(args: readonly string[], env: NodeJS.ProcessEnv = {}): CliRun {
+  const child = spawn(process.execPath, [CLI, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
+  let out = '';
+  let err = '';
+  child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
+  child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null; at: number }>((resolve) =>
+    child.on('close', (code, signal) => resolve({ code, signal, at: performance.now() })),
+  );
+  return { child, stdout: () => out, stderr: () => err, exited };
+}
+
+/** Runs the CLI to its end. */
+export async function runCli(args: readonly string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number | null; stdout: string; stderr: string; ms: number }> {
+  const started = performance.now();
+  const run = startCli(args, env);
+  const { code, at } = await run.exited;
+  return { code, stdout: run.stdout(), stderr: run.stderr(), ms: at - started };
+}
+
+/** A stack trace in the output: what bad input must never print. */
+export const STACK_TRACE = /^\s+at .+[(:]\d+|Node\.js v\d+|^\w*Error: .*\n\s+at /m;
+
+/** Parent pid of `pid` from /proc, or null when it is gone. */
+function parentOf(pid: number): number | null {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // pid (comm) state ppid …; comm may hold spaces and parentheses: read after the last ')'.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return Number(fields[1]);
+  } catch {
+    return null;
+  }
+}
+
+/** Every process below `pid` now (children, their children, …). */
+export function descendants(pid: number): number[] {
+  const all = readdirSync('/proc')
+    .filter((name) => /^\d+$/.test(name))
+    .map(Number);
+  const found: number[] = [];
+  let frontier = [pid];
+  while (frontier.length) {
+    const next = all.filter((p) => frontier.includes(parentOf(p) ?? -1));
+    found.push(...next);
+    frontier = next;
+  }
+  return found;
+}
+
+/** Running (a zombie waiting to be reaped counts as gone). */
+export function alive(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2)[0] !== 'Z';
+  } catch {
+    return false;
+  }
+}
+
+/** The keepalive-lab folders in the temporary directory now (Firefox profiles and the like). */
+export function tempFolders(): Set<string> {
+  return new Set(readdirSync(tmpdir()).filter((name) => name.startsWith('keepalive-lab-') && !name.startsWith('keepalive-lab-cli-test-')));
+}
+
+/** The records of a results file, or null while it is not (yet) valid JSON. */
+export function recordsIn(file: string): { browser: string; world: string; scenario: string; network: string }[] | null {
+  if (!existsSync(file)) return null;
+  try {
+    return (JSON.parse(readFileSync(file, 'utf8')) as { results: { browser: string; world: string; scenario: string; network: string }[] }).results;
+  } catch {
+    return null;
+  }
+}
+
+export async function waitFor<T>(what: string, probe: () => T | null | undefined | false, limitMs = 60_000): Promise<T> {
+  const deadline = performance.now() + limitMs;
+  for (;;) {
+    const value = probe();
+    if (value) return value;
+    if (performance.now() > deadline) throw new Error(`Timed out after ${limitMs} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
