@@ -77,9 +77,23 @@ export function alive(pid: number): boolean {
   }
 }
 
-/** The keepalive-lab folders in the temporary directory now (Firefox profiles and the like). */
+/**
+ * The folders a run may make in the temporary directory, there now: Firefox profiles (keepalive-lab-firefox-…),
+ * Playwright's Chromium profiles, and anything else of ours but the tests' own folders.
+ */
 export function tempFolders(): Set<string> {
-  return new Set(readdirSync(tmpdir()).filter((name) => name.startsWith('keepalive-lab-') && !name.startsWith('keepalive-lab-cli-test-')));
+  const ours = (name: string) =>
+    (name.startsWith('keepalive-lab-') && !name.startsWith('keepalive-lab-cli-test-')) || name.startsWith('playwright_chromiumdev_profile-');
+  return new Set(readdirSync(tmpdir()).filter(ours));
+}
+
+/** The command line of a process, or '' when it is gone. */
+export function commandLine(pid: number): string {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').replaceAll('\0', ' ');
+  } catch {
+    return '';
+  }
 }
 
 /** The records of a results file, or null while it is not (yet) valid JSON. */
