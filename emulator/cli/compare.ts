@@ -15,7 +15,7 @@ import { browserProfile } from '../profiles/browsers.ts';
 import { describeClientTiming } from '../profiles/client-timing.ts';
 import type { RunResult } from '../result/types.ts';
 import type { Scenario } from '../scenario/types.ts';
-import { runWorld, throwIfInterrupted } from '../run/run-world.ts';
+import { runWorld, throwIfInterrupted, unlessInterrupted } from '../run/run-world.ts';
 import { loadScenarioFile } from '../scenario/load.ts';
 import type { World, WorldRun } from '../world.ts';
 import { nameList, refuseExtraArguments, usageError } from './args.ts';
@@ -121,14 +121,14 @@ export async function compareCommand(argv: string[], deps?: CompareDeps, context
         const predicted = real?.asPlayed?.(browser) ?? browser;
         notes.push(...asPlayedNotes(browser, predicted));
         const input: WorldRun = { scenario, browser: predicted, network, ...(signal ? { signal } : {}) };
-        const ran = await Promise.all(emulated.map((w) => runWorld(w, input)));
+        const ran = await unlessInterrupted(Promise.all(emulated.map((w) => runWorld(w, input))), signal);
         if (!real) {
           keep(ran);
           if (choice.browser) notes.push(`the ${choice.browser} world is not available in this build`);
           d.print(`\n${title}\n  (no real browser run)\n${notes.map((n) => `  · ${n}`).join('\n')}`);
           continue;
         }
-        const measured = await runWorld(real, input);
+        const measured = await unlessInterrupted(runWorld(real, input), signal);
         keep([...ran, measured]);
         const comparison = compareResults(ran, measured, tolerance);
         disagreements += comparison.disagreements;

@@ -9,7 +9,7 @@ import type { RunResult } from '../result/types.ts';
 import type { Scenario } from '../scenario/types.ts';
 import type { World } from '../world.ts';
 import { InterruptedError } from '../errors.ts';
-import { runWorld } from './run-world.ts';
+import { runWorld, unlessInterrupted } from './run-world.ts';
 
 /** What names one record: a results file holds at most one per key. */
 export interface RunKey {
@@ -52,9 +52,7 @@ export async function runSuiteUntilStopped(run: SuiteRun): Promise<SuiteOutcome>
     let result: RunResult;
     try {
       const running = runWorld(input.world, { scenario: input.scenario, browser: input.browser, network: input.network, ...(run.signal ? { signal: run.signal } : {}) });
-      // Stop waiting at once when the signal aborts: the world unwinds by itself, and whatever it started is in the
-      // cleanup registry, which the CLI drains next.
-      result = run.signal ? await Promise.race([running, rejectOnAbort(run.signal)]) : await running;
+      result = await unlessInterrupted(running, run.signal);
     } catch (error) {
       if (error instanceof InterruptedError || run.signal?.aborted) return { results, interrupted: true };
       throw error;
@@ -83,15 +81,6 @@ function* plan(run: SuiteRun) {
       }
     }
   }
-}
-
-/** Rejects with the signal's reason once it aborts. */
-function rejectOnAbort(signal: AbortSignal): Promise<never> {
-  return new Promise<never>((_, reject) => {
-    const abort = () => reject(signal.reason instanceof Error ? signal.reason : new InterruptedError());
-    if (signal.aborted) abort();
-    else signal.addEventListener('abort', abort, { once: true });
-  });
 }
 
 /** A browser named on the command line: the scenario's own profile of that name, or a shipped one. */

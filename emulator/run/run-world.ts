@@ -19,6 +19,21 @@ export async function runWorld(world: World, input: WorldRun): Promise<RunResult
   }
 }
 
+/**
+ * `running`, or the signal's reason as soon as it aborts: the caller stops waiting at once, while the world unwinds by
+ * itself (whatever it started is in the cleanup registry, which the CLI drains next).
+ */
+export function unlessInterrupted<T>(running: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  if (!signal) return running;
+  let onAbort = () => {};
+  const aborted = new Promise<never>((_, reject) => {
+    onAbort = () => reject(signal.reason instanceof Error ? signal.reason : new InterruptedError());
+    if (signal.aborted) onAbort();
+    else signal.addEventListener('abort', onAbort, { once: true });
+  });
+  return Promise.race([running, aborted]).finally(() => signal.removeEventListener('abort', onAbort));
+}
+
 /** Throws the signal's reason (an InterruptedError from the CLI) once it has aborted. */
 export function throwIfInterrupted(signal: AbortSignal | undefined): void {
   if (!signal?.aborted) return;

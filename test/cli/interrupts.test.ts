@@ -9,6 +9,13 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { compareCommand } from '../../emulator/cli/compare.ts';
+import { InterruptedError } from '../../emulator/errors.ts';
+import { browserProfile } from '../../emulator/profiles/browsers.ts';
+import { networkProfile } from '../../emulator/profiles/network-profile.ts';
+import { loadScenarioFile } from '../../emulator/scenario/load.ts';
+import { SimWorld } from '../../emulator/sim/sim-world.ts';
+import type { World } from '../../emulator/world.ts';
 import { alive, descendants, recordsIn, runCli, STACK_TRACE, startCli, tempFolders, waitFor } from './cli-process.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'keepalive-lab-cli-test-'));
@@ -88,6 +95,36 @@ describe('interrupting `run`', () => {
     expect(at - sentAt).toBeLessThan(1_000);
     expect(keysOf(file)).toEqual(['ie-6/sim']);
   }, 90_000);
+});
+
+describe('interrupting `compare`', () => {
+  it('stops at once while a real browser runs, keeping the comparisons that finished', async () => {
+    const file = join(dir, 'compare.json');
+    const controller = new AbortController();
+    let started = 0;
+    // A stand-in for a real browser: the second comparison's never ends on its own.
+    const real: World = {
+      name: 'chromium',
+      run: async (input) => {
+        if (++started === 2) {
+          setTimeout(() => controller.abort(new InterruptedError('SIGINT')), 20);
+          return new Promise(() => {});
+        }
+        return { ...(await new SimWorld().run(input)), world: 'chromium' };
+      },
+    };
+    // One profile on two networks: two comparisons.
+    const scenario = { ...(await loadScenarioFile(SMALL)), browsers: [browserProfile('chromium')], networks: [networkProfile('loopback'), networkProfile('lan-1997')] };
+    const printed: string[] = [];
+    const code = await compareCommand(['x.yaml', '--worlds', 'sim', '--json', file], {
+      loadScenario: async () => scenario,
+      worlds: async () => ({ emulated: { sim: new SimWorld() }, real: { chromium: real } }),
+      print: (text) => printed.push(text),
+    }, { signal: controller.signal });
+    expect(code).toBe(130);
+    expect(keysOf(file)).toEqual(['chromium/sim', 'chromium/chromium']);
+    expect(printed.at(-1)).toMatch(/interrupted: 2 result\(s\) of the comparisons that finished are in/);
+  });
 });
 
 describe('--resume', () => {
