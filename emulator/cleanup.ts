@@ -13,7 +13,7 @@ export interface Resource {
   /** What it is, for messages: "Firefox ESR (pid 1234) and its profile /tmp/…". */
   readonly what: string;
   /** Closes it the ordinary way; `closeAll` waits for it, bounded. */
-  close(): Promise<unknown> | void;
+  close(): unknown;
   /** Ends it at once, synchronously (kill a process group, remove a folder): on exit, or when close() overran. */
   kill?(): void;
 }

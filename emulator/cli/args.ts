@@ -24,7 +24,10 @@ export function nameList(text: string, option: string, notes: string[]): string[
 /** No positional arguments beyond `allowed`: an extra word is a mistake (a missing comma, an unquoted value). */
 export function refuseExtraArguments(positionals: readonly string[], allowed: number, command: string, usage: string): void {
   if (positionals.length <= allowed) return;
-  const extra = positionals.slice(allowed).map((p) => `'${p}'`).join(' ');
+  const extra = positionals
+    .slice(allowed)
+    .map((p) => `'${p}'`)
+    .join(' ');
   throw usageError(`${command}: unexpected argument${positionals.length - allowed === 1 ? '' : 's'} ${extra}\n\n${usage}`);
 }
 

@@ -52,7 +52,9 @@ export function catchInterrupts(options: InterruptOptions = {}): Interrupts {
     const handler = () => {
       if (received) return now(`\n${name} again: stopping now.`);
       received = name;
-      log(`\n${name}: stopping — what finished is kept; whatever was started is being closed. ${name === 'SIGINT' ? 'Ctrl-C again' : 'Again'} to stop at once.`);
+      log(
+        `\n${name}: stopping — what finished is kept; whatever was started is being closed. ${name === 'SIGINT' ? 'Ctrl-C again' : 'Again'} to stop at once.`,
+      );
       grace = setTimeout(() => now(`still stopping after ${graceMs / 1000} s: stopping now.`), graceMs);
       grace.unref();
       controller.abort(new InterruptedError(name));

@@ -148,7 +148,9 @@ describe('output paths', () => {
     const file = join(dir, 'a-file');
     writeFileSync(file, 'x');
     await expect(prepareOutputPath(dir, '--json')).rejects.toThrow(`cannot write --json ${dir}: it is a folder`);
-    await expect(prepareOutputPath(join(file, 'x.json'), '--html')).rejects.toThrow(`cannot write --html ${join(file, 'x.json')}: ${file} is a file, not a folder`);
+    await expect(prepareOutputPath(join(file, 'x.json'), '--html')).rejects.toThrow(
+      `cannot write --html ${join(file, 'x.json')}: ${file} is a file, not a folder`,
+    );
     await expect(ResultsWriter.open('/dev/full')).rejects.toThrow('cannot write --json /dev/full: no space left on the device (ENOSPC)');
     const fifo = join(dir, 'fifo');
     execFileSync('mkfifo', [fifo]);

@@ -212,7 +212,7 @@ export async function prepareOutputPath(path: string, option: string): Promise<v
   if (path === '') throw new OutputError(path, option, 'the path is empty');
   const stat = statOrNull(path);
   if (stat) {
-    if (stat.isDirectory()) throw new OutputError(path, option, 'it is a folder; name a file in it, e.g. ' + `${path.replace(/\/+$/, '')}/results.json`);
+    if (stat.isDirectory()) throw new OutputError(path, option, `it is a folder; name a file in it, e.g. ${path.replace(/\/+$/, '')}/results.json`);
     if (stat.isFIFO()) throw new OutputError(path, option, 'it is a named pipe: writing would wait for a reader');
     if (stat.isSocket()) throw new OutputError(path, option, 'it is a socket');
     if (stat.isFile() || stat.isCharacterDevice()) {
@@ -317,7 +317,11 @@ async function scanExisting(path: string, option: string): Promise<{ keys: Set<s
   }
   const state = scanner.state();
   if (state.schema !== RESULTS_SCHEMA) {
-    throw new OutputError(path, option, `cannot resume: it is not a keepalive-lab results file (its "schema" is ${state.schema === null ? 'missing' : JSON.stringify(state.schema)}, expected "${RESULTS_SCHEMA}")`);
+    throw new OutputError(
+      path,
+      option,
+      `cannot resume: it is not a keepalive-lab results file (its "schema" is ${state.schema === null ? 'missing' : JSON.stringify(state.schema)}, expected "${RESULTS_SCHEMA}")`,
+    );
   }
   if (state.resultsOpenedAt === null) throw new OutputError(path, option, 'cannot resume: it has no "results" array');
   if (state.fieldsAfterResults) throw new OutputError(path, option, 'cannot resume: it has fields after its "results" array (not a file this tool wrote)');
@@ -450,7 +454,14 @@ export class ResultsScanner {
     }
   }
 
-  state(): { schema: string | null; resultsOpenedAt: number | null; resultsClosed: boolean; fieldsAfterResults: boolean; lastRecordEnd: number | null; complete: boolean } {
+  state(): {
+    schema: string | null;
+    resultsOpenedAt: number | null;
+    resultsClosed: boolean;
+    fieldsAfterResults: boolean;
+    lastRecordEnd: number | null;
+    complete: boolean;
+  } {
     return {
       fieldsAfterResults: this.#fieldsAfterResults,
       schema: this.#schema,
@@ -474,7 +485,10 @@ export function writeJson(value: unknown, indent: string, depth: number, out: (t
   }
   const inner = `${indent}  `;
   if (Array.isArray(value)) {
-    if (value.length === 0) return out('[]');
+    if (value.length === 0) {
+      out('[]');
+      return;
+    }
     for (let i = 0; i < value.length; i++) {
       out(i === 0 ? `[\n${inner}` : `,\n${inner}`);
       const item: unknown = value[i];

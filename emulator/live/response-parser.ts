@@ -181,7 +181,10 @@ export class ResponseParser {
   /** End of input (the server's FIN): ends a close-delimited body; a response cut short is an error. */
   finish(): void {
     if (this.#disposed) return;
-    if (this.#state === State.CloseDelimited) return this.#complete();
+    if (this.#state === State.CloseDelimited) {
+      this.#complete();
+      return;
+    }
     if (this.inMessage) throw new ResponseParseError('HPE_INVALID_EOF_STATE', `the connection ended mid-response (${describeState(this.#state)})`);
   }
 
@@ -197,7 +200,14 @@ export class ResponseParser {
     for (let i = held; i < STATUS_START.length && i - held < more.length; i++) {
       if (more[i - held] !== STATUS_START[i]) {
         const code = i < 5 ? 'HPE_INVALID_CONSTANT' : 'HPE_INVALID_VERSION';
-        throw new ResponseParseError(code, `a response must start with 'HTTP/1.', got '${printable(Buffer.concat([this.#partial ?? Buffer.alloc(0), more]).toString('latin1').slice(0, 40))}'`);
+        throw new ResponseParseError(
+          code,
+          `a response must start with 'HTTP/1.', got '${printable(
+            Buffer.concat([this.#partial ?? Buffer.alloc(0), more])
+              .toString('latin1')
+              .slice(0, 40),
+          )}'`,
+        );
       }
     }
   }
@@ -205,7 +215,10 @@ export class ResponseParser {
   /** Keeps the start of a line until its end arrives, within the state's limit. */
   #hold(bytes: Buffer): void {
     this.#partial = this.#partial ? Buffer.concat([this.#partial, bytes]) : Buffer.from(bytes);
-    const [limit, code] = this.#state === State.Head || this.#state === State.Trailers ? [MAX_HEAD_BYTES - this.#sectionBytes, 'HPE_HEADER_OVERFLOW'] : [MAX_CHUNK_LINE_BYTES, 'HPE_CHUNK_EXTENSIONS_OVERFLOW'];
+    const [limit, code] =
+      this.#state === State.Head || this.#state === State.Trailers
+        ? [MAX_HEAD_BYTES - this.#sectionBytes, 'HPE_HEADER_OVERFLOW']
+        : [MAX_CHUNK_LINE_BYTES, 'HPE_CHUNK_EXTENSIONS_OVERFLOW'];
     if (this.#partial.length > limit) throw new ResponseParseError(code, `a line longer than the parser takes (${describeState(this.#state)})`);
   }
 
@@ -216,19 +229,25 @@ export class ResponseParser {
       case State.Trailers: {
         if (line !== '') {
           this.#sectionBytes += line.length + 2;
-          if (this.#sectionBytes > MAX_HEAD_BYTES) throw new ResponseParseError('HPE_HEADER_OVERFLOW', `more than ${MAX_HEAD_BYTES} bytes of ${this.#state === State.Head ? 'head' : 'trailers'}`);
+          if (this.#sectionBytes > MAX_HEAD_BYTES)
+            throw new ResponseParseError('HPE_HEADER_OVERFLOW', `more than ${MAX_HEAD_BYTES} bytes of ${this.#state === State.Head ? 'head' : 'trailers'}`);
           this.#lines.push(line);
           return;
         }
         const lines = this.#lines;
         this.#lines = [];
         this.#sectionBytes = 0;
-        if (this.#state === State.Head) return this.#onHead(lines);
+        if (this.#state === State.Head) {
+          this.#onHead(lines);
+          return;
+        }
         this.#trailers = parseFields(lines, 'trailer');
-        return this.#complete();
+        this.#complete();
+        return;
       }
       case State.ChunkSize:
-        return this.#chunkSize(line);
+        this.#chunkSize(line);
+        return;
       case State.ChunkEnd:
         if (line !== '') throw new ResponseParseError('HPE_STRICT', 'expected CRLF after chunk data');
         this.#state = State.ChunkSize;
@@ -298,7 +317,10 @@ export class ResponseParser {
     head.framing = bodiless ? 'none' : framing.kind;
     this.#keepBody = expect.keepBody === true;
     this.#streamBody = expect.streamBody === true;
-    if (bodiless) return this.#complete();
+    if (bodiless) {
+      this.#complete();
+      return;
+    }
     switch (framing.kind) {
       case 'content-length':
         this.#left = framing.length;

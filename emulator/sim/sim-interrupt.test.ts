@@ -5,7 +5,14 @@ import { browserProfile } from '../profiles/browsers.ts';
 import { testNetwork, testScenario } from '../testing/index.ts';
 import { simulate, simulateInterruptibly } from './sim-world.ts';
 
-const scenario = testScenario({ site: { images: 40 }, steps: [{ kind: 'load', site: 'main', path: '/' }, { kind: 'idle', ms: 10_000 }, { kind: 'load', site: 'main', path: '/' }] });
+const scenario = testScenario({
+  site: { images: 40 },
+  steps: [
+    { kind: 'load', site: 'main', path: '/' },
+    { kind: 'idle', ms: 10_000 },
+    { kind: 'load', site: 'main', path: '/' },
+  ],
+});
 const network = testNetwork({ rttMs: 80, bandwidthKbps: 2_000 });
 
 describe('simulateInterruptibly', () => {

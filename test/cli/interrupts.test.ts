@@ -114,13 +114,21 @@ describe('interrupting `compare`', () => {
       },
     };
     // One profile on two networks: two comparisons.
-    const scenario = { ...(await loadScenarioFile(SMALL)), browsers: [browserProfile('chromium')], networks: [networkProfile('loopback'), networkProfile('lan-1997')] };
+    const scenario = {
+      ...(await loadScenarioFile(SMALL)),
+      browsers: [browserProfile('chromium')],
+      networks: [networkProfile('loopback'), networkProfile('lan-1997')],
+    };
     const printed: string[] = [];
-    const code = await compareCommand(['x.yaml', '--worlds', 'sim', '--json', file], {
-      loadScenario: async () => scenario,
-      worlds: async () => ({ emulated: { sim: new SimWorld() }, real: { chromium: real } }),
-      print: (text) => printed.push(text),
-    }, { signal: controller.signal });
+    const code = await compareCommand(
+      ['x.yaml', '--worlds', 'sim', '--json', file],
+      {
+        loadScenario: async () => scenario,
+        worlds: async () => ({ emulated: { sim: new SimWorld() }, real: { chromium: real } }),
+        print: (text) => printed.push(text),
+      },
+      { signal: controller.signal },
+    );
     expect(code).toBe(130);
     expect(keysOf(file)).toEqual(['chromium/sim', 'chromium/chromium']);
     expect(printed.at(-1)).toMatch(/interrupted: 2 result\(s\) of the comparisons that finished are in/);
