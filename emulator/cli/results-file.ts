@@ -92,15 +92,27 @@ export class ResultsWriter {
           throw describeFsError(error, path, option);
         }
         const writer = new ResultsWriter(path, option, fd, found.end, found.keys, found.torn);
-        writer.#writeAt(writer.#end, writer.#closing(), false);
-        return writer;
+        return writer.#started(() => writer.#writeAt(writer.#end, writer.#closing(), false));
       }
     }
     const fd = openOrFail(path, 'w', option);
     const writer = new ResultsWriter(path, option, fd, 0, new Set(), false);
-    writer.#end = writer.#writeAt(0, HEADER, false);
-    if (writer.#seekable) writer.#writeAt(writer.#end, CLOSE_EMPTY, false);
-    return writer;
+    return writer.#started(() => {
+      writer.#end = writer.#writeAt(0, HEADER, false);
+      if (writer.#seekable) writer.#writeAt(writer.#end, CLOSE_EMPTY, false);
+    });
+  }
+
+  /** Runs the first writes; if they fail (a full device), closes the file before the error goes up. */
+  #started(first: () => void): ResultsWriter {
+    try {
+      first();
+    } catch (error) {
+      closeSync(this.#fd!);
+      this.#fd = null;
+      throw error;
+    }
+    return this;
   }
 
   /** Keys of the records that were in the file when it was opened with `resume`. */
