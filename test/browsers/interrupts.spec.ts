@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
 import { chromiumExecutable } from '../../emulator/browsers/chromium-launch.ts';
 import { firefoxExecutable } from '../../emulator/browsers/firefox-process.ts';
-import { alive, commandLine, descendants, recordsIn, startCli, tempFolders, waitFor } from '../cli/cli-process.ts';
+import { alive, commandLine, descendants, leftIn, privateTmp, recordsIn, startCli, waitFor } from '../cli/cli-process.ts';
 
 test.describe.configure({ mode: 'serial' });
 test.setTimeout(120_000);
@@ -38,10 +38,13 @@ const BROWSERS = {
   chromium: { profile: 'chromium', executable: chromiumExecutable(), marker: /chrom/ },
 } as const;
 
-/** Starts `run --world sim,<world>` and returns once the browser is up (after the simulation's record is written). */
-async function startRealRun(world: keyof typeof BROWSERS, file: string) {
+/**
+ * Starts `run --world sim,<world>` with a temporary directory of its own (where Firefox's and Chromium's profiles go),
+ * and returns once the browser is up (after the simulation's record is written).
+ */
+async function startRealRun(world: keyof typeof BROWSERS, file: string, tmp: string) {
   const { profile, marker } = BROWSERS[world];
-  const run = startCli(['run', SCENARIO, '--world', `sim,${world}`, '--browsers', profile, '--json', file]);
+  const run = startCli(['run', SCENARIO, '--world', `sim,${world}`, '--browsers', profile, '--json', file], { TMPDIR: tmp });
   await waitFor('the simulation record', () => recordsIn(file)?.length === 1, 60_000);
   const browser = await waitFor(`${world} to start`, () => descendants(run.child.pid!).find((pid) => marker.test(commandLine(pid))), 60_000);
   // Let it load the first page and reach the idle step.
@@ -54,8 +57,8 @@ for (const world of ['firefox', 'chromium'] as const) {
     test(`${signal} during run --world ${world}: exits, saves, and leaves no browser, process or folder`, async () => {
       test.skip(!existsSync(BROWSERS[world].executable), `${world} is not installed`);
       const file = join(dir, `${world}-${signal}.json`);
-      const foldersBefore = tempFolders();
-      const { run, browser, profile } = await startRealRun(world, file);
+      const tmp = privateTmp(dir, `tmp-${world}-${signal}`);
+      const { run, browser, profile } = await startRealRun(world, file, tmp);
       const below = descendants(run.child.pid!);
       expect(below).toContain(browser);
       const sentAt = performance.now();
@@ -66,21 +69,21 @@ for (const world of ['firefox', 'chromium'] as const) {
       expect(at - sentAt).toBeLessThan(15_000);
       expect((recordsIn(file) ?? []).map((r) => `${r.browser}/${r.world}`)).toEqual([`${profile}/sim`]);
       await waitFor('the browser and every process below the CLI to be gone', () => !below.some(alive), 10_000);
-      await waitFor('no new temporary folder', () => [...tempFolders()].every((f) => foldersBefore.has(f)), 10_000);
+      await waitFor('nothing left in its temporary directory', () => leftIn(tmp).length === 0, 10_000);
     });
   }
 
   test(`SIGKILL during run --world ${world}: the browser, the site's process and the profile still go`, async () => {
     test.skip(!existsSync(BROWSERS[world].executable), `${world} is not installed`);
     const file = join(dir, `${world}-SIGKILL.json`);
-    const foldersBefore = tempFolders();
-    const { run } = await startRealRun(world, file);
+    const tmp = privateTmp(dir, `tmp-${world}-SIGKILL`);
+    const { run } = await startRealRun(world, file, tmp);
     const below = descendants(run.child.pid!);
     run.child.kill('SIGKILL');
     await run.exited;
     // What finished before the kill is a valid file.
     expect(recordsIn(file)?.length).toBe(1);
     await waitFor('every process below the killed CLI to be gone', () => !below.some(alive), 15_000);
-    await waitFor('no new temporary folder', () => [...tempFolders()].every((f) => foldersBefore.has(f)), 15_000);
+    await waitFor('nothing left in its temporary directory', () => leftIn(tmp).length === 0, 15_000);
   });
 }

@@ -3,8 +3,8 @@
  * its output, its results file, the process table and the temporary folder.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const CLI = fileURLToPath(new URL('../../bin/keepalive-lab.mjs', import.meta.url));
@@ -81,13 +81,18 @@ export function alive(pid: number): boolean {
 }
 
 /**
- * The folders a run may make in the temporary directory, there now: Firefox profiles (keepalive-lab-firefox-…),
- * Playwright's Chromium profiles, and anything else of ours but the tests' own folders.
+ * A temporary directory of the CLI's own (its TMPDIR), so what it leaves there is seen apart from what tests running
+ * beside it make: pass `{ TMPDIR: dir }` to startCli, then `leftIn(dir)` lists what is still there.
  */
-export function tempFolders(): Set<string> {
-  const ours = (name: string) =>
-    (name.startsWith('keepalive-lab-') && !name.startsWith('keepalive-lab-cli-test-')) || name.startsWith('playwright_chromiumdev_profile-');
-  return new Set(readdirSync(tmpdir()).filter(ours));
+export function privateTmp(parent: string, name: string): string {
+  const dir = join(parent, name);
+  mkdirSync(dir, { recursive: true });
+  return dir;
+}
+
+/** What is in `dir`, less tsx's compile cache (tsx-<uid>: kept on purpose, as it is in /tmp, to start faster). */
+export function leftIn(dir: string): string[] {
+  return readdirSync(dir).filter((name) => !/^tsx-\d+$/.test(name));
 }
 
 /** The command line of a process, or '' when it is gone. */

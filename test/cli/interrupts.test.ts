@@ -16,7 +16,7 @@ import { networkProfile } from '../../emulator/profiles/network-profile.ts';
 import { loadScenarioFile } from '../../emulator/scenario/load.ts';
 import { SimWorld } from '../../emulator/sim/sim-world.ts';
 import type { World } from '../../emulator/world.ts';
-import { alive, descendants, recordsIn, runCli, STACK_TRACE, startCli, tempFolders, waitFor } from './cli-process.ts';
+import { alive, descendants, leftIn, privateTmp, recordsIn, runCli, STACK_TRACE, startCli, waitFor } from './cli-process.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'keepalive-lab-cli-test-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -58,8 +58,8 @@ describe('interrupting `run`', () => {
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     it(`${signal} mid-run (sim,live): exits within seconds, keeps what finished, leaves no process or folder`, async () => {
       const file = join(dir, `live-${signal}.json`);
-      const foldersBefore = tempFolders();
-      const run = startCli(['run', SMALL, '--world', 'sim,live', '--time-scale', '0.25', '--json', file]);
+      const tmp = privateTmp(dir, `tmp-${signal}`);
+      const run = startCli(['run', SMALL, '--world', 'sim,live', '--time-scale', '0.25', '--json', file], { TMPDIR: tmp });
       // ie-6 in the simulation is written first; then ie-6 runs live, in its 5 s idle step (20 s × 0.25).
       await waitFor('the first record', () => recordsIn(file)?.length === 1);
       await new Promise((r) => setTimeout(r, 300));
@@ -77,7 +77,7 @@ describe('interrupting `run`', () => {
       expect(run.stderr()).toMatch(/interrupted: 1 run\(s\) finished and are in .*--resume/);
       expect(run.stderr() + run.stdout()).not.toMatch(STACK_TRACE);
       await waitFor('every process it started to be gone', () => !below.some(alive), 5_000);
-      expect([...tempFolders()].filter((f) => !foldersBefore.has(f))).toEqual([]);
+      expect(leftIn(tmp)).toEqual([]);
     }, 90_000);
   }
 
