@@ -33,9 +33,10 @@ steps: [ { load: / }, { idleMs: 20000 }, { load: / } ]
 `,
 );
 
+/** Each browser, and how its main process is told in the process table (by its program, not its arguments). */
 const BROWSERS = {
-  firefox: { profile: 'firefox-3', executable: firefoxExecutable(), marker: /firefox-esr|firefox/ },
-  chromium: { profile: 'chromium', executable: chromiumExecutable(), marker: /chrom/ },
+  firefox: { profile: 'firefox-3', executable: firefoxExecutable(), marker: /^\S*firefox[^/\s]*$/ },
+  chromium: { profile: 'chromium', executable: chromiumExecutable(), marker: /^\S*chrom(e|ium)[^/\s]*$/ },
 } as const;
 
 /**
@@ -46,7 +47,8 @@ async function startRealRun(world: keyof typeof BROWSERS, file: string, tmp: str
   const { profile, marker } = BROWSERS[world];
   const run = startCli(['run', SCENARIO, '--world', `sim,${world}`, '--browsers', profile, '--json', file], { TMPDIR: tmp });
   await waitFor('the simulation record', () => recordsIn(file)?.length === 1, 60_000);
-  const browser = await waitFor(`${world} to start`, () => descendants(run.child.pid!).find((pid) => marker.test(commandLine(pid))), 60_000);
+  const program = (pid: number) => commandLine(pid).split(' ')[0] ?? '';
+  const browser = await waitFor(`${world} to start`, () => descendants(run.child.pid!).find((pid) => marker.test(program(pid))), 60_000);
   // Let it load the first page and reach the idle step.
   await new Promise((r) => setTimeout(r, 3_000));
   return { run, browser, profile };
