@@ -6,6 +6,13 @@
  */
 import type { FaultSpec } from '../scenario/types.ts';
 
+/**
+ * Scenario ms the client waits for a response, from when its request becomes the oldest unanswered on its connection,
+ * before it destroys the connection: the live world's deadline (NetTransport, `DEFAULT_REQUEST_TIMEOUT_MS`), which the
+ * simulation models as well, so a stall longer than it fails in both.
+ */
+export const REQUEST_DEADLINE_MS = 120_000;
+
 /** The first fault that applies to the `nth` request (1-based) on a connection for `path`. */
 export function matchFault(faults: readonly FaultSpec[], path: string, nth: number): FaultSpec | undefined {
   return faults.find((f) => {

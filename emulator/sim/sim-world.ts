@@ -27,11 +27,19 @@ export class SimWorld implements World {
   }
 }
 
-export function simulate(scenario: Scenario, browser: BrowserProfile, network: NetworkProfile): RunResult {
+export interface SimulateOptions {
+  /** The client's request deadline, scenario ms (as `LiveWorldOptions.requestTimeoutMs`); 120 s by default. */
+  requestTimeoutMs?: number;
+}
+
+export function simulate(scenario: Scenario, browser: BrowserProfile, network: NetworkProfile, options: SimulateOptions = {}): RunResult {
   const queue = new EventQueue();
   const clock = new SimClock(queue);
   const sites = new Map<string, Site>(Object.entries(scenario.sites).map(([name, spec]) => [name, buildSite(spec)]));
-  const transport = new SimTransport(queue, network.knobs, scenario.server.knobs, resourceLookup(sites));
+  const transport = new SimTransport(queue, network.knobs, scenario.server.knobs, resourceLookup(sites), {
+    faults: scenario.faults,
+    ...(options.requestTimeoutMs !== undefined ? { requestTimeoutMs: options.requestTimeoutMs } : {}),
+  });
   const engine = new PolicyEngine({ knobs: browser.knobs, clock, transport, proxy: scenario.proxy });
   transport.listener = withResponseProcessing(engine, clock, clientTimingOf(browser).responseMs);
 

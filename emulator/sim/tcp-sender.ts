@@ -38,6 +38,8 @@ export interface Message<T = any> {
    * too, just before `arrived`). Only a message whose owner reads it as it streams sets this.
    */
   progress?: (arg: T, bytesSoFar: number) => void;
+  /** Its last byte has left this end (onto the link). */
+  left?: ((arg: T) => void) | undefined;
   /** Its last byte reaches the far end. */
   arrived: (arg: T) => void;
 }
@@ -162,7 +164,11 @@ export class TcpSender {
 
   private onPieceSent(): void {
     const piece = this.round[this.roundIndex]!;
-    if (piece.last) this.queue.after(this.path.rttMs / 2, this.arrivedFn, piece.item);
+    if (piece.last) {
+      const message = piece.item.message;
+      if (message.left) message.left(message.arg);
+      this.queue.after(this.path.rttMs / 2, this.arrivedFn, piece.item);
+    }
     else if (piece.item.message.progress) this.queue.after(this.path.rttMs / 2, this.pieceArrivedFn, piece);
     if (++this.roundIndex < this.round.length) return this.sendPiece();
     // The round has left: the next may start once the ACK of its first segment is back.
