@@ -51,7 +51,7 @@ export interface GridOptions {
 export function faultScenario(c: FaultCase, profile: string, o: GridOptions): Scenario {
   return loadScenarioText(
     `name: faults-${c.name.replace(/[^a-z0-9]+/gi, '-')}
-site: { images: 6, imageBytes: 3000, htmlBytes: 4096 }
+site: { images: 6, imageBytes: [2000, 9000, 4000, 14000, 3000, 7000], htmlBytes: 4096 }
 server: apache-2.2
 network: { rttMs: ${o.rttMs}, bandwidthKbps: 10000 }
 browsers: [${profile}]
