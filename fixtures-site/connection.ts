@@ -59,6 +59,8 @@ export class SiteConnection {
   private throttled = false;
   /** Pauses in progress (think time, a stall, slow headers, a reset's delay): cut short when the socket closes. */
   private readonly sleeps = new Map<NodeJS.Timeout, () => void>();
+  /** Counts the ends of pump runs, so a wait for bytes to leave does not arm the idle timer after a newer run. */
+  private pumpGeneration = 0;
 
   constructor(
     readonly socket: Socket,
@@ -190,8 +192,15 @@ export class SiteConnection {
     } finally {
       this.busy = false;
     }
-    if (this.state === 'open' && this.clientEnded) this.clientFin();
-    else this.armWaitTimer();
+    if (this.state === 'open' && this.clientEnded) return this.clientFin();
+    // The idle timer starts when the last response's last byte has left onto the network (the shaper's link), not
+    // when the kernel took it: a megabyte image on a slow link is not cut off by an idle timer running under it.
+    const sent = this.state === 'open' ? this.ctx.sent?.(this.socket, this.socket.bytesWritten) : null;
+    if (!sent) return this.armWaitTimer();
+    const generation = ++this.pumpGeneration;
+    await sent;
+    // Unless a request came meanwhile (its own pump arms the timer when done).
+    if (generation === this.pumpGeneration && !this.busy && this.queue.length === 0) this.armWaitTimer();
   }
 
   private async serve(request: ParsedRequest, tracked: TrackedRequest | null): Promise<void> {

@@ -30,6 +30,9 @@ export class Stream {
   private deliveries: { at: number; data: Buffer | null }[] = [];
   private timer: NodeJS.Timeout | null = null;
   private lastAt = 0;
+  /** Bytes taken onto the link so far, and who waits for a count of them (`whenSent`). */
+  sentTotal = 0;
+  private sentWaiters: { bytes: number; resolve: () => void }[] = [];
   // slow start: bytes allowed in this round trip, bytes sent in it, when it began
   cwnd = Infinity;
   sentInRound = 0;
@@ -85,6 +88,8 @@ export class Stream {
     } else this.queue.shift();
     this.queued -= head.length;
     this.inFlight += head.length;
+    this.sentTotal += head.length;
+    if (this.sentWaiters.length) this.wakeSent();
     this.sentInRound += head.length;
     if (this.queued < this.link.maxQueueBytes / 2 && this.source?.isPaused()) this.source.resume();
     return head;
@@ -119,7 +124,20 @@ export class Stream {
     if (wasHeldBack && !this.heldBack && this.queued > 0) this.link.pump();
   }
 
+  /** Resolves once `bytes` bytes of this stream have been taken onto the link (at once if they have). */
+  whenSent(bytes: number): Promise<void> {
+    if (this.sentTotal >= bytes) return Promise.resolve();
+    return new Promise((resolve) => this.sentWaiters.push({ bytes, resolve }));
+  }
+
+  private wakeSent(): void {
+    const still: { bytes: number; resolve: () => void }[] = [];
+    for (const w of this.sentWaiters) (w.bytes <= this.sentTotal ? w.resolve() : still.push(w));
+    this.sentWaiters = still;
+  }
+
   stop(): void {
+    for (const w of this.sentWaiters.splice(0)) w.resolve();
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
     this.deliveries = [];

@@ -50,6 +50,8 @@ export class Shaper {
   /** Both directions of every connection, for bufferedBytes. */
   private readonly streams = new Set<Stream>();
   private readonly rtt: number;
+  /** Each open upstream socket's downstream, by its local port (the peer port the site sees). */
+  private readonly downByUpstreamPort = new Map<number, Stream>();
 
   constructor(private readonly options: ShaperOptions) {
     this.rtt = options.network.rttMs;
@@ -62,6 +64,14 @@ export class Shaper {
 
   get port(): number {
     return listeningPort(this.server, 'the shaper');
+  }
+
+  /**
+   * Resolves once the first `bytes` the site wrote on the connection whose peer port it sees as `upstreamPort` have
+   * left onto the link; null when the shaper has no such connection.
+   */
+  sent(upstreamPort: number, bytes: number): Promise<void> | null {
+    return this.downByUpstreamPort.get(upstreamPort)?.whenSent(bytes) ?? null;
   }
 
   /** The client port behind an upstream socket's local port (what the site sees as the peer port). */
@@ -139,6 +149,11 @@ export class Shaper {
       down.source = u;
       this.ports.register(u, clientPort);
       u.on('connect', () => {
+        const port = u.localPort ?? 0;
+        this.downByUpstreamPort.set(port, down);
+        u.once('close', () => {
+          if (this.downByUpstreamPort.get(port) === down) this.downByUpstreamPort.delete(port);
+        });
         up.dest = u;
         down.dest = client;
         links.up.pump();
