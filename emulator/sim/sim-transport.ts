@@ -243,7 +243,10 @@ export class SimTransport implements Transport {
     if (conn.serverClosed) return;
     conn.pendingAtServer--;
     const decision = simResponse(this.server, request, conn.served++, this.lookup(request.host, request.path));
-    if (fault !== null && BROKEN_BODY.has(fault.kind)) return this.serverBreaks(conn, request, decision, fault);
+    if (fault !== null && BROKEN_BODY.has(fault.kind)) {
+      this.serverBreaks(conn, request, decision, fault);
+      return;
+    }
     if (this.faulty && decision.closeAfter === null) conn.raceMs = fault?.kind === 'close-idle-race' ? (fault.ms ?? 0) : null;
     // One object shape whether the response streams or not (`progress` undefined), so the sender's reads stay monomorphic.
     const progress = request.streamBody ? this.bodyProgresses : undefined;

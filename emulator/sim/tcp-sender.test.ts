@@ -44,7 +44,12 @@ describe('a TCP sender telling a streaming message its progress', () => {
     // 100 B/ms: a 1 000-byte segment leaves every 10 ms and arrives 50 ms after.
     const tcp = new TcpSender(queue, new Link(queue, 100), path, new PacketCounter(0));
     const told: string[] = [];
-    tcp.send({ bytes: 3_000, arg: null, progress: (_, bytes) => told.push(`${queue.now} progress ${bytes}`), arrived: () => told.push(`${queue.now} arrived`) });
+    tcp.send({
+      bytes: 3_000,
+      arg: null,
+      progress: (_, bytes) => told.push(`${queue.now} progress ${bytes}`),
+      arrived: () => told.push(`${queue.now} arrived`),
+    });
     queue.run(() => false);
     expect(told).toEqual(['60 progress 1000', '70 progress 2000', '80 progress 3000', '80 arrived']);
   });

@@ -34,7 +34,10 @@ export function faultCases(deadlineMs: number): FaultCase[] {
     { name: 'stall past the deadline', faults: `[{ kind: stall, path: /images/4.gif, ms: ${Math.round(deadlineMs * 1.25)} }]` },
     { name: 'close-idle-race', faults: `[{ kind: close-idle-race, ms: 500 }]` },
     { name: 'slow-headers', faults: `[{ kind: slow-headers, path: /images/*, ms: 300 }]` },
-    { name: 'every kind at once', faults: `[{ kind: reset-mid-body, path: /images/5.gif }, { kind: short-body, path: /images/6.gif }, { kind: stall, path: /images/2.gif, ms: ${Math.round(deadlineMs / 4)} }, { kind: slow-headers, nthOnConnection: 2, ms: 200 }, { kind: close-idle-race, ms: 800 }]` },
+    {
+      name: 'every kind at once',
+      faults: `[{ kind: reset-mid-body, path: /images/5.gif }, { kind: short-body, path: /images/6.gif }, { kind: stall, path: /images/2.gif, ms: ${Math.round(deadlineMs / 4)} }, { kind: slow-headers, nthOnConnection: 2, ms: 200 }, { kind: close-idle-race, ms: 800 }]`,
+    },
   ];
 }
 
