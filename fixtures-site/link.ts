@@ -37,6 +37,13 @@ export class Stream {
   cwnd = Infinity;
   sentInRound = 0;
   roundAt = 0;
+  /**
+   * Slow-start restart (RFC 5681 §4.1, Linux's tcp_slow_start_after_idle, as the simulation's TcpSender): after
+   * sending nothing for longer than `restartAfterMs` (the RTO), the window falls back to `initialCwnd`.
+   */
+  initialCwnd = Infinity;
+  restartAfterMs = Infinity;
+  private lastTakeAt = -Infinity;
 
   /**
    * Where the bytes come from, once connected: paused while the queue is over the link's maxQueueBytes. (Downstream
@@ -79,7 +86,9 @@ export class Stream {
       if (this.sentInRound >= this.cwnd) this.cwnd *= 2;
       this.sentInRound = 0;
       this.roundAt = now;
+      if (now - this.lastTakeAt > this.restartAfterMs) this.cwnd = Math.min(this.cwnd, this.initialCwnd);
     }
+    this.lastTakeAt = now;
     const limit = Math.min(max, this.cwnd - this.sentInRound);
     let head = this.queue[0]!;
     if (head.length > limit) {

@@ -98,7 +98,7 @@ export async function startFixtureSite(options: FixtureSiteOptions = {}): Promis
   const sitePort = await server.listen(network ? 0 : (options.port ?? 0), bind);
   let shaper: Shaper | null = null;
   if (network) {
-    shaper = new Shaper({ target: { host: '127.0.0.1', port: sitePort }, network, slowStart: options.slowStart ?? false });
+    shaper = new Shaper({ target: { host: '127.0.0.1', port: sitePort }, network, slowStart: options.slowStart ?? false, timeScale });
     try {
       await shaper.listen(options.port ?? 0, bind);
     } catch (err) {

@@ -7,7 +7,8 @@
  * - bandwidth per direction, shared by the connections of one client round-robin, one segment (MSS) at a time from
  *   per-connection queues, so one download cannot stack up in front of another;
  * - optional slow start downstream: a connection may send initialCwnd segments in its first round trip, twice as many
- *   in the next, and so on.
+ *   in the next, and so on; after an idle longer than the RTO (1 s × time scale at least) it starts again from
+ *   initialCwnd (slow-start restart, RFC 5681 §4.1), as the simulation's TCP does.
  *
  * The link keeps a virtual departure clock (`freeAt`): when a timer fires late, the segments that should have left
  * meanwhile leave at once, so the average rate is the configured one, not the timer's.
@@ -30,6 +31,8 @@ export interface ShaperOptions {
   target: { host: string; port: number };
   network: NetworkKnobs;
   slowStart?: boolean;
+  /** Wall ms per scenario ms of the shaped network: the retransmission timeout's 1 s floor scales with it. Default 1. */
+  timeScale?: number;
   /** Bytes queued per connection and direction before its source is paused. Default SHAPER_QUEUE_BYTES. */
   maxQueueBytes?: number;
   /** Open client connections beyond this are reset at once. Default 2048. */
@@ -112,6 +115,9 @@ export class Shaper {
     const down = new Stream(links.down, 0);
     if (this.options.slowStart) {
       down.cwnd = this.options.network.initialCwnd * this.options.network.mss;
+      // Restart from the initial window after an idle longer than the RTO: at least 1 s (RFC 6298), as the simulation.
+      down.initialCwnd = down.cwnd;
+      down.restartAfterMs = Math.max(1_000 * (this.options.timeScale ?? 1), 2 * this.rtt);
     }
     links.up.add(up);
     links.down.add(down);
