@@ -12,7 +12,7 @@ import type { FaultKind } from '../emulator/scenario/types.ts';
 import { RequestParser, type ParsedRequest, type ParseError } from './http1.ts';
 import { decideResponse } from '../emulator/http/server-response.ts';
 import { buildHead, chunk, errorResponse, requestAsSeen } from './response.ts';
-import { halfOf, matchFault, sleep, writeSlowly } from './faults.ts';
+import { halfOf, matchFault, shortBodyLength, writeSlowly } from './faults.ts';
 import type { ConnectionTracker, TrackedConnection, TrackedRequest, TrackerCloseReason } from './tracker.ts';
 import type { ServerContext } from './server.ts';
 
@@ -57,6 +57,10 @@ export class SiteConnection {
   private stalled = false;
   /** The server stopped reading the socket: the queue or the unparsed backlog is full (see MAX_QUEUED_REQUESTS). */
   private throttled = false;
+  /** Pauses in progress (think time, a stall, slow headers, a reset's delay): cut short when the socket closes. */
+  private readonly sleeps = new Map<NodeJS.Timeout, () => void>();
+  /** Counts the ends of pump runs, so a wait for bytes to leave does not arm the idle timer after a newer run. */
+  private pumpGeneration = 0;
 
   constructor(
     readonly socket: Socket,
@@ -188,8 +192,15 @@ export class SiteConnection {
     } finally {
       this.busy = false;
     }
-    if (this.state === 'open' && this.clientEnded) this.clientFin();
-    else this.armWaitTimer();
+    if (this.state === 'open' && this.clientEnded) return this.clientFin();
+    // The idle timer starts when the last response's last byte has left onto the network (the shaper's link), not
+    // when the kernel took it: a megabyte image on a slow link is not cut off by an idle timer running under it.
+    const sent = this.state === 'open' ? this.ctx.sent?.(this.socket, this.socket.bytesWritten) : null;
+    if (!sent) return this.armWaitTimer();
+    const generation = ++this.pumpGeneration;
+    await sent;
+    // Unless a request came meanwhile (its own pump arms the timer when done).
+    if (generation === this.pumpGeneration && !this.busy && this.queue.length === 0) this.armWaitTimer();
   }
 
   private async serve(request: ParsedRequest, tracked: TrackedRequest | null): Promise<void> {
@@ -198,17 +209,17 @@ export class SiteConnection {
     if (request.path.startsWith(ctx.controlPrefix) && (await ctx.control(request, this))) return;
     const fault = matchFault(ctx.faults, request.path, nth);
     if (fault && tracked) tracked.fault = fault.kind;
-    if (ctx.knobs.thinkMs > 0) await sleep(ctx.knobs.thinkMs * ctx.timeScale);
+    if (ctx.knobs.thinkMs > 0) await this.sleep(ctx.knobs.thinkMs * ctx.timeScale);
     if (fault?.kind === 'stall') {
       if (fault.ms === undefined) return this.stallForever();
-      await sleep(fault.ms * ctx.timeScale);
+      await this.sleep(fault.ms * ctx.timeScale);
     }
     if (this.state !== 'open') return;
     const { status, headers, body } = await ctx.content(request);
     const decided = decideResponse(ctx.knobs, requestAsSeen(request), nth - 1);
     const decision = fault?.kind === 'truncated-chunked' ? { ...decided, framing: 'chunked' as const } : decided;
     const sendBody = request.method === 'HEAD' ? new Uint8Array(0) : body;
-    const contentLength = fault?.kind === 'short-body' ? body.length + Math.max(1, halfOf(body.length)) : body.length;
+    const contentLength = fault?.kind === 'short-body' ? shortBodyLength(body.length) : body.length;
     const head = buildHead({ httpVersion: ctx.knobs.httpVersion, serverName: ctx.serverName, decision, status, headers, contentLength });
     if (tracked) {
       tracked.status = status;
@@ -220,7 +231,7 @@ export class SiteConnection {
       tracked.bytes = head.length + wire;
       if (this.record) this.record.bytesOut += head.length + wire;
     };
-    if (fault?.kind === 'slow-headers') await writeSlowly(this.socket, head, fault.ms! * ctx.timeScale);
+    if (fault?.kind === 'slow-headers') await writeSlowly(this.socket, head, fault.ms! * ctx.timeScale, this.sleep);
     else this.socket.cork();
     const headWritten = fault?.kind === 'slow-headers';
     const write = (data: Uint8Array) => (headWritten ? this.socket.write(data) : this.socket.write(Buffer.concat([head, data])));
@@ -237,7 +248,7 @@ export class SiteConnection {
         this.state = 'closing';
         this.clearTimer();
         if (this.record) this.tracker?.close(this.record, 'server', 'fault', { fault: fault.kind });
-        await sleep(RESET_DELAY_MS);
+        await this.sleep(RESET_DELAY_MS);
         if (!this.socket.destroyed) this.socket.resetAndDestroy();
         return;
       }
@@ -269,6 +280,28 @@ export class SiteConnection {
     }
     if (!decision.keepAlive) return this.serverClose(decision.closeReason!);
     this.raceMs = fault?.kind === 'close-idle-race' ? fault.ms! : null;
+  }
+
+  /**
+   * Waits `ms` of wall time, or less: the pause ends (resolves) as soon as the socket closes, so no timer of a closed
+   * connection (a 260 s stall the client gave up on) keeps the process alive after the site has closed.
+   */
+  private readonly sleep = (ms: number): Promise<void> =>
+    new Promise((resolve) => {
+      if (this.state === 'closed') return resolve();
+      const timer = setTimeout(() => {
+        this.sleeps.delete(timer);
+        resolve();
+      }, Math.max(0, ms));
+      this.sleeps.set(timer, resolve);
+    });
+
+  private wakeSleepers(): void {
+    for (const [timer, resolve] of this.sleeps) {
+      clearTimeout(timer);
+      resolve();
+    }
+    this.sleeps.clear();
   }
 
   /** Resolves when everything written so far has been handed to the kernel. */
@@ -319,6 +352,7 @@ export class SiteConnection {
 
   private onClose(): void {
     this.clearTimer();
+    this.wakeSleepers();
     // A close with nothing recorded (destroyed underneath us): the client went away.
     if (this.record && this.record.closedAt === null) this.tracker?.close(this.record, 'client', this.clientEnded ? 'client-fin' : 'reset');
     this.state = 'closed';
@@ -329,6 +363,7 @@ export class SiteConnection {
   destroy(reason: TrackerCloseReason = 'shutdown'): void {
     if (this.record && this.state === 'open') this.tracker?.close(this.record, 'server', reason);
     this.state = 'closed';
+    this.wakeSleepers();
     this.socket.destroy();
   }
 }

@@ -16,6 +16,10 @@
 import type { Socket } from 'node:net';
 import { FAULT_KINDS, type FaultKind, type FaultSpec } from '../emulator/scenario/types.ts';
 import { KeepaliveLabError } from '../emulator/errors.ts';
+import { slowPieces } from '../emulator/http/faults.ts';
+
+// The matching and the sizes are shared with the simulated server, which models the same faults.
+export { halfOf, matchFault, shortBodyLength } from '../emulator/http/faults.ts';
 
 export class FaultSpecError extends KeepaliveLabError {
   constructor(message: string) {
@@ -42,31 +46,12 @@ export function validateFaults(faults: readonly FaultSpec[]): void {
   });
 }
 
-/** The first fault that applies to the `nth` request (1-based) on a connection for `path`. */
-export function matchFault(faults: readonly FaultSpec[], path: string, nth: number): FaultSpec | undefined {
-  return faults.find((f) => {
-    if (f.nthOnConnection !== undefined && f.nthOnConnection !== nth) return false;
-    if (f.path === undefined) return true;
-    return f.path.endsWith('*') ? path.startsWith(f.path.slice(0, -1)) : path === f.path;
-  });
-}
-
 /** Writes `data` in about ten pieces spread over `ms` (the slow-headers fault). Resolves when all is written. */
-export async function writeSlowly(socket: Socket, data: Buffer, ms: number): Promise<void> {
-  const pieces = Math.max(1, Math.min(10, data.length));
-  const size = Math.ceil(data.length / pieces);
+export async function writeSlowly(socket: Socket, data: Buffer, ms: number, sleep: (ms: number) => Promise<void>): Promise<void> {
+  const { size, pauseMs } = slowPieces(data.length, ms);
   for (let i = 0; i < data.length; i += size) {
     if (socket.destroyed) return;
     socket.write(data.subarray(i, i + size));
-    if (i + size < data.length) await sleep(ms / pieces);
+    if (i + size < data.length) await sleep(pauseMs);
   }
-}
-
-export function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, Math.max(0, ms)));
-}
-
-/** Half of a body, at least one byte short of the whole when there is a body at all. */
-export function halfOf(length: number): number {
-  return length === 0 ? 0 : Math.min(length - 1, Math.ceil(length / 2));
 }

@@ -30,10 +30,20 @@ export class Stream {
   private deliveries: { at: number; data: Buffer | null }[] = [];
   private timer: NodeJS.Timeout | null = null;
   private lastAt = 0;
+  /** Bytes taken onto the link so far, and who waits for a count of them (`whenSent`). */
+  sentTotal = 0;
+  private sentWaiters: { bytes: number; resolve: () => void }[] = [];
   // slow start: bytes allowed in this round trip, bytes sent in it, when it began
   cwnd = Infinity;
   sentInRound = 0;
   roundAt = 0;
+  /**
+   * Slow-start restart (RFC 5681 §4.1, Linux's tcp_slow_start_after_idle, as the simulation's TcpSender): after
+   * sending nothing for longer than `restartAfterMs` (the RTO), the window falls back to `initialCwnd`.
+   */
+  initialCwnd = Infinity;
+  restartAfterMs = Infinity;
+  private lastTakeAt = -Infinity;
 
   /**
    * Where the bytes come from, once connected: paused while the queue is over the link's maxQueueBytes. (Downstream
@@ -76,7 +86,9 @@ export class Stream {
       if (this.sentInRound >= this.cwnd) this.cwnd *= 2;
       this.sentInRound = 0;
       this.roundAt = now;
+      if (now - this.lastTakeAt > this.restartAfterMs) this.cwnd = Math.min(this.cwnd, this.initialCwnd);
     }
+    this.lastTakeAt = now;
     const limit = Math.min(max, this.cwnd - this.sentInRound);
     let head = this.queue[0]!;
     if (head.length > limit) {
@@ -85,6 +97,8 @@ export class Stream {
     } else this.queue.shift();
     this.queued -= head.length;
     this.inFlight += head.length;
+    this.sentTotal += head.length;
+    if (this.sentWaiters.length) this.wakeSent();
     this.sentInRound += head.length;
     if (this.queued < this.link.maxQueueBytes / 2 && this.source?.isPaused()) this.source.resume();
     return head;
@@ -119,7 +133,20 @@ export class Stream {
     if (wasHeldBack && !this.heldBack && this.queued > 0) this.link.pump();
   }
 
+  /** Resolves once `bytes` bytes of this stream have been taken onto the link (at once if they have). */
+  whenSent(bytes: number): Promise<void> {
+    if (this.sentTotal >= bytes) return Promise.resolve();
+    return new Promise((resolve) => this.sentWaiters.push({ bytes, resolve }));
+  }
+
+  private wakeSent(): void {
+    const still: { bytes: number; resolve: () => void }[] = [];
+    for (const w of this.sentWaiters) (w.bytes <= this.sentTotal ? w.resolve() : still.push(w));
+    this.sentWaiters = still;
+  }
+
   stop(): void {
+    for (const w of this.sentWaiters.splice(0)) w.resolve();
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
     this.deliveries = [];

@@ -98,7 +98,7 @@ export async function startFixtureSite(options: FixtureSiteOptions = {}): Promis
   const sitePort = await server.listen(network ? 0 : (options.port ?? 0), bind);
   let shaper: Shaper | null = null;
   if (network) {
-    shaper = new Shaper({ target: { host: '127.0.0.1', port: sitePort }, network, slowStart: options.slowStart ?? false });
+    shaper = new Shaper({ target: { host: '127.0.0.1', port: sitePort }, network, slowStart: options.slowStart ?? false, timeScale });
     try {
       await shaper.listen(options.port ?? 0, bind);
     } catch (err) {
@@ -106,6 +106,8 @@ export async function startFixtureSite(options: FixtureSiteOptions = {}): Promis
       throw err;
     }
     if (tracker) tracker.resolveClientPort = (remotePort) => shaper!.clientPortFor(remotePort);
+    // The server's idle timer starts when a response's last byte has left onto the shaped link, as the simulation's.
+    server.sentProbe = (socket, bytes) => shaper!.sent(socket.remotePort ?? 0, bytes);
   }
   publicPort = shaper ? shaper.port : sitePort;
   // Image URLs in the pages carry the public port, so the cache is filled only once it is known.

@@ -68,6 +68,11 @@ export interface ServerContext {
   /** Serves a control path; false when it is not one (then it is content like any other). */
   control(request: ParsedRequest, connection: SiteConnection): Promise<boolean>;
   forget(connection: SiteConnection): void;
+  /**
+   * Resolves when the first `bytes` written on `socket` have left the server onto the network (the shaper's link),
+   * not merely reached the kernel; null when there is no shaper to ask (then written is as good as sent).
+   */
+  sent: ((socket: Socket, bytes: number) => Promise<void> | null) | null;
 }
 
 export class ProfileServer {
@@ -104,9 +109,15 @@ export class ProfileServer {
         this.connections.delete(connection);
         this.streaming.delete(connection);
       },
+      sent: null,
     };
     this.eventStreams = options.tracker ? new EventStreams(options.tracker) : null;
     this.server = createServer({ allowHalfOpen: true, noDelay: true }, (socket) => this.accept(socket));
+  }
+
+  /** Where the server asks when its bytes have left (the shaper in front of it), so its idle timer starts then. */
+  set sentProbe(probe: ServerContext['sent']) {
+    this.ctx.sent = probe;
   }
 
   private accept(socket: Socket): void {

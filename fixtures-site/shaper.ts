@@ -7,7 +7,8 @@
  * - bandwidth per direction, shared by the connections of one client round-robin, one segment (MSS) at a time from
  *   per-connection queues, so one download cannot stack up in front of another;
  * - optional slow start downstream: a connection may send initialCwnd segments in its first round trip, twice as many
- *   in the next, and so on.
+ *   in the next, and so on; after an idle longer than the RTO (1 s × time scale at least) it starts again from
+ *   initialCwnd (slow-start restart, RFC 5681 §4.1), as the simulation's TCP does.
  *
  * The link keeps a virtual departure clock (`freeAt`): when a timer fires late, the segments that should have left
  * meanwhile leave at once, so the average rate is the configured one, not the timer's.
@@ -30,6 +31,8 @@ export interface ShaperOptions {
   target: { host: string; port: number };
   network: NetworkKnobs;
   slowStart?: boolean;
+  /** Wall ms per scenario ms of the shaped network: the retransmission timeout's 1 s floor scales with it. Default 1. */
+  timeScale?: number;
   /** Bytes queued per connection and direction before its source is paused. Default SHAPER_QUEUE_BYTES. */
   maxQueueBytes?: number;
   /** Open client connections beyond this are reset at once. Default 2048. */
@@ -50,6 +53,8 @@ export class Shaper {
   /** Both directions of every connection, for bufferedBytes. */
   private readonly streams = new Set<Stream>();
   private readonly rtt: number;
+  /** Each open upstream socket's downstream, by its local port (the peer port the site sees). */
+  private readonly downByUpstreamPort = new Map<number, Stream>();
 
   constructor(private readonly options: ShaperOptions) {
     this.rtt = options.network.rttMs;
@@ -62,6 +67,14 @@ export class Shaper {
 
   get port(): number {
     return listeningPort(this.server, 'the shaper');
+  }
+
+  /**
+   * Resolves once the first `bytes` the site wrote on the connection whose peer port it sees as `upstreamPort` have
+   * left onto the link; null when the shaper has no such connection.
+   */
+  sent(upstreamPort: number, bytes: number): Promise<void> | null {
+    return this.downByUpstreamPort.get(upstreamPort)?.whenSent(bytes) ?? null;
   }
 
   /** The client port behind an upstream socket's local port (what the site sees as the peer port). */
@@ -102,6 +115,9 @@ export class Shaper {
     const down = new Stream(links.down, 0);
     if (this.options.slowStart) {
       down.cwnd = this.options.network.initialCwnd * this.options.network.mss;
+      // Restart from the initial window after an idle longer than the RTO: at least 1 s (RFC 6298), as the simulation.
+      down.initialCwnd = down.cwnd;
+      down.restartAfterMs = Math.max(1_000 * (this.options.timeScale ?? 1), 2 * this.rtt);
     }
     links.up.add(up);
     links.down.add(down);
@@ -139,6 +155,11 @@ export class Shaper {
       down.source = u;
       this.ports.register(u, clientPort);
       u.on('connect', () => {
+        const port = u.localPort ?? 0;
+        this.downByUpstreamPort.set(port, down);
+        u.once('close', () => {
+          if (this.downByUpstreamPort.get(port) === down) this.downByUpstreamPort.delete(port);
+        });
         up.dest = u;
         down.dest = client;
         links.up.pump();

@@ -5,6 +5,7 @@
  * to it by client port, and where the two accounts differ the run says so in `errors`.
  */
 import type { ScenarioSite, TrackerSnapshot } from '../../fixtures-site/index.ts';
+import { REQUEST_DEADLINE_MS } from '../http/faults.ts';
 import { computeMetrics } from '../result/metrics.ts';
 import { asCloseReason, type CloseReason, type RunResult } from '../result/types.ts';
 import { onCleanup } from '../cleanup.ts';
@@ -23,7 +24,8 @@ export interface LiveWorldOptions {
   inspect?: (snapshot: TrackerSnapshot) => void;
 }
 
-export const DEFAULT_REQUEST_TIMEOUT_MS = 120_000;
+/** The simulation models the same deadline (sim-transport.ts). */
+export const DEFAULT_REQUEST_TIMEOUT_MS = REQUEST_DEADLINE_MS;
 
 export class LiveWorld implements World {
   readonly name = 'live' as const;

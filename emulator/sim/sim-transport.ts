@@ -4,10 +4,12 @@
  * closes — with every packet counted. All on the event queue's virtual clock.
  */
 import type { ConnectionId, RequestHead, Transport, TransportListener } from '../engine/transport.ts';
+import { halfOf, matchFault, REQUEST_DEADLINE_MS, slowPieces } from '../http/faults.ts';
 import { requestLength } from '../http/request-text.ts';
 import type { NetworkKnobs } from '../profiles/network-profile.ts';
 import type { ServerKnobs } from '../profiles/server-profile.ts';
 import type { CloseReason } from '../result/types.ts';
+import type { FaultSpec } from '../scenario/types.ts';
 import type { EventHandle, EventQueue } from './event-queue.ts';
 import { Link } from './link.ts';
 import { PacketCounter } from './packet-counter.ts';
@@ -33,12 +35,42 @@ interface SimConnection {
   serverIdleSince: number | null;
   serverClosed: boolean;
   clientClosed: boolean;
+  /** Responses the server has handed to its sender whose last byte has not left yet. */
+  unsent: number;
+  // Faults (only read when the scenario has any) ──────────────────────────────────────────────────────────────────
+  /** Requests that reached the server (the Nth on the connection, as the site counts for `nthOnConnection`). */
+  received: number;
+  /** The fault of each request in `serverQueue`, in step with it. */
+  faultQueue: (FaultSpec | null)[];
+  /** A `stall` without `ms` holds this connection's answers for good. */
+  stalledForever: boolean;
+  /** After a close-idle-race response: the idle close comes this soon instead of at the server's idle timeout. */
+  raceMs: number | null;
+  /** The client's side: requests written and not yet answered in full, and the oldest one's deadline. */
+  clientInFlight: number;
+  deadline: EventHandle | null;
+}
+
+export interface SimTransportOptions {
+  /** The scenario's faults, modelled as the fixture site injects them (fixtures-site/faults.ts). */
+  faults?: readonly FaultSpec[];
+  /**
+   * Scenario ms a response may take from when its request becomes the oldest unanswered on its connection, as the
+   * live client's deadline (NetTransport): past it the client destroys the connection. Modelled only when the
+   * scenario has faults (a stall is what passes it), so a run without faults pays nothing for it.
+   */
+  requestTimeoutMs?: number;
 }
 
 interface Delivery {
   conn: SimConnection;
   decision: SimResponse;
+  /** The fault that broke this response's body, if one did. */
+  kind?: string;
 }
+
+/** Faults that cut a response's body short or leave it unfinished: the server closes with the client mid-body. */
+const BROKEN_BODY: ReadonlySet<string> = new Set(['reset-mid-body', 'truncated-chunked', 'short-body']);
 
 const kbpsToBytesPerMs = (kbps: number | null) => (kbps === null ? null : (kbps * 1000) / 8 / 1000);
 
@@ -52,13 +84,21 @@ export class SimTransport implements Transport {
   /** When each host's DNS answer is (or will be) known. */
   private readonly resolvedAt = new Map<string, number>();
   private serverIdleMs = 0;
+  private readonly faults: readonly FaultSpec[];
+  /** Whether the scenario has faults: every fault path (and the client's deadline) is behind this. */
+  private readonly faulty: boolean;
+  private readonly requestTimeoutMs: number;
 
   constructor(
     private readonly queue: EventQueue,
     private readonly network: NetworkKnobs,
     private readonly server: ServerKnobs,
     private readonly lookup: ResourceLookup,
+    options: SimTransportOptions = {},
   ) {
+    this.faults = options.faults ?? [];
+    this.faulty = this.faults.length > 0;
+    this.requestTimeoutMs = options.requestTimeoutMs ?? REQUEST_DEADLINE_MS;
     this.packets = new PacketCounter(network.packetHeaderBytes);
     this.path = {
       rttMs: network.rttMs,
@@ -83,6 +123,13 @@ export class SimTransport implements Transport {
       serverIdleSince: null,
       serverClosed: false,
       clientClosed: false,
+      unsent: 0,
+      received: 0,
+      faultQueue: [],
+      stalledForever: false,
+      raceMs: null,
+      clientInFlight: 0,
+      deadline: null,
     };
     this.conns.set(id, conn);
     const synAt = this.dnsAnswer(host);
@@ -102,6 +149,10 @@ export class SimTransport implements Transport {
     if (!conn || conn.clientClosed) return;
     let bytes = 0;
     for (const request of requests) bytes += requestLength(request);
+    if (this.faulty) {
+      if (conn.clientInFlight === 0) this.armDeadline(conn);
+      conn.clientInFlight += requests.length;
+    }
     conn.up.send({ bytes, arg: { conn, requests }, arrived: this.requestsArrive });
   }
 
@@ -109,6 +160,7 @@ export class SimTransport implements Transport {
     const conn = this.conns.get(id);
     if (!conn || conn.clientClosed) return;
     conn.clientClosed = true;
+    this.clearDeadline(conn);
     if (conn.serverClosed) {
       this.conns.delete(id); // the server's FIN went first; its close was counted then
       return;
@@ -128,7 +180,8 @@ export class SimTransport implements Transport {
   // Bound once and handed an argument, so the per-request path makes no closures.
   private readonly requestsArrive = (arg: { conn: SimConnection; requests: readonly RequestHead[] }) =>
     this.serverReceives(arg.conn, arg.requests);
-  private readonly respondNext = (conn: SimConnection) => this.serverResponds(conn, conn.serverQueue.shift()!);
+  private readonly respondNext = (conn: SimConnection) =>
+    this.serverResponds(conn, conn.serverQueue.shift()!, this.faulty ? conn.faultQueue.shift()! : null);
   private readonly headArrives = (arg: Delivery) => {
     if (!arg.conn.clientClosed) this.listener.responseHead(arg.conn.id, arg.decision.head);
   };
@@ -142,9 +195,20 @@ export class SimTransport implements Transport {
   private readonly bodyArrives = (arg: Delivery) => {
     const { conn, decision } = arg;
     if (conn.clientClosed) return;
+    if (this.faulty) this.answered(conn);
     this.listener.responseDone(conn.id, { bytes: decision.bodyBytes });
     // The FIN follows the last data segment.
-    if (decision.closeAfter) this.listener.peerClosed(conn.id, decision.closeAfter, 'the server closed after its response');
+    if (decision.closeAfter) {
+      if (this.faulty) this.clearDeadline(conn);
+      this.listener.peerClosed(conn.id, decision.closeAfter, 'the server closed after its response');
+    }
+  };
+
+  /** The last byte of a response has left the server: with nothing more to answer, its idle timer starts. */
+  private readonly responseLeft = (arg: Delivery) => {
+    const { conn } = arg;
+    conn.unsent--;
+    if (!conn.serverClosed && conn.unsent === 0 && conn.pendingAtServer === 0) this.serverWaits(conn);
   };
 
   private serverReceives(conn: SimConnection, requests: readonly RequestHead[]): void {
@@ -158,35 +222,79 @@ export class SimTransport implements Transport {
       conn.pendingAtServer++;
       conn.serverQueue.push(request);
       // Answered in order: each starts when the server is free of the one before, after thinking.
-      const startAt = Math.max(this.queue.now, conn.serverFreeAt) + this.server.thinkMs;
+      let startAt = Math.max(this.queue.now, conn.serverFreeAt) + this.server.thinkMs;
+      if (this.faulty) {
+        const fault = matchFault(this.faults, request.path, ++conn.received) ?? null;
+        conn.faultQueue.push(fault);
+        // A stall starts the response `ms` late; slow headers hold it while the head trickles out (the body follows).
+        if (fault?.kind === 'stall') {
+          if (fault.ms === undefined) conn.stalledForever = true;
+          else startAt += fault.ms;
+        } else if (fault?.kind === 'slow-headers') startAt += slowPieces(this.server.responseHeaderBytes, fault.ms ?? 0).delayMs;
+        // The site answers one at a time: nothing after a stall without end is ever answered.
+        if (conn.stalledForever) continue;
+      }
       conn.serverFreeAt = startAt;
       this.queue.at(startAt, this.respondNext, conn);
     }
   }
 
-  private serverResponds(conn: SimConnection, request: RequestHead): void {
+  private serverResponds(conn: SimConnection, request: RequestHead, fault: FaultSpec | null): void {
     if (conn.serverClosed) return;
     conn.pendingAtServer--;
     const decision = simResponse(this.server, request, conn.served++, this.lookup(request.host, request.path));
+    if (fault !== null && BROKEN_BODY.has(fault.kind)) {
+      this.serverBreaks(conn, request, decision, fault);
+      return;
+    }
+    if (this.faulty && decision.closeAfter === null) conn.raceMs = fault?.kind === 'close-idle-race' ? (fault.ms ?? 0) : null;
     // One object shape whether the response streams or not (`progress` undefined), so the sender's reads stay monomorphic.
     const progress = request.streamBody ? this.bodyProgresses : undefined;
-    conn.down.send({ bytes: decision.bytes, arg: { conn, decision }, firstByte: this.headArrives, progress, arrived: this.bodyArrives });
+    conn.unsent++;
+    conn.down.send({ bytes: decision.bytes, arg: { conn, decision }, firstByte: this.headArrives, progress, left: this.responseLeft, arrived: this.bodyArrives });
     if (decision.closeAfter) this.serverCloses(conn, decision.closeAfter, false);
-    else if (conn.pendingAtServer === 0) this.serverWaits(conn);
   }
 
-  /** A kept-alive connection waits for the next request until the server's idle timeout. */
+  /**
+   * reset-mid-body, truncated-chunked, short-body: the head and part (or all) of the body, then the server's reset or
+   * FIN while the client still expects body bytes. The live client reports that as `peerClosed(…, 'error')` as the
+   * close arrives behind the last byte (NetTransport: a reset mid-response, or a FIN that llhttp cannot finish on).
+   */
+  private serverBreaks(conn: SimConnection, request: RequestHead, decision: SimResponse, fault: FaultSpec): void {
+    const headerBytes = decision.bytes - decision.bodyBytes;
+    const body = fault.kind === 'short-body' ? decision.bodyBytes : halfOf(decision.bodyBytes);
+    const broken: SimResponse = { ...decision, head: { ...decision.head, keepAlive: false }, bytes: headerBytes + body, bodyBytes: body, closeAfter: null };
+    const progress = request.streamBody ? this.bodyProgresses : undefined;
+    conn.down.send({ bytes: broken.bytes, arg: { conn, decision: broken, kind: fault.kind }, firstByte: this.headArrives, progress, left: undefined, arrived: this.bodyBreaks });
+    this.endServerIdle(conn);
+    conn.serverClosed = true;
+    if (conn.clientClosed) return;
+    if (fault.kind === 'reset-mid-body') this.packets.resetSent();
+    else this.packets.close();
+  }
+
+  private readonly bodyBreaks = (arg: Delivery) => {
+    const { conn } = arg;
+    if (conn.clientClosed) return;
+    this.clearDeadline(conn);
+    const what = arg.kind === 'reset-mid-body' ? 'connection reset mid-response' : 'the server closed the connection mid-response';
+    this.listener.peerClosed(conn.id, 'error', `${what} (${arg.kind} fault) after ${arg.decision.bodyBytes} body bytes`);
+  };
+
+  /** A kept-alive connection waits for the next request until the server's idle timeout (or a close-idle-race's `ms`). */
   private serverWaits(conn: SimConnection): void {
     conn.serverIdleSince = this.queue.now;
-    const timeout = this.server.idleTimeoutMs;
+    const race = conn.raceMs;
+    const timeout = race ?? this.server.idleTimeoutMs;
     if (timeout === null) return;
     conn.serverIdleTimer = this.queue.after(timeout, () => {
       conn.serverIdleTimer = null;
-      this.serverCloses(conn, 'server-idle-timeout', true);
+      // The site records a race's close as 'fault', which no client can tell: the engine infers, as it does live.
+      this.serverCloses(conn, race === null ? 'server-idle-timeout' : null, true);
     });
   }
 
-  private serverCloses(conn: SimConnection, reason: CloseReason, notifyClient: boolean): void {
+  private serverCloses(conn: SimConnection, reason: CloseReason | null, notifyClient: boolean): void {
     this.endServerIdle(conn);
     conn.serverClosed = true;
     if (conn.clientClosed) return;
@@ -194,10 +302,46 @@ export class SimTransport implements Transport {
     if (!notifyClient) return; // a closing response tells the client itself, as its last byte arrives
     conn.down.whenDrained(() => {
       this.queue.after(this.network.rttMs / 2, () => {
-        if (!conn.clientClosed) this.listener.peerClosed(conn.id, reason, `the server closed the idle connection (${reason})`);
+        if (conn.clientClosed) return;
+        if (this.faulty) this.clearDeadline(conn);
+        this.listener.peerClosed(conn.id, reason, `the server closed the idle connection (${reason ?? 'close-idle-race fault'})`);
       });
     });
   }
+
+  // ── The client's deadline (only with faults) ──────────────────────────────────────────────────────────────────────
+
+  /** The oldest unanswered request's deadline starts now. */
+  private armDeadline(conn: SimConnection): void {
+    this.clearDeadline(conn);
+    conn.deadline = this.queue.after(this.requestTimeoutMs, this.deadlinePasses, conn);
+  }
+
+  private clearDeadline(conn: SimConnection): void {
+    if (conn.deadline) this.queue.cancel(conn.deadline);
+    conn.deadline = null;
+  }
+
+  /** A response is complete at the client: the next unanswered request's deadline starts. */
+  private answered(conn: SimConnection): void {
+    conn.clientInFlight--;
+    if (conn.clientInFlight > 0) this.armDeadline(conn);
+    else this.clearDeadline(conn);
+  }
+
+  /** The client gives up, destroys the connection (a reset) and says so, as NetTransport does. */
+  private readonly deadlinePasses = (conn: SimConnection) => {
+    conn.deadline = null;
+    if (conn.clientClosed) return;
+    conn.clientClosed = true;
+    this.listener.abandoned(conn.id, `a request timed out: no complete response within ${this.requestTimeoutMs} ms; the connection was destroyed`);
+    if (conn.serverClosed) {
+      this.conns.delete(conn.id);
+      return;
+    }
+    this.packets.resetSent();
+    this.queue.after(this.network.rttMs / 2, () => this.serverStops(conn));
+  };
 
   /** The client's FIN has arrived. */
   private serverStops(conn: SimConnection): void {

@@ -34,8 +34,13 @@ export class SimWorld implements World {
  */
 export const SIM_SLICE_EVENTS = 200_000;
 
-export function simulate(scenario: Scenario, browser: BrowserProfile, network: NetworkProfile): RunResult {
-  const sim = startSimulation(scenario, browser, network);
+export interface SimulateOptions {
+  /** The client's request deadline, scenario ms (as `LiveWorldOptions.requestTimeoutMs`); 120 s by default. */
+  requestTimeoutMs?: number;
+}
+
+export function simulate(scenario: Scenario, browser: BrowserProfile, network: NetworkProfile, options: SimulateOptions = {}): RunResult {
+  const sim = startSimulation(scenario, browser, network, options);
   sim.queue.run(sim.done);
   return sim.finish();
 }
@@ -65,11 +70,14 @@ interface Simulation {
   finish: () => RunResult;
 }
 
-function startSimulation(scenario: Scenario, browser: BrowserProfile, network: NetworkProfile): Simulation {
+function startSimulation(scenario: Scenario, browser: BrowserProfile, network: NetworkProfile, options: SimulateOptions = {}): Simulation {
   const queue = new EventQueue();
   const clock = new SimClock(queue);
   const sites = new Map<string, Site>(Object.entries(scenario.sites).map(([name, spec]) => [name, buildSite(spec)]));
-  const transport = new SimTransport(queue, network.knobs, scenario.server.knobs, resourceLookup(sites));
+  const transport = new SimTransport(queue, network.knobs, scenario.server.knobs, resourceLookup(sites), {
+    faults: scenario.faults,
+    ...(options.requestTimeoutMs !== undefined ? { requestTimeoutMs: options.requestTimeoutMs } : {}),
+  });
   const engine = new PolicyEngine({ knobs: browser.knobs, clock, transport, proxy: scenario.proxy });
   transport.listener = withResponseProcessing(engine, clock, clientTimingOf(browser).responseMs);
 

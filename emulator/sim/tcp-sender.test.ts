@@ -37,4 +37,20 @@ describe('a TCP sender telling a streaming message its progress', () => {
     // (its ACK back), cwnd 20: 29 200 B of the second, arriving at 150. Round 3 at 200: the last 800 B, at 250.
     expect(told).toEqual(['50 first arrived', '150 progress 29200', '250 progress 30000']);
   });
+
+  it('on a rate-limited link, tells each segment as it arrives, so a parser sees the first tags before the last byte', () => {
+    const queue = new EventQueue();
+    const path = { rttMs: 100, mss: 1000, initialCwnd: 10, packetHeaderBytes: 0 };
+    // 100 B/ms: a 1 000-byte segment leaves every 10 ms and arrives 50 ms after.
+    const tcp = new TcpSender(queue, new Link(queue, 100), path, new PacketCounter(0));
+    const told: string[] = [];
+    tcp.send({
+      bytes: 3_000,
+      arg: null,
+      progress: (_, bytes) => told.push(`${queue.now} progress ${bytes}`),
+      arrived: () => told.push(`${queue.now} arrived`),
+    });
+    queue.run(() => false);
+    expect(told).toEqual(['60 progress 1000', '70 progress 2000', '80 progress 3000', '80 arrived']);
+  });
 });

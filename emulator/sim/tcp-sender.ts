@@ -4,7 +4,8 @@
  * A round sends min(cwnd, queued) segments; its bytes cross the link (sharing it with the other connections sending at
  * the time) and reach the far end one-way-delay later. The next round may start once the round has left the sender
  * and the ACK of its first segment is back (one RTT after the round started): a full pipe streams, a young
- * connection waits a round trip per window. cwnd doubles per round (one ACK per segment, no losses) up to the
+ * connection waits a round trip per window. A message read as it streams (`progress`) is told each segment's arrival
+ * on a rate-limited link, each round's on an unlimited one. cwnd doubles per round (one ACK per segment, no losses) up to the
  * receive window, and falls back to the initial window after an idle longer than the retransmission timeout
  * (RFC 5681 §4.1, slow-start restart) — the cost a reused keep-alive connection pays after a pause. Nagle is off.
  */
@@ -38,6 +39,8 @@ export interface Message<T = any> {
    * too, just before `arrived`). Only a message whose owner reads it as it streams sets this.
    */
   progress?: (arg: T, bytesSoFar: number) => void;
+  /** Its last byte has left this end (onto the link). */
+  left?: ((arg: T) => void) | undefined;
   /** Its last byte reaches the far end. */
   arrived: (arg: T) => void;
 }
@@ -47,6 +50,8 @@ interface Queued {
   left: number;
   /** Bytes that have reached the far end (counted only for a message with `progress`). */
   delivered: number;
+  /** The most told to `progress` so far (segment estimates and pieces both report; never backwards). */
+  reported: number;
   started: boolean;
   /** The far end has been told of the first byte (never after the last: see `sendPiece`). */
   firstByteTold: boolean;
@@ -56,6 +61,14 @@ interface Piece {
   item: Queued;
   bytes: number;
   last: boolean;
+  /** Bytes of the message sent before this piece. */
+  offset: number;
+}
+
+/** A segment of a streamed message, estimated to have arrived: `bytes` of it so far. */
+interface SegmentArrival {
+  item: Queued;
+  bytes: number;
 }
 
 export class TcpSender {
@@ -76,7 +89,7 @@ export class TcpSender {
   private readonly arrivedFn = (item: Queued) => {
     this.tellFirstByte(item);
     const message = item.message;
-    if (message.progress) message.progress(message.arg, message.bytes);
+    if (message.progress) this.report(item, message.bytes);
     message.arrived(message.arg);
   };
   /** A piece short of the message's end has arrived; pieces arrive in the order sent, so the count is cumulative. */
@@ -84,7 +97,11 @@ export class TcpSender {
     const { item } = piece;
     this.tellFirstByte(item);
     item.delivered += piece.bytes;
-    item.message.progress!(item.message.arg, item.delivered);
+    this.report(item, item.delivered);
+  };
+  private readonly segmentArrivedFn = (segment: SegmentArrival) => {
+    this.tellFirstByte(segment.item);
+    this.report(segment.item, segment.bytes);
   };
 
   constructor(
@@ -99,7 +116,7 @@ export class TcpSender {
 
   /** Queues a message; it goes out in order after everything queued before it. */
   send(message: Message): void {
-    this.queued.push({ message, left: message.bytes, delivered: 0, started: false, firstByteTold: false });
+    this.queued.push({ message, left: message.bytes, delivered: 0, reported: 0, started: false, firstByteTold: false });
     if (!this.busy) this.startRound();
   }
 
@@ -132,11 +149,12 @@ export class TcpSender {
     while (budget > 0 && this.queued.length > 0) {
       const item = this.queued[0]!;
       const bytes = Math.min(item.left, budget);
+      const offset = item.message.bytes - item.left;
       item.left -= bytes;
       budget -= bytes;
       payload += bytes;
       const last = item.left === 0;
-      round.push({ item, bytes, last });
+      round.push({ item, bytes, last, offset });
       if (last) this.queued.shift();
       else break;
     }
@@ -157,12 +175,20 @@ export class TcpSender {
       this.queue.after(firstSegmentWire / this.link.shareRate() + this.path.rttMs / 2, this.firstByteFn, item);
     }
     const wireBytes = piece.bytes + Math.ceil(piece.bytes / this.path.mss) * this.path.packetHeaderBytes;
+    // A message read as it streams (the HTML) is told segment by segment, as a parser reading the socket is: its
+    // earlier segments arrive before the piece's last byte (at today's share of the link, as the first byte's
+    // estimate; the piece's own arrival corrects any that a later flow would have delayed).
+    if (item.message.progress && piece.bytes > this.path.mss) this.streamSegments(piece);
     this.link.transmit(wireBytes, this.pieceSent);
   }
 
   private onPieceSent(): void {
     const piece = this.round[this.roundIndex]!;
-    if (piece.last) this.queue.after(this.path.rttMs / 2, this.arrivedFn, piece.item);
+    if (piece.last) {
+      const message = piece.item.message;
+      if (message.left) message.left(message.arg);
+      this.queue.after(this.path.rttMs / 2, this.arrivedFn, piece.item);
+    }
     else if (piece.item.message.progress) this.queue.after(this.path.rttMs / 2, this.pieceArrivedFn, piece);
     if (++this.roundIndex < this.round.length) return this.sendPiece();
     // The round has left: the next may start once the ACK of its first segment is back.
@@ -171,6 +197,24 @@ export class TcpSender {
     const ackBack = this.roundStart + this.path.rttMs;
     if (this.queue.now >= ackBack) this.startRound();
     else this.queue.at(ackBack, this.startRoundFn);
+  }
+
+  private streamSegments(piece: Piece): void {
+    const { mss, packetHeaderBytes, rttMs } = this.path;
+    const rate = this.link.shareRate();
+    if (rate === Infinity) return; // an unlimited link: the whole piece arrives at once
+    for (let sent = mss; sent < piece.bytes; sent += mss) {
+      const segments = sent / mss;
+      const at = (sent + segments * packetHeaderBytes) / rate + rttMs / 2;
+      this.queue.after(at, this.segmentArrivedFn, { item: piece.item, bytes: piece.offset + sent });
+    }
+  }
+
+  /** Tells a streamed message's progress, only forwards. */
+  private report(item: Queued, bytes: number): void {
+    if (bytes <= item.reported) return;
+    item.reported = bytes;
+    item.message.progress!(item.message.arg, bytes);
   }
 
   private tellFirstByte(item: Queued): void {

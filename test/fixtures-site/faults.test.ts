@@ -77,6 +77,20 @@ describe('faults', () => {
     expect(r!.closedAt).toBeNull();
   });
 
+  it('stall: a client that gives up ends the pause, so no stall timer outlives the site', async () => {
+    const timers = () => process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length;
+    const before = timers();
+    // 260 s × 0.01 = 2.6 s of wall time the server would otherwise sleep after the client left.
+    const c = await withFaults([{ kind: 'stall', ms: 260_000 }]);
+    c.write(get('/images/1.gif', 'localhost', '1.1', 'keep-alive'));
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    c.socket.destroy();
+    await site!.close();
+    site = null;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(timers()).toBeLessThanOrEqual(before);
+  });
+
   it('stall without ms never answers; the client giving up is recorded', async () => {
     const c = await withFaults([{ kind: 'stall', path: '/' }]);
     c.write(get('/', 'localhost', '1.1', 'keep-alive'));
