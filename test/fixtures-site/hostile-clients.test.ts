@@ -3,43 +3,22 @@
  * scripts/hostile-clients.ts): each may hold its own connection, but must not grow the server without bound, lock
  * other clients out, or falsify the tracker's record. After each, a normal client still gets its page.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { connect, type Socket } from 'node:net';
-import { startFixtureSite, type FixtureSite, type FixtureSiteOptions } from '../../fixtures-site/serve.ts';
 import { MAX_QUEUED_REQUESTS, MAX_UNPARSED_BYTES } from '../../fixtures-site/connection.ts';
 import { MAX_EVENT_STREAMS } from '../../fixtures-site/event-streams.ts';
 import { MAX_IN_FLIGHT_BYTES } from '../../fixtures-site/link.ts';
 import { SHAPER_QUEUE_BYTES } from '../../fixtures-site/shaper.ts';
 import { get, RawClient } from './raw-client.ts';
+import { siteUnderTest } from './site-under-test.ts';
 import { closedRecords } from './tracker-wait.ts';
 
 const SITE = { domain: 'localhost', hosts: 1, images: 2, imageBytes: 2_000, htmlBytes: 1000 };
 const MB = 1024 * 1024;
 
-let site: FixtureSite | null = null;
-const clients: RawClient[] = [];
-
-async function start(options: FixtureSiteOptions = {}): Promise<FixtureSite> {
-  site = await startFixtureSite({ site: SITE, server: 'apache-2.2', ...options });
-  return site;
-}
-
-async function client(): Promise<RawClient> {
-  const c = new RawClient(site!.port);
-  clients.push(c);
-  await c.connected;
-  return c;
-}
-
-/** A normal client gets the page, within 5 s. */
-async function stillServes(): Promise<void> {
-  const c = await client();
-  c.write(get('/', 'localhost', '1.1', 'keep-alive'));
-  const [r] = await c.responses(1);
-  expect(r!.status).toBe(200);
-  expect(r!.body.length).toBe(1000);
-  c.close();
-}
+const sut = siteUnderTest({ site: SITE, server: 'apache-2.2' });
+const { start, client } = sut;
+const stillServes = () => sut.stillServes(SITE.htmlBytes);
 
 /** This worker's heap and buffers, the measure of what a server in it holds. */
 function memory(): number {
@@ -92,12 +71,6 @@ function getOnce(port: number, path: string, leave: 'fin' | 'reset'): Promise<nu
   });
 }
 
-afterEach(async () => {
-  for (const c of clients.splice(0)) c.close();
-  await site?.close();
-  site = null;
-});
-
 describe('a pipelined flood from a client that never reads', () => {
   it.each(['node', 'forever'])(`%s: the server stops reading at ${MAX_QUEUED_REQUESTS} queued requests, stays small, and serves others`, async (server) => {
     await start({ server });
@@ -107,7 +80,7 @@ describe('a pipelined flood from a client that never reads', () => {
     // The server stopped reading: the client's writes stalled well before its 3 s were up, on a few MB (the kernel's
     // buffers), where the unbounded server read on for as long as the client wrote.
     expect(written).toBeLessThan(64 * MB);
-    const [pipeline] = site!.server.pipelines();
+    const [pipeline] = sut.site.server.pipelines();
     expect(pipeline).toMatchObject({ reading: false });
     expect(pipeline!.queued).toBeLessThanOrEqual(MAX_QUEUED_REQUESTS);
     expect(pipeline!.unparsedBytes).toBeLessThanOrEqual(MAX_UNPARSED_BYTES);
@@ -115,7 +88,7 @@ describe('a pipelined flood from a client that never reads', () => {
     // Others are served meanwhile, and after the flood's client leaves.
     await stillServes();
     hostile.socket.destroy();
-    const [record] = await closedRecords(site!.tracker!, hostile);
+    const [record] = await closedRecords(sut.site.tracker!, hostile);
     expect(record).toMatchObject({ closedBy: 'client', closeReason: 'reset' });
     // Every request the server read is in the record: answered, or in the queue when the client left.
     expect(record!.requests.filter((r) => r.endedAt === null).length).toBeLessThanOrEqual(MAX_QUEUED_REQUESTS);
@@ -127,10 +100,10 @@ describe('a pipelined flood from a client that never reads', () => {
     const hostile = await client();
     const written = await flood(hostile.socket, get('/images/1.gif', 'localhost'));
     expect(written).toBeLessThan(64 * MB);
-    const [pipeline] = site!.server.pipelines();
+    const [pipeline] = sut.site.server.pipelines();
     expect(pipeline).toMatchObject({ reading: false });
     expect(pipeline!.queued).toBeLessThanOrEqual(MAX_QUEUED_REQUESTS);
-    expect(site!.shaper!.bufferedBytes()).toBeLessThanOrEqual(2 * (SHAPER_QUEUE_BYTES + 2 * MAX_IN_FLIGHT_BYTES));
+    expect(sut.site.shaper!.bufferedBytes()).toBeLessThanOrEqual(2 * (SHAPER_QUEUE_BYTES + 2 * MAX_IN_FLIGHT_BYTES));
     await stillServes();
   });
 
@@ -146,9 +119,9 @@ describe('a pipelined flood from a client that never reads', () => {
     );
     const responses = await c.responses(n);
     expect(responses).toHaveLength(n);
-    const record = site!.tracker!.byClientPort(c.localPort)[0]!;
+    const record = sut.site.tracker!.byClientPort(c.localPort)[0]!;
     expect(record.requests.map((r) => r.path)).toEqual(Array.from({ length: n }, (_, i) => `/images/${i % 2 ? 2 : 1}.gif?n=${i}`));
-    expect(site!.server.pipelines()[0]).toMatchObject({ queued: 0, reading: true });
+    expect(sut.site.server.pipelines()[0]).toMatchObject({ queued: 0, reading: true });
   });
 });
 
@@ -161,14 +134,14 @@ describe("the shaper's client ports under load", () => {
     // client port. scripts/hostile-clients.ts ports: 4 % of 4,000 connections wrong before the port map was fixed.
     await start({ network: LOOPBACK_1MS });
     const atAccept = new Map<number, number | null>();
-    site!.tracker!.on('event', (e) => e.type === 'open' && atAccept.set(e.connection.id, e.connection.clientPort));
+    sut.site.tracker!.on('event', (e) => e.type === 'open' && atAccept.set(e.connection.id, e.connection.clientPort));
     const used: { port: number; path: string }[] = [];
     for (let i = 0; i < 300; i++) {
       const path = `/images/1.gif?connection=${i}`;
       // Half leave with a FIN, half with a reset: both are how a client leaves.
-      used.push({ port: await getOnce(site!.port, path, i % 2 ? 'fin' : 'reset'), path });
+      used.push({ port: await getOnce(sut.site.port, path, i % 2 ? 'fin' : 'reset'), path });
     }
-    const records = new Map(site!.tracker!.snapshot().connections.map((r) => [r.requests[0]?.path, r]));
+    const records = new Map(sut.site.tracker!.snapshot().connections.map((r) => [r.requests[0]?.path, r]));
     const wrong = used.filter(({ port, path }) => {
       const record = records.get(path);
       return !record || record.clientPort !== port || atAccept.get(record.id) !== port;
@@ -180,8 +153,8 @@ describe("the shaper's client ports under load", () => {
 describe('the tracker under load', () => {
   it('keeps the last closed connections and the first requests of each, and counts everything exactly', async () => {
     await start({ server: 'close', trackerBounds: { maxClosedConnections: 50, maxRequestsPerConnection: 40 } });
-    for (let i = 0; i < 120; i++) await getOnce(site!.port, '/images/1.gif', 'fin');
-    const snap = site!.tracker!.snapshot();
+    for (let i = 0; i < 120; i++) await getOnce(sut.site.port, '/images/1.gif', 'fin');
+    const snap = sut.site.tracker!.snapshot();
     expect(snap.connections.length).toBeLessThanOrEqual(50);
     expect(snap.stats).toMatchObject({ accepted: 120, requests: 120 });
     expect(snap.dropped.connections).toBe(120 - snap.connections.length);
@@ -194,10 +167,10 @@ describe('the tracker under load', () => {
     const c = await client();
     c.write(get('/images/1.gif', 'localhost').repeat(100));
     await c.responses(100);
-    const [record] = site!.tracker!.byClientPort(c.localPort);
+    const [record] = sut.site.tracker!.byClientPort(c.localPort);
     expect(record!.requests).toHaveLength(40);
     expect(record!.requestsNotKept).toBe(60);
-    expect(site!.tracker!.snapshot()).toMatchObject({ stats: { requests: 100 }, dropped: { requests: 60 } });
+    expect(sut.site.tracker!.snapshot()).toMatchObject({ stats: { requests: 100 }, dropped: { requests: 60 } });
   });
 });
 
@@ -224,12 +197,12 @@ describe('event-stream (SSE) clients', () => {
       await s.until(() => s.data.includes('tracker events'), 'the stream to start');
       streams.push(s);
     }
-    expect(site!.server.openEventStreams).toBe(MAX_EVENT_STREAMS);
+    expect(sut.site.server.openEventStreams).toBe(MAX_EVENT_STREAMS);
     const extra = await client();
     extra.write(EVENTS);
     await extra.serverEnd();
     expect((await extra.responses(1))[0]!.status).toBe(503);
-    expect((await closedRecords(site!.tracker!, extra))[0]).toMatchObject({ closedBy: 'server', closeReason: 'over-capacity', control: true });
+    expect((await closedRecords(sut.site.tracker!, extra))[0]).toMatchObject({ closedBy: 'server', closeReason: 'over-capacity', control: true });
     await stillServes();
     await stillServes();
     // Every stream saw the page connections open and close.
@@ -244,9 +217,9 @@ describe('event-stream (SSE) clients', () => {
     await new Promise((resolve) => setTimeout(resolve, 50));
     // Some 10 MB of events: the kernel's buffers (up to 4 MiB of send buffer) fill first, then the server's 1 MiB.
     await load(20, 500);
-    const [record] = await closedRecords(site!.tracker!, observer);
+    const [record] = await closedRecords(sut.site.tracker!, observer);
     expect(record).toMatchObject({ closedBy: 'server', closeReason: 'slow-reader', control: true });
-    expect(site!.server.openEventStreams).toBe(0);
+    expect(sut.site.server.openEventStreams).toBe(0);
     await stillServes();
   });
 });
@@ -260,9 +233,9 @@ describe('a slow reader through the shaper', () => {
       site: { domain: 'localhost', hosts: 1, images: 1, imageBytes: bytes, htmlBytes: 1000 },
       network: { rttMs: 10, bandwidthKbps: null, upBandwidthKbps: null, mss: 1460, initialCwnd: 10, dnsMs: 0, packetHeaderBytes: 40 },
     });
-    const shaper = site!.shaper!;
+    const shaper = sut.site.shaper!;
     // A counting client: 50 MB are too many to keep.
-    const c = connect({ port: site!.port, host: '127.0.0.1' });
+    const c = connect({ port: sut.site.port, host: '127.0.0.1' });
     c.pause();
     let received = 0;
     c.on('data', (d: Buffer) => (received += d.length));
@@ -278,7 +251,7 @@ describe('a slow reader through the shaper', () => {
     expect(most).toBeGreaterThan(0);
     expect(most).toBeLessThanOrEqual(bound);
     c.resume();
-    const record = () => site!.tracker!.snapshot().connections[0]!;
+    const record = () => sut.site.tracker!.snapshot().connections[0]!;
     const done = () => record().requests.filter((r) => r.endedAt !== null).length === downloads && received === record().bytesOut;
     const deadline = performance.now() + 10_000;
     while (!done() && performance.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));

@@ -2,47 +2,29 @@
  * Each server profile on the wire, checked with raw `node:net` clients writing exact bytes, and the tracker's record
  * of the same connections. Time scale 0.01 throughout: Apache 2.2's 5 s idle timeout is 50 ms here.
  */
-import { afterEach, describe, expect, it } from 'vitest';
-import { startFixtureSite, type FixtureSite, type FixtureSiteOptions } from '../../fixtures-site/serve.ts';
+import { describe, expect, it } from 'vitest';
 import { get, RawClient } from './raw-client.ts';
+import { siteUnderTest } from './site-under-test.ts';
 import { closedRecords } from './tracker-wait.ts';
 
 const SITE = { domain: 'localhost', hosts: 1, images: 4, imageBytes: [100, 200, 300, 400], htmlBytes: 1000 };
 const SCALE = 0.01;
 
-let site: FixtureSite | null = null;
-const clients: RawClient[] = [];
-
-async function start(options: FixtureSiteOptions): Promise<FixtureSite> {
-  site = await startFixtureSite({ site: SITE, timeScale: SCALE, ...options });
-  return site;
-}
-
-async function client(): Promise<RawClient> {
-  const c = new RawClient(site!.port);
-  clients.push(c);
-  await c.connected;
-  return c;
-}
+const sut = siteUnderTest({ site: SITE, timeScale: SCALE });
+const { start, client } = sut;
 
 /** The tracker's record of the connection a client used, found by the client's own port. */
 function recordOf(c: RawClient) {
-  const found = site!.tracker!.byClientPort(c.localPort);
+  const found = sut.site.tracker!.byClientPort(c.localPort);
   expect(found).toHaveLength(1);
   return found[0]!;
 }
 
 async function closedRecord(c: RawClient) {
-  const found = await closedRecords(site!.tracker!, c);
+  const found = await closedRecords(sut.site.tracker!, c);
   expect(found).toHaveLength(1);
   return found[0]!;
 }
-
-afterEach(async () => {
-  for (const c of clients.splice(0)) c.close();
-  await site?.close();
-  site = null;
-});
 
 describe('apache-2.2 on the wire', () => {
   it('keeps a 1.1 connection alive with Apache Keep-Alive headers counting down, then closes it at the scaled idle timeout', async () => {

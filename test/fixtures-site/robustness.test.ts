@@ -2,50 +2,25 @@
  * Bad clients: malformed requests, oversized heads, slow heads, too many connections, paths that try to escape.
  * None may crash the server or lose a tracker record; after each, a good request still gets its page.
  */
-import { afterEach, describe, expect, it } from 'vitest';
-import { startFixtureSite, type FixtureSite, type FixtureSiteOptions } from '../../fixtures-site/serve.ts';
+import { describe, expect, it } from 'vitest';
 import { get, RawClient } from './raw-client.ts';
+import { siteUnderTest } from './site-under-test.ts';
 import { closedRecords } from './tracker-wait.ts';
 
 const SITE = { domain: 'localhost', hosts: 1, images: 2, imageBytes: 100, htmlBytes: 1000 };
 
-let site: FixtureSite | null = null;
-const clients: RawClient[] = [];
-
-async function start(options: FixtureSiteOptions = {}): Promise<FixtureSite> {
-  site = await startFixtureSite({ site: SITE, server: 'apache-2.2', ...options });
-  return site;
-}
-
-async function client(): Promise<RawClient> {
-  const c = new RawClient(site!.port);
-  clients.push(c);
-  await c.connected;
-  return c;
-}
-
-async function stillServes(): Promise<void> {
-  const c = await client();
-  c.write(get('/', 'localhost', '1.1', 'keep-alive'));
-  const [r] = await c.responses(1);
-  expect(r!.status).toBe(200);
-  expect(r!.body.length).toBe(1000);
-}
+const sut = siteUnderTest({ site: SITE, server: 'apache-2.2' });
+const { start, client } = sut;
+const stillServes = () => sut.stillServes(SITE.htmlBytes);
 
 async function closedRecord(c: RawClient) {
-  return (await closedRecords(site!.tracker!, c))[0]!;
+  return (await closedRecords(sut.site.tracker!, c))[0]!;
 }
-
-afterEach(async () => {
-  for (const c of clients.splice(0)) c.close();
-  await site?.close();
-  site = null;
-});
 
 describe('robustness', () => {
   it('binds 127.0.0.1 by default', async () => {
     await start();
-    expect(site!.server.server.address()).toMatchObject({ address: '127.0.0.1' });
+    expect(sut.site.server.server.address()).toMatchObject({ address: '127.0.0.1' });
   });
 
   it('answers a malformed request with 400, counts it, closes, and keeps serving', async () => {
@@ -56,7 +31,7 @@ describe('robustness', () => {
     const [r] = await c.responses(1);
     expect(r!.status).toBe(400);
     expect(await closedRecord(c)).toMatchObject({ closedBy: 'server', closeReason: 'bad-request' });
-    expect(site!.tracker!.snapshot().stats.malformed).toBe(1);
+    expect(sut.site.tracker!.snapshot().stats.malformed).toBe(1);
     await stillServes();
   });
 
@@ -127,7 +102,7 @@ describe('robustness', () => {
     await third.serverEnd();
     expect((await third.responses(1))[0]!.status).toBe(503);
     expect(await closedRecord(third)).toMatchObject({ closeReason: 'over-capacity' });
-    expect(site!.tracker!.snapshot().stats.refused).toBe(1);
+    expect(sut.site.tracker!.snapshot().stats.refused).toBe(1);
   });
 
   it.each(['/../../etc/passwd', '/images/..%2f..%2fetc%2fpasswd', '/%2e%2e/package.json'])('lets no path escape the site: %s', async (path) => {
@@ -169,7 +144,7 @@ describe('robustness', () => {
       used.push(c);
     }
     for (const c of used) await closedRecord(c);
-    const snap = site!.tracker!.snapshot();
+    const snap = sut.site.tracker!.snapshot();
     expect(snap.stats.accepted).toBe(5);
     expect(snap.stats.requests).toBe(15);
     expect(snap.stats.closesByReason).toEqual({ 'client-fin': 5 });
