@@ -12,9 +12,7 @@ import { chromiumLaunchOptions } from './emulator/browsers/chromium-launch.ts';
 
 const sharded = process.argv.some((arg) => arg.startsWith('--shard'));
 const wsEndpoint = process.env.KEEPALIVE_LAB_WS_ENDPOINT;
-const reporter: ReporterDescription[] = sharded
-  ? [['blob', { outputDir: process.env.KEEPALIVE_LAB_BLOB_DIR ?? 'blob-report' }]]
-  : [['list']];
+const reporter: ReporterDescription[] = sharded ? [['blob', { outputDir: process.env.KEEPALIVE_LAB_BLOB_DIR ?? 'blob-report' }]] : [['list']];
 
 export default defineConfig({
   testDir: 'test',

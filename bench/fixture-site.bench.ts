@@ -133,12 +133,42 @@ const bench: Bench = async () => {
     { label: 'bare node:http, 1 000-byte image', value: Math.round(bareRps), unit: 'req/s' },
     { label: 'fixture site, tracker off', value: Math.round(offRps), unit: 'req/s', ratio: round(offRps / bareRps), baseline: 'bare node:http' },
     { label: 'fixture site, tracker on', value: Math.round(onRps), unit: 'req/s', ratio: round(onRps / bareRps), baseline: 'bare node:http' },
-    { label: 'fixture site, tracker on, msw resolving every request (contentCache: false)', value: Math.round(rps(samples.msw)), unit: 'req/s', ratio: round(rps(samples.msw) / bareRps), baseline: 'bare node:http' },
-    { label: 'tracker on ÷ tracker off, req/s (median of paired rounds)', value: round(trackerCost), unit: '×', ratio: round(trackerCost), baseline: 'fixture site, tracker off' },
+    {
+      label: 'fixture site, tracker on, msw resolving every request (contentCache: false)',
+      value: Math.round(rps(samples.msw)),
+      unit: 'req/s',
+      ratio: round(rps(samples.msw) / bareRps),
+      baseline: 'bare node:http',
+    },
+    {
+      label: 'tracker on ÷ tracker off, req/s (median of paired rounds)',
+      value: round(trackerCost),
+      unit: '×',
+      ratio: round(trackerCost),
+      baseline: 'fixture site, tracker off',
+    },
     { label: 'main-thread busy time per request, bare node:http', value: busy(samples.bare), unit: 'µs' },
-    { label: 'main-thread busy time per request, tracker off', value: busy(samples.off), unit: 'µs', ratio: round(busy(samples.off) / busy(samples.bare)), baseline: 'bare node:http' },
-    { label: 'main-thread busy time per request, tracker on', value: busy(samples.on), unit: 'µs', ratio: round(busy(samples.on) / busy(samples.bare)), baseline: 'bare node:http' },
-    { label: 'tracker on ÷ tracker off, busy time per request (median of paired rounds)', value: round(busyCost), unit: '×', ratio: round(busyCost), baseline: 'fixture site, tracker off' },
+    {
+      label: 'main-thread busy time per request, tracker off',
+      value: busy(samples.off),
+      unit: 'µs',
+      ratio: round(busy(samples.off) / busy(samples.bare)),
+      baseline: 'bare node:http',
+    },
+    {
+      label: 'main-thread busy time per request, tracker on',
+      value: busy(samples.on),
+      unit: 'µs',
+      ratio: round(busy(samples.on) / busy(samples.bare)),
+      baseline: 'bare node:http',
+    },
+    {
+      label: 'tracker on ÷ tracker off, busy time per request (median of paired rounds)',
+      value: round(busyCost),
+      unit: '×',
+      ratio: round(busyCost),
+      baseline: 'fixture site, tracker off',
+    },
   ];
   const bookkeeping = trackerBookkeepingUs();
   figures.push({
@@ -150,7 +180,13 @@ const bench: Bench = async () => {
   });
   figures.push(...(await shaperError('wan-1997', networkProfile('wan-1997').knobs, 100_000)));
   figures.push(...(await shaperError('dsl', networkProfile('dsl').knobs, 100_000)));
-  figures.push(...(await shaperError('explicit 40 ms / 8 000 kbit/s', { ...networkProfile('cable').knobs, rttMs: 40, bandwidthKbps: 8_000, upBandwidthKbps: 8_000 }, 400_000)));
+  figures.push(
+    ...(await shaperError(
+      'explicit 40 ms / 8 000 kbit/s',
+      { ...networkProfile('cable').knobs, rttMs: 40, bandwidthKbps: 8_000, upBandwidthKbps: 8_000 },
+      400_000,
+    )),
+  );
   return {
     title: 'Fixture site',
     figures,

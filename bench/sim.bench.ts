@@ -30,9 +30,21 @@ const bench: Bench = async () => {
   return {
     title: `Simulated world: ${inProcess.profiles} profiles × ${PAGE_LOADS_PER_PROFILE} page loads × ${IMAGES_PER_PAGE} images`,
     figures: [
-      { label: 'simulated requests / wall s, bundled (esbuild)', value: built.simRate, unit: 'req/s', ratio: built.simRate / built.engineRate, baseline: 'engine alone' },
+      {
+        label: 'simulated requests / wall s, bundled (esbuild)',
+        value: built.simRate,
+        unit: 'req/s',
+        ratio: built.simRate / built.engineRate,
+        baseline: 'engine alone',
+      },
       { label: 'simulated requests / CPU s, bundled', value: built.simCpuRate, unit: 'req/s' },
-      { label: 'simulated requests / wall s, through tsx (the CLI)', value: inProcess.simRate, unit: 'req/s', ratio: inProcess.simRate / built.simRate, baseline: 'bundled' },
+      {
+        label: 'simulated requests / wall s, through tsx (the CLI)',
+        value: inProcess.simRate,
+        unit: 'req/s',
+        ratio: inProcess.simRate / built.simRate,
+        baseline: 'bundled',
+      },
       { label: 'engine + page loader alone (instant transport), bundled', value: built.engineRate, unit: 'req/s' },
       { label: 'simulated requests in one sweep', value: built.requestsPerSweep, unit: 'requests' },
       { label: 'heap kept per simulated request (full timeline)', value: built.heapBytesPerRequest, unit: 'bytes' },

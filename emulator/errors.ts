@@ -21,9 +21,7 @@ export class ScenarioError extends KeepaliveLabError {
     super(
       'KAL_ERR_SCENARIO',
       `${file}: ${issues.length} problem${issues.length === 1 ? '' : 's'}\n` +
-        issues
-          .map((i) => `  ${file}${i.line ? `:${i.line}${i.column ? `:${i.column}` : ''}` : ''}  ${i.path || '(top level)'}: ${i.message}`)
-          .join('\n'),
+        issues.map((i) => `  ${file}${i.line ? `:${i.line}${i.column ? `:${i.column}` : ''}` : ''}  ${i.path || '(top level)'}: ${i.message}`).join('\n'),
     );
   }
 }

@@ -104,9 +104,14 @@ export class SiteConnection {
       if (!request.host) request.host = this.ctx.defaultHost;
       const pipelined = this.busy || this.queue.length > 0;
       const control = request.path.startsWith(this.ctx.controlPrefix);
-      const tracked = this.tracker && this.record
-        ? this.tracker.request(this.record, { method: request.method, path: request.target, host: request.host, httpVersion: request.httpVersion, pipelined }, control)
-        : null;
+      const tracked =
+        this.tracker && this.record
+          ? this.tracker.request(
+              this.record,
+              { method: request.method, path: request.target, host: request.host, httpVersion: request.httpVersion, pipelined },
+              control,
+            )
+          : null;
       this.queue.push({ request, tracked });
     }
     if (error) {
@@ -289,10 +294,13 @@ export class SiteConnection {
   private readonly sleep = (ms: number): Promise<void> =>
     new Promise((resolve) => {
       if (this.state === 'closed') return resolve();
-      const timer = setTimeout(() => {
-        this.sleeps.delete(timer);
-        resolve();
-      }, Math.max(0, ms));
+      const timer = setTimeout(
+        () => {
+          this.sleeps.delete(timer);
+          resolve();
+        },
+        Math.max(0, ms),
+      );
       this.sleeps.set(timer, resolve);
     });
 

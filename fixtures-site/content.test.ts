@@ -101,7 +101,7 @@ describe("the site model's image tag offsets", () => {
     }
   });
 
-  it('are the model port\'s by default: the five digits every live port has', () => {
+  it("are the model port's by default: the five digits every live port has", () => {
     const page = gallery.pages.get('/')!;
     expect(imageTagEnds(page)).toEqual(imageTagEnds(page, 41_234));
     expect(imageTagEnds(page)).not.toEqual(imageTagEnds(page, 8080));

@@ -69,21 +69,24 @@ export function siteHandlers(site: Site, options: ContentOptions): HttpHandler[]
   const htmlCache = new Map<string, { port: number; html: string }>();
   const pagePaths = new Set([...pages.values()].map((p) => p.path));
   return [
-    http.get(({ request }) => pagePaths.has(new URL(request.url).pathname), ({ request }) => {
-      const url = new URL(request.url);
-      const page = pages.get(url.hostname + url.pathname);
-      if (!page) return undefined;
-      const p = port();
-      let cached = htmlCache.get(page.path);
-      if (!cached || cached.port !== p) htmlCache.set(page.path, (cached = { port: p, html: pageHtml(page, p) }));
-      return new HttpResponse(cached.html, {
-        headers: {
-          'Content-Type': 'text/html; charset=utf-8',
-          'Content-Length': String(cached.html.length),
-          'Cache-Control': 'no-store',
-        },
-      });
-    }),
+    http.get(
+      ({ request }) => pagePaths.has(new URL(request.url).pathname),
+      ({ request }) => {
+        const url = new URL(request.url);
+        const page = pages.get(url.hostname + url.pathname);
+        if (!page) return undefined;
+        const p = port();
+        let cached = htmlCache.get(page.path);
+        if (!cached || cached.port !== p) htmlCache.set(page.path, (cached = { port: p, html: pageHtml(page, p) }));
+        return new HttpResponse(cached.html, {
+          headers: {
+            'Content-Type': 'text/html; charset=utf-8',
+            'Content-Length': String(cached.html.length),
+            'Cache-Control': 'no-store',
+          },
+        });
+      },
+    ),
     http.get(/\/images\/[^/?#]+$/, ({ request }) => {
       const url = new URL(request.url);
       const image = images.get(url.hostname + url.pathname);

@@ -141,7 +141,7 @@ export class Stream {
 
   private wakeSent(): void {
     const still: { bytes: number; resolve: () => void }[] = [];
-    for (const w of this.sentWaiters) (w.bytes <= this.sentTotal ? w.resolve() : still.push(w));
+    for (const w of this.sentWaiters) w.bytes <= this.sentTotal ? w.resolve() : still.push(w);
     this.sentWaiters = still;
   }
 
@@ -249,9 +249,12 @@ export class Link {
   }
 
   private wake(at: number): void {
-    this.timer = setTimeout(() => {
-      this.timer = null;
-      this.pump();
-    }, Math.max(0, at - performance.now()));
+    this.timer = setTimeout(
+      () => {
+        this.timer = null;
+        this.pump();
+      },
+      Math.max(0, at - performance.now()),
+    );
   }
 }

@@ -209,7 +209,9 @@ export class ProfileServer {
       // A stream may last as long as its observer likes: it leaves the page connections' count for the streams' own.
       this.connections.delete(connection);
       this.streaming.add(connection);
-      socket.write(`HTTP/${version} 200 OK\r\nContent-Type: text/event-stream\r\nCache-Control: no-store\r\nConnection: close\r\n\r\n: keepalive-lab tracker events\n\n`);
+      socket.write(
+        `HTTP/${version} 200 OK\r\nContent-Type: text/event-stream\r\nCache-Control: no-store\r\nConnection: close\r\n\r\n: keepalive-lab tracker events\n\n`,
+      );
       await streams.serve(socket, () => connection.destroy('slow-reader'));
       return true;
     }
@@ -229,7 +231,8 @@ export class ProfileServer {
       return true;
     }
     const status = body ? 200 : 204;
-    const head = `HTTP/${version} ${status} ${status === 200 ? 'OK' : 'No Content'}\r\nContent-Type: application/json\r\n` +
+    const head =
+      `HTTP/${version} ${status} ${status === 200 ? 'OK' : 'No Content'}\r\nContent-Type: application/json\r\n` +
       `Cache-Control: no-store\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n`;
     socket.write(head + body);
     connection.serverClose('connection-close');

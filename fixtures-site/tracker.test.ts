@@ -82,7 +82,7 @@ describe('ConnectionTracker', () => {
     expect(t.snapshot().dropped).toEqual({ connections: 0, requests: 0 });
   });
 
-  it('keeps a connection\'s first requests up to its cap and counts the rest, each still numbered and sent as events', () => {
+  it("keeps a connection's first requests up to its cap and counts the rest, each still numbered and sent as events", () => {
     const t = new ConnectionTracker({ maxRequestsPerConnection: 2 });
     const seen: number[] = [];
     t.on('event', (e) => e.type === 'request' && seen.push(e.request.index));
@@ -122,7 +122,7 @@ describe('ConnectionTracker', () => {
     expect(snap.stats.requests).toBe(9);
   });
 
-  it('pages a snapshot by id: after and limit, with the next page\'s after', () => {
+  it("pages a snapshot by id: after and limit, with the next page's after", () => {
     const t = new ConnectionTracker();
     for (let i = 0; i < 5; i++) t.open(100 + i, 80);
     const control = t.open(200, 80);

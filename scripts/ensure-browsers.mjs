@@ -28,9 +28,11 @@ const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
 const hasApt = existsSync('/usr/bin/apt-get');
 if (!isRoot || !hasApt) {
   console.error(`keepalive-lab: the real-browser tests need ${absent.map((b) => `${b.name} (${where(b)})`).join(' and ')}.`);
-  console.error(hasApt
-    ? `  Install Debian's packages as root:  sudo apt-get install -y ${packages.join(' ')}`
-    : `  Install ${packages.join(' and ')} with your system's package manager.`);
+  console.error(
+    hasApt
+      ? `  Install Debian's packages as root:  sudo apt-get install -y ${packages.join(' ')}`
+      : `  Install ${packages.join(' and ')} with your system's package manager.`,
+  );
   console.error(`  Or point ${absent.map((b) => b.env).join(' / ')} at the binaries. ('npx playwright install' is not needed.)`);
   process.exit(1);
 }
@@ -42,7 +44,7 @@ const run = (args) => {
 };
 console.error(`keepalive-lab: installing ${packages.join(', ')} for the real-browser tests (first run)…`);
 if (run(['update']) !== 0) {
-  console.error('keepalive-lab: apt-get update failed. Check the machine\'s package sources and network, then run it by hand.');
+  console.error("keepalive-lab: apt-get update failed. Check the machine's package sources and network, then run it by hand.");
   process.exit(1);
 }
 if (run(['install', '-y', '--no-install-recommends', ...packages]) !== 0 || missing().length > 0) {

@@ -29,11 +29,7 @@ const MB = 1024 * 1024;
 const GUARD_RSS = 2_500 * MB; // a flood is stopped here, so an unbounded server cannot take the machine down
 
 type Memory = NodeJS.MemoryUsage;
-type ChildRequest =
-  | { kind: 'start'; options: FixtureSiteOptions }
-  | { kind: 'memory' }
-  | { kind: 'stats' }
-  | { kind: 'close' };
+type ChildRequest = { kind: 'start'; options: FixtureSiteOptions } | { kind: 'memory' } | { kind: 'stats' } | { kind: 'close' };
 
 class SiteProcess {
   private readonly child: ChildProcess;
@@ -161,10 +157,13 @@ async function floodBattery(): Promise<void> {
       let peak = before.rss;
       let guard = false;
       const watch = setInterval(() => {
-        void site.memory(60_000).then((m) => {
-          peak = Math.max(peak, m.rss);
-          if (m.rss > GUARD_RSS) guard = true;
-        }, () => undefined);
+        void site.memory(60_000).then(
+          (m) => {
+            peak = Math.max(peak, m.rss);
+            if (m.rss > GUARD_RSS) guard = true;
+          },
+          () => undefined,
+        );
       }, 500);
       const written = await flood(socket, 'GET /images/1.gif HTTP/1.1\r\nHost: localhost\r\n\r\n', () => guard || performance.now() - t0 > seconds * 1000);
       clearInterval(watch);
@@ -313,7 +312,9 @@ async function sseBattery(requests = 50_000, sseClients = 1_024): Promise<void> 
     }
     await sleep(500);
     const normal = await timeNormalRequest(site.port, '/images/1.gif', 5_000);
-    console.log(`sse: ${sseClients} SSE clients: ${refused} refused; a normal request then: ${normal ? `${normal.status} in ${normal.ms.toFixed(0)} ms` : 'no answer in 5 s'}`);
+    console.log(
+      `sse: ${sseClients} SSE clients: ${refused} refused; a normal request then: ${normal ? `${normal.status} in ${normal.ms.toFixed(0)} ms` : 'no answer in 5 s'}`,
+    );
     for (const s of many) s.destroy();
   } finally {
     await site.close();

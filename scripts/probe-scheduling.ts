@@ -22,10 +22,29 @@ const site = await (process.env.KEEPALIVE_LAB_SITE_IN_PROCESS ? startRealSiteHer
 const browser = await chromium.launch(chromiumLaunchOptions());
 const page = await (await browser.newContext()).newPage();
 const s = await page.context().newCDPSession(page);
-type R = { url: string; issued: number; prio: string; prioChanges: string[]; start?: number; send?: number; hdr?: number; done?: number; conn?: number; reused?: boolean; dns?: string; connect?: string };
+type R = {
+  url: string;
+  issued: number;
+  prio: string;
+  prioChanges: string[];
+  start?: number;
+  send?: number;
+  hdr?: number;
+  done?: number;
+  conn?: number;
+  reused?: boolean;
+  dns?: string;
+  connect?: string;
+};
 const reqs = new Map<string, R>();
 let wallOffset = 0;
-s.on('Network.requestWillBeSent', (e: any) => (wallOffset ||= e.wallTime * 1000 - e.timestamp * 1000, reqs.set(e.requestId, { url: e.request.url, issued: e.timestamp * 1000, prio: e.request.initialPriority, prioChanges: [] })));
+s.on(
+  'Network.requestWillBeSent',
+  (e: any) => (
+    (wallOffset ||= e.wallTime * 1000 - e.timestamp * 1000),
+    reqs.set(e.requestId, { url: e.request.url, issued: e.timestamp * 1000, prio: e.request.initialPriority, prioChanges: [] })
+  ),
+);
 s.on('Network.resourceChangedPriority', (e: any) => reqs.get(e.requestId)?.prioChanges.push(`${e.newPriority}@${(e.timestamp * 1000).toFixed(1)}`));
 s.on('Network.responseReceived', (e: any) => {
   const r = reqs.get(e.requestId);
@@ -40,7 +59,10 @@ s.on('Network.responseReceived', (e: any) => {
   r.connect = rel(t.connectStart, t.connectEnd);
   r.reused = e.response.connectionReused;
 });
-s.on('Network.loadingFinished', (e: any) => { const r = reqs.get(e.requestId); if (r) r.done = e.timestamp * 1000; });
+s.on('Network.loadingFinished', (e: any) => {
+  const r = reqs.get(e.requestId);
+  if (r) r.done = e.timestamp * 1000;
+});
 await s.send('Network.enable');
 await s.send('Network.setCacheDisabled', { cacheDisabled: true });
 import { monitorEventLoopDelay } from 'node:perf_hooks';
@@ -48,7 +70,9 @@ const lag = monitorEventLoopDelay({ resolution: 1 });
 lag.enable();
 await page.goto(site.url(scenario.sites.main!.domain, '/'), { waitUntil: 'load' });
 lag.disable();
-console.error(`event-loop delay during the load: max ${(lag.max / 1e6).toFixed(1)} ms, p99 ${(lag.percentile(99) / 1e6).toFixed(1)} ms, mean ${(lag.mean / 1e6).toFixed(1)} ms`);
+console.error(
+  `event-loop delay during the load: max ${(lag.max / 1e6).toFixed(1)} ms, p99 ${(lag.percentile(99) / 1e6).toFixed(1)} ms, mean ${(lag.mean / 1e6).toFixed(1)} ms`,
+);
 const nav = await page.evaluate(() => JSON.stringify(performance.getEntriesByType('navigation' as never)[0]));
 await new Promise((r) => setTimeout(r, 300));
 const snap = await site.snapshot();
@@ -59,7 +83,25 @@ const t0 = list[0]!.issued;
 const f = (v?: number) => (v === undefined ? '   -   ' : (v - t0).toFixed(1).padStart(7));
 console.log('path                       prio    issued  netStart   sent    hdr     done  conn reused  srvIn srvOut  connect dns prioChanges');
 for (const r of list) {
-  console.log(`${new URL(r.url).host.slice(0, 12).padEnd(12)} ${new URL(r.url).pathname.padEnd(14)} ${r.prio.padEnd(7)} ${f(r.issued)} ${f(r.start)} ${f(r.send)} ${f(r.hdr)} ${f(r.done)} ${String(r.conn).padStart(4)} ${r.reused ? 'y' : 'n'}  ${srv(r.url)} ${r.connect ? 'connect ' + r.connect.split('-').map((x) => (Number(x) - t0).toFixed(0)).join('-') : ''} ${r.dns ? 'dns ' + r.dns.split('-').map((x) => (Number(x) - t0).toFixed(0)).join('-') : ''} ${r.prioChanges.map((c) => c.replace(/@(.*)/, (_, x) => '@' + (Number(x) - t0).toFixed(0))).join(' ')}`);
+  console.log(
+    `${new URL(r.url).host.slice(0, 12).padEnd(12)} ${new URL(r.url).pathname.padEnd(14)} ${r.prio.padEnd(7)} ${f(r.issued)} ${f(r.start)} ${f(r.send)} ${f(r.hdr)} ${f(r.done)} ${String(r.conn).padStart(4)} ${r.reused ? 'y' : 'n'}  ${srv(r.url)} ${
+      r.connect
+        ? 'connect ' +
+          r.connect
+            .split('-')
+            .map((x) => (Number(x) - t0).toFixed(0))
+            .join('-')
+        : ''
+    } ${
+      r.dns
+        ? 'dns ' +
+          r.dns
+            .split('-')
+            .map((x) => (Number(x) - t0).toFixed(0))
+            .join('-')
+        : ''
+    } ${r.prioChanges.map((c) => c.replace(/@(.*)/, (_, x) => '@' + (Number(x) - t0).toFixed(0))).join(' ')}`,
+  );
 }
 function srv(url: string): string {
   const u = new URL(url);
@@ -84,7 +126,9 @@ function srv(url: string): string {
     rs.sort((a, b) => a.send! - b.send!);
     for (let i = 1; i < rs.length; i++) if (rs[i - 1]!.done !== undefined) turnaround.push(rs[i]!.send! - rs[i - 1]!.done!);
   }
-  const up: number[] = [], server: number[] = [], down: number[] = [];
+  const up: number[] = [],
+    server: number[] = [],
+    down: number[] = [];
   for (const r of list.slice(1)) {
     const v = server0(r.url);
     if (!v || r.send === undefined || r.hdr === undefined) continue;
@@ -92,7 +136,9 @@ function srv(url: string): string {
     server.push(v[1] - v[0] - thinkMs);
     down.push(r.hdr - t0 - v[1]);
   }
-  console.log(`cycle medians: turnaround (done → next send on the socket) ${med(turnaround)}; sent → server read ${med(up)}; server beyond think ${med(server)}; server wrote → headers read ${med(down)}`);
+  console.log(
+    `cycle medians: turnaround (done → next send on the socket) ${med(turnaround)}; sent → server read ${med(up)}; server beyond think ${med(server)}; server wrote → headers read ${med(down)}`,
+  );
 }
 function server0(url: string): [number, number] | null {
   const u = new URL(url);
@@ -103,6 +149,6 @@ function server0(url: string): [number, number] | null {
 }
 // In flight over time: requests between netStart and done, and between sent and done.
 const ends = list.map((r) => r.done ?? 0);
-console.log('load event (ms after first request):', (JSON.parse(nav).loadEventStart).toFixed(1), ' last done:', (Math.max(...ends) - t0).toFixed(1));
+console.log('load event (ms after first request):', JSON.parse(nav).loadEventStart.toFixed(1), ' last done:', (Math.max(...ends) - t0).toFixed(1));
 await browser.close();
 await site.close();

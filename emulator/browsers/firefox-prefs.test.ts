@@ -49,7 +49,20 @@ describe('firefoxPlan', () => {
     expect(plan.unplayable.map((u) => u.knob).sort()).toEqual(
       // No pacing under a total cap: Firefox keeps its own (see below). No pref to wait for the whole HTML either:
       // Gecko always streams (htmlDiscovery). Nor a request scheduler: Gecko has none like Chromium's ResourceScheduler.
-      ['atTotalCap', 'honourKeepAliveTimeout', 'htmlDiscovery', 'keepAlive', 'maxPerHost10', 'pacing', 'pipelineDepth', 'reuseOrder', 'scheduler', 'schedulerMaxDelayable', 'schedulerMaxPerHost', 'schedulerTightLimit'].sort(),
+      [
+        'atTotalCap',
+        'honourKeepAliveTimeout',
+        'htmlDiscovery',
+        'keepAlive',
+        'maxPerHost10',
+        'pacing',
+        'pipelineDepth',
+        'reuseOrder',
+        'scheduler',
+        'schedulerMaxDelayable',
+        'schedulerMaxPerHost',
+        'schedulerTightLimit',
+      ].sort(),
     );
     for (const u of plan.unplayable) expect(u.why.length).toBeGreaterThan(20);
     expect(plan.mapped.map((m) => m.knob).sort()).toEqual([...KNOB_NAMES].sort());
@@ -65,7 +78,7 @@ describe('firefoxPlan', () => {
     });
   });
 
-  it('plays a capped profile without pacing with Gecko\'s own pacing, and says the emulator must predict that', () => {
+  it("plays a capped profile without pacing with Gecko's own pacing, and says the emulator must predict that", () => {
     const firefox2 = browserProfile('firefox-2');
     expect(firefoxPlan(firefox2.knobs).prefs['network.http.pacing.requests.enabled']).toBeUndefined();
     expect(firefoxPlan(firefox2.knobs).unplayable.find((u) => u.knob === 'pacing')?.why).toMatch(/288 connections open against a cap of 24/);
@@ -105,8 +118,6 @@ describe('firefoxCannotPlay', () => {
 
 describe('userJs', () => {
   it('writes one user_pref line per pref, sorted, with JSON literals', () => {
-    expect(userJs({ 'b.x': 2, 'a.y': '1.0', 'c.z': false })).toBe(
-      'user_pref("a.y", "1.0");\nuser_pref("b.x", 2);\nuser_pref("c.z", false);\n',
-    );
+    expect(userJs({ 'b.x': 2, 'a.y': '1.0', 'c.z': false })).toBe('user_pref("a.y", "1.0");\nuser_pref("b.x", 2);\nuser_pref("c.z", false);\n');
   });
 });

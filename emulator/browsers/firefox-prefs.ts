@@ -216,9 +216,7 @@ export function firefoxPlan(knobs: BrowserKnobs): FirefoxPlan {
   const mapped = (Object.keys(knobs) as KnobName[]).map((knob) => mapKnob(knob, knobs));
   const prefs: Prefs = { ...QUIET_PREFS };
   for (const m of mapped) Object.assign(prefs, m.prefs);
-  const unplayable = mapped
-    .filter((m) => Object.keys(m.prefs).length === 0)
-    .map((m) => ({ knob: m.knob, why: m.note ?? 'no pref' }));
+  const unplayable = mapped.filter((m) => Object.keys(m.prefs).length === 0).map((m) => ({ knob: m.knob, why: m.note ?? 'no pref' }));
   return { prefs, mapped, unplayable };
 }
 

@@ -112,7 +112,10 @@ export class FirefoxProcess {
   /** Kills the whole process group (content processes too), waits for the exit, removes the profile. Safe twice. */
   async stop(): Promise<FirefoxExit> {
     this.killGroup();
-    const exit = await Promise.race([this.exited, new Promise<FirefoxExit>((r) => (this.stopTimer = setTimeout(() => r({ exitCode: null, signal: null }), 5_000)))]);
+    const exit = await Promise.race([
+      this.exited,
+      new Promise<FirefoxExit>((r) => (this.stopTimer = setTimeout(() => r({ exitCode: null, signal: null }), 5_000))),
+    ]);
     clearTimeout(this.stopTimer);
     // Content processes normally exit with the parent; make sure no straggler keeps a socket or the profile open.
     this.killGroup();

@@ -12,7 +12,15 @@ import { buildSite, type Resource, type Site } from '../page/site.ts';
 import type { BrowserProfile } from '../profiles/browser-profile.ts';
 import type { NetworkProfile } from '../profiles/network-profile.ts';
 import { computeMetrics } from '../result/metrics.ts';
-import { asCloseReason, type CloseReason, type ConnectionRecord, type ConnectionRequest, type PageResult, type ResourceResult, type RunResult } from '../result/types.ts';
+import {
+  asCloseReason,
+  type CloseReason,
+  type ConnectionRecord,
+  type ConnectionRequest,
+  type PageResult,
+  type ResourceResult,
+  type RunResult,
+} from '../result/types.ts';
 import type { Scenario } from '../scenario/types.ts';
 import type { CdpRequestRecord } from './cdp-network.ts';
 import { tieCdpToTracker, type Tie } from './tie.ts';
@@ -101,8 +109,7 @@ export function buildRealResult(input: RealRunInput): RunResult {
   const context: PageContext = { sites, connections: used, tie, run, tracked, half, errors };
   const pages = input.pages.map((p, i) => pageResult(p, input.pages[i + 1]?.startedAt ?? input.endEpochMs, context));
 
-  const serverIdleConnectionSeconds =
-    connections.reduce((sum, c) => sum + c.idle.reduce((s, gap) => s + Math.max(0, gap.to - gap.from), 0), 0) / 1000;
+  const serverIdleConnectionSeconds = connections.reduce((sum, c) => sum + c.idle.reduce((s, gap) => s + Math.max(0, gap.to - gap.from), 0), 0) / 1000;
   return {
     scenario: input.scenario.name,
     browser: input.browser.name,

@@ -3,10 +3,7 @@ import type { NetworkProfile } from '../profiles/network-profile.ts';
 import type { Scenario } from '../scenario/types.ts';
 import type { TrackerSnapshotView } from './tracker-view.ts';
 
-export type ParentMessage =
-  | { kind: 'start'; scenario: Scenario; network: NetworkProfile }
-  | { kind: 'snapshot'; id: number }
-  | { kind: 'close' };
+export type ParentMessage = { kind: 'start'; scenario: Scenario; network: NetworkProfile } | { kind: 'snapshot'; id: number } | { kind: 'close' };
 
 export type ChildMessage =
   | { kind: 'started'; port: number }

@@ -57,7 +57,13 @@ function remoteSite(child: ChildProcess, port: number): RealSite {
     url: (host, path) => `http://${host}:${port}${path}`,
     snapshot: () => {
       const id = nextId++;
-      return ask<TrackerSnapshotView>(child, { kind: 'snapshot', id }, (m) => (m.kind === 'snapshot' && m.id === id ? m.snapshot : undefined), SNAPSHOT_TIMEOUT_MS, "send its tracker's record");
+      return ask<TrackerSnapshotView>(
+        child,
+        { kind: 'snapshot', id },
+        (m) => (m.kind === 'snapshot' && m.id === id ? m.snapshot : undefined),
+        SNAPSHOT_TIMEOUT_MS,
+        "send its tracker's record",
+      );
     },
     // Safe twice (the world's finally, and the cleanup registry after an interrupt).
     close: () =>

@@ -11,9 +11,8 @@ export type TrackedRequestView = Pick<
   'index' | 'path' | 'host' | 'httpVersion' | 'startedAt' | 'endedAt' | 'status' | 'bodyBytes' | 'pipelined'
 >;
 
-export type TrackedConnectionView = Pick<
-  TrackedConnection,
-  'id' | 'host' | 'clientPort' | 'acceptedAt' | 'idle' | 'closedAt' | 'closedBy' | 'closeReason'
-> & { requests: TrackedRequestView[] };
+export type TrackedConnectionView = Pick<TrackedConnection, 'id' | 'host' | 'clientPort' | 'acceptedAt' | 'idle' | 'closedAt' | 'closedBy' | 'closeReason'> & {
+  requests: TrackedRequestView[];
+};
 
 export type TrackerSnapshotView = Pick<TrackerSnapshot, 'epochMs'> & { connections: TrackedConnectionView[] };

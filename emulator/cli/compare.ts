@@ -80,7 +80,8 @@ export async function compareCommand(argv: string[], deps?: CompareDeps, context
   }
   if (values.json) await prepareOutputPath(values.json, '--json');
   const scenario = await d.loadScenario(positionals[0]!);
-  if (values.json && scenario.file && resolve(values.json) === resolve(scenario.file)) throw usageError(`--json ${values.json} is the scenario file itself; name another file`);
+  if (values.json && scenario.file && resolve(values.json) === resolve(scenario.file))
+    throw usageError(`--json ${values.json} is the scenario file itself; name another file`);
   const profiles = browserNames ? browserNames.map((n) => scenario.browsers.find((b) => b.name === n) ?? browserProfile(n)) : scenario.browsers;
   // Opened (and its start written) before any world is made: a device that refuses data fails now.
   const writer = values.json ? await ResultsWriter.open(values.json) : null;

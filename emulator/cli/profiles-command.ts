@@ -26,7 +26,14 @@ export async function profilesCommand(argv: string[]): Promise<number> {
       console.error(printable(`Unknown profile '${name}'. Known profiles: ${all.map((p) => p.profile.name).join(', ')}.`));
       return 2;
     }
-    if (values.json) console.log(JSON.stringify(found.map((f) => f.profile), null, 2));
+    if (values.json)
+      console.log(
+        JSON.stringify(
+          found.map((f) => f.profile),
+          null,
+          2,
+        ),
+      );
     else for (const f of found) console.log(describe(f.kind, f.profile));
     return 0;
   }
@@ -37,7 +44,17 @@ export async function profilesCommand(argv: string[]): Promise<number> {
   console.log('Browser profiles\n');
   console.log(
     textTable(
-      [{ title: 'name' }, { title: 'HTTP' }, { title: 'per host (1.1/1.0)', align: 'right' }, { title: 'total', align: 'right' }, { title: 'idle timeout', align: 'right' }, { title: 'at total cap' }, { title: 'reuse' }, { title: 'pipeline', align: 'right' }, { title: 'resends', align: 'right' }],
+      [
+        { title: 'name' },
+        { title: 'HTTP' },
+        { title: 'per host (1.1/1.0)', align: 'right' },
+        { title: 'total', align: 'right' },
+        { title: 'idle timeout', align: 'right' },
+        { title: 'at total cap' },
+        { title: 'reuse' },
+        { title: 'pipeline', align: 'right' },
+        { title: 'resends', align: 'right' },
+      ],
       BROWSER_PROFILES.map(({ name, knobs: k }) => [
         name,
         `${k.httpVersion}${k.httpVersion === '1.0' ? (k.keepAlive ? ' +KA' : '') : k.keepAlive ? '' : ' close'}`,
@@ -54,7 +71,14 @@ export async function profilesCommand(argv: string[]): Promise<number> {
   console.log('\nServer profiles\n');
   console.log(
     textTable(
-      [{ title: 'name' }, { title: 'HTTP' }, { title: 'keep-alive' }, { title: 'idle timeout', align: 'right' }, { title: 'max requests', align: 'right' }, { title: 'Keep-Alive header' }],
+      [
+        { title: 'name' },
+        { title: 'HTTP' },
+        { title: 'keep-alive' },
+        { title: 'idle timeout', align: 'right' },
+        { title: 'max requests', align: 'right' },
+        { title: 'Keep-Alive header' },
+      ],
       SERVER_PROFILES.map(({ name, knobs: k }) => [
         name,
         k.httpVersion,
@@ -68,8 +92,22 @@ export async function profilesCommand(argv: string[]): Promise<number> {
   console.log('\nNetwork profiles\n');
   console.log(
     textTable(
-      [{ title: 'name' }, { title: 'RTT', align: 'right' }, { title: 'down kbit/s', align: 'right' }, { title: 'up kbit/s', align: 'right' }, { title: 'MSS', align: 'right' }, { title: 'init cwnd', align: 'right' }],
-      NETWORK_PROFILES.map(({ name, knobs: k }) => [name, `${k.rttMs} ms`, k.bandwidthKbps === null ? '∞' : String(k.bandwidthKbps), k.upBandwidthKbps === null ? '∞' : String(k.upBandwidthKbps), String(k.mss), String(k.initialCwnd)]),
+      [
+        { title: 'name' },
+        { title: 'RTT', align: 'right' },
+        { title: 'down kbit/s', align: 'right' },
+        { title: 'up kbit/s', align: 'right' },
+        { title: 'MSS', align: 'right' },
+        { title: 'init cwnd', align: 'right' },
+      ],
+      NETWORK_PROFILES.map(({ name, knobs: k }) => [
+        name,
+        `${k.rttMs} ms`,
+        k.bandwidthKbps === null ? '∞' : String(k.bandwidthKbps),
+        k.upBandwidthKbps === null ? '∞' : String(k.upBandwidthKbps),
+        String(k.mss),
+        String(k.initialCwnd),
+      ]),
     ),
   );
   console.log('\nEvery value cites its source: `keepalive-lab profiles <name>` shows them.');

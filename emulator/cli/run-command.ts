@@ -58,7 +58,10 @@ export async function runCommand(argv: string[], context: CommandContext = {}): 
   const worlds = await worldsByName(worldNames.join(','), { live: timeScale === undefined ? {} : { timeScale } });
   const scenarios = await loadSuite(positionals[0]!);
   for (const scenario of scenarios) {
-    for (const [option, path] of [['--json', values.json], ['--html', values.html]] as const) {
+    for (const [option, path] of [
+      ['--json', values.json],
+      ['--html', values.html],
+    ] as const) {
       if (path && resolve(path) === resolve(scenario.file)) throw usageError(`${option} ${path} is the scenario file itself; name another file`);
     }
     // An unknown browser is bad input: say so before the first run, not when its scenario comes up.

@@ -34,7 +34,8 @@ const USAGE = `Usage: keepalive-lab serve [options]
  */
 const SERVE_MIN_TIME_SCALE = 0.001;
 const SERVE_MAX_TIME_SCALE = 1000;
-const SERVE_TIME_SCALE_WHY = 'it multiplies the server timeouts: below 0.001 they fall under the timers\' 1 ms resolution, above 1000 they near Node\'s timer limit';
+const SERVE_TIME_SCALE_WHY =
+  "it multiplies the server timeouts: below 0.001 they fall under the timers' 1 ms resolution, above 1000 they near Node's timer limit";
 
 export interface ServeCommandIo {
   out?: (line: string) => void;
@@ -86,13 +87,19 @@ export async function serveCommand(argv: string[], io: ServeCommandIo = {}): Pro
     };
     const scenario = values.site ? await readScenarioSite(values.site) : null;
     const base = NETWORK_PROFILES.find((p) => p.name === (values.network ?? 'loopback'));
-    if (!base) throw new KeepaliveLabError('KAL_ERR_USAGE', `Unknown network profile '${values.network}'. Known: ${NETWORK_PROFILES.map((p) => p.name).join(', ')}.`);
+    if (!base)
+      throw new KeepaliveLabError('KAL_ERR_USAGE', `Unknown network profile '${values.network}'. Known: ${NETWORK_PROFILES.map((p) => p.name).join(', ')}.`);
     const rtt = number('rtt', values.rtt);
     const down = number('down', values.down);
     const up = number('up', values.up);
     const explicit = rtt !== undefined || down !== undefined || up !== undefined;
     const network = explicit
-      ? { ...base.knobs, ...(rtt !== undefined ? { rttMs: rtt } : {}), ...(down !== undefined ? { bandwidthKbps: down } : {}), ...(up !== undefined ? { upBandwidthKbps: up } : {}) }
+      ? {
+          ...base.knobs,
+          ...(rtt !== undefined ? { rttMs: rtt } : {}),
+          ...(down !== undefined ? { bandwidthKbps: down } : {}),
+          ...(up !== undefined ? { upBandwidthKbps: up } : {}),
+        }
       : base.name;
     site = await startFixtureSite({
       server: values.server,
@@ -146,7 +153,8 @@ function logEvents(site: FixtureSite, out: (line: string) => void): () => void {
     const at = `${(e.at / 1000).toFixed(3).padStart(9)} s`;
     if (e.type === 'open') out(`${at}  #${e.connection.id} open   client port ${e.connection.clientPort ?? '?'}`);
     else if (e.type === 'response') out(`${at}  #${e.connectionId} ${e.request.status} ${e.request.host}${e.request.path} ${e.request.bodyBytes} B`);
-    else if (e.type === 'close') out(`${at}  #${e.connection.id} closed by ${e.connection.closedBy}: ${e.connection.closeReason}${e.connection.fault ? ` (${e.connection.fault})` : ''}`);
+    else if (e.type === 'close')
+      out(`${at}  #${e.connection.id} closed by ${e.connection.closedBy}: ${e.connection.closeReason}${e.connection.fault ? ` (${e.connection.fault})` : ''}`);
   };
   tracker.on('event', listener);
   return () => tracker.off('event', listener);
@@ -174,8 +182,7 @@ function liveTable(site: FixtureSite): () => void {
 
 function row(c: TrackedConnection, now: number): string {
   const end = c.closedAt ?? now;
-  const state = c.closedAt !== null
-    ? `closed by ${c.closedBy}: ${c.closeReason}${c.fault ? ` (${c.fault})` : ''}`
-    : c.idle.at(-1)?.to === null ? 'idle' : 'busy';
+  const state =
+    c.closedAt !== null ? `closed by ${c.closedBy}: ${c.closeReason}${c.fault ? ` (${c.fault})` : ''}` : c.idle.at(-1)?.to === null ? 'idle' : 'busy';
   return `${String(c.id).padStart(5)} ${printable(c.host ?? '-').padEnd(22)} ${String(c.clientPort ?? '?').padStart(6)} ${((end - c.acceptedAt) / 1000).toFixed(1).padStart(7)} ${String(c.requests.length).padStart(5)}  ${state}`;
 }

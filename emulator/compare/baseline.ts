@@ -126,7 +126,14 @@ export function judge(baseline: Baseline, current: Baseline, tolerance: VerdictT
   for (const [key, was] of before) {
     const is = now.get(key);
     if (!is) {
-      findings.push({ entry: key, metric: 'runs', outcome: 'missing', baseline: was.runs.length, current: null, note: 'in the baseline, not run now: nothing was checked' });
+      findings.push({
+        entry: key,
+        metric: 'runs',
+        outcome: 'missing',
+        baseline: was.runs.length,
+        current: null,
+        note: 'in the baseline, not run now: nothing was checked',
+      });
       continue;
     }
     findings.push(...judgeCounts(key, was, is, tolerance), judgeTime(key, was, is, tolerance));
@@ -145,7 +152,14 @@ function judgeCounts(key: string, was: BaselineEntry, is: BaselineEntry, toleran
     if (Math.abs(c - b) <= tolerance.count) return;
     // More of a count is worse for connections, requests and failures; a close reason moving is a change either way.
     const outcome: Outcome = c > b ? 'regressed' : 'improved';
-    findings.push({ entry: key, metric, outcome, baseline: b, current: c, note: `${metric}: ${fmt(b)} → ${fmt(c)} (median of ${was.runs.length} and ${is.runs.length} runs)` });
+    findings.push({
+      entry: key,
+      metric,
+      outcome,
+      baseline: b,
+      current: c,
+      note: `${metric}: ${fmt(b)} → ${fmt(c)} (median of ${was.runs.length} and ${is.runs.length} runs)`,
+    });
   };
   count('connectionsOpened', (r) => r.connectionsOpened);
   count('requests', (r) => r.requests);

@@ -10,8 +10,7 @@ describe('calibration', () => {
     const page = CALIBRATION_PAGES.find((p) => p.cpuBound)!;
     const scenario = calibrationScenario(page);
     const chromium = browserProfile('chromium');
-    const withResponse = (responseMs: number) =>
-      withClientTiming(chromium, { ...CHROMIUM_156_TIMING, timing: { ...CHROMIUM_156_TIMING.timing, responseMs } });
+    const withResponse = (responseMs: number) => withClientTiming(chromium, { ...CHROMIUM_156_TIMING, timing: { ...CHROMIUM_156_TIMING.timing, responseMs } });
     // The page is on bare loopback from a server that answers at once: 40 responses one at a time, 6.5 ms each, are
     // most of the load, and the fit finds 6.5 again (to its quarter-ms step).
     const load = simulate(scenario, withResponse(6.5), calibrationNetwork(page)).metrics.pageLoadMs[0]!;

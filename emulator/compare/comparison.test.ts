@@ -62,7 +62,22 @@ describe('parseTolerance', () => {
     expect(parseTolerance('load=20,rpc=2%')).toMatchObject({ load: 0.2, rpc: 0.02 });
   });
   it('refuses what is not a tolerance, naming the option', () => {
-    for (const bad of ['%', '', ' ', 'load=', 'load=%', 'rpc', '=5', 'load=5,', 'load=5,load=6', 'connections=1.5', 'connections=2%', '-3', 'abc', 'load=1=2']) {
+    for (const bad of [
+      '%',
+      '',
+      ' ',
+      'load=',
+      'load=%',
+      'rpc',
+      '=5',
+      'load=5,',
+      'load=5,load=6',
+      'connections=1.5',
+      'connections=2%',
+      '-3',
+      'abc',
+      'load=1=2',
+    ]) {
       expect(() => parseTolerance(bad), bad).toThrow(/^--tolerance: /);
     }
   });
@@ -88,7 +103,13 @@ describe('compareResults', () => {
 describe('compare command', () => {
   it('prints sim and the real browser side by side and exits 0 when they agree within tolerance', async () => {
     const printed: string[] = [];
-    const code = await compareCommand(['x.yaml', '--tolerance', '15%'], deps(fakeReal('chromium', () => {}), printed));
+    const code = await compareCommand(
+      ['x.yaml', '--tolerance', '15%'],
+      deps(
+        fakeReal('chromium', () => {}),
+        printed,
+      ),
+    );
     expect(code).toBe(0);
     expect(printed.join('\n')).toMatch(/figure\s+sim\s+chromium\s+chromium − sim/);
     expect(printed.join('\n')).toContain('within tolerance');
@@ -105,7 +126,11 @@ describe('compare command', () => {
 
   it("simulates the profile with the real browser's own processing time, and says so", async () => {
     // A "Firefox" with a slow parser plays ie-6: the emulated column must spend the same time, not IE 6's none.
-    const slowParser = { ...NO_CLIENT_TIME, name: 'slow-parser', timing: { navigationMs: 10, discoverMs: 90, loadEventMs: 5, bodyMs: 0, layoutMs: 0, responseMs: 0 } };
+    const slowParser = {
+      ...NO_CLIENT_TIME,
+      name: 'slow-parser',
+      timing: { navigationMs: 10, discoverMs: 90, loadEventMs: 5, bodyMs: 0, layoutMs: 0, responseMs: 0 },
+    };
     const firefox: World = { ...fakeReal('firefox', () => {}), asPlayed: (b) => withClientTiming(b, slowParser) };
     const ran: RunResult[] = [];
     const printed: string[] = [];
@@ -121,7 +146,13 @@ describe('compare command', () => {
 
   it('says why a profile has no real browser', async () => {
     const printed: string[] = [];
-    await compareCommand(['x.yaml', '--browsers', 'firefox-3-pipelining'], deps(fakeReal('chromium', () => {}), printed));
+    await compareCommand(
+      ['x.yaml', '--browsers', 'firefox-3-pipelining'],
+      deps(
+        fakeReal('chromium', () => {}),
+        printed,
+      ),
+    );
     expect(printed.join('\n')).toMatch(/no real browser plays firefox-3-pipelining: pipelineDepth/);
   });
 });

@@ -14,12 +14,11 @@ export function formatComparisonTable(title: string, comparison: Comparison, not
     ...row.values.map((v) => formatValue(row, v)),
     ...row.diffs.map((d, i) => formatDiff(row, d) + mark(row.within[i] ?? null)),
   ]);
-  const verdict =
-    comparison.rows.some((r) => r.within.some((w) => w !== null))
-      ? comparison.disagreements === 0
-        ? '  within tolerance'
-        : `  ✗ ${comparison.disagreements} figure(s) outside tolerance`
-      : '';
+  const verdict = comparison.rows.some((r) => r.within.some((w) => w !== null))
+    ? comparison.disagreements === 0
+      ? '  within tolerance'
+      : `  ✗ ${comparison.disagreements} figure(s) outside tolerance`
+    : '';
   return [title, textTable(columns, rows), ...(verdict ? [verdict] : []), ...notes.map((n) => `  · ${n}`)].join('\n');
 }
 

@@ -107,7 +107,7 @@ describe('at the total cap', () => {
     expect(transport.opened.at(-1)).toEqual({ id: 3, host: 'c.localhost' });
   });
 
-  it("closes the oldest idle socket of the first other group in key order (Chromium), not the LRU one", () => {
+  it('closes the oldest idle socket of the first other group in key order (Chromium), not the LRU one', () => {
     // Make b the LRU: b used at 1000, a used at 2000. Chromium still picks group a.localhost (first in key order).
     const h = harness('chromium', { maxTotal: 2 });
     h.fetch('a.localhost', '/');
@@ -198,7 +198,7 @@ describe('HTTP/1.0 without keep-alive', () => {
     expect(transport.opened).toHaveLength(2);
   });
 
-  it("asks for Keep-Alive as Netscape 4 did, and reuses the connection when the server agrees", () => {
+  it('asks for Keep-Alive as Netscape 4 did, and reuses the connection when the server agrees', () => {
     const { transport, engine, fetch, answer } = harness('netscape-4', { maxPerHost: 1 });
     fetch('a.localhost', '/1');
     fetch('a.localhost', '/2');
@@ -409,9 +409,13 @@ describe('a body streamed to its page', () => {
 
   it("runs the page's progress callback once the engine is consistent: a fetch inside it starts a fresh decision", () => {
     const { transport, engine } = harness('ie-6');
-    engine.fetch({ host: 'a.localhost', path: '/', wantBody: false, streamBody: true }, () => {}, () => {
-      engine.fetch({ host: 'a.localhost', path: '/1.gif', wantBody: false }, () => {});
-    });
+    engine.fetch(
+      { host: 'a.localhost', path: '/', wantBody: false, streamBody: true },
+      () => {},
+      () => {
+        engine.fetch({ host: 'a.localhost', path: '/1.gif', wantBody: false }, () => {});
+      },
+    );
     engine.connected(1);
     engine.responseHead(1, KEEP_ALIVE_11);
     engine.responseProgress(1, { bytes: 1000 });

@@ -24,7 +24,10 @@ describe('HostPool transitions', () => {
   });
 
   it('keeps a connection on the idle list exactly while it is idle, and takes the one the profile reuses first', () => {
-    for (const [order, first] of [['mru', 2], ['lru', 1]] as const) {
+    for (const [order, first] of [
+      ['mru', 2],
+      ['lru', 1],
+    ] as const) {
       const p = pool(order);
       const [a, b] = [p.openConnection(1, 0), p.openConnection(2, 0)];
       p.connected(a, 1);

@@ -3,7 +3,15 @@ import type { RequestHead } from '../engine/transport.ts';
 import { requestLength, requestText } from './request-text.ts';
 
 describe('request bytes', () => {
-  const base: RequestHead = { id: 1, host: 'img3.gallery.localhost', path: '/images/12.gif', httpVersion: '1.1', keepAlive: true, wantBody: false, streamBody: false };
+  const base: RequestHead = {
+    id: 1,
+    host: 'img3.gallery.localhost',
+    path: '/images/12.gif',
+    httpVersion: '1.1',
+    keepAlive: true,
+    wantBody: false,
+    streamBody: false,
+  };
   it.each([
     ['HTTP/1.1 keep-alive', base],
     ['HTTP/1.1 close', { ...base, keepAlive: false }],

@@ -39,7 +39,8 @@ export function requestLength(head: RequestHead, port?: number): number {
   const hostLength = port === undefined || port === 80 ? head.host.length : head.host.length + 1 + String(port).length;
   // "GET " + path + " HTTP/1.x\r\n" + "Host: " + host + "\r\n" + common headers + connection header + "\r\n"
   let length = 4 + head.path.length + 11 + 6 + hostLength + 2 + COMMON_HEADERS.length + 2;
-  if (head.keepAlive) length += 24; // 'Connection: Keep-Alive' or 'keep-alive'
+  if (head.keepAlive)
+    length += 24; // 'Connection: Keep-Alive' or 'keep-alive'
   else if (head.httpVersion === '1.1') length += 19;
   return length;
 }

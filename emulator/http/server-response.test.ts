@@ -86,7 +86,14 @@ describe('the Keep-Alive header', () => {
   it('writes Apache’s header with the requests left, counting this one', () => {
     const k = knobs('apache-1.3');
     const decision = decideResponse(k, wire('1.1', 'keep-alive'), 2);
-    const text = buildHead({ httpVersion: k.httpVersion, serverName: 's', decision, status: 200, headers: [['Content-Type', 'image/gif']], contentLength: 7 }).toString();
+    const text = buildHead({
+      httpVersion: k.httpVersion,
+      serverName: 's',
+      decision,
+      status: 200,
+      headers: [['Content-Type', 'image/gif']],
+      contentLength: 7,
+    }).toString();
     // MaxKeepAliveRequests 100, third request → max = 100 − 2 = 98; KeepAliveTimeout 15 s.
     expect(text).toMatch(/^HTTP\/1\.1 200 OK\r\n/);
     expect(text).toContain('\r\nKeep-Alive: timeout=15, max=98\r\n');

@@ -67,7 +67,7 @@ describe('ImageScanner, fed the HTML in chunks as it arrives', () => {
     );
   });
 
-  it("reports an image in the chunk that closes its tag, not before", () => {
+  it('reports an image in the chunk that closes its tag, not before', () => {
     const scanner = new ImageScanner(page);
     // The tag is cut inside its URL, then before its `>`: found only with the chunk that brings the `>`.
     expect(scanner.write('<p>text</p><img src="/images/1')).toEqual([]);

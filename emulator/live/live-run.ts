@@ -91,7 +91,10 @@ export async function runLive(input: LiveRunInput): Promise<LiveRunOutput> {
       const discover = discoverFromHtml(sites, input.target.port);
       const htmlDiscovery = browser.knobs.htmlDiscovery;
       const scheduler = schedulerKnobsOf(browser.knobs);
-      runSteps({ engine: engine!, clock, steps: scenario.steps, sites, discover, wantHtmlBody: true, htmlDiscovery, timing: clientTimingOf(browser), scheduler }, resolve);
+      runSteps(
+        { engine: engine!, clock, steps: scenario.steps, sites, discover, wantHtmlBody: true, htmlDiscovery, timing: clientTimingOf(browser), scheduler },
+        resolve,
+      );
     } catch (error) {
       errors.push(`the steps could not run: ${describe(error)}`);
       resolve([]);

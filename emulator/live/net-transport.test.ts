@@ -75,7 +75,13 @@ describe('NetTransport', () => {
     expect(progress[0]!.text).toBe('<p>caf');
     // Progress comes between the head and the end, and never for the image, which did not ask.
     expect(r.listener.events.map((e) => e.kind)).toEqual([
-      'connected', 'responseHead', 'responseProgress', 'responseProgress', 'responseDone', 'responseHead', 'responseDone',
+      'connected',
+      'responseHead',
+      'responseProgress',
+      'responseProgress',
+      'responseDone',
+      'responseHead',
+      'responseDone',
     ]);
   });
 
@@ -92,7 +98,9 @@ describe('NetTransport', () => {
     const port = r.server.port;
     // Byte for byte what the simulation counts, with the port in Host.
     expect(r.server.connections[0]!.requests[0]).toBe(requestText(first, port));
-    expect(r.server.connections[0]!.requests[0]).toMatch(new RegExp(`^GET /a HTTP/1\\.1\r\nHost: ${HOST}:${port}\r\n[^]*keepalive-lab[^]*\r\nConnection: keep-alive\r\n\r\n$`));
+    expect(r.server.connections[0]!.requests[0]).toMatch(
+      new RegExp(`^GET /a HTTP/1\\.1\r\nHost: ${HOST}:${port}\r\n[^]*keepalive-lab[^]*\r\nConnection: keep-alive\r\n\r\n$`),
+    );
     expect(r.listener.of('responseDone').map((e) => e.body)).toEqual([{ bytes: 5 }, { bytes: 5, text: 'hello' }]);
     expect(r.listener.of('responseHead')[0]!.head).toEqual({ status: 200, httpVersion: '1.1', keepAlive: true, keepAliveTimeoutMs: null, keepAliveMax: null });
     // The port the server saw the client on is the one the transport reports: the key to the tracker.
@@ -272,9 +280,7 @@ describe('NetTransport', () => {
   });
 
   it('takes the close reason from the world where it knows it (the tracker), for idle closes and closing responses', async () => {
-    const server = await startScriptedServer((c, _h, index) =>
-      c.socket.write(index === 0 ? httpResponse('a') : httpResponse('b', { Connection: 'close' })),
-    );
+    const server = await startScriptedServer((c, _h, index) => c.socket.write(index === 0 ? httpResponse('a') : httpResponse('b', { Connection: 'close' })));
     const listener = new RecordingListener();
     const clock = new ManualClock();
     const asked: (number | null)[] = [];

@@ -111,7 +111,9 @@ export class NetTransport implements Transport {
   send(id: ConnectionId, requests: readonly RequestHead[]): void {
     const conn = this.#conns.get(id);
     if (!conn || conn.state !== 'open' || !conn.socket) {
-      throw new TransportMisuseError(`send(${id}): connection ${id} is ${conn?.state ?? 'not open'}; the engine may only send on a connected, unclosed connection.`);
+      throw new TransportMisuseError(
+        `send(${id}): connection ${id} is ${conn?.state ?? 'not open'}; the engine may only send on a connected, unclosed connection.`,
+      );
     }
     if (requests.length === 0) return;
     const bytes = Buffer.from(requests.map((r) => requestText(r, conn.port)).join(''), 'latin1');

@@ -137,7 +137,12 @@ function splitAt(bytes: Buffer, cuts: number[]): Buffer[] {
 }
 
 const plain = (responses: ParsedResponse[]) =>
-  responses.map((r) => ({ ...r, head: { ...r.head, headers: r.head.headers.map((h) => [...h]) }, trailers: r.trailers.map((t) => [...t]), body: r.body ? [...r.body] : null }));
+  responses.map((r) => ({
+    ...r,
+    head: { ...r.head, headers: r.head.headers.map((h) => [...h]) },
+    trailers: r.trailers.map((t) => [...t]),
+    body: r.body ? [...r.body] : null,
+  }));
 
 describe('ResponseParser', () => {
   it('parses pipelined responses in every framing, however the bytes are split', () => {
@@ -145,7 +150,10 @@ describe('ResponseParser', () => {
       fc.property(fc.array(genResponse, { minLength: 1, maxLength: 5 }).map(normalize), fc.array(fc.nat(), { maxLength: 12 }), (list, cuts) => {
         const serialized = list.map(serialize);
         const bytes = Buffer.concat(serialized.map((s) => s.bytes));
-        const got = parse(splitAt(bytes, cuts), list.map((r) => r.head));
+        const got = parse(
+          splitAt(bytes, cuts),
+          list.map((r) => r.head),
+        );
         expect(plain(got)).toEqual(plain(serialized.map((s) => s.expected)));
       }),
       { numRuns: 400 },
@@ -160,7 +168,14 @@ describe('ResponseParser', () => {
         const heads = list.map((r) => r.head);
         const want = plain(serialized.map((s) => s.expected));
         for (let i = 0; i <= bytes.length; i++) expect(plain(parse([bytes.subarray(0, i), bytes.subarray(i)], heads))).toEqual(want);
-        expect(plain(parse([...bytes].map((b) => Buffer.from([b])), heads))).toEqual(want);
+        expect(
+          plain(
+            parse(
+              [...bytes].map((b) => Buffer.from([b])),
+              heads,
+            ),
+          ),
+        ).toEqual(want);
       }),
       { numRuns: 25, seed: 4 },
     );
@@ -261,7 +276,14 @@ describe('ResponseParser, strictly', () => {
   it('takes what llhttp takes: stray CRLF between responses, an empty reason, a header with no value', () => {
     const got = parseAll('HTTP/1.1 200\r\nX-Empty:\r\nContent-Length: 0\r\n\r\n\r\nHTTP/1.1 204 \r\n\r\n');
     expect(got.map((r) => [r.head.status, r.head.statusText, r.head.headers])).toEqual([
-      [200, '', [['X-Empty', ''], ['Content-Length', '0']]],
+      [
+        200,
+        '',
+        [
+          ['X-Empty', ''],
+          ['Content-Length', '0'],
+        ],
+      ],
       [204, '', []],
     ]);
   });

@@ -44,11 +44,10 @@ const tracked = (over: Partial<TrackedLike>): TrackedLike => ({
 
 describe('checkAgainstTracker', () => {
   it('matches connections by client port and finds nothing to report when both sides agree', () => {
-    const check = checkAgainstTracker([record({}), record({ id: 2, clientPort: 5001, host: 'b.localhost' })], [
-      tracked({}),
-      tracked({ clientPort: 5001, host: 'b.localhost' }),
-      tracked({ clientPort: 9, control: true }),
-    ]);
+    const check = checkAgainstTracker(
+      [record({}), record({ id: 2, clientPort: 5001, host: 'b.localhost' })],
+      [tracked({}), tracked({ clientPort: 5001, host: 'b.localhost' }), tracked({ clientPort: 9, control: true })],
+    );
     expect(check).toEqual({ perHost: { 'a.localhost': 1, 'b.localhost': 1 }, problems: [] });
   });
 
@@ -58,7 +57,7 @@ describe('checkAgainstTracker', () => {
       [tracked({ clientPort: 2, closeReason: 'server-max-requests' }), tracked({ clientPort: 3 })],
     );
     expect(check.problems).toEqual([
-      'connection 1 to a.localhost (client port 1) is not in the server\'s tracker',
+      "connection 1 to a.localhost (client port 1) is not in the server's tracker",
       "connection 2: closed for connection-close by the engine's account, server-max-requests by the server's",
       'the server saw a connection from port 3 (1 requests) the engine has no record of',
     ]);
@@ -82,7 +81,13 @@ describe('checkAgainstTracker', () => {
 describe('serverIdleSeconds', () => {
   it('sums idle gaps in scenario seconds: wall ms ÷ scale', () => {
     // 30 + 20 wall ms of idle, the open gap running to the close at 100: (30 + 20) / 0.01 / 1000 = 5 s
-    const t = tracked({ idle: [{ from: 0, to: 30 }, { from: 80, to: null }], closedAt: 100 });
+    const t = tracked({
+      idle: [
+        { from: 0, to: 30 },
+        { from: 80, to: null },
+      ],
+      closedAt: 100,
+    });
     expect(serverIdleSeconds([t], 200, 0.01)).toBeCloseTo(5);
   });
 });

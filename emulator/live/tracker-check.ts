@@ -43,7 +43,8 @@ export function checkAgainstTracker(records: readonly ConnectionRecord[], tracke
       continue;
     }
     matched.add(t);
-    if (!proxy && t.host !== null && t.host !== record.host) problems.push(`connection ${record.id}: the engine says host ${record.host}, the server saw ${t.host}`);
+    if (!proxy && t.host !== null && t.host !== record.host)
+      problems.push(`connection ${record.id}: the engine says host ${record.host}, the server saw ${t.host}`);
     // A deadline or a broken response ends in 'error' whoever closed first (the engine hears of both as peerClosed).
     if (record.closeReason === 'error') continue;
     if (record.closedBy === 'server' && t.closedBy === 'client') {
@@ -57,7 +58,8 @@ export function checkAgainstTracker(records: readonly ConnectionRecord[], tracke
     }
   }
   const unmatched = wire.filter((t) => !matched.has(t) && t.requests.length > 0);
-  for (const t of unmatched) problems.push(`the server saw a connection from port ${t.clientPort ?? '?'} (${t.requests.length} requests) the engine has no record of`);
+  for (const t of unmatched)
+    problems.push(`the server saw a connection from port ${t.clientPort ?? '?'} (${t.requests.length} requests) the engine has no record of`);
   return { perHost, problems };
 }
 

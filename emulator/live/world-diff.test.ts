@@ -2,7 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { CLOSE_REASONS, type CloseReason, type RunResult } from '../result/types.ts';
 import { diffWorlds, formatWorldDiff, formatWorldDiffs } from './world-diff.ts';
 
-function result(world: 'sim' | 'live', over: { perHost: Record<string, number>; closes?: Partial<Record<CloseReason, number>>; load: (number | null)[] }): RunResult {
+function result(
+  world: 'sim' | 'live',
+  over: { perHost: Record<string, number>; closes?: Partial<Record<CloseReason, number>>; load: (number | null)[] },
+): RunResult {
   const closes = Object.fromEntries(CLOSE_REASONS.map((r) => [r, over.closes?.[r] ?? 0])) as Record<CloseReason, number>;
   return {
     scenario: 's',

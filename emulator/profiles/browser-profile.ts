@@ -132,7 +132,9 @@ export function sameKnob(a: BrowserKnobs, b: BrowserKnobs, knob: KnobName): bool
 export function showKnob(knobs: BrowserKnobs, knob: KnobName): string {
   const value = knobs[knob];
   if (value === null || typeof value !== 'object') return String(value);
-  return `{ ${Object.entries(value).map(([name, v]) => `${name}: ${v}`).join(', ')} }`;
+  return `{ ${Object.entries(value)
+    .map(([name, v]) => `${name}: ${v}`)
+    .join(', ')} }`;
 }
 
 /** Derives a profile from another, the way a scenario's `extends: ie-6` does; overridden knobs cite `source`. */

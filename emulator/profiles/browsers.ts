@@ -157,11 +157,9 @@ const ie6: BrowserProfile = {
     reuseOrder: NOT_DOCUMENTED,
     pipelineDepth: 'IE 6 never pipelined (Wang & Cao measured IE 4.01: no pipelining) (read)',
     staleRetries: 'WinINet resends once on a keep-alive connection reset (recalled)',
-    pacing:
-      'WinINet dispatches as its per-server caps allow; no pacing is documented (KB 183110 names only the caps)',
+    pacing: 'WinINet dispatches as its per-server caps allow; no pacing is documented (KB 183110 names only the caps)',
     ...NO_SCHEDULER_SOURCES,
-    htmlDiscovery:
-      'Internet Explorer rendered HTML progressively and started image downloads as the parser met <img> tags (recalled; widely documented)',
+    htmlDiscovery: 'Internet Explorer rendered HTML progressively and started image downloads as the parser met <img> tags (recalled; widely documented)',
   },
 };
 
@@ -213,9 +211,7 @@ const firefox2: BrowserProfile = {
     reuseOrder: 'nsHttpConnectionMgr takes the most recently returned idle connection (recalled)',
     pipelineDepth: 'mozilla all.js (read): network.http.pipelining = false by default',
     staleRetries: 'nsHttpTransaction restarts once on a reused connection that closed before any response (recalled)',
-    pacing:
-      "Gecko 1.8's all.js has no pacing prefs: network.http.pacing.requests.* came with Gecko's EventTokenBucket, " +
-      'years later (recalled)',
+    pacing: "Gecko 1.8's all.js has no pacing prefs: network.http.pacing.requests.* came with Gecko's EventTokenBucket, " + 'years later (recalled)',
     ...NO_SCHEDULER_SOURCES,
     htmlDiscovery: GECKO_SINK,
   },
@@ -274,13 +270,11 @@ const opera9: BrowserProfile = {
     idleTimeoutMs: 'opera:config "HTTP Keep-Alive Timeout" 120 s (recalled)',
     honourKeepAliveTimeout: 'Opera honours Keep-Alive: timeout (recalled)',
     reuseOrder: NOT_DOCUMENTED,
-    pipelineDepth:
-      'Opera pipelined with heuristics of its own (recalled); off here until a source for its depth and fallbacks is read',
+    pipelineDepth: 'Opera pipelined with heuristics of its own (recalled); off here until a source for its depth and fallbacks is read',
     staleRetries: 'Opera resends on a reused connection closed before a response (recalled)',
     pacing: 'no pacing is documented for Opera 9 (recalled)',
     ...NO_SCHEDULER_SOURCES,
-    htmlDiscovery:
-      'Opera 9 parsed and displayed HTML progressively as it arrived (recalled)',
+    htmlDiscovery: 'Opera 9 parsed and displayed HTML progressively as it arrived (recalled)',
   },
 };
 
@@ -320,7 +314,7 @@ const rfc2616: BrowserProfile = {
     pacing: 'RFC 2616 says nothing of pacing',
     ...NO_SCHEDULER_SOURCES,
     htmlDiscovery:
-      'RFC 2616 says nothing of parsing; this protocol-only client requests a page\'s images once its HTML is complete, so the profile shows the connection rules alone',
+      "RFC 2616 says nothing of parsing; this protocol-only client requests a page's images once its HTML is complete, so the profile shows the connection rules alone",
   },
 };
 
@@ -366,8 +360,7 @@ const chromium: BrowserProfile = {
       'chromium net/http/http_network_transaction.cc (read): resends on a reused socket after a reset/close before ' +
       'headers; the attempt limit (2) is recalled',
     pacing:
-      "Chromium's socket pool has no request rate limit; its ResourceScheduler limits how many requests are in flight, " +
-      'by count (the scheduler knobs)',
+      "Chromium's socket pool has no request rate limit; its ResourceScheduler limits how many requests are in flight, " + 'by count (the scheduler knobs)',
     scheduler:
       `${RESOURCE_SCHEDULER} (read): requests below net::MEDIUM (kDelayablePriorityThreshold) to a server not known to ` +
       'support priorities (HTTP/1.1) are delayable; images are delayable until layout finds them visible and Blink ' +
@@ -378,8 +371,7 @@ const chromium: BrowserProfile = {
       `${RESOURCE_SCHEDULER_PARAMS} (read): kDefaultMaxNumDelayableRequestsPerClient = 10 (8 on 3G and slower, not ` +
       'modelled: the testbed has no effective connection type); non_delayable_weight 0 on faster networks',
     schedulerMaxPerHost:
-      `${RESOURCE_SCHEDULER} (read): kMaxNumDelayableRequestsPerHostPerClient = 6, counting every request in flight ` +
-      'to the host, delayable or not',
+      `${RESOURCE_SCHEDULER} (read): kMaxNumDelayableRequestsPerHostPerClient = 6, counting every request in flight ` + 'to the host, delayable or not',
     schedulerTightLimit:
       'chromium third_party/blink/renderer/platform/loader/fetch/resource_load_scheduler.cc (read): ' +
       'kTightLimitForRendererSideResourceScheduler = 2 (and kBoostImagePriority tight_medium_limit 2) until ' +
@@ -392,28 +384,21 @@ const chromium: BrowserProfile = {
     'Unused idle sockets (preconnects) time out after 60 s in Chromium; the emulator never preconnects.',
     'Total cap: past about 300 hosts Chromium 156 behaves as a soft limit (400 hosts: at most 373 open, 28 closed by ' +
       'the client; 600: 444 open, 288 closed). The profile models a hard cap of 300, which matches up to 300 hosts.',
-    'Client timing: Chromium 156\'s own time per round of requests on a 2-core machine (client-timing.ts). A scenario ' +
+    "Client timing: Chromium 156's own time per round of requests on a 2-core machine (client-timing.ts). A scenario " +
       'can set `clientTiming: none` to see the connection policy alone.',
   ],
   clientTiming: CHROMIUM_156_TIMING,
 };
 
-export const BROWSER_PROFILES: readonly BrowserProfile[] = [
-  http10,
-  netscape4,
-  ie6,
-  ie8,
-  firefox2,
-  firefox3,
-  firefox3Pipelining,
-  opera9,
-  rfc2616,
-  chromium,
-];
+export const BROWSER_PROFILES: readonly BrowserProfile[] = [http10, netscape4, ie6, ie8, firefox2, firefox3, firefox3Pipelining, opera9, rfc2616, chromium];
 
 export function browserProfile(name: string): BrowserProfile {
   const found = BROWSER_PROFILES.find((p) => p.name === name);
-  if (!found) throw new UnknownProfileError('browser', name, BROWSER_PROFILES.map((p) => p.name));
+  if (!found)
+    throw new UnknownProfileError(
+      'browser',
+      name,
+      BROWSER_PROFILES.map((p) => p.name),
+    );
   return found;
 }
-

@@ -51,7 +51,7 @@ export const NO_CLIENT_TIME: ClientTimingProfile = {
   name: 'none',
   timing: { navigationMs: 0, discoverMs: 0, loadEventMs: 0, bodyMs: 0, layoutMs: 0, responseMs: 0 },
   sources: {
-    navigationMs: 'not modelled: no source gives this browser\'s processing time, so the figures are about connection policy alone',
+    navigationMs: "not modelled: no source gives this browser's processing time, so the figures are about connection policy alone",
     discoverMs: 'not modelled (as navigationMs)',
     loadEventMs: 'not modelled (as navigationMs)',
     bodyMs: 'not modelled (as navigationMs)',
@@ -86,7 +86,7 @@ export const CHROMIUM_156_TIMING: ClientTimingProfile = {
       'the images raised to High at that moment (Network.resourceChangedPriority; scripts/probe-scheduling.ts)',
     responseMs:
       `measured, ${CALIBRATION}: fitted so that the emulator's load of 40 images on bare loopback from a server that ` +
-      'answers at once takes as long as Chromium\'s, responses processed one at a time: median 4.3 ms (3.8 to 5.3)',
+      "answers at once takes as long as Chromium's, responses processed one at a time: median 4.3 ms (3.8 to 5.3)",
     loadEventMs: `measured, ${CALIBRATION}: the last image's last byte to loadEventStart, median 2.2 ms (−0.2 to 16.7)`,
   },
 };
@@ -102,8 +102,7 @@ export const FIREFOX_ESR_153_TIMING: ClientTimingProfile = {
     discoverMs: `measured, ${CALIBRATION}: the HTML's last byte to the first image request on the wire, median 69.4 ms (44.5 to 160.8)`,
     bodyMs: NO_SCHEDULER,
     layoutMs: NO_SCHEDULER,
-    responseMs:
-      `measured, ${CALIBRATION}: fitted to the CPU-bound page as for Chromium (responses one at a time), median 2.0 ms (0.0 to 3.5)`,
+    responseMs: `measured, ${CALIBRATION}: fitted to the CPU-bound page as for Chromium (responses one at a time), median 2.0 ms (0.0 to 3.5)`,
     loadEventMs: `measured, ${CALIBRATION}: the last image's last byte to loadEventStart, median 5.0 ms (1.3 to 22.2)`,
   },
 };

@@ -91,7 +91,12 @@ export const NETWORK_PROFILES: readonly NetworkProfile[] = [
 
 export function networkProfile(name: string): NetworkProfile {
   const found = NETWORK_PROFILES.find((p) => p.name === name);
-  if (!found) throw new UnknownProfileError('network', name, NETWORK_PROFILES.map((p) => p.name));
+  if (!found)
+    throw new UnknownProfileError(
+      'network',
+      name,
+      NETWORK_PROFILES.map((p) => p.name),
+    );
   return found;
 }
 

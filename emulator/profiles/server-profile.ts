@@ -165,6 +165,11 @@ export const SERVER_PROFILES: readonly ServerProfile[] = [
 
 export function serverProfile(name: string): ServerProfile {
   const found = SERVER_PROFILES.find((p) => p.name === name);
-  if (!found) throw new UnknownProfileError('server', name, SERVER_PROFILES.map((p) => p.name));
+  if (!found)
+    throw new UnknownProfileError(
+      'server',
+      name,
+      SERVER_PROFILES.map((p) => p.name),
+    );
   return found;
 }

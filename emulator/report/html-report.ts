@@ -29,7 +29,10 @@ function anchor(r: RunResult): string {
 function section(group: RunResult[], description: string | undefined): string {
   const first = group[0]!;
   const slowest = Math.max(...group.map((r) => r.metrics.totalLoadMs), 1);
-  const endAt = Math.max(...group.flatMap((r) => [...r.connections.map((c) => c.closedAt ?? 0), ...r.pages.map((p) => p.startedAt + (p.lateDoneMs ?? p.loadMs ?? 0))]), 1);
+  const endAt = Math.max(
+    ...group.flatMap((r) => [...r.connections.map((c) => c.closedAt ?? 0), ...r.pages.map((p) => p.startedAt + (p.lateDoneMs ?? p.loadMs ?? 0))]),
+    1,
+  );
   const rows = group
     .map((r) => {
       const m = r.metrics;
@@ -42,7 +45,10 @@ function section(group: RunResult[], description: string | undefined): string {
     })
     .join('');
   const waterfalls = group
-    .map((r) => `<details${group.length <= 4 ? ' open' : ''}><summary>${esc(r.browser)} <small>${r.world} · ${r.metrics.connectionsOpened} connections · ${r.metrics.requests} requests</small></summary>${waterfallSvg(r, endAt)}${r.errors.map((e) => `<p class="bad">${esc(e)}</p>`).join('')}</details>`)
+    .map(
+      (r) =>
+        `<details${group.length <= 4 ? ' open' : ''}><summary>${esc(r.browser)} <small>${r.world} · ${r.metrics.connectionsOpened} connections · ${r.metrics.requests} requests</small></summary>${waterfallSvg(r, endAt)}${r.errors.map((e) => `<p class="bad">${esc(e)}</p>`).join('')}</details>`,
+    )
     .join('');
   return `<section id="${anchor(first)}"><h2>${esc(first.scenario)} <small>server ${esc(first.server)} · network ${esc(first.network)}</small></h2>
 ${description ? `<p class="about">${esc(description)}</p>` : ''}

@@ -20,7 +20,9 @@ export function waterfallSvg(result: RunResult, endAt: number): string {
   parts.push(axis(span, x, height));
   connections.forEach((conn, i) => parts.push(row(conn, AXIS + i * ROW, x, endAt)));
   for (const page of result.pages) {
-    parts.push(`<line class="page" x1="${x(page.startedAt)}" x2="${x(page.startedAt)}" y1="${AXIS - 4}" y2="${height}"><title>load ${esc(page.url)} starts</title></line>`);
+    parts.push(
+      `<line class="page" x1="${x(page.startedAt)}" x2="${x(page.startedAt)}" y1="${AXIS - 4}" y2="${height}"><title>load ${esc(page.url)} starts</title></line>`,
+    );
     if (page.loadMs !== null) {
       const at = page.startedAt + page.loadMs;
       parts.push(`<line class="onload" x1="${x(at)}" x2="${x(at)}" y1="${AXIS - 4}" y2="${height}"><title>load event: ${formatMs(page.loadMs)}</title></line>`);
@@ -33,7 +35,9 @@ function axis(span: number, x: (t: number) => number, height: number): string {
   const step = niceStep(span / 8);
   const ticks: string[] = [];
   for (let t = 0; t <= span + 1e-9; t += step) {
-    ticks.push(`<line class="grid" x1="${x(t)}" x2="${x(t)}" y1="${AXIS - 6}" y2="${height}"/><text class="tick" x="${x(t)}" y="${AXIS - 9}">${formatMs(t)}</text>`);
+    ticks.push(
+      `<line class="grid" x1="${x(t)}" x2="${x(t)}" y1="${AXIS - 6}" y2="${height}"/><text class="tick" x="${x(t)}" y="${AXIS - 9}">${formatMs(t)}</text>`,
+    );
   }
   return ticks.join('');
 }
@@ -51,7 +55,9 @@ function row(conn: ConnectionRecord, y: number, x: (t: number) => number, endAt:
   out.push(`<text class="label" x="${LABEL - 6}" y="${mid + 4}">#${conn.id} ${esc(shortHost(conn.host))}</text>`);
   out.push(`<line class="life" x1="${x(conn.openedAt)}" x2="${x(closedAt)}" y1="${mid}" y2="${mid}"/>`);
   if (conn.connectedAt !== null) {
-    out.push(`<rect class="connect" x="${x(conn.openedAt)}" y="${mid - 2}" width="${Math.max(0.5, x(conn.connectedAt) - x(conn.openedAt))}" height="4"><title>connect: ${formatMs(conn.connectedAt - conn.openedAt)}</title></rect>`);
+    out.push(
+      `<rect class="connect" x="${x(conn.openedAt)}" y="${mid - 2}" width="${Math.max(0.5, x(conn.connectedAt) - x(conn.openedAt))}" height="4"><title>connect: ${formatMs(conn.connectedAt - conn.openedAt)}</title></rect>`,
+    );
   }
   for (const idle of conn.idle) {
     out.push(`<line class="idle" x1="${x(idle.from)}" x2="${x(idle.to)}" y1="${mid}" y2="${mid}"><title>idle ${formatMs(idle.to - idle.from)}</title></line>`);
@@ -69,7 +75,9 @@ function row(conn: ConnectionRecord, y: number, x: (t: number) => number, endAt:
   }
   if (conn.closedAt !== null) {
     const by = conn.closedBy === 'server' ? 'server' : 'client';
-    out.push(`<path class="close ${by}" d="M${x(conn.closedAt)},${mid - 5} l0,10"><title>closed by the ${by}: ${conn.closeReason ?? ''} at ${formatMs(conn.closedAt)}</title></path>`);
+    out.push(
+      `<path class="close ${by}" d="M${x(conn.closedAt)},${mid - 5} l0,10"><title>closed by the ${by}: ${conn.closeReason ?? ''} at ${formatMs(conn.closedAt)}</title></path>`,
+    );
   }
   return out.join('');
 }

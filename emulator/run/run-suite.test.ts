@@ -40,7 +40,12 @@ describe('runSuite', () => {
         }),
     };
     const seen: string[] = [];
-    const outcome = await runSuiteUntilStopped({ scenarios: [scenario], worlds: [new SimWorld(), slow], signal: controller.signal, onResult: (r) => seen.push(`${r.browser}/${r.world}`) });
+    const outcome = await runSuiteUntilStopped({
+      scenarios: [scenario],
+      worlds: [new SimWorld(), slow],
+      signal: controller.signal,
+      onResult: (r) => seen.push(`${r.browser}/${r.world}`),
+    });
     expect(outcome.interrupted).toBe(true);
     expect(seen).toEqual(['ie-6/sim']);
     expect(outcome.results.map((r) => r.world)).toEqual(['sim']);

@@ -51,7 +51,12 @@ export async function runSuiteUntilStopped(run: SuiteRun): Promise<SuiteOutcome>
     if (run.signal?.aborted) return { results, interrupted: true };
     let result: RunResult;
     try {
-      const running = runWorld(input.world, { scenario: input.scenario, browser: input.browser, network: input.network, ...(run.signal ? { signal: run.signal } : {}) });
+      const running = runWorld(input.world, {
+        scenario: input.scenario,
+        browser: input.browser,
+        network: input.network,
+        ...(run.signal ? { signal: run.signal } : {}),
+      });
       result = await unlessInterrupted(running, run.signal);
     } catch (error) {
       if (error instanceof InterruptedError || run.signal?.aborted) return { results, interrupted: true };

@@ -122,10 +122,7 @@ function pickBranch(branches: readonly (readonly ZodIssue[])[]): readonly ZodIss
   const rootUnknown = (issues: readonly ZodIssue[]) =>
     issues.reduce((n, i) => n + (i.code === 'unrecognized_keys' && i.path.length === 0 ? i.keys.length : 0), 0);
   const unlikeAnyKey = (issues: readonly ZodIssue[]) =>
-    issues.reduce(
-      (n, i) => n + (i.code === 'unrecognized_keys' && i.path.length === 0 ? i.keys.filter((k) => !didYouMean(k, knownKeys(i))).length : 0),
-      0,
-    );
+    issues.reduce((n, i) => n + (i.code === 'unrecognized_keys' && i.path.length === 0 ? i.keys.filter((k) => !didYouMean(k, knownKeys(i))).length : 0), 0);
   const score = (issues: readonly ZodIssue[]) => [rootUnknown(issues), unlikeAnyKey(issues), issues.length];
   let best: readonly ZodIssue[] | undefined;
   for (const issues of typed) {
@@ -175,10 +172,7 @@ export function unsafeData(data: unknown): RawIssue | undefined {
     const entries: [PathSegment, unknown][] = Array.isArray(value) ? [...value.entries()] : Object.entries(value);
     for (const [key, inner] of entries) {
       path.push(key);
-      const found =
-        key === '__proto__'
-          ? { path: [...path], atKey: true, message: "a key named '__proto__' is not allowed" }
-          : walk(inner);
+      const found = key === '__proto__' ? { path: [...path], atKey: true, message: "a key named '__proto__' is not allowed" } : walk(inner);
       path.pop();
       if (found) return found;
     }

@@ -174,9 +174,7 @@ site:
   });
 
   it('reports a distribution whose bounds are the wrong way round, and a size that is none of the three forms', () => {
-    const drawn = issuesOf(
-      'name: d\nsite:\n  imageBytes: { distribution: lognormal, medianBytes: 1000, sigma: 1, minBytes: 500, maxBytes: 100, seed: 1 }\n',
-    );
+    const drawn = issuesOf('name: d\nsite:\n  imageBytes: { distribution: lognormal, medianBytes: 1000, sigma: 1, minBytes: 500, maxBytes: 100, seed: 1 }\n');
     expect(drawn).toEqual([expect.objectContaining({ path: 'site.imageBytes.maxBytes', line: 3, message: 'expected maxBytes ≥ minBytes (500), got 100' })]);
     const [big] = issuesOf('name: d\nsite: { imageBytes: big }\n');
     expect(big).toMatchObject({ path: 'site.imageBytes', line: 2 });
@@ -212,9 +210,7 @@ browsers:
     const scenario = loadScenarioText('name: same\nsite: {}\nbrowsers: [{ name: ie-6, extends: ie-6, maxPerHost: 2 }]\n', 's.yaml');
     expect(scenario.browsers[0]).toBe(browserProfile('ie-6'));
     const issues = issuesOf('name: same\nsite: {}\nbrowsers: [{ name: ie-6, extends: ie-6, maxPerHost: 6 }]\n');
-    expect(issues).toEqual([
-      expect.objectContaining({ path: 'browsers[0].name', line: 3, message: expect.stringContaining('maxPerHost 6 ≠ 2') }),
-    ]);
+    expect(issues).toEqual([expect.objectContaining({ path: 'browsers[0].name', line: 3, message: expect.stringContaining('maxPerHost 6 ≠ 2') })]);
   });
 
   it('takes request pacing as one knob, its three numbers or null, and names what is missing from it', () => {
@@ -310,9 +306,7 @@ browsers:
 
   it('reports an unknown key at the key, with the key it was probably meant to be', () => {
     const issues = issuesOf('name: typo\nsite:\n  images: 4\n  imagebytes: 100\n');
-    expect(issues).toEqual([
-      { path: 'site.imagebytes', line: 4, column: 3, message: "unknown key 'imagebytes' (did you mean 'imageBytes'?)" },
-    ]);
+    expect(issues).toEqual([{ path: 'site.imagebytes', line: 4, column: 3, message: "unknown key 'imagebytes' (did you mean 'imageBytes'?)" }]);
   });
 
   it('lists the keys allowed where an unknown key has no close match', () => {
@@ -328,7 +322,9 @@ browsers:
       ['browsers[1]', 4],
     ]);
     // apache-2.0 and apache-2.2 are both one edit away with the same prefix; the first listed wins.
-    expect(issues[0]!.message).toMatch(/^unknown server profile 'apache-2\.3' \(did you mean 'apache-2\.0'\?\); known server profiles: apache-1\.3, apache-2\.0, apache-2\.2, nginx/);
+    expect(issues[0]!.message).toMatch(
+      /^unknown server profile 'apache-2\.3' \(did you mean 'apache-2\.0'\?\); known server profiles: apache-1\.3, apache-2\.0, apache-2\.2, nginx/,
+    );
     expect(issues[1]!.message).toContain(`known browser profiles: ${BROWSER_PROFILES.map((p) => p.name).join(', ')}`);
   });
 
@@ -397,7 +393,9 @@ steps:
 
   it('reports a missing required key at the mapping that should hold it', () => {
     const issues = issuesOf('name: f\nsite: {}\nfaults:\n  - { path: /images/* }\n');
-    expect(issues).toEqual([expect.objectContaining({ path: 'faults[0].kind', line: 4, message: expect.stringMatching(/^missing: expected "reset-mid-body" or /) })]);
+    expect(issues).toEqual([
+      expect.objectContaining({ path: 'faults[0].kind', line: 4, message: expect.stringMatching(/^missing: expected "reset-mid-body" or /) }),
+    ]);
   });
 
   it('reports every problem of a file in one error, in line order, with file and line in the message', () => {

@@ -33,7 +33,11 @@ export async function loadScenarioFile(path: string): Promise<Scenario> {
 
 function tooBig(fileName: string, bytes: number): ScenarioError {
   return new ScenarioError(fileName, [
-    { path: '', line: 1, message: `the file is ${bytes.toLocaleString('en')} bytes; a scenario file is at most ${MAX_FILE_BYTES.toLocaleString('en')} (1 MiB)` },
+    {
+      path: '',
+      line: 1,
+      message: `the file is ${bytes.toLocaleString('en')} bytes; a scenario file is at most ${MAX_FILE_BYTES.toLocaleString('en')} (1 MiB)`,
+    },
   ]);
 }
 
@@ -61,7 +65,9 @@ export function loadScenarioText(text: string, fileName: string): Scenario {
   const structure = checkYamlStructure(doc);
   if (structure) {
     const at = structure.offset === undefined ? { line: 1 } : lineCounter.linePos(structure.offset);
-    throw new ScenarioError(fileName, [{ path: '', line: at.line, ...('col' in at ? { column: at.col } : {}), message: printable(`YAML: ${structure.message}`) }]);
+    throw new ScenarioError(fileName, [
+      { path: '', line: at.line, ...('col' in at ? { column: at.col } : {}), message: printable(`YAML: ${structure.message}`) },
+    ]);
   }
   let data: unknown;
   try {
@@ -88,7 +94,10 @@ export function loadScenarioText(text: string, fileName: string): Scenario {
   // One message per place: zod can report the same thing twice through nested unions.
   const unique = located.filter((i, n) => located.findIndex((j) => j.path === i.path && j.message === i.message) === n);
   unique.sort((a, b) => (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0));
-  throw new ScenarioError(fileName, unique.map((i) => ({ ...i, message: printable(i.message) })));
+  throw new ScenarioError(
+    fileName,
+    unique.map((i) => ({ ...i, message: printable(i.message) })),
+  );
 }
 
 /**
@@ -110,7 +119,10 @@ export function loadScenarioData(data: unknown, fileName: string): Scenario {
       ? resolveScenarioFile(parsed!.data, fileName)
       : { issues: readIssues(parsed!.error.issues, data) };
   if (result.scenario) return result.scenario;
-  throw new ScenarioError(fileName, result.issues.map((i) => ({ path: formatPath(i.path), message: printable(i.message) })));
+  throw new ScenarioError(
+    fileName,
+    result.issues.map((i) => ({ path: formatPath(i.path), message: printable(i.message) })),
+  );
 }
 
 /** The scenario files of a suite: a file itself, or every *.yaml / *.yml directly in a folder, sorted by name. */
@@ -144,7 +156,12 @@ export async function loadSuite(fileOrFolder: string): Promise<Scenario[]> {
   const seen = new Map<string, string>();
   for (const scenario of scenarios) {
     const first = seen.get(scenario.name);
-    if (first) errors.push(new ScenarioError(scenario.file, [{ path: 'name', message: `scenario name '${scenario.name}' is also used by ${first}; names must be unique in a suite` }]));
+    if (first)
+      errors.push(
+        new ScenarioError(scenario.file, [
+          { path: 'name', message: `scenario name '${scenario.name}' is also used by ${first}; names must be unique in a suite` },
+        ]),
+      );
     else seen.set(scenario.name, scenario.file);
   }
   if (errors.length) throw new ScenarioSuiteError(errors);

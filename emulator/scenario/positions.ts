@@ -11,12 +11,7 @@ export interface Position {
   column: number;
 }
 
-export function positionOf(
-  doc: Document,
-  lineCounter: LineCounter,
-  path: readonly PathSegment[],
-  atKey = false,
-): Position | undefined {
+export function positionOf(doc: Document, lineCounter: LineCounter, path: readonly PathSegment[], atKey = false): Position | undefined {
   let node: Node | null | undefined = doc.contents as Node | null;
   let offset = node?.range?.[0];
   for (let i = 0; i < path.length && node; i++) {

@@ -27,7 +27,10 @@ export type Resolution = { scenario: Scenario; issues: [] } | { scenario?: undef
 export function resolveScenario(file: ScenarioFile, fileName: string): Scenario {
   const result = resolveScenarioFile(file, fileName);
   if (result.scenario) return result.scenario;
-  throw new ScenarioError(fileName, result.issues.map((i) => ({ path: formatPath(i.path), message: i.message })));
+  throw new ScenarioError(
+    fileName,
+    result.issues.map((i) => ({ path: formatPath(i.path), message: i.message })),
+  );
 }
 
 export function resolveScenarioFile(file: ScenarioFile, fileName: string): Resolution {
@@ -44,7 +47,11 @@ export function resolveScenarioFile(file: ScenarioFile, fileName: string): Resol
   if (file.steps) steps = expandSteps(file.steps, ['steps'], sites, groups, problem);
   else if (sites.has(MAIN_SITE)) steps = [{ kind: 'load', site: MAIN_SITE, path: '/' }];
   // With no site at all, the missing `site` is the one problem worth saying.
-  else if (sites.size) problem(['sites'], `no site is named '${MAIN_SITE}', so the default step (load / of main) has nothing to load; add \`site:\` or give \`steps\` with \`site:\``);
+  else if (sites.size)
+    problem(
+      ['sites'],
+      `no site is named '${MAIN_SITE}', so the default step (load / of main) has nothing to load; add \`site:\` or give \`steps\` with \`site:\``,
+    );
   if (steps.length > MAX_STEPS) problem(['steps'], `the steps unroll to more than ${MAX_STEPS}; is a repeat count too large?`);
   else checkRunCost(steps, loads, problem);
 
@@ -136,7 +143,10 @@ function checkRunCost(steps: readonly Step[], loads: ReadonlyMap<string, SiteLoa
     problem(['steps'], `one run of the steps makes ${requests} requests (each load asks for its page and every image), more than ${LIMITS.requestsPerRun}`);
   }
   if (bytes > LIMITS.transferBytesPerRun) {
-    problem(['steps'], `one run of the steps transfers ${bytes} bytes (each load's page and images), more than ${showLimit(LIMITS.transferBytesPerRun, 'bytes')}`);
+    problem(
+      ['steps'],
+      `one run of the steps transfers ${bytes} bytes (each load's page and images), more than ${showLimit(LIMITS.transferBytesPerRun, 'bytes')}`,
+    );
   }
 }
 

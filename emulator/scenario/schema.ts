@@ -77,9 +77,7 @@ const httpVersion = z
 
 export const PROFILE_NAME = z.string().min(1).describe('a profile name');
 
-const SITE_NAME = z
-  .string()
-  .regex(/^[A-Za-z0-9][A-Za-z0-9_-]*$/, { error: expecting('a site name of letters, digits, "-" and "_"') });
+const SITE_NAME = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_-]*$/, { error: expecting('a site name of letters, digits, "-" and "_"') });
 
 // Sizes --------------------------------------------------------------------------------------------------------------
 
@@ -198,10 +196,7 @@ export const browserKnobFields = {
   schedulerMaxDelayable: count(1, LIMITS.scheduler, 'most delayable requests (images before layout) in flight at once').optional(),
   schedulerMaxPerHost: count(1, LIMITS.scheduler, 'a delayable request waits while this many requests to its host are in flight').optional(),
   schedulerTightLimit: count(1, LIMITS.scheduler, 'images that may run at once before the parser inserts <body> (Blink tight mode)').optional(),
-  htmlDiscovery: z
-    .enum(['streaming', 'complete'])
-    .optional()
-    .describe("when a page's images are found: as its HTML streams in, or once the HTML is complete"),
+  htmlDiscovery: z.enum(['streaming', 'complete']).optional().describe("when a page's images are found: as its HTML streams in, or once the HTML is complete"),
 } satisfies Record<keyof BrowserKnobs, z.ZodType>;
 
 /** The browser's own processing time (profiles/client-timing.ts): `none`, or figures that replace the base's. */
@@ -274,19 +269,21 @@ const networkKnobFields = {
   ),
 } satisfies Record<keyof NetworkKnobs, z.ZodType>;
 
-const networkOne = z.union(
-  [
-    PROFILE_NAME,
-    z
-      .strictObject({
-        profile: PROFILE_NAME.optional().describe('the network profile to start from; default loopback'),
-        name: z.string().min(1).optional().describe('name in results; default made from the overrides, e.g. rtt100-10000kbps'),
-        ...networkKnobFields,
-      })
-      .describe('a network profile with knobs overridden'),
-  ],
-  { error: expecting('a network profile name or { profile?, …knobs }') },
-).meta({ id: 'Network', description: 'a network profile name, or { profile?, name?, …knobs }' });
+const networkOne = z
+  .union(
+    [
+      PROFILE_NAME,
+      z
+        .strictObject({
+          profile: PROFILE_NAME.optional().describe('the network profile to start from; default loopback'),
+          name: z.string().min(1).optional().describe('name in results; default made from the overrides, e.g. rtt100-10000kbps'),
+          ...networkKnobFields,
+        })
+        .describe('a network profile with knobs overridden'),
+    ],
+    { error: expecting('a network profile name or { profile?, …knobs }') },
+  )
+  .meta({ id: 'Network', description: 'a network profile name, or { profile?, name?, …knobs }' });
 
 export const networkSchema = z.union([networkOne, listOf(networkOne, LIMITS.listLength, 'network')], {
   error: expecting('a network profile name, { profile?, …knobs }, or a list of them'),
@@ -296,7 +293,10 @@ export const networkSchema = z.union([networkOne, listOf(networkOne, LIMITS.list
 
 const loadStep = z
   .strictObject({
-    load: z.string().regex(/^\//, { error: expecting('a path starting with "/"') }).describe('page path: / or /page/K'),
+    load: z
+      .string()
+      .regex(/^\//, { error: expecting('a path starting with "/"') })
+      .describe('page path: / or /page/K'),
     site: SITE_NAME.optional().describe('site name (default main); a counted group loads each member in order'),
   })
   .describe('load a page and wait for its load event and late images');
@@ -320,13 +320,15 @@ export const stepSchema: z.ZodType<StepFile> = z
     error: expecting('a step: { load: <path> }, { idleMs: <ms> } or { repeat: <n>, steps: [...] }'),
   })
   .meta({ id: 'Step', description: 'a step: load a page, idle, or repeat steps' });
-export const stepsSchema: z.ZodType<StepFile[]> = listOf(stepSchema, LIMITS.steps, 'step')
-  .meta({ id: 'Steps', description: 'steps, run in order' });
+export const stepsSchema: z.ZodType<StepFile[]> = listOf(stepSchema, LIMITS.steps, 'step').meta({ id: 'Steps', description: 'steps, run in order' });
 
 export const faultSchema = z
   .strictObject({
     kind: z.enum(FAULT_KINDS),
-    path: z.string().regex(/^\//, { error: expecting('a path starting with "/" (a trailing * matches a prefix)') }).optional(),
+    path: z
+      .string()
+      .regex(/^\//, { error: expecting('a path starting with "/" (a trailing * matches a prefix)') })
+      .optional(),
     nthOnConnection: count(1, LIMITS.nthOnConnection, 'only the Nth request on a connection (1-based)').optional(),
     ms: duration(LIMITS.faultMs, 'how long, for stall, slow-headers and close-idle-race').optional(),
   })
@@ -342,12 +344,13 @@ export const scenarioFileSchema = z
     sites: z.record(SITE_NAME, siteGroupSchema).optional().describe('named sites; count: N makes N of them'),
     server: serverSchema.optional().describe('server profile; default apache-2.2'),
     network: networkSchema.optional().describe('network profile(s); one result per network; default loopback'),
-    browsers: listOf(browserSchema, LIMITS.listLength, 'browser')
-      .optional()
-      .describe('browser profiles; default every shipped profile'),
+    browsers: listOf(browserSchema, LIMITS.listLength, 'browser').optional().describe('browser profiles; default every shipped profile'),
     steps: stepsSchema.optional().describe('what the user does; default [{ load: / }]'),
     proxy: z.boolean().optional().describe('route every connection through one proxy'),
-    faults: z.array(faultSchema).max(LIMITS.listLength, { error: `expected at most ${LIMITS.listLength} faults` }).optional(),
+    faults: z
+      .array(faultSchema)
+      .max(LIMITS.listLength, { error: `expected at most ${LIMITS.listLength} faults` })
+      .optional(),
   })
   .describe('A keepalive-lab scenario: docs/SCENARIOS.md');
 

@@ -13,6 +13,8 @@ describe('docs/scenario.schema.json', () => {
     expect(schema.additionalProperties).toBe(false);
     expect(schema.required).toEqual(['name']);
     // Shared shapes are defined once, so editors show them by name.
-    expect(Object.keys(schema.$defs)).toEqual(expect.arrayContaining(['Site', 'SiteGroup', 'ImageBytes', 'Step', 'Steps', 'InlineBrowser', 'Network', 'Fault']));
+    expect(Object.keys(schema.$defs)).toEqual(
+      expect.arrayContaining(['Site', 'SiteGroup', 'ImageBytes', 'Step', 'Steps', 'InlineBrowser', 'Network', 'Fault']),
+    );
   });
 });

@@ -39,7 +39,7 @@ describe('request scheduling', () => {
     expect(h.paths()).toHaveLength(40);
   });
 
-  it('holds a one-host page\'s images past six in flight to the host until one finishes or layout raises them', () => {
+  it("holds a one-host page's images past six in flight to the host until one finishes or layout raises them", () => {
     const h = harness(CHROMIUM);
     for (const [host, path] of images(40, 1)) h.ask(host, path);
     // kMaxNumDelayableRequestsPerHostPerClient = 6: images 1–6 go, 7 waits (measured: Chromium 156 holds the 7th).

@@ -154,13 +154,17 @@ class ResourceScheduler implements RequestScheduler {
     this.inFlightByHost.set(host, (this.inFlightByHost.get(host) ?? 0) + 1);
     if (entry.delayable) this.delayableInFlight++;
     if (entry.image) this.imagesInFlight++;
-    this.start(entry.request, (outcome: FetchOutcome) => {
-      this.inFlight.delete(entry);
-      if (entry.image) this.imagesInFlight--;
-      this.inFlightByHost.set(host, this.inFlightByHost.get(host)! - 1);
-      if (entry.delayable) this.delayableInFlight--;
-      entry.done(outcome);
-      this.startWaiting();
-    }, entry.onProgress);
+    this.start(
+      entry.request,
+      (outcome: FetchOutcome) => {
+        this.inFlight.delete(entry);
+        if (entry.image) this.imagesInFlight--;
+        this.inFlightByHost.set(host, this.inFlightByHost.get(host)! - 1);
+        if (entry.delayable) this.delayableInFlight--;
+        entry.done(outcome);
+        this.startWaiting();
+      },
+      entry.onProgress,
+    );
   }
 }

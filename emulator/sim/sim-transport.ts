@@ -178,10 +178,8 @@ export class SimTransport implements Transport {
 
   // ── The server's side ────────────────────────────────────────────────────────────────────────────────────────
   // Bound once and handed an argument, so the per-request path makes no closures.
-  private readonly requestsArrive = (arg: { conn: SimConnection; requests: readonly RequestHead[] }) =>
-    this.serverReceives(arg.conn, arg.requests);
-  private readonly respondNext = (conn: SimConnection) =>
-    this.serverResponds(conn, conn.serverQueue.shift()!, this.faulty ? conn.faultQueue.shift()! : null);
+  private readonly requestsArrive = (arg: { conn: SimConnection; requests: readonly RequestHead[] }) => this.serverReceives(arg.conn, arg.requests);
+  private readonly respondNext = (conn: SimConnection) => this.serverResponds(conn, conn.serverQueue.shift()!, this.faulty ? conn.faultQueue.shift()! : null);
   private readonly headArrives = (arg: Delivery) => {
     if (!arg.conn.clientClosed) this.listener.responseHead(arg.conn.id, arg.decision.head);
   };
@@ -251,7 +249,14 @@ export class SimTransport implements Transport {
     // One object shape whether the response streams or not (`progress` undefined), so the sender's reads stay monomorphic.
     const progress = request.streamBody ? this.bodyProgresses : undefined;
     conn.unsent++;
-    conn.down.send({ bytes: decision.bytes, arg: { conn, decision }, firstByte: this.headArrives, progress, left: this.responseLeft, arrived: this.bodyArrives });
+    conn.down.send({
+      bytes: decision.bytes,
+      arg: { conn, decision },
+      firstByte: this.headArrives,
+      progress,
+      left: this.responseLeft,
+      arrived: this.bodyArrives,
+    });
     if (decision.closeAfter) this.serverCloses(conn, decision.closeAfter, false);
   }
 
@@ -265,7 +270,14 @@ export class SimTransport implements Transport {
     const body = fault.kind === 'short-body' ? decision.bodyBytes : halfOf(decision.bodyBytes);
     const broken: SimResponse = { ...decision, head: { ...decision.head, keepAlive: false }, bytes: headerBytes + body, bodyBytes: body, closeAfter: null };
     const progress = request.streamBody ? this.bodyProgresses : undefined;
-    conn.down.send({ bytes: broken.bytes, arg: { conn, decision: broken, kind: fault.kind }, firstByte: this.headArrives, progress, left: undefined, arrived: this.bodyBreaks });
+    conn.down.send({
+      bytes: broken.bytes,
+      arg: { conn, decision: broken, kind: fault.kind },
+      firstByte: this.headArrives,
+      progress,
+      left: undefined,
+      arrived: this.bodyBreaks,
+    });
     this.endServerIdle(conn);
     conn.serverClosed = true;
     if (conn.clientClosed) return;

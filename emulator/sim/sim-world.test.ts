@@ -110,7 +110,10 @@ describe('servers closing connections', () => {
 
 describe('determinism', () => {
   it('gives the same result, to the byte, on every run', () => {
-    const scenario = testScenario({ server: 'apache-2.2', site: { images: 30, hosts: 3, imageBytes: { distribution: 'lognormal', medianBytes: 3000, sigma: 1, minBytes: 100, maxBytes: 50_000, seed: 7 } } });
+    const scenario = testScenario({
+      server: 'apache-2.2',
+      site: { images: 30, hosts: 3, imageBytes: { distribution: 'lognormal', medianBytes: 3000, sigma: 1, minBytes: 100, maxBytes: 50_000, seed: 7 } },
+    });
     const network = testNetwork({ rttMs: 80, bandwidthKbps: 2000, upBandwidthKbps: 500, initialCwnd: 2 });
     const a = JSON.stringify(simulate(scenario, chromium, network));
     const b = JSON.stringify(simulate(scenario, chromium, network));
@@ -123,7 +126,11 @@ describe('regressions', () => {
     // Found in the image-server scenario: the first-byte estimate (made at the share of the link when the response
     // started) fell after the last byte once more flows joined, and the engine saw "done" before "head".
     const scenario = testScenario({ server: 'nginx', site: { hosts: 4, images: 60, imageBytes: 6000, htmlBytes: 8000 } });
-    const result = simulate(scenario, browserProfile('ie-6'), testNetwork({ rttMs: 60, bandwidthKbps: 20_000, upBandwidthKbps: 20_000, initialCwnd: 10, mss: 1460 }));
+    const result = simulate(
+      scenario,
+      browserProfile('ie-6'),
+      testNetwork({ rttMs: 60, bandwidthKbps: 20_000, upBandwidthKbps: 20_000, initialCwnd: 10, mss: 1460 }),
+    );
     expect(result.metrics.failedResources).toBe(0);
     for (const conn of result.connections) for (const r of conn.requests) expect(r.firstByteAt!).toBeLessThanOrEqual(r.doneAt!);
     // 9 connections (2 per image host × 4 + 1 for the page): about 8 images each, well under 5 s.
@@ -158,7 +165,9 @@ describe('finding images as the HTML streams in', () => {
   const scenario = testScenario({ site: { htmlBytes: 30_000, images: 400, imageBytes: 1000 } });
   const network = testNetwork({ rttMs: 100, mss: 1460, initialCwnd: 10 });
   const queuedAt = (browser: typeof chromium) =>
-    simulate(scenario, browser, network).pages[0]!.resources.filter((r) => r.kind === 'image').map((r) => r.queuedAt);
+    simulate(scenario, browser, network)
+      .pages[0]!.resources.filter((r) => r.kind === 'image')
+      .map((r) => r.queuedAt);
 
   it('asks for the images whose tags came in the first round as that round arrives', () => {
     const at = queuedAt(chromium);
@@ -168,7 +177,7 @@ describe('finding images as the HTML streams in', () => {
     expect(at.slice(0, 223).every((t) => t === 200)).toBe(true);
   });
 
-  it("asks for the first images a round trip earlier than a browser that waits for the whole HTML", () => {
+  it('asks for the first images a round trip earlier than a browser that waits for the whole HTML', () => {
     const waiting = { ...chromium, knobs: { ...chromium.knobs, htmlDiscovery: 'complete' as const } };
     expect(queuedAt(waiting).every((t) => t === 300)).toBe(true);
     expect(queuedAt(chromium)[0]).toBe(queuedAt(waiting)[0]! - 100);

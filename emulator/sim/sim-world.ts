@@ -85,9 +85,12 @@ function startSimulation(scenario: Scenario, browser: BrowserProfile, network: N
   const steps = scenario.steps;
   const htmlDiscovery = browser.knobs.htmlDiscovery;
   const scheduler = schedulerKnobsOf(browser.knobs);
-  runSteps({ engine, clock, steps, sites, discover: imagesFromModel, wantHtmlBody: false, htmlDiscovery, timing: clientTimingOf(browser), scheduler }, (done) => {
-    pages = done;
-  });
+  runSteps(
+    { engine, clock, steps, sites, discover: imagesFromModel, wantHtmlBody: false, htmlDiscovery, timing: clientTimingOf(browser), scheduler },
+    (done) => {
+      pages = done;
+    },
+  );
   const finish = (): RunResult => {
     const errors: string[] = [];
     if (!pages) {

@@ -188,8 +188,7 @@ export class TcpSender {
       const message = piece.item.message;
       if (message.left) message.left(message.arg);
       this.queue.after(this.path.rttMs / 2, this.arrivedFn, piece.item);
-    }
-    else if (piece.item.message.progress) this.queue.after(this.path.rttMs / 2, this.pieceArrivedFn, piece);
+    } else if (piece.item.message.progress) this.queue.after(this.path.rttMs / 2, this.pieceArrivedFn, piece);
     if (++this.roundIndex < this.round.length) return this.sendPiece();
     // The round has left: the next may start once the ACK of its first segment is back.
     this.lastSendAt = this.queue.now;

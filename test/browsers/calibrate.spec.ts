@@ -11,9 +11,7 @@ import { browserProfile } from '../../emulator/profiles/browsers.ts';
 test("calibrate: one load of each page gives every phase of Chromium's own time", async () => {
   test.setTimeout(120_000);
   const progress: number[] = [];
-  const measured = await calibrate(new ChromiumWorld({ startSite: startFixtureSiteInProcess }), browserProfile('chromium'), 1, (done) =>
-    progress.push(done),
-  );
+  const measured = await calibrate(new ChromiumWorld({ startSite: startFixtureSiteInProcess }), browserProfile('chromium'), 1, (done) => progress.push(done));
   expect(measured.errors).toEqual([]);
   expect(measured.loads).toBe(CALIBRATION_PAGES.length);
   expect(progress).toEqual(CALIBRATION_PAGES.map((_, i) => i + 1));

@@ -89,7 +89,7 @@ for (const world of ['firefox', 'chromium'] as const) {
     // Known defect (issue 14, item 2): Playwright removes Chromium's profile folder from the parent process, so a CLI
     // killed with SIGKILL leaves a playwright_chromiumdev_profile-* folder behind. Marked as expected to fail until
     // Chromium is launched under a watcher as Firefox is; the spec then passes and this line must go.
-    test.fail(world === 'chromium', 'SIGKILL leaves Chromium\'s profile folder behind (Playwright deletes it from the parent)');
+    test.fail(world === 'chromium', "SIGKILL leaves Chromium's profile folder behind (Playwright deletes it from the parent)");
     const file = join(dir, `${world}-SIGKILL.json`);
     const tmp = privateTmp(dir, `tmp-${world}-SIGKILL`);
     const { run } = await startRealRun(world, file, tmp);

@@ -35,7 +35,17 @@ export const startStandInSite: StartRealSite = async (scenario) => {
     const gap = record.idle.at(-1);
     if (gap && gap.to === null) gap.to = now();
     record.host ??= host;
-    const tracked = { index: record.requests.length + 1, path, host, httpVersion: req.httpVersion, startedAt: now(), endedAt: null as number | null, status: null as number | null, bodyBytes: 0, pipelined: false };
+    const tracked = {
+      index: record.requests.length + 1,
+      path,
+      host,
+      httpVersion: req.httpVersion,
+      startedAt: now(),
+      endedAt: null as number | null,
+      status: null as number | null,
+      bodyBytes: 0,
+      pipelined: false,
+    };
     record.requests.push(tracked);
     const page = pages.get(host + path);
     const image = images.get(host + path);
@@ -69,10 +79,13 @@ export const startStandInSite: StartRealSite = async (scenario) => {
       } else {
         record.idle.push({ from: now(), to: null });
         if (knobs.idleTimeoutMs !== null) {
-          idleTimers.set(req.socket, setTimeout(() => {
-            record.closeReason ??= 'server-idle-timeout';
-            req.socket.destroy();
-          }, knobs.idleTimeoutMs));
+          idleTimers.set(
+            req.socket,
+            setTimeout(() => {
+              record.closeReason ??= 'server-idle-timeout';
+              req.socket.destroy();
+            }, knobs.idleTimeoutMs),
+          );
         }
       }
     });
@@ -82,8 +95,15 @@ export const startStandInSite: StartRealSite = async (scenario) => {
   const idleTimers = new Map<Socket, NodeJS.Timeout>();
   server.on('connection', (socket: Socket) => {
     const record: TrackedConnectionView = {
-      id: nextId++, host: null, clientPort: socket.remotePort ?? null, acceptedAt: now(), requests: [],
-      idle: [{ from: now(), to: null }], closedAt: null, closedBy: null, closeReason: null,
+      id: nextId++,
+      host: null,
+      clientPort: socket.remotePort ?? null,
+      acceptedAt: now(),
+      requests: [],
+      idle: [{ from: now(), to: null }],
+      closedAt: null,
+      closedBy: null,
+      closeReason: null,
     };
     records.set(socket, record);
     socket.on('end', () => (record.closeReason ??= 'client-fin'));

@@ -64,8 +64,8 @@ test.describe('FirefoxWorld', () => {
 
   test('refuses a profile it cannot play, saying which knob', async () => {
     const scenario = testScenario({});
-    await expect(new FirefoxWorld({ startSite: startStandInSite }).run({ scenario, browser: browserProfile('firefox-3-pipelining'), network: loopback })).rejects.toThrow(
-      /pipelineDepth/,
-    );
+    await expect(
+      new FirefoxWorld({ startSite: startStandInSite }).run({ scenario, browser: browserProfile('firefox-3-pipelining'), network: loopback }),
+    ).rejects.toThrow(/pipelineDepth/);
   });
 });

@@ -24,10 +24,28 @@ export interface Shape {
 const BUSY = { thinkMs: 20 };
 
 export const SHAPES: readonly Shape[] = [
-  { name: 'one-host-5', set: 'core', why: 'fewer images than the per-host cap: one connection each', site: { hosts: 1, images: 5, imageBytes: 2048, htmlBytes: 2048 }, server: BUSY },
+  {
+    name: 'one-host-5',
+    set: 'core',
+    why: 'fewer images than the per-host cap: one connection each',
+    site: { hosts: 1, images: 5, imageBytes: 2048, htmlBytes: 2048 },
+    server: BUSY,
+  },
   { name: 'one-host-40', set: 'core', why: 'the per-host cap', site: { hosts: 1, images: 40, imageBytes: 2048, htmlBytes: 4096 }, server: BUSY },
-  { name: 'one-host-500', set: 'core', why: 'the per-host cap over a long queue', site: { hosts: 1, images: 500, imageBytes: 1024, htmlBytes: 40_000 }, server: BUSY },
-  { name: 'four-image-hosts-40', set: 'core', why: 'the cap is per host: image hosts multiply connections', site: { hosts: 4, images: 40, imageBytes: 2048, htmlBytes: 4096 }, server: BUSY },
+  {
+    name: 'one-host-500',
+    set: 'core',
+    why: 'the per-host cap over a long queue',
+    site: { hosts: 1, images: 500, imageBytes: 1024, htmlBytes: 40_000 },
+    server: BUSY,
+  },
+  {
+    name: 'four-image-hosts-40',
+    set: 'core',
+    why: 'the cap is per host: image hosts multiply connections',
+    site: { hosts: 4, images: 40, imageBytes: 2048, htmlBytes: 4096 },
+    server: BUSY,
+  },
   {
     name: 'connection-close-20',
     set: 'core',

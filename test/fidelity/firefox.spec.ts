@@ -16,7 +16,8 @@ import { fidelitySite } from './site.ts';
 test.skip(!existsSync(firefoxExecutable()), 'Firefox ESR is not installed');
 
 // `npm test` (the core set) keeps to the two 2-per-server plays; the widened battery adds Firefox 3's 6 and 30.
-const PLAYERS = process.env.KEEPALIVE_LAB_FIDELITY_SET && process.env.KEEPALIVE_LAB_FIDELITY_SET !== 'core' ? ['ie-6', 'firefox-2', 'firefox-3'] : ['ie-6', 'firefox-2'];
+const PLAYERS =
+  process.env.KEEPALIVE_LAB_FIDELITY_SET && process.env.KEEPALIVE_LAB_FIDELITY_SET !== 'core' ? ['ie-6', 'firefox-2', 'firefox-3'] : ['ie-6', 'firefox-2'];
 
 for (const name of PLAYERS) {
   test.describe(`firefox as ${name}`, () => {

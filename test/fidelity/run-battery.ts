@@ -45,13 +45,7 @@ export interface BatteryRow {
  */
 export const FIDELITY_REPEAT = Math.max(1, Math.floor(Number(process.env.KEEPALIVE_LAB_FIDELITY_REPEAT ?? 1)) || 1);
 
-export async function runShape(
-  shape: Shape,
-  world: World,
-  profile: BrowserProfile,
-  network: NetworkProfile,
-  repeat = FIDELITY_REPEAT,
-): Promise<BatteryRow> {
+export async function runShape(shape: Shape, world: World, profile: BrowserProfile, network: NetworkProfile, repeat = FIDELITY_REPEAT): Promise<BatteryRow> {
   const scenario = shapeScenario(shape);
   // The emulator's prediction of this real browser: the profile's policy with the browser's own processing time.
   const predicted = world.asPlayed?.(profile) ?? profile;

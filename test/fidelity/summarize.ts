@@ -16,7 +16,10 @@ const hosts = (r: Record<string, number>): string => {
 /** The separate real loads behind a median, when the shape was loaded more than once. */
 const realLoads = (r: BatteryRow): string =>
   r.realLoadsMs && r.realLoadsMs.length > 1 ? ` (${r.realLoadsMs.map((ms) => ms?.toFixed(0) ?? '–').join(', ')})` : '';
-const closes = (c: Record<string, number>): string => Object.entries(c).map(([k, n]) => `${k} ${n}`).join(', ');
+const closes = (c: Record<string, number>): string =>
+  Object.entries(c)
+    .map(([k, n]) => `${k} ${n}`)
+    .join(', ');
 
 /** "within / compared (median error)" for a set of rows. */
 function score(rows: readonly BatteryRow[]): string {
@@ -26,7 +29,9 @@ function score(rows: readonly BatteryRow[]): string {
   return `${within}/${errors.length} (median ${errors.length ? (median(errors) * 100).toFixed(1) : '–'} %)`;
 }
 
-const files = readdirSync(dir).filter((f) => f.endsWith('.json')).sort();
+const files = readdirSync(dir)
+  .filter((f) => f.endsWith('.json'))
+  .sort();
 const all = files.map((file) => JSON.parse(readFileSync(join(dir, file), 'utf8')) as BatteryRow[]);
 
 console.log('| player | network | connections per host match | load within 15 %, tuned shapes | load within 15 %, hold-out shapes |');
@@ -42,7 +47,9 @@ for (const rows of all) {
 for (const rows of all) {
   const { world, profile, network } = rows[0]!;
   console.log(`\n#### ${world} as \`${profile}\`, network ${network}\n`);
-  console.log('| shape | set | connections per host (real = sim?) | req/conn real / sim | load ms real / sim | error | most open real / sim | closes real | closes sim |');
+  console.log(
+    '| shape | set | connections per host (real = sim?) | req/conn real / sim | load ms real / sim | error | most open real / sim | closes real | closes sim |',
+  );
   console.log('|---|---|---|---|---|---|---|---|---|');
   for (const r of rows) {
     console.log(

@@ -52,7 +52,7 @@ describe('faults', () => {
     expect(resp!.complete).toBe(false);
     // 200-byte image: one chunk of 100 bytes, no `0\r\n\r\n`.
     expect(resp!.body.length).toBe(100);
-    expect((await record(c))).toMatchObject({ closeReason: 'fault', fault: 'truncated-chunked', closedBy: 'server' });
+    expect(await record(c)).toMatchObject({ closeReason: 'fault', fault: 'truncated-chunked', closedBy: 'server' });
   });
 
   it('short-body: Content-Length longer than the body, then a close', async () => {

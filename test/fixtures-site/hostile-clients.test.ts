@@ -95,8 +95,11 @@ describe('a pipelined flood from a client that never reads', () => {
     await stillServes();
   });
 
-  it('through the shaper: the shaper passes the server\'s backpressure on to the client and holds little itself', async () => {
-    await start({ server: 'node', network: { rttMs: 2, bandwidthKbps: null, upBandwidthKbps: null, mss: 1460, initialCwnd: 10, dnsMs: 0, packetHeaderBytes: 40 } });
+  it("through the shaper: the shaper passes the server's backpressure on to the client and holds little itself", async () => {
+    await start({
+      server: 'node',
+      network: { rttMs: 2, bandwidthKbps: null, upBandwidthKbps: null, mss: 1460, initialCwnd: 10, dnsMs: 0, packetHeaderBytes: 40 },
+    });
     const hostile = await client();
     const written = await flood(hostile.socket, get('/images/1.gif', 'localhost'));
     expect(written).toBeLessThan(64 * MB);
@@ -162,7 +165,7 @@ describe('the tracker under load', () => {
     await stillServes();
   });
 
-  it('counts the requests past a connection\'s cap without keeping them', async () => {
+  it("counts the requests past a connection's cap without keeping them", async () => {
     await start({ server: 'forever', trackerBounds: { maxRequestsPerConnection: 40 } });
     const c = await client();
     c.write(get('/images/1.gif', 'localhost').repeat(100));

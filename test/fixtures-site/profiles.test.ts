@@ -252,7 +252,7 @@ describe('framing the profile asks for', () => {
     const text = c.data.toString('latin1');
     // The HEAD response announces 400 bytes it does not send; the GET's 100-byte body ends the stream.
     expect(text.indexOf('Content-Length: 400\r\n\r\nHTTP/1.1 200 OK')).toBeGreaterThan(0);
-    expect(text.endsWith('\r\n\r\n') ).toBe(false);
+    expect(text.endsWith('\r\n\r\n')).toBe(false);
   });
 
   it('close-delimited: no Content-Length, the close ends the body', async () => {

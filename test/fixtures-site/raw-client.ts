@@ -56,7 +56,9 @@ export class RawClient {
     const deadline = performance.now() + ms;
     while (!predicate()) {
       if (performance.now() > deadline) {
-        throw new Error(`timed out after ${ms} ms waiting for ${what}; received ${this.data.length} bytes: ${JSON.stringify(this.data.toString('latin1').slice(0, 300))}`);
+        throw new Error(
+          `timed out after ${ms} ms waiting for ${what}; received ${this.data.length} bytes: ${JSON.stringify(this.data.toString('latin1').slice(0, 300))}`,
+        );
       }
       await new Promise((r) => setTimeout(r, 2));
     }

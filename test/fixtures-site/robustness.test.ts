@@ -86,7 +86,13 @@ describe('robustness', () => {
 
   it('answers 500 when a handler throws, and keeps serving', async () => {
     const { http } = await import('msw');
-    await start({ handlers: [http.get('*/boom', () => { throw new Error('kaput'); })] });
+    await start({
+      handlers: [
+        http.get('*/boom', () => {
+          throw new Error('kaput');
+        }),
+      ],
+    });
     const c = await client();
     c.write(get('/boom', 'localhost', '1.1', 'keep-alive') + get('/images/1.gif', 'localhost', '1.1', 'keep-alive'));
     const responses = await c.responses(2);

@@ -40,10 +40,16 @@ describe('serveCommand', () => {
   it("serves a scenario's site through the shaper, prints its URLs and logs connections until stopped", async () => {
     dir = await mkdtemp(join(tmpdir(), 'kal-serve-'));
     const file = join(dir, 'gallery.yaml');
-    await writeFile(file, 'name: gallery\nsite:\n  hosts: 2\n  images: 4\n  imageBytes: 1000\n  htmlBytes: 2000\n  pages: 2\nfaults:\n  - kind: short-body\n    path: /images/4.gif\n');
+    await writeFile(
+      file,
+      'name: gallery\nsite:\n  hosts: 2\n  images: 4\n  imageBytes: 1000\n  htmlBytes: 2000\n  pages: 2\nfaults:\n  - kind: short-body\n    path: /images/4.gif\n',
+    );
     const lines: string[] = [];
     const stop = new AbortController();
-    const exit = serveCommand(['--site', file, '--port', '0', '--network', 'lan-1997', '--server', 'nginx', '--no-table'], { out: (l) => lines.push(l), signal: stop.signal });
+    const exit = serveCommand(['--site', file, '--port', '0', '--network', 'lan-1997', '--server', 'nginx', '--no-table'], {
+      out: (l) => lines.push(l),
+      signal: stop.signal,
+    });
     await until(() => lines.some((l) => l.startsWith('Ctrl-C')), 'the start-up banner');
     const urls = lines.filter((l) => l.trim().startsWith('open ')).map((l) => l.trim().slice(5));
     // Two pages on the page host, both on the shaper's port.

@@ -27,8 +27,7 @@ interface Run {
   browser: BrowserProfile;
 }
 
-const runsOf = (scenario: Scenario): Run[] =>
-  scenario.networks.flatMap((network) => scenario.browsers.map((browser) => ({ scenario, network, browser })));
+const runsOf = (scenario: Scenario): Run[] => scenario.networks.flatMap((network) => scenario.browsers.map((browser) => ({ scenario, network, browser })));
 
 /**
  * A client that honours `Keep-Alive: timeout=N` against a server whose idle timeout is N closes its idle connection
@@ -95,7 +94,10 @@ browsers: [chromium, http-1.0, netscape-4, firefox-3-pipelining]`,
       'agreement.test.yaml',
     );
     const runs = runsOf(scenario);
-    const lives = await pooled(runs.map((run) => () => new LiveWorld({ timeScale: countScale(run.network) }).run(run)), 2);
+    const lives = await pooled(
+      runs.map((run) => () => new LiveWorld({ timeScale: countScale(run.network) }).run(run)),
+      2,
+    );
     const report = runs.map((run, i) => ({
       run: run.browser.name,
       differences: countDifferences(run, simulate(run.scenario, run.browser, run.network), lives[i]!),
@@ -145,19 +147,26 @@ browsers: [firefox-3, netscape-4]
 steps: [ { load: / }, { idleMs: 4000 }, { load: / } ]`,
     'agreement.test.yaml',
   );
-  it.each(runsOf(scenario).map((run) => [run.browser.name, run] as const))('%s: both visits within 15% of the simulation', { timeout: 120_000 }, async (_name, run) => {
-    const sim = simulate(run.scenario, run.browser, run.network);
-    let ratios: number[] = [];
-    for (let attempt = 0; attempt < 3; attempt++) {
-      const live = await new LiveWorld({ timeScale: 0.5 }).run(run);
-      expect(live.errors).toEqual([]);
-      // The second visit reuses every connection: nothing new opened.
-      expect(live.metrics.connectionsOpened).toBe(sim.metrics.connectionsOpened);
-      ratios = live.metrics.pageLoadMs.map((ms, i) => ms! / sim.metrics.pageLoadMs[i]!);
-      if (ratios.every((r) => Math.abs(r - 1) <= 0.15)) break;
-    }
-    expect(ratios.map((r) => Math.abs(r - 1) <= 0.15), `live ÷ sim per visit: ${ratios.map((r) => r.toFixed(3)).join(', ')}`).toEqual([true, true]);
-  });
+  it.each(runsOf(scenario).map((run) => [run.browser.name, run] as const))(
+    '%s: both visits within 15% of the simulation',
+    { timeout: 120_000 },
+    async (_name, run) => {
+      const sim = simulate(run.scenario, run.browser, run.network);
+      let ratios: number[] = [];
+      for (let attempt = 0; attempt < 3; attempt++) {
+        const live = await new LiveWorld({ timeScale: 0.5 }).run(run);
+        expect(live.errors).toEqual([]);
+        // The second visit reuses every connection: nothing new opened.
+        expect(live.metrics.connectionsOpened).toBe(sim.metrics.connectionsOpened);
+        ratios = live.metrics.pageLoadMs.map((ms, i) => ms! / sim.metrics.pageLoadMs[i]!);
+        if (ratios.every((r) => Math.abs(r - 1) <= 0.15)) break;
+      }
+      expect(
+        ratios.map((r) => Math.abs(r - 1) <= 0.15),
+        `live ÷ sim per visit: ${ratios.map((r) => r.toFixed(3)).join(', ')}`,
+      ).toEqual([true, true]);
+    },
+  );
 });
 
 describe('a reload after a 20 s pause: on kept connections (nginx) against reconnecting (Apache 2.2 closed them)', () => {
@@ -198,6 +207,9 @@ steps: [ { load: / }, { idleMs: 20000 }, { load: / } ]`,
       ratios = live.metrics.pageLoadMs.map((ms, i) => ms! / sim.metrics.pageLoadMs[i]!);
       if (ratios.every((r) => Math.abs(r - 1) <= 0.15)) break;
     }
-    expect(ratios.map((r) => Math.abs(r - 1) <= 0.15), `live ÷ sim per visit: ${ratios.map((r) => r.toFixed(3)).join(', ')}`).toEqual([true, true]);
+    expect(
+      ratios.map((r) => Math.abs(r - 1) <= 0.15),
+      `live ÷ sim per visit: ${ratios.map((r) => r.toFixed(3)).join(', ')}`,
+    ).toEqual([true, true]);
   });
 });

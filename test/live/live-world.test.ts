@@ -83,7 +83,7 @@ steps: [ { load: / }, { idleMs: 10000 }, { load: / } ]`);
     expect(result.metrics.connectionsOpened).toBeGreaterThan(firstVisit);
   });
 
-  it("fails an image the server stalls on for 10 minutes at its 10 s deadline, loads the rest, and ends the run", async () => {
+  it('fails an image the server stalls on for 10 minutes at its 10 s deadline, loads the rest, and ends the run', async () => {
     const { result, tracker } = await live(
       `name: stall
 site: { images: 5, imageBytes: 1000, htmlBytes: 4096 }

@@ -66,7 +66,11 @@ function runtimeRefs(file: string): ModuleRefs {
 }
 
 /** `@scope/name/sub` → `@scope/name`; `name/sub` → `name`. */
-const packageName = (spec: string) => spec.split('/').slice(0, spec.startsWith('@') ? 2 : 1).join('/');
+const packageName = (spec: string) =>
+  spec
+    .split('/')
+    .slice(0, spec.startsWith('@') ? 2 : 1)
+    .join('/');
 
 /** Every module `entries` load, following relative references; each must exist. */
 function reachableFrom(entries: string[]): Set<string> {
@@ -87,7 +91,13 @@ describe('the npm package', () => {
     const entries = Object.values(pkg.bin).map((p) => posix.normalize(p));
     const reached = reachableFrom(entries);
     // The walk followed the CLI into the worlds and the fixture site, and the site process's own entry.
-    for (const file of ['emulator/cli/main.ts', 'emulator/sim/sim-world.ts', 'emulator/browsers/chromium-world.ts', 'emulator/browsers/site-process-entry.mjs', 'fixtures-site/index.ts']) {
+    for (const file of [
+      'emulator/cli/main.ts',
+      'emulator/sim/sim-world.ts',
+      'emulator/browsers/chromium-world.ts',
+      'emulator/browsers/site-process-entry.mjs',
+      'fixtures-site/index.ts',
+    ]) {
       expect(reached, file).toContain(file);
     }
     expect([...reached].filter((f) => !packed.has(f))).toEqual([]);

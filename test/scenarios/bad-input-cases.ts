@@ -128,7 +128,7 @@ const BROKEN_LATER: BadCase[] = [
     message: /bad\.yaml:3:\d+ +server\.responseHeaderBytes: cannot be changed in a scenario/,
   },
   {
-    name: "a network overriding packetHeaderBytes (the live shaper ignores it)",
+    name: 'a network overriding packetHeaderBytes (the live shaper ignores it)',
     text: 'name: x\nsite: { images: 4 }\nnetwork: { rttMs: 10, packetHeaderBytes: 50 }\n',
     message: /network\.packetHeaderBytes: cannot be changed in a scenario/,
   },
@@ -193,7 +193,11 @@ const UNBOUNDED: BadCase[] = [
     text: 'name: x\nsite: { images: 1 }\nnetwork: { bandwidthKbps: 3e9 }\n',
     message: /network\.bandwidthKbps: expected kbit\/s from 1 to 100000000, got 3000000000/,
   },
-  { name: 'bandwidth of 1e-300 kbit/s', text: 'name: x\nsite: { images: 1 }\nnetwork: { upBandwidthKbps: 1e-300 }\n', message: /network\.upBandwidthKbps: expected kbit\/s from 1/ },
+  {
+    name: 'bandwidth of 1e-300 kbit/s',
+    text: 'name: x\nsite: { images: 1 }\nnetwork: { upBandwidthKbps: 1e-300 }\n',
+    message: /network\.upBandwidthKbps: expected kbit\/s from 1/,
+  },
   {
     name: 'imageBytes: 1e15',
     text: 'name: x\nsite: { images: 1, imageBytes: 1e15 }\n',

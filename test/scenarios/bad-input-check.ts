@@ -28,10 +28,7 @@ export function shippedScenarios(): { name: string; text: string }[] {
     .map((name) => ({ name, text: readFileSync(join(dir, name), 'utf8') }));
 }
 
-export type Verdict =
-  | { kind: 'loaded'; ms: number; simulated: boolean }
-  | { kind: 'refused'; ms: number }
-  | { kind: 'failed'; ms: number; why: string };
+export type Verdict = { kind: 'loaded'; ms: number; simulated: boolean } | { kind: 'refused'; ms: number } | { kind: 'failed'; ms: number; why: string };
 
 export interface CheckOptions {
   /** Simulate a loaded scenario's first browser and network when one run makes at most this many requests. */
@@ -91,13 +88,63 @@ function describe(error: unknown): string {
 // Mutations ---------------------------------------------------------------------------------------------------------
 
 /** Names that are Object's own, or that mean something to YAML, to JavaScript or to a terminal. */
-const HOSTILE_NAMES = ['toString', 'constructor', '__proto__', 'hasOwnProperty', 'valueOf', 'prototype', '', 'main', 'microscape', '\u001b[31m', 'x'.repeat(300)];
+const HOSTILE_NAMES = [
+  'toString',
+  'constructor',
+  '__proto__',
+  'hasOwnProperty',
+  'valueOf',
+  'prototype',
+  '',
+  'main',
+  'microscape',
+  '\u001b[31m',
+  'x'.repeat(300),
+];
 const HOSTILE_NUMBERS = [0, -1, 0.5, 2.5, 1e-300, 1e7, 2 ** 31, 2 ** 31 - 1, 1e10, 1e15, 2 ** 53 + 2, 1e308, Number.NaN, Infinity, -Infinity];
 const KNOBS = [
-  'images', 'imageBytes', 'htmlBytes', 'pages', 'hosts', 'count', 'lateImages', 'domain', 'preset', 'idleMs', 'repeat', 'load', 'site', 'steps',
-  'maxPerHost', 'maxPerHost10', 'maxTotal', 'idleTimeoutMs', 'pipelineDepth', 'staleRetries', 'schedulerMaxDelayable', 'clientTiming',
-  'thinkMs', 'maxRequests', 'responseHeaderBytes', 'httpVersion', 'framing', 'rttMs', 'bandwidthKbps', 'upBandwidthKbps', 'mss', 'initialCwnd',
-  'dnsMs', 'packetHeaderBytes', 'ms', 'nthOnConnection', 'kind', 'path', 'profile', 'extends', 'name', '<<',
+  'images',
+  'imageBytes',
+  'htmlBytes',
+  'pages',
+  'hosts',
+  'count',
+  'lateImages',
+  'domain',
+  'preset',
+  'idleMs',
+  'repeat',
+  'load',
+  'site',
+  'steps',
+  'maxPerHost',
+  'maxPerHost10',
+  'maxTotal',
+  'idleTimeoutMs',
+  'pipelineDepth',
+  'staleRetries',
+  'schedulerMaxDelayable',
+  'clientTiming',
+  'thinkMs',
+  'maxRequests',
+  'responseHeaderBytes',
+  'httpVersion',
+  'framing',
+  'rttMs',
+  'bandwidthKbps',
+  'upBandwidthKbps',
+  'mss',
+  'initialCwnd',
+  'dnsMs',
+  'packetHeaderBytes',
+  'ms',
+  'nthOnConnection',
+  'kind',
+  'path',
+  'profile',
+  'extends',
+  'name',
+  '<<',
 ];
 
 const hostileValue: fc.Arbitrary<unknown> = fc.oneof(
@@ -143,7 +190,8 @@ function setAt(data: unknown, path: readonly (string | number)[], value: unknown
   if (key !== undefined) {
     const target = parent[last];
     // defineProperty, so a key named __proto__ is a key, as the YAML library makes it.
-    if (target && typeof target === 'object' && !Array.isArray(target)) Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
+    if (target && typeof target === 'object' && !Array.isArray(target))
+      Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
     else parent[last] = Object.defineProperty({}, key, { value, enumerable: true, writable: true, configurable: true });
   } else if (value !== undefined) parent[last] = value;
   else if (Array.isArray(parent)) parent.splice(last as number, 1);
@@ -156,7 +204,12 @@ function dataMutation(source: string): fc.Arbitrary<string> {
   const data = parse(source, { logLevel: 'silent' }) as unknown;
   const all = paths(data);
   return fc
-    .tuple(fc.integer({ min: 0, max: all.length - 1 }), fc.constantFrom('replace', 'add-knob', 'add-hostile', 'delete'), hostileValue, fc.constantFrom(...KNOBS))
+    .tuple(
+      fc.integer({ min: 0, max: all.length - 1 }),
+      fc.constantFrom('replace', 'add-knob', 'add-hostile', 'delete'),
+      hostileValue,
+      fc.constantFrom(...KNOBS),
+    )
     .map(([n, how, value, knob]) => {
       const path = all[n]!;
       let mutated: unknown;
@@ -173,7 +226,39 @@ function dataMutation(source: string): fc.Arbitrary<string> {
 }
 
 /** Fragments a hostile or clumsy writer types into YAML. */
-const FRAGMENTS = ['*a', '&a ', '<<: ', '<<: 5', '[', ']', '{', '}', '\t', ': ', '- ', '!!binary ', '!!set ', '---\n', '%YAML 1.1\n', '"', "'", '#', '\0', '\u2028', 'é', '? ', '|\n', '>-\n', '&a [*a]', '1e999', '0x1F', '.nan', '~', 'toString', '__proto__'];
+const FRAGMENTS = [
+  '*a',
+  '&a ',
+  '<<: ',
+  '<<: 5',
+  '[',
+  ']',
+  '{',
+  '}',
+  '\t',
+  ': ',
+  '- ',
+  '!!binary ',
+  '!!set ',
+  '---\n',
+  '%YAML 1.1\n',
+  '"',
+  "'",
+  '#',
+  '\0',
+  '\u2028',
+  'é',
+  '? ',
+  '|\n',
+  '>-\n',
+  '&a [*a]',
+  '1e999',
+  '0x1F',
+  '.nan',
+  '~',
+  'toString',
+  '__proto__',
+];
 
 /** A text-level mutation: a span deleted, a fragment inserted, a line doubled or two lines swapped. */
 function textMutation(source: string): fc.Arbitrary<string> {

@@ -72,7 +72,7 @@ describe('data built in code or read from JSON', () => {
 });
 
 describe('the HTML size check', () => {
-  it("agrees with the fixture site: the least htmlBytes the loader takes is what the site can serve, on any port", () => {
+  it('agrees with the fixture site: the least htmlBytes the loader takes is what the site can serve, on any port', () => {
     const needed = (text: string) => Number(/need (\d+) bytes/.exec(rejection(text).message)?.[1]);
     fc.assert(
       fc.property(
@@ -142,7 +142,13 @@ describe('the CLI on bad files', () => {
     });
 
   // One of each kind: a name that is Object's own, YAML the library threw on, a page too small, a bound.
-  const CASES = ['a load of a site named toString', 'an unresolved alias', 'a merge key whose source is a number', 'htmlBytes 0 with images', 'images: 10000000'];
+  const CASES = [
+    'a load of a site named toString',
+    'an unresolved alias',
+    'a merge key whose source is a number',
+    'htmlBytes 0 with images',
+    'images: 10000000',
+  ];
 
   it('exits 2 with file:line and no stack trace', async () => {
     const cases = CASES.map((prefix) => HAND_WRITTEN.find((c) => c.name.startsWith(prefix))!);

@@ -26,8 +26,7 @@ interface JsonSuite {
   specs: { title: string; tests: { results: { status: string }[] }[] }[];
   suites?: JsonSuite[];
 }
-const titles = (suites: JsonSuite[]): string[] =>
-  suites.flatMap((s) => [...s.specs.map((spec) => spec.title), ...titles(s.suites ?? [])]);
+const titles = (suites: JsonSuite[]): string[] => suites.flatMap((s) => [...s.specs.map((spec) => spec.title), ...titles(s.suites ?? [])]);
 
 test('two shards with blob reports merge into one report holding every test', async () => {
   test.setTimeout(120_000);
