@@ -40,7 +40,7 @@ async function measure(port: number, seconds = SECONDS): Promise<Sample> {
 
 async function bareServer(): Promise<{ port: number; server: Server }> {
   const body = Buffer.alloc(1_000);
-  const server = createServer((req, res) => {
+  const server = createServer((_req, res) => {
     res.writeHead(200, { 'Content-Type': 'image/gif', 'Content-Length': body.length, 'Cache-Control': 'no-store' });
     res.end(body);
   });

@@ -77,7 +77,10 @@ export function siteHandlers(site: Site, options: ContentOptions): HttpHandler[]
         if (!page) return undefined;
         const p = port();
         let cached = htmlCache.get(page.path);
-        if (!cached || cached.port !== p) htmlCache.set(page.path, (cached = { port: p, html: pageHtml(page, p) }));
+        if (!cached || cached.port !== p) {
+          cached = { port: p, html: pageHtml(page, p) };
+          htmlCache.set(page.path, cached);
+        }
         return new HttpResponse(cached.html, {
           headers: {
             'Content-Type': 'text/html; charset=utf-8',

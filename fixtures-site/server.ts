@@ -87,7 +87,7 @@ export class ProfileServer {
   /** Resolved responses by method, host and target; null when the content is resolved afresh every time. */
   private readonly contentCache: Map<string, Promise<ContentResponse>> | null;
 
-  constructor(private readonly options: ProfileServerOptions) {
+  constructor(options: ProfileServerOptions) {
     validateFaults(options.faults ?? []);
     this.maxConnections = options.maxConnections ?? 1024;
     const defaultHost = options.defaultHost ?? 'localhost';

@@ -45,7 +45,9 @@ export class ProbeClient {
     this.socket.on('error', () => {});
     this.socket.on('data', (d: Buffer) => {
       this.received += d.length;
-      this.waiters = this.waiters.filter((w) => (this.received >= w.bytes ? (w.resolve(), false) : true));
+      const arrived = this.waiters.filter((w) => this.received >= w.bytes);
+      this.waiters = this.waiters.filter((w) => this.received < w.bytes);
+      for (const w of arrived) w.resolve();
     });
   }
 
@@ -54,7 +56,13 @@ export class ProbeClient {
     const target = this.received + bytes;
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error(`probe: ${bytes} bytes did not arrive within ${ms} ms`)), ms);
-      this.waiters.push({ bytes: target, resolve: () => (clearTimeout(timer), resolve()) });
+      this.waiters.push({
+        bytes: target,
+        resolve: () => {
+          clearTimeout(timer);
+          resolve();
+        },
+      });
     });
   }
 

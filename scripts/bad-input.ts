@@ -98,7 +98,7 @@ function cli(args: string[]): Promise<{ code: number | null; output: string; ms:
   });
 }
 
-const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 async function cliCheck(texts: readonly { name: string; text: string }[], command: 'run' | 'serve', into: Part): Promise<void> {
   // Two at a time: the machine has two cores.
@@ -115,7 +115,7 @@ async function cliCheck(texts: readonly { name: string; text: string }[], comman
       const why =
         code !== 2
           ? `exit ${code}`
-          : !new RegExp(`${escape(file)}:\\d+`).test(output)
+          : !new RegExp(`${escapeRegExp(file)}:\\d+`).test(output)
             ? 'no file:line in the output'
             : /^ {4}at /m.test(output)
               ? 'a stack trace'

@@ -98,8 +98,14 @@ async function timeNormalRequest(port: number, path = '/images/1.gif', ms = 120_
   return new Promise((resolve) => {
     const s = connect({ port, host: '127.0.0.1' });
     let data = '';
-    const timer = setTimeout(() => (s.destroy(), resolve(null)), ms);
-    s.on('error', () => (clearTimeout(timer), resolve(null)));
+    const timer = setTimeout(() => {
+      s.destroy();
+      resolve(null);
+    }, ms);
+    s.on('error', () => {
+      clearTimeout(timer);
+      resolve(null);
+    });
     s.setEncoding('latin1');
     s.on('data', (d: string) => {
       data += d;

@@ -38,15 +38,12 @@ type R = {
 };
 const reqs = new Map<string, R>();
 let wallOffset = 0;
-s.on(
-  'Network.requestWillBeSent',
-  (e: any) => (
-    (wallOffset ||= e.wallTime * 1000 - e.timestamp * 1000),
-    reqs.set(e.requestId, { url: e.request.url, issued: e.timestamp * 1000, prio: e.request.initialPriority, prioChanges: [] })
-  ),
-);
-s.on('Network.resourceChangedPriority', (e: any) => reqs.get(e.requestId)?.prioChanges.push(`${e.newPriority}@${(e.timestamp * 1000).toFixed(1)}`));
-s.on('Network.responseReceived', (e: any) => {
+s.on('Network.requestWillBeSent', (e) => {
+  wallOffset ||= e.wallTime * 1000 - e.timestamp * 1000;
+  reqs.set(e.requestId, { url: e.request.url, issued: e.timestamp * 1000, prio: e.request.initialPriority, prioChanges: [] });
+});
+s.on('Network.resourceChangedPriority', (e) => reqs.get(e.requestId)?.prioChanges.push(`${e.newPriority}@${(e.timestamp * 1000).toFixed(1)}`));
+s.on('Network.responseReceived', (e) => {
   const r = reqs.get(e.requestId);
   const t = e.response.timing;
   if (!r || !t) return;
@@ -59,7 +56,7 @@ s.on('Network.responseReceived', (e: any) => {
   r.connect = rel(t.connectStart, t.connectEnd);
   r.reused = e.response.connectionReused;
 });
-s.on('Network.loadingFinished', (e: any) => {
+s.on('Network.loadingFinished', (e) => {
   const r = reqs.get(e.requestId);
   if (r) r.done = e.timestamp * 1000;
 });

@@ -48,27 +48,9 @@ export interface ServeCommandIo {
 export async function serveCommand(argv: string[], io: ServeCommandIo = {}): Promise<number> {
   // Hosts and paths come from a scenario file and from whoever connects: printed only as printable text.
   const out = (line: string) => (io.out ?? ((text: string) => process.stdout.write(`${text}\n`)))(printable(line));
-  let values;
+  let values: ReturnType<typeof parseServeArgs>['values'];
   try {
-    ({ values } = parseArgs({
-      args: argv,
-      options: {
-        server: { type: 'string', default: 'apache-2.2' },
-        network: { type: 'string' },
-        rtt: { type: 'string' },
-        down: { type: 'string' },
-        up: { type: 'string' },
-        'slow-start': { type: 'boolean', default: false },
-        site: { type: 'string' },
-        port: { type: 'string', default: '8080' },
-        bind: { type: 'string', default: '127.0.0.1' },
-        'time-scale': { type: 'string', default: '1' },
-        'no-table': { type: 'boolean', default: false },
-        help: { type: 'boolean', short: 'h', default: false },
-      },
-      strict: true,
-      allowPositionals: false,
-    }));
+    ({ values } = parseServeArgs(argv));
   } catch (err) {
     out(`keepalive-lab serve: ${(err as Error).message}\n\n${USAGE}`);
     return 2;
@@ -185,4 +167,26 @@ function row(c: TrackedConnection, now: number): string {
   const state =
     c.closedAt !== null ? `closed by ${c.closedBy}: ${c.closeReason}${c.fault ? ` (${c.fault})` : ''}` : c.idle.at(-1)?.to === null ? 'idle' : 'busy';
   return `${String(c.id).padStart(5)} ${printable(c.host ?? '-').padEnd(22)} ${String(c.clientPort ?? '?').padStart(6)} ${((end - c.acceptedAt) / 1000).toFixed(1).padStart(7)} ${String(c.requests.length).padStart(5)}  ${state}`;
+}
+
+function parseServeArgs(argv: string[]) {
+  return parseArgs({
+    args: argv,
+    options: {
+      server: { type: 'string', default: 'apache-2.2' },
+      network: { type: 'string' },
+      rtt: { type: 'string' },
+      down: { type: 'string' },
+      up: { type: 'string' },
+      'slow-start': { type: 'boolean', default: false },
+      site: { type: 'string' },
+      port: { type: 'string', default: '8080' },
+      bind: { type: 'string', default: '127.0.0.1' },
+      'time-scale': { type: 'string', default: '1' },
+      'no-table': { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+    strict: true,
+    allowPositionals: false,
+  });
 }

@@ -72,7 +72,7 @@ export function parseTolerance(text: string): Tolerance {
 export function figuresOf(result: RunResult): Figure[] {
   const m = result.metrics;
   const figures: Figure[] = [];
-  m.pageLoadMs.forEach((ms, i) => figures.push({ label: `load ms, page ${i + 1}`, kind: 'load', value: ms }));
+  for (const [i, ms] of m.pageLoadMs.entries()) figures.push({ label: `load ms, page ${i + 1}`, kind: 'load', value: ms });
   result.pages.forEach((p, i) => {
     if (p.lateDoneMs !== null) figures.push({ label: `late images done ms, page ${i + 1}`, kind: 'info-ms', value: p.lateDoneMs });
   });

@@ -176,7 +176,8 @@ export class Connection {
 
   /** Its idle timer, made on first use. */
   idleTimer(timers: IdleTimers): IdleTimer {
-    return (this.#idleTimer ??= new IdleTimer(this, timers));
+    this.#idleTimer ??= new IdleTimer(this, timers);
+    return this.#idleTimer;
   }
 
   close(at: number, by: Side, reason: CloseReason): void {

@@ -130,7 +130,7 @@ export class PolicyEngine implements TransportListener {
 
   connected(id: ConnectionId): void {
     const conn = this.open.get(id);
-    if (!conn || conn.state !== 'connecting') return;
+    if (conn?.state !== 'connecting') return;
     conn.pool.connected(conn, this.now());
     const next = conn.pool.nextRequest();
     if (next) this.assign(conn, next);
@@ -141,7 +141,7 @@ export class PolicyEngine implements TransportListener {
 
   connectFailed(id: ConnectionId, reason: string): void {
     const conn = this.open.get(id);
-    if (!conn || conn.state !== 'connecting') return;
+    if (conn?.state !== 'connecting') return;
     // The request this connection was opened for fails with it, rather than reconnecting for ever.
     const victim = conn.pool.queue.length >= conn.pool.connecting ? conn.pool.nextRequest() : undefined;
     this.forget(conn, 'client', 'error');

@@ -66,7 +66,7 @@ export class ImageScanner {
   }
 
   #add(src: string | undefined): void {
-    if (!src || !src.trim()) return;
+    if (!src?.trim()) return;
     let url: URL;
     try {
       url = new URL(src.trim(), this.#baseHref ?? this.#base);

@@ -112,7 +112,7 @@ describe('NetTransport', () => {
     await connect(r);
     r.transport.send(1, [req('/10', { httpVersion: '1.0' })]);
     await until(() => r.listener.of('responseDone').length === 1, 'the 1.0 response');
-    expect(r.server.connections[0]!.requests[0]).toMatch(/^GET \/10 HTTP\/1\.0\r\n[^]*\r\nConnection: Keep-Alive\r\n\r\n$/);
+    expect(r.server.connections[0]!.requests[0]).toMatch(/^GET \/10 HTTP\/1\.0\r\n[\s\S]*\r\nConnection: Keep-Alive\r\n\r\n$/);
     expect(r.listener.of('responseHead')[0]!.head).toEqual({ status: 200, httpVersion: '1.0', keepAlive: true, keepAliveTimeoutMs: 15_000, keepAliveMax: 99 });
     r.transport.send(1, [req('/11', { keepAlive: false })]);
     await until(() => r.server.connections[0]!.requests.length === 2, 'the second request');

@@ -110,7 +110,7 @@ export class NetTransport implements Transport {
 
   send(id: ConnectionId, requests: readonly RequestHead[]): void {
     const conn = this.#conns.get(id);
-    if (!conn || conn.state !== 'open' || !conn.socket) {
+    if (conn?.state !== 'open' || !conn.socket) {
       throw new TransportMisuseError(
         `send(${id}): connection ${id} is ${conn?.state ?? 'not open'}; the engine may only send on a connected, unclosed connection.`,
       );
@@ -198,7 +198,10 @@ export class NetTransport implements Transport {
     if (dnsMs <= 0) return 0;
     const now = this.#options.clock.now();
     let at = this.#resolvedAt.get(host);
-    if (at === undefined) this.#resolvedAt.set(host, (at = now + dnsMs));
+    if (at === undefined) {
+      at = now + dnsMs;
+      this.#resolvedAt.set(host, at);
+    }
     return Math.max(0, at - now);
   }
 

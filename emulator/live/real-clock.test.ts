@@ -8,7 +8,9 @@ const make = (timeScale: number) => {
   clocks.push(clock);
   return clock;
 };
-afterEach(() => clocks.splice(0).forEach((c) => c.dispose()));
+afterEach(() => {
+  for (const c of clocks.splice(0)) c.dispose();
+});
 
 describe('RealClock', () => {
   it('runs a scaled timer no earlier than its scenario delay, and reads scenario time', async () => {

@@ -183,7 +183,7 @@ describe('ResponseParser', () => {
 
   it('reports a Content-Length body cut short at EOF as an error, not a response', () => {
     const got: ParsedResponse[] = [];
-    const parser = new ResponseParser({ onHead: () => {}, onResponse: (r) => got.push(r) });
+    const parser = new ResponseParser({ onHead: () => undefined, onResponse: (r) => got.push(r) });
     parser.execute(Buffer.from('HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nabc'));
     expect(parser.inMessage).toBe(true);
     expect(parser.headReceived).toBe(true);
@@ -192,13 +192,13 @@ describe('ResponseParser', () => {
   });
 
   it('reports a chunked body without its last chunk as an error at EOF', () => {
-    const parser = new ResponseParser({ onHead: () => {}, onResponse: () => {} });
+    const parser = new ResponseParser({ onHead: () => undefined, onResponse: () => {} });
     parser.execute(Buffer.from('HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n'));
     expect(() => parser.finish()).toThrow(ResponseParseError);
   });
 
   it('is not in a message between responses, and is once the first byte of the next arrives', () => {
-    const parser = new ResponseParser({ onHead: () => {}, onResponse: () => {} });
+    const parser = new ResponseParser({ onHead: () => undefined, onResponse: () => {} });
     parser.execute(Buffer.from('HTTP/1.1 204 No Content\r\n\r\n'));
     expect(parser.inMessage).toBe(false);
     parser.execute(Buffer.from('H'));
@@ -208,7 +208,7 @@ describe('ResponseParser', () => {
   });
 
   it('rejects garbage with a parse error naming llhttp’s code', () => {
-    const parser = new ResponseParser({ onHead: () => {}, onResponse: () => {} });
+    const parser = new ResponseParser({ onHead: () => undefined, onResponse: () => {} });
     expect(() => parser.execute(Buffer.from('SSH-2.0-OpenSSH\r\n'))).toThrow(/HPE_/);
   });
 
@@ -221,7 +221,7 @@ describe('ResponseParser', () => {
 
   it('reads more than 32 header fields (llhttp flushes them early)', () => {
     const got: ParsedResponse[] = [];
-    const parser = new ResponseParser({ onHead: () => {}, onResponse: (r) => got.push(r) });
+    const parser = new ResponseParser({ onHead: () => undefined, onResponse: (r) => got.push(r) });
     const many = Array.from({ length: 40 }, (_, i) => `X-H${i}: ${i}\r\n`).join('');
     parser.execute(Buffer.from(`HTTP/1.1 200 OK\r\n${many}Content-Length: 0\r\n\r\n`));
     expect(got[0]!.head.headers).toHaveLength(41);
@@ -253,13 +253,13 @@ describe('ResponseParser, strictly', () => {
   });
 
   it('holds no more than 64 KB of a head, however it arrives', () => {
-    const parser = new ResponseParser({ onHead: () => {}, onResponse: () => {} });
+    const parser = new ResponseParser({ onHead: () => undefined, onResponse: () => {} });
     parser.execute(Buffer.from('HTTP/1.1 200 OK\r\n'));
     const line = Buffer.from(`X-Pad: ${'a'.repeat(1000)}\r\n`);
     expect(() => {
       for (let i = 0; i < 100; i++) parser.execute(line);
     }).toThrow(/HPE_HEADER_OVERFLOW/);
-    const endless = new ResponseParser({ onHead: () => {}, onResponse: () => {} });
+    const endless = new ResponseParser({ onHead: () => undefined, onResponse: () => {} });
     expect(() => {
       for (let i = 0; i < 100; i++) endless.execute(Buffer.from(i === 0 ? 'HTTP/1.1 200 OK' : 'x'.repeat(1000)));
     }).toThrow(/HPE_HEADER_OVERFLOW/);

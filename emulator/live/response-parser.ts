@@ -49,7 +49,7 @@ export interface ResponseExpectation {
 
 export interface ResponseParserHandlers {
   /** A final (non-1xx) response head. The answer says how to read its body. */
-  onHead(head: ParsedHead): ResponseExpectation | void;
+  onHead(head: ParsedHead): ResponseExpectation | undefined;
   /** A piece of the body of a response whose head asked for `streamBody`, and the body bytes read so far. */
   onBodyChunk?(chunk: Buffer, bodyBytesSoFar: number): void;
   onResponse(response: ParsedResponse): void;

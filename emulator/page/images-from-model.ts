@@ -12,7 +12,10 @@ const tagEndsByPage = new WeakMap<Page, readonly number[]>();
 
 function tagEndsOf(page: Page): readonly number[] {
   let ends = tagEndsByPage.get(page);
-  if (!ends) tagEndsByPage.set(page, (ends = imageTagEnds(page)));
+  if (!ends) {
+    ends = imageTagEnds(page);
+    tagEndsByPage.set(page, ends);
+  }
   return ends;
 }
 

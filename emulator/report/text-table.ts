@@ -21,6 +21,7 @@ export function textTable(columns: readonly Column[], rows: readonly (readonly s
 
 /** Length as the terminal shows it: ANSI colour codes take no room. */
 function visibleLength(text: string): number {
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: ANSI colour codes start with ESC, which is what this strips.
   return text.replace(/\u001b\[[0-9;]*m/g, '').length;
 }
 

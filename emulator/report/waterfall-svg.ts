@@ -18,7 +18,7 @@ export function waterfallSvg(result: RunResult, endAt: number): string {
   const height = AXIS + connections.length * ROW + 8;
   const parts: string[] = [];
   parts.push(axis(span, x, height));
-  connections.forEach((conn, i) => parts.push(row(conn, AXIS + i * ROW, x, endAt)));
+  for (const [i, conn] of connections.entries()) parts.push(row(conn, AXIS + i * ROW, x, endAt));
   for (const page of result.pages) {
     parts.push(
       `<line class="page" x1="${x(page.startedAt)}" x2="${x(page.startedAt)}" y1="${AXIS - 4}" y2="${height}"><title>load ${esc(page.url)} starts</title></line>`,

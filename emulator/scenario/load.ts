@@ -105,6 +105,7 @@ export function loadScenarioText(text: string, fileName: string): Scenario {
  * characters (an escape sequence in a key) are shown escaped, and a message is cut at 2,000 characters.
  */
 function printable(message: string): string {
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what this escapes.
   const escaped = message.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
   return escaped.length > 2000 ? `${escaped.slice(0, 2000)}… (cut)` : escaped;
 }

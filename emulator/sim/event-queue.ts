@@ -7,6 +7,7 @@ import { RunawaySimulationError } from '../errors.ts';
 interface Entry {
   at: number;
   seq: number;
+  // biome-ignore lint/suspicious/noExplicitAny: each entry's callback takes its own entry's arg; `at<T>` ties the two.
   fire: (arg: any) => void;
   arg: unknown;
   cancelled: boolean;
@@ -34,7 +35,7 @@ export class EventQueue {
   at(at: number, fire: () => void): EventHandle;
   at<T>(at: number, fire: (arg: T) => void, arg: T): EventHandle;
   at(at: number, fire: (arg: unknown) => void, arg?: unknown): EventHandle {
-    const entry: Entry = { at: at < this.time ? this.time : at, seq: this.seq++, fire, arg, cancelled: false };
+    const entry: Entry = { at: Math.max(at, this.time), seq: this.seq++, fire, arg, cancelled: false };
     const heap = this.heap;
     let i = heap.length;
     heap.push(entry);

@@ -29,6 +29,7 @@ const MIN_RTO_MS = 1_000;
  * What to send and whom to tell. Callbacks take `arg` rather than closing over it, so a sender can be handed the same
  * bound functions for every message: one small object per message, no closures.
  */
+// biome-ignore lint/suspicious/noExplicitAny: a sender carries messages of every owner's arg type; each message ties its own.
 export interface Message<T = any> {
   bytes: number;
   arg: T;

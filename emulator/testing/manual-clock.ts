@@ -32,7 +32,7 @@ export class ManualClock implements Clock {
 
   setTimer(delay: number, fire: () => void): TimerId {
     const id = ++this.#seq as TimerId;
-    this.#timers.set(id, { at: this.#now + (delay > 0 ? delay : 0), fire });
+    this.#timers.set(id, { at: this.#now + Math.max(delay, 0), fire });
     return id;
   }
 

@@ -13,6 +13,7 @@ import { startStandInSite } from './stand-in-site.ts';
 
 const test = base.extend<object, { browserServer: BrowserServer }>({
   browserServer: [
+    // biome-ignore lint/correctness/noEmptyPattern: Playwright reads a fixture's dependencies from this destructuring; none here.
     async ({}, use) => {
       const server = await startChromiumServer();
       await use(server);

@@ -9,7 +9,7 @@ import { MAX_QUEUED_REQUESTS, MAX_UNPARSED_BYTES } from '../../fixtures-site/con
 import { MAX_EVENT_STREAMS } from '../../fixtures-site/event-streams.ts';
 import { MAX_IN_FLIGHT_BYTES } from '../../fixtures-site/link.ts';
 import { SHAPER_QUEUE_BYTES } from '../../fixtures-site/shaper.ts';
-import { get, RawClient } from './raw-client.ts';
+import { get, type RawClient } from './raw-client.ts';
 import { siteUnderTest } from './site-under-test.ts';
 import { closedRecords } from './tracker-wait.ts';
 
@@ -42,8 +42,14 @@ async function flood(socket: Socket, request: string, { maxMs = 3_000, stalledMs
       continue;
     }
     const drained = await new Promise<boolean>((resolve) => {
-      const timer = setTimeout(() => (socket.off('drain', onDrain), resolve(false)), stalledMs);
-      const onDrain = () => (clearTimeout(timer), resolve(true));
+      const timer = setTimeout(() => {
+        socket.off('drain', onDrain);
+        resolve(false);
+      }, stalledMs);
+      const onDrain = () => {
+        clearTimeout(timer);
+        resolve(true);
+      };
       socket.once('drain', onDrain);
     });
     if (!drained) break;
@@ -56,7 +62,10 @@ function getOnce(port: number, path: string, leave: 'fin' | 'reset'): Promise<nu
   return new Promise((resolve, reject) => {
     const s = connect({ port, host: '127.0.0.1' });
     let got = 0;
-    const timer = setTimeout(() => (s.destroy(), reject(new Error(`no response to ${path} within 5 s`))), 5_000);
+    const timer = setTimeout(() => {
+      s.destroy();
+      reject(new Error(`no response to ${path} within 5 s`));
+    }, 5_000);
     s.on('error', reject);
     s.on('data', (d: Buffer) => {
       got += d.length;

@@ -3,7 +3,7 @@
  * of the same connections. Time scale 0.01 throughout: Apache 2.2's 5 s idle timeout is 50 ms here.
  */
 import { describe, expect, it } from 'vitest';
-import { get, RawClient } from './raw-client.ts';
+import { get, type RawClient } from './raw-client.ts';
 import { siteUnderTest } from './site-under-test.ts';
 import { closedRecords } from './tracker-wait.ts';
 

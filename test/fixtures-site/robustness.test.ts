@@ -3,7 +3,7 @@
  * None may crash the server or lose a tracker record; after each, a good request still gets its page.
  */
 import { describe, expect, it } from 'vitest';
-import { get, RawClient } from './raw-client.ts';
+import { get, type RawClient } from './raw-client.ts';
 import { siteUnderTest } from './site-under-test.ts';
 import { closedRecords } from './tracker-wait.ts';
 

@@ -173,7 +173,7 @@ const hostileValue: fc.Arbitrary<unknown> = fc.oneof(
 /** Every path into the data, nodes and leaves alike. */
 function paths(value: unknown, prefix: (string | number)[] = [], out: (string | number)[][] = []): (string | number)[][] {
   out.push(prefix);
-  if (Array.isArray(value)) value.forEach((v, i) => paths(v, [...prefix, i], out));
+  if (Array.isArray(value)) for (const [i, v] of value.entries()) paths(v, [...prefix, i], out);
   else if (value && typeof value === 'object') for (const [k, v] of Object.entries(value)) paths(v, [...prefix, k], out);
   return out;
 }
