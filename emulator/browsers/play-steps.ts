@@ -2,6 +2,7 @@
  * Plays a scenario's steps in a real browser: a load navigates and waits for the load event (and the late images),
  * an idle step waits. Shared by the Chromium and Firefox worlds; each hands in how to navigate and run page scripts.
  */
+import { setLongTimeout } from '../long-timeout.ts';
 import { buildSite, type Site } from '../page/site.ts';
 import type { Scenario } from '../scenario/types.ts';
 import type { PageObservation } from './real-result.ts';
@@ -67,11 +68,11 @@ export async function playSteps(scenario: Scenario, site: RealSite, driver: Step
 function idle(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve) => {
     const done = () => {
-      clearTimeout(timer);
+      timer.cancel();
       signal?.removeEventListener('abort', done);
       resolve();
     };
-    const timer = setTimeout(done, ms);
+    const timer = setLongTimeout(done, ms);
     signal?.addEventListener('abort', done, { once: true });
   });
 }

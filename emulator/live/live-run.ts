@@ -6,6 +6,7 @@
  * Every run ends: each request has a deadline in the transport, and a watchdog ends the run (failing whatever is left,
  * with the reason in `errors`) if the steps are still not done long after they should be.
  */
+import { type LongTimeout, setLongTimeout } from '../long-timeout.ts';
 import { PolicyEngine } from '../engine/engine.ts';
 import { withResponseProcessing } from '../engine/response-processing.ts';
 import type { ConnectionId, TransportListener } from '../engine/transport.ts';
@@ -73,7 +74,7 @@ export async function runLive(input: LiveRunInput): Promise<LiveRunOutput> {
   engine = new PolicyEngine({ knobs: browser.knobs, clock, transport, proxy: scenario.proxy });
   heard = withResponseProcessing(engine, clock, clientTimingOf(browser).responseMs);
 
-  let watchdog: NodeJS.Timeout | undefined;
+  let watchdog: LongTimeout | undefined;
   let onAbort = () => {};
   const pages = await new Promise<PageResult[]>((resolve) => {
     // Interrupted (Ctrl-C): stop where the steps are; the sockets are closed below as at any run's end.
@@ -83,7 +84,7 @@ export async function runLive(input: LiveRunInput): Promise<LiveRunOutput> {
     };
     if (input.signal?.aborted) return onAbort();
     input.signal?.addEventListener('abort', onAbort, { once: true });
-    watchdog = setTimeout(() => {
+    watchdog = setLongTimeout(() => {
       errors.push(`the run was stopped after ${input.watchdogMs ?? defaultWatchdogMs(input)} ms of wall time with its steps unfinished`);
       resolve([]);
     }, input.watchdogMs ?? defaultWatchdogMs(input));
@@ -100,7 +101,7 @@ export async function runLive(input: LiveRunInput): Promise<LiveRunOutput> {
       resolve([]);
     }
   });
-  clearTimeout(watchdog);
+  watchdog?.cancel();
   input.signal?.removeEventListener('abort', onAbort);
   const endAt = clock.now();
   engine.closeAll('run-end');

@@ -13,6 +13,25 @@ afterEach(() => {
 });
 
 describe('RealClock', () => {
+  it("holds a timer weeks away without overflowing Node's timer (which would spin, firing every millisecond)", async () => {
+    const warnings: string[] = [];
+    const onWarning = (w: Error) => warnings.push(w.name);
+    process.on('warning', onWarning);
+    try {
+      const clock = make(1);
+      let far = false;
+      clock.setTimer(30 * 86_400_000, () => {
+        far = true;
+      });
+      await new Promise<void>((resolve) => clock.setTimer(30, resolve));
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      expect(far).toBe(false);
+      expect(warnings).not.toContain('TimeoutOverflowWarning');
+    } finally {
+      process.off('warning', onWarning);
+    }
+  });
+
   it('runs a scaled timer no earlier than its scenario delay, and reads scenario time', async () => {
     // At 0.001, a 300 000 ms scenario timer is due after 300 ms of wall time.
     const clock = make(0.001);

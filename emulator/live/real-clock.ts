@@ -8,6 +8,7 @@
  */
 import { performance } from 'node:perf_hooks';
 import { ms, type Clock, type Ms, type TimerId } from '../time.ts';
+import { MAX_TIMER_MS } from '../long-timeout.ts';
 
 interface Entry {
   id: TimerId;
@@ -106,7 +107,8 @@ export class RealClock implements Clock {
     this.#disarm();
     this.#handleDue = head.due;
     const wait = Math.max(0, (head.due - this.now()) * this.timeScale);
-    this.#handle = setTimeout(() => this.#run(), Math.ceil(wait));
+    // A far timer wakes early, finds nothing due and re-arms (#run): Node's timers overflow above MAX_TIMER_MS.
+    this.#handle = setTimeout(() => this.#run(), Math.min(Math.ceil(wait), MAX_TIMER_MS));
   }
 
   #disarm(): void {
