@@ -42,6 +42,8 @@ export class Stream {
    * sending nothing for longer than `restartAfterMs` (the RTO), the window falls back to `initialCwnd`.
    */
   initialCwnd = Infinity;
+  /** The receive window: the window stops doubling here (RECEIVE_WINDOW_BYTES, as the simulation). */
+  maxCwnd = Infinity;
   restartAfterMs = Infinity;
   private lastTakeAt = -Infinity;
 
@@ -83,7 +85,7 @@ export class Stream {
   take(max: number, now: number): Buffer {
     if (this.sentInRound >= this.cwnd || now >= this.roundAt + this.link.rtt) {
       // A new round trip; after a full window the window doubles (slow start, no loss).
-      if (this.sentInRound >= this.cwnd) this.cwnd *= 2;
+      if (this.sentInRound >= this.cwnd) this.cwnd = Math.min(this.cwnd * 2, this.maxCwnd);
       this.sentInRound = 0;
       this.roundAt = now;
       if (now - this.lastTakeAt > this.restartAfterMs) this.cwnd = Math.min(this.cwnd, this.initialCwnd);

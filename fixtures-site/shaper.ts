@@ -17,7 +17,7 @@
  */
 import { connect, createServer, type Server, type Socket } from 'node:net';
 import { Link, Stream } from './link.ts';
-import type { NetworkKnobs } from '../emulator/profiles/network-profile.ts';
+import { type NetworkKnobs, RECEIVE_WINDOW_BYTES } from '../emulator/profiles/network-profile.ts';
 import { listen, listeningPort } from './listen.ts';
 import { PortMap } from './port-map.ts';
 
@@ -117,6 +117,8 @@ export class Shaper {
       down.cwnd = this.options.network.initialCwnd * this.options.network.mss;
       // Restart from the initial window after an idle longer than the RTO: at least 1 s (RFC 6298), as the simulation.
       down.initialCwnd = down.cwnd;
+      // Whole segments, as the simulation counts its window.
+      down.maxCwnd = Math.max(down.cwnd, Math.floor(RECEIVE_WINDOW_BYTES / this.options.network.mss) * this.options.network.mss);
       down.restartAfterMs = Math.max(1_000 * (this.options.timeScale ?? 1), 2 * this.rtt);
     }
     links.up.add(up);

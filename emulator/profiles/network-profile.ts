@@ -48,6 +48,13 @@ const profile = (name: string, title: string, knobs: Partial<NetworkKnobs>, sour
   sources: { packetHeaderBytes: HEADER_40, ...sources },
 });
 
+/**
+ * The receive window that caps a connection's congestion window, in both worlds (the simulation's TcpSender and the
+ * shaper): 64 KiB, the most a TCP header's 16-bit window field says without window scaling (RFC 793 §3.1; scaling,
+ * RFC 1323, was not on by default before Windows Vista and Linux 2.6.17).
+ */
+export const RECEIVE_WINDOW_BYTES = 65_535;
+
 export const NETWORK_PROFILES: readonly NetworkProfile[] = [
   profile('loopback', 'No shaping: loopback as it is', {}, { rttMs: 'loopback', mss: 'Ethernet-sized segments' }),
   profile(

@@ -9,6 +9,7 @@
  * receive window, and falls back to the initial window after an idle longer than the retransmission timeout
  * (RFC 5681 §4.1, slow-start restart) — the cost a reused keep-alive connection pays after a pause. Nagle is off.
  */
+import { RECEIVE_WINDOW_BYTES } from '../profiles/network-profile.ts';
 import type { EventQueue } from './event-queue.ts';
 import type { Link } from './link.ts';
 import type { PacketCounter } from './packet-counter.ts';
@@ -20,8 +21,6 @@ export interface PathParams {
   packetHeaderBytes: number;
 }
 
-/** 64 KiB without window scaling: the receive window caps cwnd. */
-const RECEIVE_WINDOW_BYTES = 65_535;
 /** RFC 6298: the retransmission timeout is at least 1 s. */
 const MIN_RTO_MS = 1_000;
 

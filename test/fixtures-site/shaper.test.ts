@@ -96,6 +96,22 @@ describe('shaper', () => {
     });
     expect(bursts).toEqual([1460, 2920, 5840]);
   });
+
+  it('stops the window at the 64 KiB receive window, as the simulation does: 10, 20, 40, then 44 segments a round trip', async () => {
+    const port = await shaped({ rttMs: 100, initialCwnd: 10, mss: 1460 }, true);
+    const c = probe(port);
+    const arrivals: { at: number; bytes: number }[] = [];
+    c.socket.on('data', (d: Buffer) => arrivals.push({ at: performance.now(), bytes: d.length }));
+    await c.download(158 * 1460);
+    const bursts: number[] = [];
+    for (const [i, a] of arrivals.entries()) {
+      if (i === 0 || a.at - arrivals[i - 1]!.at > 50) bursts.push(0);
+      bursts[bursts.length - 1]! += a.bytes;
+    }
+    // Uncapped, the fourth round would carry 80 segments and the fifth the 8 left.
+    const segments = Math.floor(65_535 / 1460);
+    expect(bursts).toEqual([10, 20, 40, segments, segments].map((n) => n * 1460));
+  });
 });
 
 describe('shaper in front of the fixture site', () => {
