@@ -4,6 +4,7 @@
  * Shared by the Chromium world, the Playwright specs, the browser server and the bench, so they all run one browser.
  */
 import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import type { LaunchOptions } from 'playwright-core';
 
 /** Environment variable naming another Chromium binary. */
@@ -39,9 +40,17 @@ export class ChromiumMissingError extends Error {
   }
 }
 
+/** Runs Chromium and then removes its profile folder, even when the process that launched it was killed. */
+export const CHROMIUM_WATCHER = fileURLToPath(new URL('./chromium-watch.sh', import.meta.url));
+
 /** Launch options for `chromium.launch` / `chromium.launchServer`; throws a helpful error if the binary is missing. */
 export function chromiumLaunchOptions(extraArgs: readonly string[] = [], env: NodeJS.ProcessEnv = process.env): LaunchOptions {
-  const executablePath = chromiumExecutable(env);
-  if (!existsSync(executablePath)) throw new ChromiumMissingError(executablePath);
-  return { executablePath, headless: true, args: [...CHROMIUM_FLAGS, ...extraArgs] };
+  const binary = chromiumExecutable(env);
+  if (!existsSync(binary)) throw new ChromiumMissingError(binary);
+  return {
+    executablePath: CHROMIUM_WATCHER,
+    env: { ...env, KEEPALIVE_LAB_CHROMIUM_BINARY: binary },
+    headless: true,
+    args: [...CHROMIUM_FLAGS, ...extraArgs],
+  };
 }

@@ -2,7 +2,7 @@
  * The interrupts battery with real browsers (test/cli/interrupts.test.ts has the emulated worlds): the real CLI,
  * killed while Firefox ESR or Chromium loads the page, exits within seconds with a valid results file, and leaves no
  * browser, no content process, no fixture-site process and no profile folder behind — after SIGINT and SIGTERM, which
- * it handles, and after SIGKILL, which it cannot (Firefox's watcher and the site's IPC channel see to that).
+ * it handles, and after SIGKILL, which it cannot (Firefox's watcher, Chromium's chromium-watch.sh and the site's IPC channel see to that).
  *
  * Launches real browsers: run with the Playwright specs (`npm run test:browsers`), one worker.
  */
@@ -86,10 +86,6 @@ for (const world of ['firefox', 'chromium'] as const) {
 
   test(`SIGKILL during run --world ${world}: the browser, the site's process and the profile still go`, async () => {
     test.skip(!existsSync(BROWSERS[world].executable), `${world} is not installed`);
-    // Known defect (issue 14, item 2): Playwright removes Chromium's profile folder from the parent process, so a CLI
-    // killed with SIGKILL leaves a playwright_chromiumdev_profile-* folder behind. Marked as expected to fail until
-    // Chromium is launched under a watcher as Firefox is; the spec then passes and this line must go.
-    test.fail(world === 'chromium', "SIGKILL leaves Chromium's profile folder behind (Playwright deletes it from the parent)");
     const file = join(dir, `${world}-SIGKILL.json`);
     const tmp = privateTmp(dir, `tmp-${world}-SIGKILL`);
     const { run } = await startRealRun(world, file, tmp);
