@@ -8,7 +8,7 @@ import { ChromiumWorld } from '../../emulator/browsers/chromium-world.ts';
 import { browserProfile } from '../../emulator/profiles/browsers.ts';
 import { selectedShapes } from './battery.ts';
 import { expectRowToMatch } from './expect-row.ts';
-import { FIDELITY_REPEAT, runShape, saveRow } from './run-battery.ts';
+import { FIDELITY_REPEAT, FIDELITY_SAVES, runShape, saveRow } from './run-battery.ts';
 import { fidelitySite } from './site.ts';
 
 const { startSite, network } = fidelitySite();
@@ -20,7 +20,7 @@ for (const shape of selectedShapes()) {
     // A long queue at a long RTT takes minutes: 500 images × 200 ms ÷ 6 connections is 17 s of round trips alone.
     test.setTimeout(360_000 * FIDELITY_REPEAT);
     const row = await runShape(shape, world, profile, network);
-    saveRow(row);
+    if (FIDELITY_SAVES) saveRow(row);
     expectRowToMatch(row);
   });
 }

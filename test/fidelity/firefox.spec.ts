@@ -10,7 +10,7 @@ import { FirefoxWorld } from '../../emulator/browsers/firefox-world.ts';
 import { browserProfile } from '../../emulator/profiles/browsers.ts';
 import { selectedShapes } from './battery.ts';
 import { expectRowToMatch } from './expect-row.ts';
-import { FIDELITY_REPEAT, runShape, saveRow } from './run-battery.ts';
+import { FIDELITY_REPEAT, FIDELITY_SAVES, runShape, saveRow } from './run-battery.ts';
 import { fidelitySite } from './site.ts';
 
 test.skip(!existsSync(firefoxExecutable()), 'Firefox ESR is not installed');
@@ -29,7 +29,7 @@ for (const name of PLAYERS) {
         // Two connections through a long queue at a long RTT: 500 images × 200 ms ÷ 2 is 50 s of round trips alone.
         test.setTimeout(360_000 * FIDELITY_REPEAT);
         const row = await runShape(shape, world, profile, network);
-        saveRow(row);
+        if (FIDELITY_SAVES) saveRow(row);
         expectRowToMatch(row);
       });
     }

@@ -136,6 +136,15 @@ function relative(real: number, sim: number): number {
 }
 
 /**
+ * Whether a run's rows are saved: only a measurement (one that names its set or its repeat, or asks with
+ * KEEPALIVE_LAB_FIDELITY_SAVE=1). `npm test` loads the core shapes once on a busy machine; its rows had been
+ * replacing the measured ones that docs/FIDELITY.md and rescore.ts read.
+ */
+export const FIDELITY_SAVES = ['KEEPALIVE_LAB_FIDELITY_SET', 'KEEPALIVE_LAB_FIDELITY_REPEAT', 'KEEPALIVE_LAB_FIDELITY_SAVE'].some(
+  (name) => !!process.env[name],
+);
+
+/**
  * Adds a row to out/fidelity/<world>-<profile>-<network>.json (replacing an older row for the same shape), which
  * docs/FIDELITY.md is built from. Row by row, so a failed or timed-out shape never loses the others.
  */
