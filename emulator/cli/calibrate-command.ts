@@ -71,6 +71,8 @@ export async function calibrateCommand(argv: string[], context: CommandContext =
     );
     process.stderr.write('\n');
     results.push(measured);
+    // Written after each browser: a run stopped in the second keeps the first's figures.
+    if (values.json) await writeReport(values.json, `${JSON.stringify(results, null, 2)}\n`, '--json');
     const shipped = world.asPlayed?.(profile).clientTiming;
     console.log(`\n${world.name}: ${measured.loads} page loads${shipped ? `; shipped figures: ${shipped.name}` : ''}\n`);
     console.log(
@@ -97,6 +99,5 @@ export async function calibrateCommand(argv: string[], context: CommandContext =
     // A load that failed is reported above and fails the command, as a failed run does; the others still count.
     if (measured.errors.length > 0 || measured.loads === 0) failed = true;
   }
-  if (values.json) await writeReport(values.json, `${JSON.stringify(results, null, 2)}\n`, '--json');
   return failed ? 1 : 0;
 }
