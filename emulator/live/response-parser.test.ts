@@ -290,7 +290,7 @@ describe('ResponseParser, strictly', () => {
 
   it('needs no Node internals', () => {
     const source = readFileSync(new URL('./response-parser.ts', import.meta.url), 'utf8');
-    expect(source.match(/^import .*$/gm)).toEqual(["import { KeepaliveLabError } from '../errors.ts';"]);
+    expect(source.match(/^import .*$/gm)).toEqual(["import { KeepaliveLabError } from '../errors.ts';", "import { printable } from '../printable.ts';"]);
     expect(source).not.toMatch(/require\(|process\.binding\(/);
   });
 });

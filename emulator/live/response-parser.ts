@@ -11,6 +11,7 @@
  * the version's default, the Connection header, and a body that ends only at EOF closes).
  */
 import { KeepaliveLabError } from '../errors.ts';
+import { printable } from '../printable.ts';
 
 export type Framing = 'content-length' | 'chunked' | 'close-delimited' | 'none';
 
@@ -420,11 +421,6 @@ function describeState(state: State): string {
     default:
       return 'between responses';
   }
-}
-
-/** Bytes from the wire, shown with their control characters escaped. */
-function printable(text: string): string {
-  return JSON.stringify(text).slice(1, -1);
 }
 
 export function headerValue(headers: HeaderList, name: string): string | null {

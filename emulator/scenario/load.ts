@@ -2,6 +2,7 @@
  * Loading scenario files: YAML → schema check → resolution, with every problem of a file reported at once, each
  * with its line. A suite (a folder) loads every file and reports every file's problems, not only the first's.
  */
+import { printable } from '../printable.ts';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { LineCounter, parseDocument } from 'yaml';
@@ -57,7 +58,7 @@ export function loadScenarioText(text: string, fileName: string): Scenario {
         // The first line is the message; the rest is a code excerpt that the line number already points at.
         message: /Maximum call stack size exceeded/.test(e.message)
           ? `YAML: nested too deeply to parse; a scenario nests about 10 levels (at most ${MAX_DEPTH})`
-          : printable(`YAML syntax error: ${e.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '')}`),
+          : printableMessage(`YAML syntax error: ${e.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '')}`),
       })),
     );
   }
@@ -66,7 +67,7 @@ export function loadScenarioText(text: string, fileName: string): Scenario {
   if (structure) {
     const at = structure.offset === undefined ? { line: 1 } : lineCounter.linePos(structure.offset);
     throw new ScenarioError(fileName, [
-      { path: '', line: at.line, ...('col' in at ? { column: at.col } : {}), message: printable(`YAML: ${structure.message}`) },
+      { path: '', line: at.line, ...('col' in at ? { column: at.col } : {}), message: printableMessage(`YAML: ${structure.message}`) },
     ]);
   }
   let data: unknown;
@@ -75,7 +76,7 @@ export function loadScenarioText(text: string, fileName: string): Scenario {
     data = doc.toJS({ maxAliasCount: -1 });
   } catch (error) {
     // Not expected after the checks above; still a problem with the file, not a crash.
-    throw new ScenarioError(fileName, [{ path: '', line: 1, message: printable(`YAML: ${(error as Error).message}`) }]);
+    throw new ScenarioError(fileName, [{ path: '', line: 1, message: printableMessage(`YAML: ${(error as Error).message}`) }]);
   }
   if (data === null || data === undefined) {
     throw new ScenarioError(fileName, [{ path: '', line: 1, message: 'the file is empty: expected at least `name` and `site`' }]);
@@ -96,7 +97,7 @@ export function loadScenarioText(text: string, fileName: string): Scenario {
   unique.sort((a, b) => (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0));
   throw new ScenarioError(
     fileName,
-    unique.map((i) => ({ ...i, message: printable(i.message) })),
+    unique.map((i) => ({ ...i, message: printableMessage(i.message) })),
   );
 }
 
@@ -104,9 +105,8 @@ export function loadScenarioText(text: string, fileName: string): Scenario {
  * A message as a terminal may print it: names and keys from the file are quoted in messages as written, so control
  * characters (an escape sequence in a key) are shown escaped, and a message is cut at 2,000 characters.
  */
-function printable(message: string): string {
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what this escapes.
-  const escaped = message.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+function printableMessage(message: string): string {
+  const escaped = printable(message);
   return escaped.length > 2000 ? `${escaped.slice(0, 2000)}… (cut)` : escaped;
 }
 
@@ -122,7 +122,7 @@ export function loadScenarioData(data: unknown, fileName: string): Scenario {
   if (result.scenario) return result.scenario;
   throw new ScenarioError(
     fileName,
-    result.issues.map((i) => ({ path: formatPath(i.path), message: printable(i.message) })),
+    result.issues.map((i) => ({ path: formatPath(i.path), message: printableMessage(i.message) })),
   );
 }
 

@@ -32,7 +32,7 @@ const NAMES_AND_YAML: BadCase[] = [
   {
     name: 'a key holding a terminal escape sequence (shown escaped, not obeyed)',
     text: 'name: x\nsite: { images: 1 }\n"\\e[2J\\e[31m": 1\n',
-    message: /bad\.yaml:3:1 .*unknown key '\\u001b\[2J\\u001b\[31m'/,
+    message: /bad\.yaml:3:1 .*unknown key '\\x1b\[2J\\x1b\[31m'/,
   },
   {
     name: 'a value of 100,000 characters (shown by its start)',
