@@ -18,6 +18,7 @@ import type { RunResult } from '../../emulator/result/types.ts';
 import { loadScenarioText, loadSuite } from '../../emulator/scenario/load.ts';
 import type { Scenario } from '../../emulator/scenario/types.ts';
 import { simulate } from '../../emulator/sim/sim-world.ts';
+import type { WorldRun } from '../../emulator/world.ts';
 
 const scenarios = await loadSuite(new URL('../../scenarios', import.meta.url).pathname);
 
@@ -150,22 +151,8 @@ steps: [ { load: / }, { idleMs: 4000 }, { load: / } ]`,
   it.each(runsOf(scenario).map((run) => [run.browser.name, run] as const))(
     '%s: both visits within 15% of the simulation',
     { timeout: 120_000 },
-    async (_name, run) => {
-      const sim = simulate(run.scenario, run.browser, run.network);
-      let ratios: number[] = [];
-      for (let attempt = 0; attempt < 3; attempt++) {
-        const live = await new LiveWorld({ timeScale: 0.5 }).run(run);
-        expect(live.errors).toEqual([]);
-        // The second visit reuses every connection: nothing new opened.
-        expect(live.metrics.connectionsOpened).toBe(sim.metrics.connectionsOpened);
-        ratios = live.metrics.pageLoadMs.map((ms, i) => ms! / sim.metrics.pageLoadMs[i]!);
-        if (ratios.every((r) => Math.abs(r - 1) <= 0.15)) break;
-      }
-      expect(
-        ratios.map((r) => Math.abs(r - 1) <= 0.15),
-        `live ÷ sim per visit: ${ratios.map((r) => r.toFixed(3)).join(', ')}`,
-      ).toEqual([true, true]);
-    },
+    // The second visit reuses every connection: nothing new opened.
+    async (_name, run) => expectBothVisitsAgree(run),
   );
 });
 
@@ -196,20 +183,27 @@ steps: [ { load: / }, { idleMs: 20000 }, { load: / } ]`,
   });
   it.each(['nginx', 'apache-2.2'])('%s: both visits within 15% of the simulation', { timeout: 120_000 }, async (server) => {
     const scenario = scenarioFor(server);
-    const run = { scenario, browser: scenario.browsers[0]!, network: scenario.networks[0]! };
-    const sim = simulate(scenario, run.browser, run.network);
-    let ratios: number[] = [];
-    for (let attempt = 0; attempt < 3; attempt++) {
-      // A 25 ms wall round trip: the 20 s pause takes 10 s.
-      const live = await new LiveWorld({ timeScale: 0.5 }).run(run);
-      expect(live.errors).toEqual([]);
-      expect(live.metrics.connectionsOpened).toBe(sim.metrics.connectionsOpened);
-      ratios = live.metrics.pageLoadMs.map((ms, i) => ms! / sim.metrics.pageLoadMs[i]!);
-      if (ratios.every((r) => Math.abs(r - 1) <= 0.15)) break;
-    }
-    expect(
-      ratios.map((r) => Math.abs(r - 1) <= 0.15),
-      `live ÷ sim per visit: ${ratios.map((r) => r.toFixed(3)).join(', ')}`,
-    ).toEqual([true, true]);
+    // A 25 ms wall round trip: the 20 s pause takes 10 s.
+    await expectBothVisitsAgree({ scenario, browser: scenario.browsers[0]!, network: scenario.networks[0]! });
   });
 });
+
+/**
+ * Live at half speed against the simulation: no errors, the same connections opened, and each of the two visits'
+ * load times within 15 % — in one of three tries, since a shared machine's timers can be late for a whole run.
+ */
+async function expectBothVisitsAgree(run: WorldRun): Promise<void> {
+  const sim = simulate(run.scenario, run.browser, run.network);
+  let ratios: number[] = [];
+  for (let attempt = 0; attempt < 3; attempt++) {
+    const live = await new LiveWorld({ timeScale: 0.5 }).run(run);
+    expect(live.errors).toEqual([]);
+    expect(live.metrics.connectionsOpened).toBe(sim.metrics.connectionsOpened);
+    ratios = live.metrics.pageLoadMs.map((ms, i) => ms! / sim.metrics.pageLoadMs[i]!);
+    if (ratios.every((r) => Math.abs(r - 1) <= 0.15)) break;
+  }
+  expect(
+    ratios.map((r) => Math.abs(r - 1) <= 0.15),
+    `live ÷ sim per visit: ${ratios.map((r) => r.toFixed(3)).join(', ')}`,
+  ).toEqual([true, true]);
+}
