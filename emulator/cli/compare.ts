@@ -18,7 +18,7 @@ import type { Scenario } from '../scenario/types.ts';
 import { runWorld, throwIfInterrupted, unlessInterrupted } from '../run/run-world.ts';
 import { loadScenarioFile } from '../scenario/load.ts';
 import type { World, WorldRun } from '../world.ts';
-import { nameList, refuseExtraArguments, usageError } from './args.ts';
+import { boundedNumber, nameList, refuseExtraArguments, usageError } from './args.ts';
 import type { CommandContext } from './command.ts';
 import { say } from './printable.ts';
 import { prepareOutputPath, ResultsWriter } from './results-file.ts';
@@ -31,7 +31,16 @@ export const COMPARE_USAGE = `keepalive-lab compare <scenario file> [options]
   --tolerance T       exit 1 when real and emulated disagree beyond T: '15%' (load times and requests per
                       connection; connections per host exact) or 'load=15%,rpc=25%,connections=0'. A bare
                       number is a percentage too: '15' is 15 %, '0.5' is 0.5 %; connections is a count.
-  --json FILE         write every result as JSON (schema: docs/RESULTS.md)`;
+  --runs N            load each live and real-browser run N times and compare their medians (default 1, or 5
+                      with --tolerance; a gate needs 3 at least: one sample of a real browser is not a verdict)
+  --json FILE         write every result as JSON (schema: docs/RESULTS.md)
+
+  With --tolerance, exit 1 also when no profile had a real browser to compare with: a gate that checked nothing
+  does not pass.`;
+
+/** Runs a --tolerance gate needs at least, and takes when --runs is not given. */
+export const GATE_MIN_RUNS = 3;
+export const GATE_DEFAULT_RUNS = 5;
 
 export interface CompareWorlds {
   emulated: Partial<Record<'sim' | 'live', World>>;
@@ -67,12 +76,18 @@ export async function compareCommand(argv: string[], deps?: CompareDeps, context
       worlds: { type: 'string' },
       tolerance: { type: 'string' },
       json: { type: 'string' },
+      runs: { type: 'string' },
     },
   });
   if (positionals.length === 0) throw usageError(`compare: expected a scenario file\n\n${COMPARE_USAGE}`);
   refuseExtraArguments(positionals, 1, 'compare', COMPARE_USAGE);
   const notes: string[] = [];
   const tolerance = values.tolerance === undefined ? null : parseTolerance(values.tolerance);
+  const runs = values.runs === undefined ? (tolerance ? GATE_DEFAULT_RUNS : 1) : boundedNumber(values.runs, '--runs', 1, 100);
+  if (!Number.isInteger(runs)) throw usageError(`--runs: expected a whole number from 1 to 100, got '${values.runs}'`);
+  if (tolerance && runs < GATE_MIN_RUNS) {
+    throw usageError(`--tolerance with --runs ${runs}: a verdict on a real browser needs ${GATE_MIN_RUNS} runs at least (one sample is noise, not a verdict)`);
+  }
   const browserNames = values.browsers === undefined ? null : nameList(values.browsers, '--browsers', notes);
   const emulatedNames = nameList(values.worlds ?? 'sim,live', '--worlds', notes);
   for (const name of emulatedNames) {
@@ -104,6 +119,7 @@ export async function compareCommand(argv: string[], deps?: CompareDeps, context
   let disagreements = 0;
   let failures = 0;
   let written = 0;
+  let checked = 0;
   const keep = (results: RunResult[]) => {
     for (const result of results) writer?.write(result);
     written += results.length;
@@ -122,18 +138,24 @@ export async function compareCommand(argv: string[], deps?: CompareDeps, context
         const predicted = real?.asPlayed?.(browser) ?? browser;
         notes.push(...asPlayedNotes(browser, predicted));
         const input: WorldRun = { scenario, browser: predicted, network, ...(signal ? { signal } : {}) };
-        const ran = await unlessInterrupted(Promise.all(emulated.map((w) => runWorld(w, input))), signal);
+        const emulatedRuns = await unlessInterrupted(Promise.all(emulated.map((w) => repeated(w, input, runs))), signal);
+        const ran = emulatedRuns.map(medianRun);
         if (!real) {
-          keep(ran);
+          keep(emulatedRuns.flat());
           if (choice.browser) notes.push(`the ${choice.browser} world is not available in this build`);
           d.print(`\n${title}\n  (no real browser run)\n${notes.map((n) => `  · ${n}`).join('\n')}`);
           continue;
         }
-        const measured = await unlessInterrupted(runWorld(real, input), signal);
-        keep([...ran, measured]);
+        const measuredRuns = await unlessInterrupted(repeated(real, input, runs), signal);
+        const measured = medianRun(measuredRuns);
+        keep([...emulatedRuns.flat(), ...measuredRuns]);
+        checked++;
         const comparison = compareResults(ran, measured, tolerance);
         disagreements += comparison.disagreements;
-        const errors = [...ran, measured].flatMap((r) => r.errors.filter((e) => !e.startsWith('note:')).map((e) => `${r.world}: ${e}`));
+        if (runs > 1) notes.push(...sampleNotes([...emulatedRuns, measuredRuns]));
+        const errors = [...emulatedRuns.flat(), ...measuredRuns].flatMap((r) =>
+          r.errors.filter((e) => !e.startsWith('note:')).map((e) => `${r.world}${r.repeat ? ` run ${r.repeat}` : ''}: ${e}`),
+        );
         failures += errors.length;
         d.print(`\n${formatComparisonTable(title, comparison, [...notes, ...errors.map((e) => `! ${e}`)])}`);
       }
@@ -146,7 +168,41 @@ export async function compareCommand(argv: string[], deps?: CompareDeps, context
     writer?.close();
   }
   if (failures > 0) return 1;
+  if (tolerance && checked === 0) {
+    d.print('\nnothing was checked: no profile here has a real browser to compare with (see the notes above), so the gate fails.');
+    return 1;
+  }
   return tolerance && disagreements > 0 ? 1 : 0;
+}
+
+/** `runs` runs of a world, numbered when more than one; the simulation once, since it would repeat itself. */
+async function repeated(world: World, input: WorldRun, runs: number): Promise<RunResult[]> {
+  if (runs <= 1 || world.name === 'sim') return [await runWorld(world, input)];
+  const results: RunResult[] = [];
+  for (let repeat = 1; repeat <= runs; repeat++) {
+    throwIfInterrupted(input.signal);
+    results.push({ ...(await runWorld(world, input)), repeat });
+  }
+  return results;
+}
+
+/** The run whose total load time is the median (the lower of the two middle ones): a real run, not an average. */
+function medianRun(results: readonly RunResult[]): RunResult {
+  const sorted = [...results].sort((a, b) => a.metrics.totalLoadMs - b.metrics.totalLoadMs);
+  return sorted[(sorted.length - 1) >> 1]!;
+}
+
+/** For each world run more than once: which run stands for it, the spread of its load times, and whether its counts moved. */
+function sampleNotes(worlds: readonly (readonly RunResult[])[]): string[] {
+  return worlds
+    .filter((results) => results.length > 1)
+    .map((results) => {
+      const median = medianRun(results);
+      const loads = results.map((r) => Math.round(r.metrics.totalLoadMs)).sort((a, b) => a - b);
+      const counts = new Set(results.map((r) => JSON.stringify(r.metrics.connectionsPerHost)));
+      const moved = counts.size > 1 ? '; its connection counts differ between runs' : '';
+      return `${median.world}: the median of ${results.length} runs (run ${median.repeat}; total load ms ${loads.join(', ')})${moved}`;
+    });
 }
 
 /** What the emulated columns play that the profile does not say: the real browser's own time and behaviour. */

@@ -34,7 +34,8 @@ const RECORD_INDENT = '    ';
 const WRITE_CHUNK = 1 << 20;
 
 export function resultKey(key: RunKey): string {
-  return JSON.stringify([key.scenario, key.browser, key.world, key.network]);
+  const names = [key.scenario, key.browser, key.world, key.network];
+  return JSON.stringify(key.repeat === undefined ? names : [...names, key.repeat]);
 }
 
 export interface OpenResults {

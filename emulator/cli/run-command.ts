@@ -1,4 +1,5 @@
 /** `keepalive-lab run <file or folder> [--browsers a,b] [--world sim,live,chromium,firefox] [--json out.json] [--html report.html]` */
+import { mkdir } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { formatWorldDiffs } from '../live/world-diff.ts';
@@ -13,6 +14,11 @@ import type { CommandContext } from './command.ts';
 import { say, warn } from './printable.ts';
 import { prepareOutputPath, probeReport, readResults, ResultsWriter, writeReport } from './results-file.ts';
 import { worldsByName } from './worlds.ts';
+import { BaselineFigures, DEFAULT_TOLERANCE, judge } from '../compare/baseline.ts';
+import { createdBy } from '../tool-info.ts';
+import { writeHars } from './har-files.ts';
+import { JunitReport } from './junit-report.ts';
+import { failing, formatVerdict, githubAnnotations, parseVerdictTolerance, readBaselineFile, scenarioLocation } from './regression-gate.ts';
 
 export const RUN_USAGE = `keepalive-lab run <scenario file or folder> [options]
 
@@ -25,8 +31,20 @@ export const RUN_USAGE = `keepalive-lab run <scenario file or folder> [options]
   --html FILE        write a report with connection waterfalls (one self-contained file)
   --quiet            print no table
 
-  Exit status: 0 done; 1 a run reported errors or loaded no page at all; 2 bad input (a file, a flag, an output
-  path); 130 or 143 stopped by Ctrl-C or SIGTERM, with every run that finished saved (--resume carries on).`;
+  Regression testing (docs/REGRESSION.md):
+  --runs N           run each live or real-browser combination N times (1 to 100; the simulation, being
+                     deterministic, runs once): a verdict on real times needs samples, never one
+  --save-baseline F  write this run's figures as a baseline file
+  --baseline F       compare with a saved baseline and exit 1 on a regression: counts exactly, simulated
+                     times exactly, live and real times by Mann-Whitney U over the runs (5 each side at least)
+  --tolerance T      for --baseline: '5%' (times), or 'time=5%,count=0,alpha=0.05,min-runs=5'
+  --junit FILE       write JUnit XML: a test case per scenario × browser × world × network
+  --har DIR          write every page load as a HAR 1.2 file (opens in Chrome DevTools' Network panel)
+  In GitHub Actions (GITHUB_ACTIONS=true), each failing finding is also printed as an ::error annotation on its
+  scenario file.
+
+  Exit status: 0 done; 1 a run reported errors or loaded no page at all, or the baseline's verdict failed; 2 bad
+  input (a file, a flag, an output path); 130 or 143 stopped by Ctrl-C or SIGTERM, with every run that finished saved (--resume carries on).`;
 
 export async function runCommand(argv: string[], context: CommandContext = {}): Promise<number> {
   const { values, positionals } = parseArgs({
@@ -41,6 +59,12 @@ export async function runCommand(argv: string[], context: CommandContext = {}): 
       resume: { type: 'boolean', default: false },
       html: { type: 'string' },
       quiet: { type: 'boolean', default: false },
+      runs: { type: 'string' },
+      baseline: { type: 'string' },
+      'save-baseline': { type: 'string' },
+      tolerance: { type: 'string' },
+      junit: { type: 'string' },
+      har: { type: 'string' },
     },
   });
   if (positionals.length === 0) throw usageError(`run: expected a scenario file or folder\n\n${RUN_USAGE}`);
@@ -50,18 +74,31 @@ export async function runCommand(argv: string[], context: CommandContext = {}): 
   const worldNames = nameList(values.world!, '--world', notes);
   const browsers = values.browsers === undefined ? undefined : nameList(values.browsers, '--browsers', notes);
   if (values.resume && !values.json) throw usageError('--resume needs --json FILE: the results file to carry on from');
-  if (values.json && values.html && resolve(values.json) === resolve(values.html)) throw usageError(`--json and --html both name ${values.json}`);
+  const runs = values.runs === undefined ? 1 : boundedNumber(values.runs, '--runs', 1, 100, 'runs of each combination');
+  if (!Number.isInteger(runs)) throw usageError(`--runs: expected a whole number from 1 to 100, got '${values.runs}'`);
+  if (values.tolerance !== undefined && !values.baseline) throw usageError('--tolerance needs --baseline FILE: it says how far figures may move from it');
+  const tolerance = values.tolerance === undefined ? DEFAULT_TOLERANCE : parseVerdictTolerance(values.tolerance, DEFAULT_TOLERANCE);
+  // Read before anything runs: a baseline this version cannot read is bad input now, not after an hour of runs.
+  const baseline = values.baseline ? await readBaselineFile(values.baseline) : null;
+  const outputs = [
+    ['--json', values.json],
+    ['--html', values.html],
+    ['--save-baseline', values['save-baseline']],
+    ['--junit', values.junit],
+  ] as const;
+  const named = outputs.filter(([, path]) => path !== undefined).map(([option, path]) => [option, resolve(path!)] as const);
+  for (const [i, [option, path]] of named.entries()) {
+    const other = named.slice(0, i).find(([, p]) => p === path);
+    if (other) throw usageError(`${other[0]} and ${option} both name ${path}`);
+  }
   // Output paths are checked before anything runs: a bad one is a message now, not a stack trace after the run.
-  if (values.json) await prepareOutputPath(values.json, '--json');
-  if (values.html) await prepareOutputPath(values.html, '--html');
+  for (const [option, path] of outputs) if (path) await prepareOutputPath(path, option);
+  if (values.har) await prepareHarDir(values.har);
 
   const worlds = await worldsByName(worldNames.join(','), { live: timeScale === undefined ? {} : { timeScale } });
   const scenarios = await loadSuite(positionals[0]!);
   for (const scenario of scenarios) {
-    for (const [option, path] of [
-      ['--json', values.json],
-      ['--html', values.html],
-    ] as const) {
+    for (const [option, path] of outputs) {
       if (path && resolve(path) === resolve(scenario.file)) throw usageError(`${option} ${path} is the scenario file itself; name another file`);
     }
     // An unknown browser is bad input: say so before the first run, not when its scenario comes up.
@@ -89,9 +126,13 @@ export async function runCommand(argv: string[], context: CommandContext = {}): 
     let ran = 0;
     let failed = 0;
     let nothingLoaded = 0;
+    let figures = values.baseline || values['save-baseline'] ? new BaselineFigures() : null;
+    let junit = values.junit ? new JunitReport() : null;
+    const harWrites: Promise<unknown>[] = [];
     const outcome = await runSuiteUntilStopped({
       scenarios,
       worlds,
+      runs,
       ...(browsers ? { browsers } : {}),
       ...(context.signal ? { signal: context.signal } : {}),
       ...(writer ? { done: (key) => writer.has(key) } : {}),
@@ -100,6 +141,9 @@ export async function runCommand(argv: string[], context: CommandContext = {}): 
       },
       onResult: (result) => {
         writer?.write(result);
+        figures?.add(result);
+        junit?.add(result);
+        if (values.har) harWrites.push(writeHars(values.har, result));
         ran++;
         if (result.errors.length > 0) failed++;
         else if (loadedNoPage(result)) nothingLoaded++;
@@ -114,6 +158,41 @@ export async function runCommand(argv: string[], context: CommandContext = {}): 
     });
     if (!values.quiet && group.length > 0) print(group);
     writer?.close();
+    await Promise.all(harWrites);
+    if ((figures || junit) && writer && writer.kept.size > 0) {
+      // Resumed: the verdict and the JUnit file cover the records kept from before too, read back from the file.
+      figures = figures ? new BaselineFigures() : null;
+      junit = junit ? new JunitReport() : null;
+      for await (const result of readResults(values.json!)) {
+        figures?.add(result);
+        junit?.add(result);
+      }
+    }
+    let gateFailed = false;
+    if (figures && (values.baseline || values['save-baseline']) && !outcome.interrupted) {
+      const current = figures.baseline(createdBy());
+      if (values['save-baseline']) {
+        await writeReport(values['save-baseline'], `${JSON.stringify(current, null, 2)}\n`, '--save-baseline');
+        say(`\nwrote the baseline (${current.entries.length} entries) to ${values['save-baseline']}`);
+      }
+      if (baseline) {
+        const findings = judge(baseline, current, tolerance);
+        junit?.addFindings(findings);
+        say(`\n${formatVerdict(findings, values.baseline!)}`);
+        gateFailed = failing(findings).length > 0;
+        if (process.env.GITHUB_ACTIONS === 'true') {
+          const files = new Map(scenarios.map((s) => [s.name, s.file]));
+          const located = new Map<string, { file: string; line: number }>();
+          for (const [name, file] of files) if (file) located.set(name, await scenarioLocation(file, name));
+          for (const line of githubAnnotations(findings, (name) => located.get(name))) console.log(line);
+        }
+      }
+    }
+    if (junit && !outcome.interrupted) {
+      await writeReport(values.junit!, junit.xml(), '--junit');
+      say(`wrote JUnit XML to ${values.junit}`);
+    }
+    if (values.har && ran > 0) say(`wrote ${harWrites.length} run(s) as HAR files to ${values.har}`);
     let reportFailed = false;
     if (values.html) {
       const all = writer && writer.kept.size > 0 ? await allResults(values.json!) : forReport;
@@ -127,7 +206,7 @@ export async function runCommand(argv: string[], context: CommandContext = {}): 
     }
     if (failed) warn(`\n${failed} run(s) reported errors (see above).`);
     if (nothingLoaded) warn(`\n${nothingLoaded} run(s) loaded no page at all: every page's HTML failed (see the table).`);
-    return failed || nothingLoaded || reportFailed ? 1 : 0;
+    return failed || nothingLoaded || reportFailed || gateFailed ? 1 : 0;
   } finally {
     writer?.close();
   }
@@ -156,4 +235,13 @@ async function writeHtml(path: string, results: RunResult[], descriptions: Map<s
   }
   await writeReport(path, html);
   return true;
+}
+
+/** `--har DIR`: a folder, made if missing; a file of that name is bad input. */
+async function prepareHarDir(dir: string): Promise<void> {
+  try {
+    await mkdir(dir, { recursive: true });
+  } catch (error) {
+    throw usageError(`--har ${dir}: cannot make this folder (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
+  }
 }

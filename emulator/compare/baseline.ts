@@ -81,13 +81,24 @@ export interface Finding {
 export const FAILING: ReadonlySet<Outcome> = new Set(['regressed', 'no-verdict', 'missing']);
 
 export function baselineFrom(results: readonly RunResult[], createdBy: Baseline['createdBy']): Baseline {
-  const entries = new Map<string, BaselineEntry>();
-  for (const result of results) {
+  const figures = new BaselineFigures();
+  for (const result of results) figures.add(result);
+  return figures.baseline(createdBy);
+}
+
+/**
+ * The figures a baseline keeps, gathered one result at a time as a suite runs: a few numbers per run, so a long
+ * suite's baseline never needs its results in memory.
+ */
+export class BaselineFigures {
+  readonly #entries = new Map<string, BaselineEntry>();
+
+  add(result: RunResult): void {
     const key = entryKey(result);
-    let entry = entries.get(key);
+    let entry = this.#entries.get(key);
     if (!entry) {
       entry = { scenario: result.scenario, browser: result.browser, world: result.world, network: result.network, runs: [] };
-      entries.set(key, entry);
+      this.#entries.set(key, entry);
     }
     const m = result.metrics;
     const closes = Object.fromEntries(Object.entries(m.closesByReason).filter(([, n]) => n > 0));
@@ -100,7 +111,10 @@ export function baselineFrom(results: readonly RunResult[], createdBy: Baseline[
       closesByReason: closes,
     });
   }
-  return { format: BASELINE_FORMAT, version: BASELINE_VERSION, createdBy, entries: [...entries.values()] };
+
+  baseline(createdBy: Baseline['createdBy']): Baseline {
+    return { format: BASELINE_FORMAT, version: BASELINE_VERSION, createdBy, entries: [...this.#entries.values()] };
+  }
 }
 
 /** A baseline read from a file: refused, with what was expected, when it is not one this version reads. */

@@ -144,6 +144,59 @@ describe('compare command', () => {
     expect(printed.join('\n')).toContain('slow-parser: navigation 10 ms, HTML → images 90 ms, load event 5 ms');
   });
 
+  it('with a tolerance, runs the real browser 5 times and compares its median run, saying which and the spread', async () => {
+    const printed: string[] = [];
+    const ran: RunResult[] = [];
+    // Five "real" loads, one of them an outlier three times as slow: the median run stands for them, and agrees.
+    let n = 0;
+    const noisy = recording(
+      fakeReal('chromium', (r) => {
+        n++;
+        if (n === 2) r.metrics.pageLoadMs = r.metrics.pageLoadMs.map((ms) => (ms === null ? null : ms * 3));
+        r.metrics.totalLoadMs *= n === 2 ? 3 : 1 + n / 100;
+      }),
+      ran,
+    );
+    expect(await compareCommand(['x.yaml', '--tolerance', '15%'], deps(noisy, printed))).toBe(0);
+    expect(ran).toHaveLength(5);
+    expect(printed.join('\n')).toMatch(/chromium: the median of 5 runs \(run 4; total load ms /);
+  });
+
+  it('refuses a gate on fewer than 3 runs of a real browser', async () => {
+    await expect(
+      compareCommand(
+        ['x.yaml', '--tolerance', '15%', '--runs', '1'],
+        deps(
+          fakeReal('chromium', () => {}),
+          [],
+        ),
+      ),
+    ).rejects.toThrow(/--tolerance with --runs 1: a verdict on a real browser needs 3 runs at least/);
+  });
+
+  it('fails a gate that checked nothing: no profile had a real browser', async () => {
+    const printed: string[] = [];
+    const code = await compareCommand(
+      ['x.yaml', '--browsers', 'firefox-3-pipelining', '--tolerance', '15%'],
+      deps(
+        fakeReal('chromium', () => {}),
+        printed,
+      ),
+    );
+    expect(code).toBe(1);
+    expect(printed.join('\n')).toContain('nothing was checked');
+    // Without a tolerance it is a report, not a gate.
+    expect(
+      await compareCommand(
+        ['x.yaml', '--browsers', 'firefox-3-pipelining'],
+        deps(
+          fakeReal('chromium', () => {}),
+          [],
+        ),
+      ),
+    ).toBe(0);
+  });
+
   it('says why a profile has no real browser', async () => {
     const printed: string[] = [];
     await compareCommand(

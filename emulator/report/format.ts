@@ -55,11 +55,12 @@ export function formatComparison(results: readonly RunResult[], descriptions?: R
 
 function formatGroup(group: RunResult[], description: string | undefined): string {
   const first = group[0]!;
-  const worlds = new Set(group.map((r) => r.world));
+  const worlds = new Set(group.map((r) => (r.repeat === undefined ? r.world : `${r.world} #${r.repeat}`)));
   const pages = first.metrics.pageLoadMs.length;
   const slowest = Math.max(...group.map((r) => r.metrics.totalLoadMs));
   const columns: Column[] = [
     { title: 'browser' },
+    // Several worlds, or several runs of one (`--runs`, numbered #1, #2 …).
     ...(worlds.size > 1 ? [{ title: 'world' }] : []),
     { title: pages > 1 ? `load (${pages} pages)` : 'load', align: 'right' },
     { title: '' },
@@ -78,7 +79,7 @@ function formatGroup(group: RunResult[], description: string | undefined): strin
     const loads = formatLoads(m.pageLoadMs, m.totalLoadMs);
     return [
       r.browser,
-      ...(worlds.size > 1 ? [r.world] : []),
+      ...(worlds.size > 1 ? [r.repeat === undefined ? r.world : `${r.world} #${r.repeat}`] : []),
       loads,
       bar(m.totalLoadMs, slowest, 16),
       String(m.connectionsOpened),

@@ -1,23 +1,11 @@
-import { createRequire } from 'node:module';
-import { Ajv } from 'ajv';
 import { describe, expect, it } from 'vitest';
 import { withClientTiming } from '../profiles/browser-profile.ts';
 import { browserProfile } from '../profiles/browsers.ts';
 import { NO_CLIENT_TIME } from '../profiles/client-timing.ts';
 import { simulate } from '../sim/sim-world.ts';
-import { testNetwork, testScenario } from '../testing/index.ts';
+import { harValidator, testNetwork, testScenario } from '../testing/index.ts';
 import { runToHars } from './har.ts';
 import type { RunResult } from './types.ts';
-
-/** The HAR 1.2 JSON Schema (har-schema, draft-06; it spells `min` where it means `minimum`, hence strict: false). */
-function harValidator() {
-  const require = createRequire(import.meta.url);
-  const schemas = require('har-schema') as Record<string, { $id: string }>;
-  const ajv = new Ajv({ strict: false, validateFormats: false, allErrors: true });
-  ajv.addMetaSchema(require('ajv/dist/refs/json-schema-draft-06.json'));
-  for (const schema of Object.values(schemas)) ajv.addSchema(schema);
-  return ajv.getSchema('har.json#')!;
-}
 
 const EPOCH = new Date('2026-11-28T12:00:00.000Z');
 const options = { epoch: EPOCH, toolVersion: '0.1.0' };

@@ -143,4 +143,6 @@ export interface RunResult {
   connections: ConnectionRecord[];
   /** Anything that went wrong in the world itself (a browser crash, a shaper fault) with its reason. */
   errors: string[];
+  /** Which of several runs of the same scenario × browser × world × network this is (`run --runs N`), from 1; absent for a single run. */
+  repeat?: number;
 }

@@ -17,6 +17,8 @@ export interface RunKey {
   browser: string;
   world: string;
   network: string;
+  /** Which of `runs` repetitions, from 1; absent when each is run once. */
+  repeat?: number;
 }
 
 export interface SuiteRun {
@@ -31,6 +33,11 @@ export interface SuiteRun {
   done?: (key: RunKey) => boolean;
   /** Stops the suite: the run in flight is dropped, the ones before it are kept. */
   signal?: AbortSignal;
+  /**
+   * Runs of each scenario × browser × world × network (default 1), for a verdict on times over samples. The
+   * simulation is run once whatever this says: it is deterministic, so more runs would only repeat the same figures.
+   */
+  runs?: number;
 }
 
 export interface SuiteOutcome {
@@ -58,6 +65,7 @@ export async function runSuiteUntilStopped(run: SuiteRun): Promise<SuiteOutcome>
         ...(run.signal ? { signal: run.signal } : {}),
       });
       result = await unlessInterrupted(running, run.signal);
+      if (input.repeat !== undefined) result = { ...result, repeat: input.repeat };
     } catch (error) {
       if (error instanceof InterruptedError || run.signal?.aborted) return { results, interrupted: true };
       throw error;
@@ -75,17 +83,28 @@ function* plan(run: SuiteRun) {
     for (const network of scenario.networks) {
       for (const browser of browsers) {
         for (const world of run.worlds) {
-          if (run.done?.({ scenario: scenario.name, browser: browser.name, world: world.name, network: network.name })) continue;
           const why = world.cannotPlay?.(browser);
           if (why) {
-            run.onSkip?.({ scenario: scenario.name, browser: browser.name, world: world.name, why });
+            if (!run.done?.({ scenario: scenario.name, browser: browser.name, world: world.name, network: network.name })) {
+              run.onSkip?.({ scenario: scenario.name, browser: browser.name, world: world.name, why });
+            }
             continue;
           }
-          yield { scenario, network, browser, world };
+          for (const repeat of repeatsIn(world, run.runs ?? 1)) {
+            if (run.done?.({ scenario: scenario.name, browser: browser.name, world: world.name, network: network.name, ...(repeat ? { repeat } : {}) }))
+              continue;
+            yield { scenario, network, browser, world, repeat };
+          }
         }
       }
     }
   }
+}
+
+/** The repeat numbers of a world's runs: `undefined` alone for a single run (its record has no `repeat`). */
+function repeatsIn(world: World, runs: number): (number | undefined)[] {
+  if (runs <= 1 || world.name === 'sim') return [undefined];
+  return Array.from({ length: runs }, (_, i) => i + 1);
 }
 
 /** A browser named on the command line: the scenario's own profile of that name, or a shipped one. */

@@ -10,6 +10,7 @@
  */
 export { KEEP_ALIVE_11, harness } from './engine-harness.ts';
 export { runFirefox, type FirefoxRunOptions, type FirefoxRunResult } from './firefox-run.ts';
+export { harValidator } from './har-validator.ts';
 export { httpResponse } from './http-response.ts';
 export { ManualClock } from './manual-clock.ts';
 export { RecordingListener, type TransportEvent } from './recording-listener.ts';

@@ -36,14 +36,23 @@ async function compare(args: string[]): Promise<{ code: number; output: string }
 
 test('compare agrees with real Chromium on connections and exits 0 within tolerance', async () => {
   // Connections and requests per connection only: load times are measured, never asserted.
-  const { code, output } = await compare(['--browsers', 'chromium', '--worlds', 'sim', '--tolerance', 'load=10000%,rpc=25%,connections=0']);
+  const { code, output } = await compare(['--browsers', 'chromium', '--worlds', 'sim', '--tolerance', 'load=10000%,rpc=25%,connections=0', '--runs', '3']);
   expect(output).toMatch(/connections compare-spec\.localhost\s+6\s+6\s+0 ✓/);
   expect(output).toContain('within tolerance');
   expect(code).toBe(0);
 });
 
 test('compare exits 1 when a profile says what real Chromium does not do', async () => {
-  const { code, output } = await compare(['--browsers', 'chromium-two-per-host', '--worlds', 'sim', '--tolerance', 'load=10000%,rpc=1000%,connections=0']);
+  const { code, output } = await compare([
+    '--browsers',
+    'chromium-two-per-host',
+    '--worlds',
+    'sim',
+    '--tolerance',
+    'load=10000%,rpc=1000%,connections=0',
+    '--runs',
+    '3',
+  ]);
   // The profile opens 2, Chromium 6: four connections more than the emulator says.
   expect(output).toMatch(/connections compare-spec\.localhost\s+2\s+6\s+\+4 ✗/);
   expect(code).toBe(1);
