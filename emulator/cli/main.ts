@@ -5,46 +5,71 @@
  * a command started and left open (cleanup.ts) is closed before main returns, however the command ended.
  */
 import { closeAll } from '../cleanup.ts';
-import { serveCommand } from './serve-command.ts';
+import { SERVE_USAGE, serveCommand } from './serve-command.ts';
 import { InterruptedError, KeepaliveLabError, OutputError, ScenarioError, ScenarioSuiteError } from '../errors.ts';
 import { CALIBRATE_USAGE, calibrateCommand } from './calibrate-command.ts';
 import type { CommandContext } from './command.ts';
 import { COMPARE_USAGE, compareCommand } from './compare.ts';
 import { catchInterrupts } from './interrupts.ts';
 import { printable } from './printable.ts';
-import { profilesCommand } from './profiles-command.ts';
+import { PROFILES_USAGE, profilesCommand } from './profiles-command.ts';
+import { toolVersion } from '../tool-info.ts';
 import { RUN_USAGE, runCommand } from './run-command.ts';
-
-const USAGE = `keepalive-lab — how browsers manage HTTP connections, emulated and measured
-
-  keepalive-lab run <scenario file or folder> [--browsers a,b] [--world sim,live,chromium,firefox] [--json out.json [--resume]] [--html report.html]
-  keepalive-lab compare <scenario file> [--browsers chromium,firefox-2] [--tolerance 15%]
-  keepalive-lab profiles [name] [--json]
-  keepalive-lab serve [--server apache-2.2] [--network wan-1997] [--site <scenario>] [--port 8080]
-  keepalive-lab calibrate [--world chromium,firefox] [--runs 5]
-
-${RUN_USAGE}
-
-${COMPARE_USAGE}
-
-${CALIBRATE_USAGE}`;
 
 type Command = (argv: string[], context: CommandContext) => Promise<number>;
 
-const COMMANDS: Record<string, Command> = {
-  run: runCommand,
-  profiles: (argv) => profilesCommand(argv),
-  compare: (argv, context) => compareCommand(argv, undefined, context),
+interface CommandEntry {
+  run: Command;
+  /** One line for the list of commands. */
+  summary: string;
+  /** What `<command> --help` and `help <command>` print. */
+  usage: string;
+}
+
+const COMMANDS: Record<string, CommandEntry> = {
+  run: { run: runCommand, summary: 'run scenarios in the emulated worlds and the real browsers; baselines and CI gates', usage: RUN_USAGE },
+  compare: {
+    run: (argv, context) => compareCommand(argv, undefined, context),
+    summary: 'each profile beside the real browser that plays it; exit 1 when they disagree',
+    usage: COMPARE_USAGE,
+  },
+  profiles: { run: (argv) => profilesCommand(argv), summary: 'the browser, server and network profiles, each knob with its source', usage: PROFILES_USAGE },
   // serve runs until Ctrl-C, which is how it is meant to stop: it handles the signal itself.
-  serve: (argv) => serveCommand(argv),
-  calibrate: (argv, context) => calibrateCommand(argv, context),
+  serve: { run: (argv) => serveCommand(argv), summary: 'the fixture site by hand, with a server profile and a shaped network', usage: SERVE_USAGE },
+  calibrate: {
+    run: (argv, context) => calibrateCommand(argv, context),
+    summary: "measure the real browsers' own time per page load here",
+    usage: CALIBRATE_USAGE,
+  },
 };
+
+const USAGE = `keepalive-lab — how browsers manage HTTP connections, emulated and measured
+
+${Object.entries(COMMANDS)
+  .map(([name, c]) => `  keepalive-lab ${name.padEnd(10)} ${c.summary}`)
+  .join('\n')}
+
+  keepalive-lab help <command>   (or <command> --help) that command's options
+  keepalive-lab --version        this keepalive-lab's version`;
 
 /** Commands that stop on Ctrl-C as their normal end, without the interrupt handling the others get. */
 const OWN_SIGNALS = new Set(['serve']);
 
 export async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;
+  if (name === '--version' || name === '-V' || name === 'version') {
+    console.log(toolVersion());
+    return 0;
+  }
+  if (name === 'help' && rest.length > 0) {
+    const topic = rest[0]!;
+    if (!Object.hasOwn(COMMANDS, topic)) {
+      console.error(printable(`Unknown command '${topic}'.\n\n${USAGE}`));
+      return 2;
+    }
+    console.log(COMMANDS[topic]!.usage);
+    return 0;
+  }
   if (!name || name === 'help' || name === '--help' || name === '-h') {
     console.log(USAGE);
     return name ? 0 : 2;
@@ -55,13 +80,19 @@ export async function main(argv: string[]): Promise<number> {
     return 2;
   }
   const command = COMMANDS[name]!;
+  // Asked for help anywhere before a `--`: the command's options, and nothing run.
+  const flags = rest.includes('--') ? rest.slice(0, rest.indexOf('--')) : rest;
+  if (flags.includes('--help') || flags.includes('-h')) {
+    console.log(command.usage);
+    return 0;
+  }
   const interrupts = OWN_SIGNALS.has(name) ? null : catchInterrupts();
   try {
-    const code = await command(rest, interrupts ? { signal: interrupts.signal } : {});
+    const code = await command.run(rest, interrupts ? { signal: interrupts.signal } : {});
     return interrupts?.exitCode ?? code;
   } catch (error) {
     if (interrupts?.exitCode) return interrupts.exitCode;
-    return report(error);
+    return report(error, command.usage);
   } finally {
     // Whatever the command started and did not close (it failed, or was interrupted mid-way) is closed now.
     const killed = await closeAll();
@@ -70,7 +101,8 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
-function report(error: unknown): number {
+/** The error as a message and an exit code; `usage` is the command's, shown after a flag it does not know. */
+function report(error: unknown, usage: string): number {
   if (error instanceof ScenarioSuiteError) {
     for (const e of error.errors) console.error(printable(e.message));
     return 2;
@@ -96,7 +128,7 @@ function report(error: unknown): number {
   }
   // node:util parseArgs throws TypeErrors with a code for unknown or malformed flags.
   if (typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS')) {
-    console.error(printable(`${(error as Error).message}\n\n${USAGE}`));
+    console.error(printable(`${(error as Error).message}\n\n${usage}`));
     return 2;
   }
   throw error;

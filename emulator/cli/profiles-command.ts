@@ -11,9 +11,15 @@ import { printable } from './printable.ts';
 
 type AnyProfile = BrowserProfile | ServerProfile | NetworkProfile;
 
+export const PROFILES_USAGE = `keepalive-lab profiles [name] [options]
+
+  (no name)          every browser, server and network profile, one line each
+  name               one profile: each knob with its value and its source
+  --json             the same as JSON`;
+
 export async function profilesCommand(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, strict: true, options: { json: { type: 'boolean', default: false } } });
-  refuseExtraArguments(positionals, 1, 'profiles', 'keepalive-lab profiles [name] [--json]');
+  refuseExtraArguments(positionals, 1, 'profiles', PROFILES_USAGE);
   const all: { kind: string; profile: AnyProfile }[] = [
     ...BROWSER_PROFILES.map((profile) => ({ kind: 'browser', profile })),
     ...SERVER_PROFILES.map((profile) => ({ kind: 'server', profile })),

@@ -13,7 +13,7 @@ import { printable } from './printable.ts';
 import { loadScenarioFile } from '../scenario/load.ts';
 import { startFixtureSite, type FixtureSite, type TrackedConnection, type TrackerEvent } from '../../fixtures-site/index.ts';
 
-const USAGE = `Usage: keepalive-lab serve [options]
+export const SERVE_USAGE = `keepalive-lab serve [options]
 
   --server <profile>     ${SERVER_PROFILES.map((p) => p.name).join(', ')} (default apache-2.2)
   --network <profile>    ${NETWORK_PROFILES.map((p) => p.name).join(', ')} (default loopback: no shaper)
@@ -52,11 +52,11 @@ export async function serveCommand(argv: string[], io: ServeCommandIo = {}): Pro
   try {
     ({ values } = parseServeArgs(argv));
   } catch (err) {
-    out(`keepalive-lab serve: ${(err as Error).message}\n\n${USAGE}`);
+    out(`keepalive-lab serve: ${(err as Error).message}\n\n${SERVE_USAGE}`);
     return 2;
   }
   if (values.help) {
-    out(USAGE);
+    out(SERVE_USAGE);
     return 0;
   }
   let site: FixtureSite;
