@@ -1,4 +1,5 @@
 /** Reading the CLI's values: lists, numbers and ports, each a usage error (exit 2) that names its option. */
+import { networkProfile, type NetworkProfile } from '../profiles/network-profile.ts';
 import { KeepaliveLabError } from '../errors.ts';
 import { printable } from './printable.ts';
 
@@ -47,4 +48,12 @@ export function boundedNumber(text: string, option: string, min: number, max: nu
     throw usageError(`${option}: expected a number from ${min} to ${max}, got '${text}'${why ? ` — ${why}` : ''}`);
   }
   return n;
+}
+
+/**
+ * `--network a,b`: named network profiles that replace every scenario's own networks, so one suite can be run over
+ * another path without editing its files. An unknown name is bad input, listing the known ones.
+ */
+export function networkOverride(text: string, notes: string[]): NetworkProfile[] {
+  return nameList(text, '--network', notes).map((name) => networkProfile(name));
 }

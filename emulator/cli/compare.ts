@@ -1,5 +1,5 @@
 /**
- * `keepalive-lab compare <scenario> [--browsers a,b] [--worlds sim,live] [--tolerance 15%] [--json FILE]`: runs each
+ * `keepalive-lab compare <scenario> [--browsers a,b] [--world sim,live] [--tolerance 15%] [--json FILE]`: runs each
  * profile in the emulated worlds and in the real browser that can play it, and prints the figures side by side with
  * the real browser's differences. With --tolerance it exits 1 when a real browser and the emulator disagree, so a
  * profile change or a new browser version is caught in CI.
@@ -18,7 +18,7 @@ import type { Scenario } from '../scenario/types.ts';
 import { runWorld, throwIfInterrupted, unlessInterrupted } from '../run/run-world.ts';
 import { loadScenarioFile } from '../scenario/load.ts';
 import type { World, WorldRun } from '../world.ts';
-import { boundedNumber, nameList, refuseExtraArguments, usageError } from './args.ts';
+import { boundedNumber, nameList, networkOverride, refuseExtraArguments, usageError } from './args.ts';
 import type { CommandContext } from './command.ts';
 import { say } from './printable.ts';
 import { prepareOutputPath, ResultsWriter } from './results-file.ts';
@@ -27,7 +27,9 @@ import { worldByName } from './worlds.ts';
 export const COMPARE_USAGE = `keepalive-lab compare <scenario file> [options]
 
   --browsers a,b      profiles to compare (default: the scenario's list)
-  --worlds sim,live   emulated worlds to set beside the real browser (default: sim,live where available)
+  --world sim,live    emulated worlds to set beside the real browser (default: sim,live where available);
+                      --worlds, its old spelling, is still read
+  --network a,b       compare over these network profiles instead of the scenario's
   --tolerance T       exit 1 when real and emulated disagree beyond T: '15%' (load times and requests per
                       connection; connections per host exact) or 'load=15%,rpc=25%,connections=0'. A bare
                       number is a percentage too: '15' is 15 %, '0.5' is 0.5 %; connections is a count.
@@ -73,10 +75,13 @@ export async function compareCommand(argv: string[], deps?: CompareDeps, context
     strict: true,
     options: {
       browsers: { type: 'string' },
+      world: { type: 'string' },
+      // The old spelling, read with a note: run and calibrate say --world.
       worlds: { type: 'string' },
       tolerance: { type: 'string' },
       json: { type: 'string' },
       runs: { type: 'string' },
+      network: { type: 'string' },
     },
   });
   if (positionals.length === 0) throw usageError(`compare: expected a scenario file\n\n${COMPARE_USAGE}`);
@@ -89,12 +94,17 @@ export async function compareCommand(argv: string[], deps?: CompareDeps, context
     throw usageError(`--tolerance with --runs ${runs}: a verdict on a real browser needs ${GATE_MIN_RUNS} runs at least (one sample is noise, not a verdict)`);
   }
   const browserNames = values.browsers === undefined ? null : nameList(values.browsers, '--browsers', notes);
-  const emulatedNames = nameList(values.worlds ?? 'sim,live', '--worlds', notes);
+  if (values.world !== undefined && values.worlds !== undefined) throw usageError('--world and --worlds are one option; give it once');
+  if (values.worlds !== undefined) notes.push('--worlds is now spelled --world, as in run and calibrate');
+  const worldOption = values.worlds !== undefined ? '--worlds' : '--world';
+  const emulatedNames = nameList(values.world ?? values.worlds ?? 'sim,live', worldOption, notes);
   for (const name of emulatedNames) {
-    if (name !== 'sim' && name !== 'live') throw usageError(`--worlds: unknown emulated world '${name}' (sim, live)`);
+    if (name !== 'sim' && name !== 'live') throw usageError(`${worldOption}: unknown emulated world '${name}' (sim, live)`);
   }
   if (values.json) await prepareOutputPath(values.json, '--json');
-  const scenario = await d.loadScenario(positionals[0]!);
+  const networks = values.network === undefined ? undefined : networkOverride(values.network, notes);
+  const loaded = await d.loadScenario(positionals[0]!);
+  const scenario = networks ? { ...loaded, networks } : loaded;
   if (values.json && scenario.file && resolve(values.json) === resolve(scenario.file))
     throw usageError(`--json ${values.json} is the scenario file itself; name another file`);
   const profiles = browserNames ? browserNames.map((n) => scenario.browsers.find((b) => b.name === n) ?? browserProfile(n)) : scenario.browsers;

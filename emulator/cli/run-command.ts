@@ -9,7 +9,7 @@ import type { RunResult } from '../result/types.ts';
 import { pickBrowser, runSuiteUntilStopped } from '../run/run-suite.ts';
 import { loadSuite } from '../scenario/load.ts';
 import { htmlReport } from '../report/html-report.ts';
-import { boundedNumber, nameList, refuseExtraArguments, usageError } from './args.ts';
+import { boundedNumber, nameList, networkOverride, refuseExtraArguments, usageError } from './args.ts';
 import type { CommandContext } from './command.ts';
 import { say, warn } from './printable.ts';
 import { prepareOutputPath, probeReport, readResults, ResultsWriter, writeReport } from './results-file.ts';
@@ -23,6 +23,7 @@ import { failing, formatVerdict, githubAnnotations, parseVerdictTolerance, readB
 export const RUN_USAGE = `keepalive-lab run <scenario file or folder> [options]
 
   --browsers a,b     run these browser profiles instead of each scenario's list
+  --network a,b      run over these network profiles instead of each scenario's (keepalive-lab profiles lists them)
   --world sim        worlds to run in, comma-separated (sim, live, chromium, firefox); with several, their differences are printed
   --time-scale X     live world: wall ms per scenario ms, from ${MIN_TIME_SCALE} to 1 (default: a shaped round trip takes
                      25 ms of wall time; 0.05 on loopback). Results are in scenario time either way.
@@ -59,6 +60,7 @@ export async function runCommand(argv: string[], context: CommandContext = {}): 
       resume: { type: 'boolean', default: false },
       html: { type: 'string' },
       quiet: { type: 'boolean', default: false },
+      network: { type: 'string' },
       runs: { type: 'string' },
       baseline: { type: 'string' },
       'save-baseline': { type: 'string' },
@@ -73,6 +75,7 @@ export async function runCommand(argv: string[], context: CommandContext = {}): 
   const timeScale = values['time-scale'] === undefined ? undefined : boundedNumber(values['time-scale'], '--time-scale', MIN_TIME_SCALE, 1, TIME_SCALE_WHY);
   const worldNames = nameList(values.world!, '--world', notes);
   const browsers = values.browsers === undefined ? undefined : nameList(values.browsers, '--browsers', notes);
+  const networks = values.network === undefined ? undefined : networkOverride(values.network, notes);
   if (values.resume && !values.json) throw usageError('--resume needs --json FILE: the results file to carry on from');
   const runs = values.runs === undefined ? 1 : boundedNumber(values.runs, '--runs', 1, 100, 'runs of each combination');
   if (!Number.isInteger(runs)) throw usageError(`--runs: expected a whole number from 1 to 100, got '${values.runs}'`);
@@ -96,7 +99,8 @@ export async function runCommand(argv: string[], context: CommandContext = {}): 
   if (values.har) await prepareHarDir(values.har);
 
   const worlds = await worldsByName(worldNames.join(','), { live: timeScale === undefined ? {} : { timeScale } });
-  const scenarios = await loadSuite(positionals[0]!);
+  const loaded = await loadSuite(positionals[0]!);
+  const scenarios = networks ? loaded.map((scenario) => ({ ...scenario, networks })) : loaded;
   for (const scenario of scenarios) {
     for (const [option, path] of outputs) {
       if (path && resolve(path) === resolve(scenario.file)) throw usageError(`${option} ${path} is the scenario file itself; name another file`);

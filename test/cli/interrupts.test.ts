@@ -121,7 +121,7 @@ describe('interrupting `compare`', () => {
     };
     const printed: string[] = [];
     const code = await compareCommand(
-      ['x.yaml', '--worlds', 'sim', '--json', file],
+      ['x.yaml', '--world', 'sim', '--json', file],
       {
         loadScenario: async () => scenario,
         worlds: async () => ({ emulated: { sim: new SimWorld() }, real: { chromium: real } }),

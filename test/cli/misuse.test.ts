@@ -100,8 +100,10 @@ describe('CLI misuse', () => {
     [['--tolerance', ''], /--tolerance: no value given/],
     [['--tolerance', 'speed=3'], /--tolerance: unknown figure 'speed'/],
     [['--tolerance', 'connections=1.5'], /--tolerance: connections needs a whole number/],
+    [['--world', 'sim,chromium'], /--world: unknown emulated world 'chromium'/],
+    [['--world', 'sim,,live'], /--world: .* \(an empty name\)/],
     [['--worlds', 'sim,chromium'], /--worlds: unknown emulated world 'chromium'/],
-    [['--worlds', 'sim,,live'], /--worlds: .* \(an empty name\)/],
+    [['--world', 'sim', '--worlds', 'live'], /--world and --worlds are one option/],
     [['--json', '/dev/full'], /cannot write --json \/dev\/full/],
     [['extra'], /compare: unexpected argument 'extra'/],
   ];

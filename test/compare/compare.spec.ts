@@ -36,7 +36,7 @@ async function compare(args: string[]): Promise<{ code: number; output: string }
 
 test('compare agrees with real Chromium on connections and exits 0 within tolerance', async () => {
   // Connections and requests per connection only: load times are measured, never asserted.
-  const { code, output } = await compare(['--browsers', 'chromium', '--worlds', 'sim', '--tolerance', 'load=10000%,rpc=25%,connections=0', '--runs', '3']);
+  const { code, output } = await compare(['--browsers', 'chromium', '--world', 'sim', '--tolerance', 'load=10000%,rpc=25%,connections=0', '--runs', '3']);
   expect(output).toMatch(/connections compare-spec\.localhost\s+6\s+6\s+0 ✓/);
   expect(output).toContain('within tolerance');
   expect(code).toBe(0);
@@ -46,7 +46,7 @@ test('compare exits 1 when a profile says what real Chromium does not do', async
   const { code, output } = await compare([
     '--browsers',
     'chromium-two-per-host',
-    '--worlds',
+    '--world',
     'sim',
     '--tolerance',
     'load=10000%,rpc=1000%,connections=0',
