@@ -9,7 +9,12 @@ import { browserProfile } from '../profiles/browsers.ts';
 import type { RunResult } from '../result/types.ts';
 import { simulate } from '../sim/sim-world.ts';
 import { testNetwork, testScenario } from '../testing/index.ts';
+import { roundFigures } from '../result/results-format.ts';
 import { prepareOutputPath, readResults, RESULTS_SCHEMA, ResultsWriter, writeJson, writeResults } from './results-file.ts';
+
+/** What made a file: checked in shape; the date and the command differ from run to run. */
+const MADE = { tool: expect.stringMatching(/^keepalive-lab \d/), node: process.version, command: expect.any(String), at: expect.any(String) };
+const createdByIn = (file: string) => JSON.parse(readFileSync(file, 'utf8')).createdBy;
 
 const dir = mkdtempSync(join(tmpdir(), 'keepalive-lab-results-test-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -28,14 +33,14 @@ describe('writeJson', () => {
   it("writes JSON.stringify(value, null, 2)'s bytes, in pieces", () => {
     fc.assert(
       fc.property(fc.jsonValue({ maxDepth: 7 }), (value) => {
-        expect(stringifyInPieces(value)).toBe(JSON.stringify(value, null, 2));
+        expect(stringifyInPieces(value)).toBe(JSON.stringify(value, roundFigures, 2));
       }),
       { numRuns: 300 },
     );
     // What JSON.stringify drops or turns into null.
     const odd = { a: undefined, b: [undefined, () => 1, Number.NaN, -0], c: { d: undefined }, e: [], f: {} };
-    expect(stringifyInPieces(odd)).toBe(JSON.stringify(odd, null, 2));
-    expect(stringifyInPieces(base)).toBe(JSON.stringify(base, null, 2));
+    expect(stringifyInPieces(odd)).toBe(JSON.stringify(odd, roundFigures, 2));
+    expect(stringifyInPieces(base)).toBe(JSON.stringify(base, roundFigures, 2));
   });
 });
 
@@ -44,15 +49,15 @@ describe('ResultsWriter', () => {
     const file = join(dir, 'same.json');
     const results = [record(1), record(2)];
     await writeResults(file, results);
-    expect(readFileSync(file, 'utf8')).toBe(`${JSON.stringify({ schema: RESULTS_SCHEMA, results }, null, 2)}\n`);
+    expect(readFileSync(file, 'utf8')).toBe(`${JSON.stringify({ schema: RESULTS_SCHEMA, createdBy: createdByIn(file), results }, roundFigures, 2)}\n`);
     await writeResults(file, []);
-    expect(readFileSync(file, 'utf8')).toBe(`${JSON.stringify({ schema: RESULTS_SCHEMA, results: [] }, null, 2)}\n`);
+    expect(readFileSync(file, 'utf8')).toBe(`${JSON.stringify({ schema: RESULTS_SCHEMA, createdBy: createdByIn(file), results: [] }, roundFigures, 2)}\n`);
   });
 
   it('leaves a valid file after every record', async () => {
     const file = join(dir, 'every.json');
     const writer = await ResultsWriter.open(file);
-    expect(JSON.parse(readFileSync(file, 'utf8'))).toEqual({ schema: RESULTS_SCHEMA, results: [] });
+    expect(JSON.parse(readFileSync(file, 'utf8'))).toEqual({ schema: RESULTS_SCHEMA, createdBy: MADE, results: [] });
     for (let i = 0; i < 3; i++) {
       writer.write(record(i));
       expect(JSON.parse(readFileSync(file, 'utf8')).results.map((r: RunResult) => r.browser)).toEqual(Array.from({ length: i + 1 }, (_, j) => `browser-${j}`));
@@ -104,7 +109,9 @@ describe('ResultsWriter', () => {
     writer.close();
     const text = readFileSync(file, 'utf8');
     // As if all three had been written in one run.
-    expect(text).toBe(`${JSON.stringify({ schema: RESULTS_SCHEMA, results: [record(1), record(2), record(3)] }, null, 2)}\n`);
+    expect(text).toBe(
+      `${JSON.stringify({ schema: RESULTS_SCHEMA, createdBy: createdByIn(file), results: [record(1), record(2), record(3)] }, roundFigures, 2)}\n`,
+    );
   });
 
   it('resumes from a file cut short mid-record, keeping its complete records', async () => {
@@ -129,7 +136,38 @@ describe('ResultsWriter', () => {
     writer.close();
     writeFileSync(join(dir, 'empty.json'), '');
     (await ResultsWriter.open(join(dir, 'empty.json'), { resume: true })).close();
-    expect(JSON.parse(readFileSync(join(dir, 'empty.json'), 'utf8'))).toEqual({ schema: RESULTS_SCHEMA, results: [] });
+    expect(JSON.parse(readFileSync(join(dir, 'empty.json'), 'utf8'))).toEqual({ schema: RESULTS_SCHEMA, createdBy: MADE, results: [] });
+  });
+
+  it('refuses to resume a file of another version, and to read one it does not know, naming the file and the versions', async () => {
+    const old = join(dir, 'old.json');
+    writeFileSync(old, JSON.stringify({ schema: 'keepalive-lab/results@1', results: [record(1)] }, null, 2));
+    await expect(ResultsWriter.open(old, { resume: true })).rejects.toThrow(
+      `cannot resume: another version of keepalive-lab wrote it ("schema": "keepalive-lab/results@1"; this one writes "${RESULTS_SCHEMA}")`,
+    );
+    // Version 1 is still read: the same records, unrounded.
+    const read: RunResult[] = [];
+    for await (const r of readResults(old)) read.push(r);
+    expect(read).toEqual([record(1)]);
+    const future = join(dir, 'future.json');
+    writeFileSync(future, JSON.stringify({ schema: 'keepalive-lab/results@9', results: [record(1)] }));
+    await expect(async () => {
+      for await (const _ of readResults(future)) void _;
+    }).rejects.toThrow(
+      `${future}: not a results file this keepalive-lab reads ("schema": "keepalive-lab/results@9"; it reads "keepalive-lab/results@1" and "${RESULTS_SCHEMA}")`,
+    );
+  });
+
+  it('rounds figures to a microsecond, so float noise never reaches the file, and keeps whole numbers whole', async () => {
+    const file = join(dir, 'rounded.json');
+    const noisy = record(1);
+    noisy.metrics.totalLoadMs = 2279.872000000014;
+    noisy.metrics.connectionsOpened = 7;
+    await writeResults(file, [noisy]);
+    const text = readFileSync(file, 'utf8');
+    expect(text).toContain('"totalLoadMs": 2279.872,');
+    expect(text).toContain('"connectionsOpened": 7,');
+    expect(text).not.toMatch(/\d\.\d{4,}/);
   });
 
   it('refuses to resume over a file it did not write', async () => {

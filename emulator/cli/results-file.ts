@@ -1,7 +1,8 @@
 /**
- * The JSON results file (`--json out.json`): one record per scenario × browser × world × network, in the shape
- * documented in docs/RESULTS.md. No timestamps, so simulated results are byte-for-byte repeatable and diff cleanly
- * against a baseline.
+ * The JSON results file (`--json out.json`): one record per scenario × browser × world × network (× repeat), in the
+ * shape documented in docs/RESULTS.md and published as docs/results.schema.json. Figures are rounded to a microsecond
+ * (result/results-format.ts), and the records hold no timestamps, so simulated records are byte-for-byte repeatable
+ * and diff cleanly; what made the file, and when, is in its `createdBy` block alone.
  *
  * Written as a stream, one record at a time as each run finishes, never as one string: a suite of any size fits (a
  * single `JSON.stringify` of 1,500 loads of a 300-image page passes V8's string limit and threw away every result).
@@ -15,16 +16,17 @@ import { mkdir } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { OutputError } from '../errors.ts';
 import type { RunResult } from '../result/types.ts';
+import { READABLE_RESULTS_SCHEMAS, RESULTS_SCHEMA, roundFigures } from '../result/results-format.ts';
+import { type CreatedBy, createdBy } from '../tool-info.ts';
 import type { RunKey } from '../run/run-suite.ts';
 
-export const RESULTS_SCHEMA = 'keepalive-lab/results@1';
+export { RESULTS_SCHEMA, type ResultsFile } from '../result/results-format.ts';
 
-export interface ResultsFile {
-  schema: typeof RESULTS_SCHEMA;
-  results: RunResult[];
+/** The file's start: its schema and what made it, as JSON.stringify(file, null, 2) writes them. */
+function header(made: CreatedBy): string {
+  const createdBy = JSON.stringify(made, null, 2).replaceAll('\n', '\n  ');
+  return `{\n  "schema": ${JSON.stringify(RESULTS_SCHEMA)},\n  "createdBy": ${createdBy},\n  "results": [`;
 }
-
-const HEADER = `{\n  "schema": ${JSON.stringify(RESULTS_SCHEMA)},\n  "results": [`;
 /** The file's ending after at least one record, and with none (as JSON.stringify writes an empty array). */
 const CLOSE = '\n  ]\n}\n';
 const CLOSE_EMPTY = ']\n}\n';
@@ -43,6 +45,8 @@ export interface OpenResults {
   resume?: boolean;
   /** The option that named the file, for messages (default --json). */
   option?: string;
+  /** What made the file (default: this process's command line, now); a resumed file keeps its own. */
+  createdBy?: CreatedBy;
 }
 
 export class ResultsWriter {
@@ -99,7 +103,7 @@ export class ResultsWriter {
     const fd = openOrFail(path, 'w', option);
     const writer = new ResultsWriter(path, option, fd, 0, new Set(), false);
     return writer.#started(() => {
-      writer.#end = writer.#writeAt(0, HEADER, false);
+      writer.#end = writer.#writeAt(0, header(options.createdBy ?? createdBy()), false);
       if (writer.#seekable) writer.#writeAt(writer.#end, CLOSE_EMPTY, false);
     });
   }
@@ -191,10 +195,25 @@ export async function writeResults(path: string, results: readonly RunResult[]):
 /** A file's records one at a time, in order; memory holds one record, not the file. */
 export async function* readResults(path: string): AsyncGenerator<RunResult> {
   const scanner = new ResultsScanner();
+  let checked = false;
   for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 })) {
-    for (const record of scanner.push(chunk as Buffer)) yield JSON.parse(record) as RunResult;
+    for (const record of scanner.push(chunk as Buffer)) {
+      if (!checked) checkReadable(scanner.state().schema, path);
+      checked = true;
+      yield JSON.parse(record) as RunResult;
+    }
   }
   scanner.end(path);
+  if (!checked) checkReadable(scanner.state().schema, path);
+}
+
+/** A file of a version this tool reads, or a message naming the file, the version found and the ones read. */
+function checkReadable(schema: string | null, path: string): void {
+  if (schema !== null && READABLE_RESULTS_SCHEMAS.includes(schema)) return;
+  const found = schema === null ? 'no "schema"' : `"schema": ${JSON.stringify(schema)}`;
+  throw new ResultsFileError(
+    `${path}: not a results file this keepalive-lab reads (${found}; it reads ${READABLE_RESULTS_SCHEMAS.map((s) => `"${s}"`).join(' and ')})`,
+  );
 }
 
 /**
@@ -329,6 +348,13 @@ async function scanExisting(path: string, option: string): Promise<{ keys: Set<s
     throw error;
   }
   const state = scanner.state();
+  if (state.schema !== RESULTS_SCHEMA && state.schema?.startsWith('keepalive-lab/results@')) {
+    throw new OutputError(
+      path,
+      option,
+      `cannot resume: another version of keepalive-lab wrote it ("schema": ${JSON.stringify(state.schema)}; this one writes "${RESULTS_SCHEMA}"), and one file holds one version; name a new file`,
+    );
+  }
   if (state.schema !== RESULTS_SCHEMA) {
     throw new OutputError(
       path,
@@ -492,7 +518,7 @@ export class ResultsScanner {
  */
 export function writeJson(value: unknown, indent: string, depth: number, out: (text: string) => void): void {
   if (depth >= SPLIT_DEPTH || value === null || typeof value !== 'object' || typeof (value as { toJSON?: unknown }).toJSON === 'function') {
-    const text = JSON.stringify(value, null, 2);
+    const text = JSON.stringify(value, roundFigures, 2);
     out(text === undefined ? 'null' : indent && text.includes('\n') ? text.replaceAll('\n', `\n${indent}`) : text);
     return;
   }

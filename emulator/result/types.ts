@@ -15,15 +15,27 @@ export type ServerCloseReason = (typeof SERVER_CLOSE_REASONS)[number];
 /** The reasons a response itself can give (the idle timeout closes between responses). */
 export type ResponseCloseReason = Exclude<ServerCloseReason, 'server-idle-timeout'>;
 
+/** Every reason a connection closes: the server's, and the client's own ('run-end': still open when the run ended). */
+export type CloseReason = 'client-idle-timeout' | 'client-eviction' | ServerCloseReason | 'error' | 'run-end';
+
+/**
+ * The reasons in the order results list them. Spelt out (a spread of SERVER_CLOSE_REASONS would do it, but the
+ * results schema's generator cannot read a spread); `satisfies` and the check below keep it equal to CloseReason.
+ */
 export const CLOSE_REASONS = [
   'client-idle-timeout',
   'client-eviction',
-  ...SERVER_CLOSE_REASONS,
+  'server-idle-timeout',
+  'server-max-requests',
+  'connection-close',
+  'http10-end',
   'error',
-  /** Still open when the run ended; the world closes it then. */
   'run-end',
-] as const;
-export type CloseReason = (typeof CLOSE_REASONS)[number];
+] as const satisfies readonly CloseReason[];
+/** Fails to compile if CLOSE_REASONS leaves a CloseReason out. */
+type Missing = Exclude<CloseReason, (typeof CLOSE_REASONS)[number]>;
+const _everyReasonListed: [Missing] extends [never] ? true : Missing = true;
+void _everyReasonListed;
 
 const CLOSE_REASON_SET: ReadonlySet<string> = new Set(CLOSE_REASONS);
 

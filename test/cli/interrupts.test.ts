@@ -156,7 +156,7 @@ describe('--resume', () => {
     expect(readFileSync(file, 'utf8')).toBe(text);
   }, 120_000);
 
-  it('gives the same bytes as a run never interrupted (simulation)', async () => {
+  it('gives the same records, byte for byte, as a run never interrupted (simulation)', async () => {
     const suite = join(dir, 'suite-small');
     mkdirSync(suite);
     writeFileSync(join(suite, '1-tiny.yaml'), TINY);
@@ -171,7 +171,10 @@ describe('--resume', () => {
     expect((await run.exited).code).toBe(143);
     expect((recordsIn(cut) ?? []).length).toBeLessThan(3);
     expect((await runCli(['run', suite, '--json', cut, '--resume', '--quiet'])).code).toBe(0);
-    expect(readFileSync(cut, 'utf8')).toBe(readFileSync(whole, 'utf8'));
+    // The records, byte for byte; only the createdBy block (the command, the date) says which run made the file.
+    const records = (file: string) => readFileSync(file, 'utf8').slice(readFileSync(file, 'utf8').indexOf('"results": ['));
+    expect(records(cut)).toBe(records(whole));
+    expect(records(cut).length).toBeGreaterThan(1000);
   }, 120_000);
 
   it('refuses without --json, and over a file it did not write (exit 2, file untouched)', async () => {
