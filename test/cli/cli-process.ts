@@ -17,8 +17,8 @@ export interface CliRun {
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null; at: number }>;
 }
 
-export function startCli(args: readonly string[], env: NodeJS.ProcessEnv = {}): CliRun {
-  const child = spawn(process.execPath, [CLI, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
+export function startCli(args: readonly string[], env: NodeJS.ProcessEnv = {}, cwd?: string): CliRun {
+  const child = spawn(process.execPath, [CLI, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env }, ...(cwd ? { cwd } : {}) });
   let out = '';
   let err = '';
   child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
@@ -33,9 +33,11 @@ export function startCli(args: readonly string[], env: NodeJS.ProcessEnv = {}): 
 export async function runCli(
   args: readonly string[],
   env: NodeJS.ProcessEnv = {},
+  /** Where it runs (default: this process's folder). */
+  cwd?: string,
 ): Promise<{ code: number | null; stdout: string; stderr: string; ms: number }> {
   const started = performance.now();
-  const run = startCli(args, env);
+  const run = startCli(args, env, cwd);
   const { code, at } = await run.exited;
   return { code, stdout: run.stdout(), stderr: run.stderr(), ms: at - started };
 }
