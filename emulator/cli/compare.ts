@@ -21,7 +21,9 @@ import type { World, WorldRun } from '../world.ts';
 import { boundedNumber, nameList, networkOverride, refuseExtraArguments, usageError } from './args.ts';
 import type { CommandContext } from './command.ts';
 import { say } from './printable.ts';
-import { prepareOutputPath, ResultsWriter } from './results-file.ts';
+import { prepareOutputPath, ResultsWriter, writeReport } from './results-file.ts';
+import { htmlReport } from '../report/html-report.ts';
+import { createdBy } from '../tool-info.ts';
 import { worldByName } from './worlds.ts';
 
 export const COMPARE_USAGE = `keepalive-lab compare <scenario file> [options]
@@ -36,6 +38,7 @@ export const COMPARE_USAGE = `keepalive-lab compare <scenario file> [options]
   --runs N            load each live and real-browser run N times and compare their medians (default 1, or 5
                       with --tolerance; a gate needs 3 at least: one sample of a real browser is not a verdict)
   --json FILE         write every result as JSON (schema: docs/RESULTS.md)
+  --html FILE         write the report: every run's connection waterfall, emulated and real, on one page
 
   With --tolerance, exit 1 also when no profile had a real browser to compare with: a gate that checked nothing
   does not pass.`;
@@ -82,6 +85,7 @@ export async function compareCommand(argv: string[], deps?: CompareDeps, context
       json: { type: 'string' },
       runs: { type: 'string' },
       network: { type: 'string' },
+      html: { type: 'string' },
     },
   });
   if (positionals.length === 0) throw usageError(`compare: expected a scenario file\n\n${COMPARE_USAGE}`);
@@ -102,6 +106,8 @@ export async function compareCommand(argv: string[], deps?: CompareDeps, context
     if (name !== 'sim' && name !== 'live') throw usageError(`${worldOption}: unknown emulated world '${name}' (sim, live)`);
   }
   if (values.json) await prepareOutputPath(values.json, '--json');
+  if (values.html) await prepareOutputPath(values.html, '--html');
+  if (values.json && values.html && resolve(values.json) === resolve(values.html)) throw usageError(`--json and --html both name ${values.json}`);
   const networks = values.network === undefined ? undefined : networkOverride(values.network, notes);
   const loaded = await d.loadScenario(positionals[0]!);
   const scenario = networks ? { ...loaded, networks } : loaded;
@@ -130,8 +136,10 @@ export async function compareCommand(argv: string[], deps?: CompareDeps, context
   let failures = 0;
   let written = 0;
   let checked = 0;
+  const forReport: RunResult[] = [];
   const keep = (results: RunResult[]) => {
     for (const result of results) writer?.write(result);
+    if (values.html) forReport.push(...results);
     written += results.length;
   };
   try {
@@ -176,6 +184,10 @@ export async function compareCommand(argv: string[], deps?: CompareDeps, context
     return 130;
   } finally {
     writer?.close();
+  }
+  if (values.html) {
+    await writeReport(values.html, htmlReport(forReport, { madeBy: [createdBy()] }), '--html');
+    d.print(`\nwrote the report to ${values.html}`);
   }
   if (failures > 0) return 1;
   if (tolerance && checked === 0) {

@@ -7,6 +7,7 @@
 import { closeAll } from '../cleanup.ts';
 import { SERVE_USAGE, serveCommand } from './serve-command.ts';
 import { INIT_USAGE, initCommand } from './init-command.ts';
+import { REPORT_USAGE, reportCommand } from './report-command.ts';
 import { VALIDATE_USAGE, validateCommand } from './validate-command.ts';
 import { InterruptedError, KeepaliveLabError, OutputError, ScenarioError, ScenarioSuiteError } from '../errors.ts';
 import { CALIBRATE_USAGE, calibrateCommand } from './calibrate-command.ts';
@@ -43,6 +44,7 @@ const COMMANDS: Record<string, CommandEntry> = {
     summary: "measure the real browsers' own time per page load here",
     usage: CALIBRATE_USAGE,
   },
+  report: { run: (argv) => reportCommand(argv), summary: 'the HTML report rebuilt from saved results files', usage: REPORT_USAGE },
   validate: { run: (argv) => validateCommand(argv), summary: 'check scenario files as run would, and run nothing', usage: VALIDATE_USAGE },
   init: { run: (argv) => initCommand(argv), summary: 'write a commented example scenario to start from', usage: INIT_USAGE },
 };

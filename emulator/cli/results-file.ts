@@ -12,7 +12,7 @@
  * `run --resume` finds what is done and carries on after it.
  */
 import { accessSync, closeSync, constants, createReadStream, fstatSync, ftruncateSync, openSync, statSync, writeSync } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
+import { mkdir, open } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { OutputError } from '../errors.ts';
 import type { RunResult } from '../result/types.ts';
@@ -549,3 +549,25 @@ export function writeJson(value: unknown, indent: string, depth: number, out: (t
 
 /** Record → pages[] → page → resources[]: each resource, request or idle period is stringified on its own. */
 const SPLIT_DEPTH = 4;
+
+/** What made a results file (its `createdBy`, from its first bytes), or null for a file without one (results@1). */
+export async function readCreatedBy(path: string): Promise<CreatedBy | null> {
+  const handle = await open(path, 'r');
+  try {
+    const { bytesRead, buffer } = await handle.read(Buffer.alloc(64 * 1024), 0, 64 * 1024, 0);
+    const head = buffer.subarray(0, bytesRead).toString('utf8');
+    const at = head.indexOf('"createdBy":');
+    const results = head.indexOf('"results":');
+    if (at < 0 || (results >= 0 && results < at)) return null;
+    // createdBy holds strings only: its object ends at the first '}' outside a string, which JSON.parse finds for us.
+    const start = head.indexOf('{', at);
+    for (let end = head.indexOf('}', start); end > 0; end = head.indexOf('}', end + 1)) {
+      try {
+        return JSON.parse(head.slice(start, end + 1)) as CreatedBy;
+      } catch {}
+    }
+    return null;
+  } finally {
+    await handle.close();
+  }
+}

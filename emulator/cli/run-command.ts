@@ -231,7 +231,7 @@ async function allResults(path: string): Promise<RunResult[]> {
 async function writeHtml(path: string, results: RunResult[], descriptions: Map<string, string>): Promise<boolean> {
   let html: string;
   try {
-    html = htmlReport(results, descriptions);
+    html = htmlReport(results, { descriptions, madeBy: [createdBy()] });
   } catch (error) {
     if (!(error instanceof RangeError)) throw error;
     warn(`the report of ${results.length} results is too large to build as one page (${error.message}); ${path} was not written`);

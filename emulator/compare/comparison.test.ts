@@ -1,3 +1,6 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { compareCommand, type CompareDeps } from '../cli/compare.ts';
 import { withClientTiming } from '../profiles/browser-profile.ts';
@@ -195,6 +198,31 @@ describe('compare command', () => {
         ),
       ),
     ).toBe(0);
+  });
+
+  it('--html writes the report of every run compared, emulated and real, on one page', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'keepalive-lab-compare-html-'));
+    try {
+      const html = join(dir, 'compare.html');
+      const printed: string[] = [];
+      expect(
+        await compareCommand(
+          ['x.yaml', '--html', html],
+          deps(
+            fakeReal('chromium', () => {}),
+            printed,
+          ),
+        ),
+      ).toBe(0);
+      const page = readFileSync(html, 'utf8');
+      // The scenario's browsers, each in the sim and, where one plays it, the real browser.
+      expect(page.match(/<summary>/g)!.length).toBeGreaterThanOrEqual(2);
+      expect(page).toMatch(/<small>chromium · /);
+      expect(page).toMatch(/<small>sim · /);
+      expect(printed.join('\n')).toContain(`wrote the report to ${html}`);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('says why a profile has no real browser', async () => {

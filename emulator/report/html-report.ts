@@ -3,21 +3,33 @@
  * chart, and for each browser its connection waterfall. One file, no scripts, no network: open it anywhere.
  */
 import type { RunResult } from '../result/types.ts';
+import type { CreatedBy } from '../tool-info.ts';
 import { formatCloses, formatLoads, groupRuns } from './format.ts';
 import { esc, waterfallSvg } from './waterfall-svg.ts';
 
-export function htmlReport(results: readonly RunResult[], descriptions: ReadonlyMap<string, string> = new Map()): string {
+export interface ReportOptions {
+  /** Scenario name → its description, shown under its title. */
+  descriptions?: ReadonlyMap<string, string>;
+  /** What made the results (from each results file's createdBy), shown at the top. */
+  madeBy?: readonly CreatedBy[];
+}
+
+export function htmlReport(results: readonly RunResult[], options: ReportOptions = {}): string {
+  const descriptions = options.descriptions ?? new Map<string, string>();
+  const made = (options.madeBy ?? []).map((m) => `<li>${esc(m.tool)} · Node ${esc(m.node)} · ${esc(m.at)} · <code>${esc(m.command)}</code></li>`).join('');
   const sections = groupRuns(results).map((group) => section(group, descriptions.get(group[0]!.scenario)));
   const toc = groupRuns(results)
     .map((g) => `<li><a href="#${anchor(g[0]!)}">${esc(g[0]!.scenario)} — ${esc(g[0]!.network)}</a></li>`)
     .join('');
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>keepalive-lab report</title>
 <meta name="viewport" content="width=device-width, initial-scale=1"><style>${CSS}</style></head><body>
-<header><h1>keepalive-lab</h1><p>How each browser profile managed its connections. Hover a bar for its request.</p><ol class="toc">${toc}</ol></header>
-${sections.join('\n')}
-<footer>Bars: <span class="key wait"></span> waiting for the first byte, <span class="key recv"></span> receiving,
+<header><h1>keepalive-lab</h1><p>How each browser profile managed its connections. Hover a bar for its request.</p>
+<p class="legend">Bars: <span class="key wait"></span> waiting for the first byte, <span class="key recv"></span> receiving,
 <span class="key connect"></span> connecting; dotted: idle; tick at the end: closed by the <span class="server-text">server</span>
-or the <span class="client-text">client</span>. Vertical lines: page load starts (grey) and load events (green).</footer>
+or the <span class="client-text">client</span>. Vertical lines: page load starts (grey) and load events (green).
+TIME_WAIT c/s: connections whose TIME_WAIT the client / the server holds (the side that closed first).</p>
+${made ? `<ul class="made">${made}</ul>` : ''}<ol class="toc">${toc}</ol></header>
+${sections.join('\n')}
 </body></html>
 `;
 }
@@ -41,7 +53,7 @@ function section(group: RunResult[], description: string | undefined): string {
 <td class="num">${formatLoads(m.pageLoadMs, m.totalLoadMs)}</td><td class="barcell"><div class="bar" style="width:${width.toFixed(1)}%"></div></td>
 <td class="num">${m.connectionsOpened}</td><td class="num">${m.maxOpenTotal}</td><td class="num">${m.requestsPerConnection.toFixed(1)}</td>
 <td class="num">${m.reusedRequests}</td><td class="num">${m.staleRetries}</td><td class="num">${m.packets?.total ?? '–'}</td>
-<td class="num">${m.serverIdleConnectionSeconds.toFixed(1)}</td><td>${esc(formatCloses(m.closesByReason))}${m.failedResources ? ` <b class="bad">${m.failedResources} failed</b>` : ''}</td></tr>`;
+<td class="num">${m.timeWait.client}/${m.timeWait.server}</td><td class="num">${m.serverIdleConnectionSeconds.toFixed(1)}</td><td>${esc(formatCloses(m.closesByReason))}${m.failedResources ? ` <b class="bad">${m.failedResources} failed</b>` : ''}</td></tr>`;
     })
     .join('');
   const waterfalls = group
@@ -52,16 +64,16 @@ function section(group: RunResult[], description: string | undefined): string {
     .join('');
   return `<section id="${anchor(first)}"><h2>${esc(first.scenario)} <small>server ${esc(first.server)} · network ${esc(first.network)}</small></h2>
 ${description ? `<p class="about">${esc(description)}</p>` : ''}
-<table><thead><tr><th>browser</th><th>load</th><th></th><th>conns</th><th>max open</th><th>req/conn</th><th>reused</th><th>retries</th><th>packets</th><th>srv idle s</th><th>closes</th></tr></thead><tbody>${rows}</tbody></table>
+<table><thead><tr><th>browser</th><th>load</th><th></th><th>conns</th><th>max open</th><th>req/conn</th><th>reused</th><th>retries</th><th>packets</th><th>TIME_WAIT c/s</th><th>srv idle s</th><th>closes</th></tr></thead><tbody>${rows}</tbody></table>
 ${waterfalls}</section>`;
 }
 
 const CSS = `
 :root{--fg:#1d2330;--muted:#667085;--line:#d0d5dd;--wait:#9ec5fe;--recv:#1f6feb;--connect:#f79009;--server:#d92d20;--client:#7a5af8;--ok:#12b76a}
-body{font:14px/1.45 system-ui,-apple-system,Segoe UI,Roboto,sans-serif;color:var(--fg);margin:24px auto;max-width:1000px;padding:0 16px}
+body{font:14px/1.45 system-ui,-apple-system,Segoe UI,Roboto,sans-serif;color:var(--fg);margin:24px auto;max-width:1400px;padding:0 16px}
 h1{margin:0 0 4px}h2{margin-top:40px;border-bottom:1px solid var(--line);padding-bottom:4px}h2 small,summary small,th small{color:var(--muted);font-weight:normal}
 .about{color:var(--muted);max-width:80ch}.toc{columns:2;color:var(--muted)}
-table{border-collapse:collapse;width:100%;margin:12px 0}th,td{padding:3px 8px;border-bottom:1px solid #eaecf0;text-align:left;white-space:nowrap}td:last-child{white-space:normal}
+table{border-collapse:collapse;width:100%;margin:12px 0}th,td{padding:3px 8px;border-bottom:1px solid #eaecf0;text-align:left;white-space:nowrap}
 td.num{text-align:right;font-variant-numeric:tabular-nums}.barcell{width:22%;min-width:140px}.bar{height:10px;background:var(--recv);border-radius:2px}
 details{margin:8px 0}summary{cursor:pointer;font-weight:600}svg{display:block;max-width:100%;height:auto;margin:6px 0}
 svg text{font:10px system-ui,sans-serif;fill:var(--muted)}svg .label{text-anchor:end;fill:var(--fg)}svg .tick{text-anchor:middle}
@@ -70,5 +82,5 @@ svg .connect{fill:var(--connect)}svg .wait{fill:var(--wait)}svg .recv{fill:var(-
 svg .close{stroke-width:2}svg .close.server{stroke:var(--server)}svg .close.client{stroke:var(--client)}
 svg .page{stroke:#98a2b3;stroke-dasharray:3 3}svg .onload{stroke:var(--ok)}
 .key{display:inline-block;width:14px;height:9px;vertical-align:middle}.key.wait{background:var(--wait)}.key.recv{background:var(--recv)}.key.connect{background:var(--connect)}
-.server-text{color:var(--server)}.client-text{color:var(--client)}.bad{color:var(--server)}footer{color:var(--muted);margin:40px 0}
+.server-text{color:var(--server)}.client-text{color:var(--client)}.bad{color:var(--server)}.legend,.made{color:var(--muted)}.made{font-size:12px}
 `;

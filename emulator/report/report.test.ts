@@ -22,7 +22,7 @@ describe('the printed comparison', () => {
 
 describe('the HTML report', () => {
   it('draws one waterfall row per connection and one bar per request, and escapes what it shows', () => {
-    const html = htmlReport(results, new Map([['test', 'a <b>bold</b> claim & more']]));
+    const html = htmlReport(results, { descriptions: new Map([['test', 'a <b>bold</b> claim & more']]) });
     expect(html.startsWith('<!doctype html>')).toBe(true);
     expect(html).toContain('a &lt;b&gt;bold&lt;/b&gt; claim &amp; more');
     const svgs = html.match(/<svg[\s\S]*?<\/svg>/g)!;
