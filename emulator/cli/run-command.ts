@@ -1,4 +1,4 @@
-/** `keepalive-lab run <file or folder> [--browsers a,b] [--world sim,live,chromium,firefox] [--json out.json] [--html report.html]` */
+/** `keepalive-lab run <files or folders>… [--browsers a,b] [--world sim,live,chromium,firefox] [--json out.json] [--html report.html]` */
 import { mkdir } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -7,9 +7,9 @@ import { MIN_TIME_SCALE, TIME_SCALE_WHY } from '../live/time-scale.ts';
 import { formatComparison } from '../report/format.ts';
 import type { RunResult } from '../result/types.ts';
 import { pickBrowser, runSuiteUntilStopped } from '../run/run-suite.ts';
-import { loadSuite } from '../scenario/load.ts';
+import { loadSuites } from '../scenario/load.ts';
 import { htmlReport } from '../report/html-report.ts';
-import { boundedNumber, nameList, networkOverride, refuseExtraArguments, usageError } from './args.ts';
+import { boundedNumber, nameList, networkOverride, usageError } from './args.ts';
 import type { CommandContext } from './command.ts';
 import { say, warn } from './printable.ts';
 import { prepareOutputPath, probeReport, readResults, ResultsWriter, writeReport } from './results-file.ts';
@@ -20,7 +20,7 @@ import { writeHars } from './har-files.ts';
 import { JunitReport } from './junit-report.ts';
 import { failing, formatVerdict, githubAnnotations, parseVerdictTolerance, readBaselineFile, scenarioLocation } from './regression-gate.ts';
 
-export const RUN_USAGE = `keepalive-lab run <scenario file or folder> [options]
+export const RUN_USAGE = `keepalive-lab run <scenario files or folders>… [options]
 
   --browsers a,b     run these browser profiles instead of each scenario's list
   --network a,b      run over these network profiles instead of each scenario's (keepalive-lab profiles lists them)
@@ -69,8 +69,7 @@ export async function runCommand(argv: string[], context: CommandContext = {}): 
       har: { type: 'string' },
     },
   });
-  if (positionals.length === 0) throw usageError(`run: expected a scenario file or folder\n\n${RUN_USAGE}`);
-  refuseExtraArguments(positionals, 1, 'run', RUN_USAGE);
+  if (positionals.length === 0) throw usageError(`run: expected scenario files or folders\n\n${RUN_USAGE}`);
   const notes: string[] = [];
   const timeScale = values['time-scale'] === undefined ? undefined : boundedNumber(values['time-scale'], '--time-scale', MIN_TIME_SCALE, 1, TIME_SCALE_WHY);
   const worldNames = nameList(values.world!, '--world', notes);
@@ -99,7 +98,7 @@ export async function runCommand(argv: string[], context: CommandContext = {}): 
   if (values.har) await prepareHarDir(values.har);
 
   const worlds = await worldsByName(worldNames.join(','), { live: timeScale === undefined ? {} : { timeScale } });
-  const loaded = await loadSuite(positionals[0]!);
+  const loaded = await loadSuites(positionals);
   const scenarios = networks ? loaded.map((scenario) => ({ ...scenario, networks })) : loaded;
   for (const scenario of scenarios) {
     for (const [option, path] of outputs) {

@@ -140,12 +140,24 @@ export async function suiteFiles(fileOrFolder: string): Promise<string[]> {
  * also when scenario names repeat (results are keyed by scenario name) or the folder holds no scenario.
  */
 export async function loadSuite(fileOrFolder: string): Promise<Scenario[]> {
-  const files = await suiteFiles(fileOrFolder);
-  if (!files.length) {
-    throw new ScenarioSuiteError([new ScenarioError(fileOrFolder, [{ path: '', message: 'the folder holds no *.yaml or *.yml scenario files' }])]);
+  return loadSuites([fileOrFolder]);
+}
+
+/** `loadSuite` over several files and folders, as one suite: every problem of every file at once, names unique across all. */
+export async function loadSuites(paths: readonly string[]): Promise<Scenario[]> {
+  const files: string[] = [];
+  const errors: ScenarioError[] = [];
+  for (const path of paths) {
+    try {
+      const found = await suiteFiles(path);
+      if (!found.length) errors.push(new ScenarioError(path, [{ path: '', message: 'the folder holds no *.yaml or *.yml scenario files' }]));
+      for (const file of found) if (!files.includes(file)) files.push(file);
+    } catch (error) {
+      if (!(error instanceof ScenarioSuiteError)) throw error;
+      errors.push(...error.errors);
+    }
   }
   const scenarios: Scenario[] = [];
-  const errors: ScenarioError[] = [];
   for (const file of files) {
     try {
       scenarios.push(await loadScenarioFile(file));
