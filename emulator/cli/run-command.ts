@@ -4,7 +4,7 @@ import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { formatWorldDiffs } from '../live/world-diff.ts';
 import { MIN_TIME_SCALE, TIME_SCALE_WHY } from '../live/time-scale.ts';
-import { formatComparison } from '../report/format.ts';
+import { formatComparison, tableLegend } from '../report/format.ts';
 import type { RunResult } from '../result/types.ts';
 import { pickBrowser, runSuiteUntilStopped } from '../run/run-suite.ts';
 import { loadSuites } from '../scenario/load.ts';
@@ -160,6 +160,7 @@ export async function runCommand(argv: string[], context: CommandContext = {}): 
       },
     });
     if (!values.quiet && group.length > 0) print(group);
+    if (!values.quiet && ran > 0) say(`\n${tableLegend(new Set(worlds.map((w) => w.name)))}`);
     writer?.close();
     await Promise.all(harWrites);
     if ((figures || junit) && writer && writer.kept.size > 0) {

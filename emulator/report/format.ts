@@ -111,3 +111,18 @@ function wrap(text: string, width: number): string[] {
   if (line) lines.push(line);
   return lines;
 }
+
+/** What the table's abbreviated columns mean, and who played a row in a real-browser world: printed once under the tables. */
+export function tableLegend(worlds: ReadonlySet<string>): string {
+  const lines = [
+    'conns: connections opened · max open: most open at once · req/conn: requests per connection · reused: requests on a kept',
+    'connection · retries: requests resent after a stale connection · packets: TCP segments both ways (sim only) ·',
+    'TIME_WAIT c/s: closed connections whose TIME_WAIT the client / the server holds (the side that closed first) ·',
+    "srv idle s: the server's connection-seconds spent idle · closes: why connections closed ('1.0 end': an HTTP/1.0",
+    "response's end; 'open at end': still open when the run ended)",
+  ];
+  if (worlds.has('chromium')) lines.push('world chromium: real Chromium, with the knobs of the row’s profile it can be set to (docs/REAL-BROWSERS.md)');
+  if (worlds.has('firefox')) lines.push('world firefox: real Firefox ESR, with the row’s profile as prefs (a row ie-6 · firefox is Firefox ESR playing IE 6)');
+  if (worlds.has('live')) lines.push('world live: the same engine as the simulation, over real sockets to the fixture site');
+  return lines.map((l) => `  ${l}`).join('\n');
+}

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { browserProfile } from '../profiles/browsers.ts';
 import { simulate } from '../sim/sim-world.ts';
 import { testNetwork, testScenario } from '../testing/index.ts';
-import { formatComparison } from './format.ts';
+import { formatComparison, tableLegend } from './format.ts';
 import { htmlReport } from './html-report.ts';
 
 const scenario = testScenario({ server: 'apache-2.2', site: { images: 6 } });
@@ -17,6 +17,20 @@ describe('the printed comparison', () => {
     expect(ie6).toMatch(/\b2\s+2\s/);
     expect(chromium).toMatch(/\b6\s+6\s/);
     expect(text).toContain(`${results[0]!.metrics.pageLoadMs[0]} ms`);
+  });
+});
+
+describe('the legend under the tables', () => {
+  it('explains every abbreviated column the table shows, and says who played the real-browser rows that ran', () => {
+    const table = formatComparison(results);
+    const header = table.split('\n').find((l) => l.startsWith('browser'))!;
+    const legend = tableLegend(new Set(['sim', 'firefox']));
+    for (const column of ['conns', 'max open', 'req/conn', 'reused', 'retries', 'packets', 'TIME_WAIT c/s', 'srv idle s', 'closes']) {
+      expect(header).toContain(column);
+      expect(legend).toContain(`${column}:`);
+    }
+    expect(legend).toContain('Firefox ESR playing IE 6');
+    expect(legend).not.toContain('world chromium');
   });
 });
 
