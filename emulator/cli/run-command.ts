@@ -6,12 +6,13 @@ import { formatWorldDiffs } from '../live/world-diff.ts';
 import { MIN_TIME_SCALE, TIME_SCALE_WHY } from '../live/time-scale.ts';
 import { formatComparison, tableLegend } from '../report/format.ts';
 import type { RunResult } from '../result/types.ts';
-import { pickBrowser, runSuiteUntilStopped } from '../run/run-suite.ts';
+import { pickBrowser, type RunKey, runSuiteUntilStopped } from '../run/run-suite.ts';
+import { Progress } from './progress.ts';
 import { loadSuites } from '../scenario/load.ts';
 import { htmlReport } from '../report/html-report.ts';
 import { boundedNumber, nameList, networkOverride, usageError } from './args.ts';
 import type { CommandContext } from './command.ts';
-import { say, warn } from './printable.ts';
+import { printable, say, warn } from './printable.ts';
 import { prepareOutputPath, probeReport, readResults, ResultsWriter, writeReport } from './results-file.ts';
 import { worldsByName } from './worlds.ts';
 import { BaselineFigures, DEFAULT_TOLERANCE, judge } from '../compare/baseline.ts';
@@ -118,7 +119,9 @@ export async function runCommand(argv: string[], context: CommandContext = {}): 
       );
     }
     const descriptions = new Map(scenarios.map((s) => [s.name, s.description ?? '']));
+    const progress = values.quiet ? null : new Progress(process.stderr);
     const print = (group: RunResult[]) => {
+      progress?.clear();
       say(`\n${formatComparison(group, descriptions)}`);
       // Several worlds side by side: say where they differ.
       if (worlds.length > 1) say(`\n${formatWorldDiffs(group)}`);
@@ -142,7 +145,10 @@ export async function runCommand(argv: string[], context: CommandContext = {}): 
       onSkip: (skip) => {
         if (!values.quiet) warn(`skipped ${skip.browser} in ${skip.world} (${skip.scenario}): ${skip.why}`);
       },
+      onPlan: (runs) => progress?.plan(runs.map((r) => r.world)),
+      onStart: (key) => progress?.start(runLabel(key), key.world),
       onResult: (result) => {
+        progress?.done(result.errors.length > 0);
         writer?.write(result);
         figures?.add(result);
         junit?.add(result);
@@ -159,6 +165,7 @@ export async function runCommand(argv: string[], context: CommandContext = {}): 
         group.push(result);
       },
     });
+    progress?.finish();
     if (!values.quiet && group.length > 0) print(group);
     if (!values.quiet && ran > 0) say(`\n${tableLegend(new Set(worlds.map((w) => w.name)))}`);
     writer?.close();
@@ -214,6 +221,12 @@ export async function runCommand(argv: string[], context: CommandContext = {}): 
   } finally {
     writer?.close();
   }
+}
+
+/** A run as the progress display names it. */
+function runLabel(key: RunKey): string {
+  // Names from a scenario file: printable, as everything the CLI prints.
+  return printable([key.scenario, key.browser, key.world, key.network, ...(key.repeat ? [`run ${key.repeat}`] : [])].join(' · '));
 }
 
 /** A run with pages to load whose every page failed (a dead server, a time scale no request can meet). */

@@ -27,6 +27,10 @@ export interface SuiteRun {
   /** Run these browser profiles instead of each scenario's own list (names; a scenario's inline profiles count). */
   browsers?: readonly string[];
   onResult?: (result: RunResult) => void;
+  /** Every run the suite will do, in order, told once before the first starts (a progress display's total). */
+  onPlan?: (runs: readonly RunKey[]) => void;
+  /** A run is about to start. */
+  onStart?: (run: RunKey) => void;
   /** A browser profile a world cannot play (a real browser without the switch), skipped with the reason. */
   onSkip?: (skip: { scenario: string; browser: string; world: string; why: string }) => void;
   /** Runs already done (`run --resume`): not run again, and not handed to onSkip. */
@@ -52,10 +56,21 @@ export async function runSuite(run: SuiteRun): Promise<RunResult[]> {
 
 export async function runSuiteUntilStopped(run: SuiteRun): Promise<SuiteOutcome> {
   const results: RunResult[] = [];
-  for (const input of plan(run)) {
+  // The whole plan first, so a progress display knows how many runs there are (skips are announced up front).
+  const planned = [...plan(run)];
+  const keyOf = (input: (typeof planned)[number]): RunKey => ({
+    scenario: input.scenario.name,
+    browser: input.browser.name,
+    world: input.world.name,
+    network: input.network.name,
+    ...(input.repeat ? { repeat: input.repeat } : {}),
+  });
+  run.onPlan?.(planned.map(keyOf));
+  for (const input of planned) {
     // Hand the event loop back between runs: a signal handler cannot run while one simulation follows another.
     await new Promise((resolve) => setImmediate(resolve));
     if (run.signal?.aborted) return { results, interrupted: true };
+    run.onStart?.(keyOf(input));
     let result: RunResult;
     try {
       const running = runWorld(input.world, {
