@@ -5,48 +5,85 @@
  * a command started and left open (cleanup.ts) is closed before main returns, however the command ended.
  */
 import { closeAll } from '../cleanup.ts';
-import { SERVE_USAGE, serveCommand } from './serve-command.ts';
-import { INIT_USAGE, initCommand } from './init-command.ts';
-import { REPORT_USAGE, reportCommand } from './report-command.ts';
-import { VALIDATE_USAGE, validateCommand } from './validate-command.ts';
 import { InterruptedError, KeepaliveLabError, OutputError, ScenarioError, ScenarioSuiteError } from '../errors.ts';
-import { CALIBRATE_USAGE, calibrateCommand } from './calibrate-command.ts';
+import { toolVersion } from '../tool-info.ts';
 import type { CommandContext } from './command.ts';
-import { COMPARE_USAGE, compareCommand } from './compare.ts';
 import { catchInterrupts } from './interrupts.ts';
 import { printable } from './printable.ts';
-import { PROFILES_USAGE, profilesCommand } from './profiles-command.ts';
-import { toolVersion } from '../tool-info.ts';
-import { RUN_USAGE, runCommand } from './run-command.ts';
 
 type Command = (argv: string[], context: CommandContext) => Promise<number>;
 
-interface CommandEntry {
+/** A command's code and its usage, loaded when it is asked for: `profiles` or `--help` never loads the worlds. */
+interface Loaded {
   run: Command;
-  /** One line for the list of commands. */
-  summary: string;
   /** What `<command> --help` and `help <command>` print. */
   usage: string;
 }
 
+interface CommandEntry {
+  /** One line for the list of commands. */
+  summary: string;
+  load: () => Promise<Loaded>;
+}
+
 const COMMANDS: Record<string, CommandEntry> = {
-  run: { run: runCommand, summary: 'run scenarios in the emulated worlds and the real browsers; baselines and CI gates', usage: RUN_USAGE },
+  run: {
+    summary: 'run scenarios in the emulated worlds and the real browsers; baselines and CI gates',
+    load: async () => {
+      const m = await import('./run-command.ts');
+      return { run: m.runCommand, usage: m.RUN_USAGE };
+    },
+  },
   compare: {
-    run: (argv, context) => compareCommand(argv, undefined, context),
     summary: 'each profile beside the real browser that plays it; exit 1 when they disagree',
-    usage: COMPARE_USAGE,
+    load: async () => {
+      const m = await import('./compare.ts');
+      return { run: (argv, context) => m.compareCommand(argv, undefined, context), usage: m.COMPARE_USAGE };
+    },
   },
-  profiles: { run: (argv) => profilesCommand(argv), summary: 'the browser, server and network profiles, each knob with its source', usage: PROFILES_USAGE },
+  profiles: {
+    summary: 'the browser, server and network profiles, each knob with its source',
+    load: async () => {
+      const m = await import('./profiles-command.ts');
+      return { run: (argv) => m.profilesCommand(argv), usage: m.PROFILES_USAGE };
+    },
+  },
   // serve runs until Ctrl-C, which is how it is meant to stop: it handles the signal itself.
-  serve: { run: (argv) => serveCommand(argv), summary: 'the fixture site by hand, with a server profile and a shaped network', usage: SERVE_USAGE },
-  calibrate: {
-    run: (argv, context) => calibrateCommand(argv, context),
-    summary: "measure the real browsers' own time per page load here",
-    usage: CALIBRATE_USAGE,
+  serve: {
+    summary: 'the fixture site by hand, with a server profile and a shaped network',
+    load: async () => {
+      const m = await import('./serve-command.ts');
+      return { run: (argv) => m.serveCommand(argv), usage: m.SERVE_USAGE };
+    },
   },
-  report: { run: (argv) => reportCommand(argv), summary: 'the HTML report rebuilt from saved results files', usage: REPORT_USAGE },
-  validate: { run: (argv) => validateCommand(argv), summary: 'check scenario files as run would, and run nothing', usage: VALIDATE_USAGE },
-  init: { run: (argv) => initCommand(argv), summary: 'write a commented example scenario to start from', usage: INIT_USAGE },
+  calibrate: {
+    summary: "measure the real browsers' own time per page load here",
+    load: async () => {
+      const m = await import('./calibrate-command.ts');
+      return { run: (argv, context) => m.calibrateCommand(argv, context), usage: m.CALIBRATE_USAGE };
+    },
+  },
+  report: {
+    summary: 'the HTML report rebuilt from saved results files',
+    load: async () => {
+      const m = await import('./report-command.ts');
+      return { run: (argv) => m.reportCommand(argv), usage: m.REPORT_USAGE };
+    },
+  },
+  validate: {
+    summary: 'check scenario files as run would, and run nothing',
+    load: async () => {
+      const m = await import('./validate-command.ts');
+      return { run: (argv) => m.validateCommand(argv), usage: m.VALIDATE_USAGE };
+    },
+  },
+  init: {
+    summary: 'write a commented example scenario to start from',
+    load: async () => {
+      const m = await import('./init-command.ts');
+      return { run: (argv) => m.initCommand(argv), usage: m.INIT_USAGE };
+    },
+  },
 };
 
 const USAGE = `keepalive-lab — how browsers manage HTTP connections, emulated and measured
@@ -73,7 +110,7 @@ export async function main(argv: string[]): Promise<number> {
       console.error(printable(`Unknown command '${topic}'.\n\n${USAGE}`));
       return 2;
     }
-    console.log(COMMANDS[topic]!.usage);
+    console.log((await COMMANDS[topic]!.load()).usage);
     return 0;
   }
   if (!name || name === 'help' || name === '--help' || name === '-h') {
@@ -85,7 +122,7 @@ export async function main(argv: string[]): Promise<number> {
     console.error(printable(`Unknown command '${name}'.\n\n${USAGE}`));
     return 2;
   }
-  const command = COMMANDS[name]!;
+  const command = await COMMANDS[name]!.load();
   // Asked for help anywhere before a `--`: the command's options, and nothing run.
   const flags = rest.includes('--') ? rest.slice(0, rest.indexOf('--')) : rest;
   if (flags.includes('--help') || flags.includes('-h')) {
