@@ -25,7 +25,7 @@ export function htmlReport(results: readonly RunResult[], options: ReportOptions
 <meta name="viewport" content="width=device-width, initial-scale=1"><style>${CSS}</style></head><body>
 <header><h1>keepalive-lab</h1><p>How each browser profile managed its connections. Hover a bar for its request.</p>
 <p class="legend">Bars: <span class="key wait"></span> waiting for the first byte, <span class="key recv"></span> receiving,
-<span class="key connect"></span> connecting; dotted: idle; tick at the end: closed by the <span class="server-text">server</span>
+<span class="key connect"></span> connecting; a thin dashed line under a bar: a pipelined request queued behind the responses ahead of it; dotted: idle; tick at the end: closed by the <span class="server-text">server</span>
 or the <span class="client-text">client</span>. Vertical lines: page load starts (grey) and load events (green).
 TIME_WAIT c/s: connections whose TIME_WAIT the client / the server holds (the side that closed first).</p>
 ${made ? `<ul class="made">${made}</ul>` : ''}<ol class="toc">${toc}</ol></header>
@@ -80,7 +80,7 @@ svg text{font:10px system-ui,sans-serif;fill:var(--muted)}svg .label{text-anchor
 svg .grid{stroke:#f2f4f7}svg .life{stroke:var(--line);stroke-width:1}svg .idle{stroke:var(--muted);stroke-dasharray:1 3;stroke-width:1.5}
 svg .connect{fill:var(--connect)}svg .wait{fill:var(--wait)}svg .recv{fill:var(--recv)}svg .failed .recv,svg .failed .wait{fill:var(--server)}
 svg .close{stroke-width:2}svg .close.server{stroke:var(--server)}svg .close.client{stroke:var(--client)}
-svg .page{stroke:#98a2b3;stroke-dasharray:3 3}svg .onload{stroke:var(--ok)}
+svg .queued{stroke:var(--wait);stroke-width:2;stroke-dasharray:2 2}svg .page{stroke:#98a2b3;stroke-dasharray:3 3}svg .onload{stroke:var(--ok)}
 .key{display:inline-block;width:14px;height:9px;vertical-align:middle}.key.wait{background:var(--wait)}.key.recv{background:var(--recv)}.key.connect{background:var(--connect)}
 .server-text{color:var(--server)}.client-text{color:var(--client)}.bad{color:var(--server)}.legend,.made{color:var(--muted)}.made{font-size:12px}
 `;

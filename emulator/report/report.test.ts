@@ -47,3 +47,24 @@ describe('the HTML report', () => {
     expect(html).not.toMatch(/<script/);
   });
 });
+
+describe('a pipelined connection in the waterfall', () => {
+  it('draws each request waiting only once the responses ahead of it are done, its time in the queue a thin line', () => {
+    const piped = simulate(testScenario({ server: 'apache-2.2', site: { images: 12 } }), browserProfile('firefox-3-pipelining'), testNetwork({ rttMs: 100 }));
+    expect(piped.connections.some((c) => c.requests.some((r) => r.pipelined))).toBe(true);
+    const svg = htmlReport([piped]).match(/<svg[\s\S]*?<\/svg>/)![0];
+    // Per row (one per connection), the waiting bars never overlap: a pipeline is not drawn as parallel waits.
+    const rows = new Map<string, [number, number][]>();
+    for (const m of svg.matchAll(/<rect class="wait" x="([\d.]+)" y="([\d.]+)" width="([\d.]+)"/g)) {
+      const spans = rows.get(m[2]!) ?? [];
+      spans.push([Number(m[1]), Number(m[1]) + Number(m[3])]);
+      rows.set(m[2]!, spans);
+    }
+    for (const spans of rows.values()) {
+      spans.sort((a, b) => a[0] - b[0]);
+      for (let i = 1; i < spans.length; i++) expect(spans[i]![0]).toBeGreaterThanOrEqual(spans[i - 1]![1] - 1);
+    }
+    expect(svg).toContain('<line class="queued"');
+    expect(svg).toContain('queued behind earlier responses');
+  });
+});

@@ -62,14 +62,21 @@ function row(conn: ConnectionRecord, y: number, x: (t: number) => number, endAt:
   for (const idle of conn.idle) {
     out.push(`<line class="idle" x1="${x(idle.from)}" x2="${x(idle.to)}" y1="${mid}" y2="${mid}"><title>idle ${formatMs(idle.to - idle.from)}</title></line>`);
   }
+  // Responses on a connection come back in order: a pipelined request waits behind the ones ahead of it, and only
+  // then for its own first byte. Its time in the queue is a thin line, so a pipeline does not draw as long waits.
+  let previousDone = -Infinity;
   for (const r of conn.requests) {
     const done = r.doneAt ?? closedAt;
     const first = r.firstByteAt ?? done;
-    const tip = `${r.url}${r.attempt ? ` (resend ${r.attempt})` : ''}${r.reused ? ', reused' : ''}${r.pipelined ? ', pipelined' : ''}\nsent ${formatMs(r.sentAt)}, first byte +${formatMs(first - r.sentAt)}, done +${formatMs(done - r.sentAt)}${r.failed ? `\nfailed: ${r.failed}` : ''}`;
+    const waitFrom = Math.min(first, Math.max(r.sentAt, previousDone));
+    previousDone = Math.max(previousDone, done);
+    const queued = waitFrom > r.sentAt ? `, queued behind earlier responses ${formatMs(waitFrom - r.sentAt)}` : '';
+    const tip = `${r.url}${r.attempt ? ` (resend ${r.attempt})` : ''}${r.reused ? ', reused' : ''}${r.pipelined ? ', pipelined' : ''}\nsent ${formatMs(r.sentAt)}${queued}, first byte +${formatMs(first - r.sentAt)}, done +${formatMs(done - r.sentAt)}${r.failed ? `\nfailed: ${r.failed}` : ''}`;
     const cls = r.failed ? 'req failed' : 'req';
     out.push(
       `<g class="${cls}"><title>${esc(tip)}</title>` +
-        `<rect class="wait" x="${x(r.sentAt)}" y="${y + 2}" width="${Math.max(0.5, x(first) - x(r.sentAt))}" height="${ROW - 4}"/>` +
+        (waitFrom > r.sentAt ? `<line class="queued" x1="${x(r.sentAt)}" x2="${x(waitFrom)}" y1="${y + ROW - 3}" y2="${y + ROW - 3}"/>` : '') +
+        `<rect class="wait" x="${x(waitFrom)}" y="${y + 2}" width="${Math.max(0.5, x(first) - x(waitFrom))}" height="${ROW - 4}"/>` +
         `<rect class="recv" x="${x(first)}" y="${y + 2}" width="${Math.max(0.8, x(done) - x(first))}" height="${ROW - 4}"/></g>`,
     );
   }
