@@ -81,7 +81,7 @@ export class ChromiumWorld implements World {
       while (log.pending() > 0 && performance.now() < settleBy) await new Promise((r) => setTimeout(r, 20));
       const snapshot = await site.snapshot();
       await log.detach();
-      return buildRealResult({ world: 'chromium', ...input, snapshot, ...played, cdp: log.records() });
+      return { ...buildRealResult({ world: 'chromium', ...input, snapshot, ...played, cdp: log.records() }), browserVersion: `Chromium ${browser.version()}` };
     } finally {
       input.signal?.removeEventListener('abort', onAbort);
       await browser?.close().catch(() => undefined);

@@ -23,6 +23,8 @@ export class FirefoxSession {
     private readonly firefox: FirefoxProcess,
     private readonly client: MarionetteClient,
     private readonly pageLoadTimeoutMs: number,
+    /** `Firefox 153.0.1`, as Marionette's new session reported it (null if it did not). */
+    readonly version: string | null,
   ) {}
 
   static async start(options: FirefoxSessionOptions = {}): Promise<FirefoxSession> {
@@ -37,10 +39,11 @@ export class FirefoxSession {
     try {
       const port = await waitForPort(firefox, startTimeoutMs);
       const client = await MarionetteClient.connect(port, startTimeoutMs);
-      await client.send('WebDriver:NewSession', {
+      const session = await client.send<{ capabilities?: { browserName?: string; browserVersion?: string } }>('WebDriver:NewSession', {
         capabilities: { alwaysMatch: { pageLoadStrategy: 'normal', timeouts: { pageLoad: pageLoadTimeoutMs, script: pageLoadTimeoutMs } } },
       });
-      return new FirefoxSession(firefox, client, pageLoadTimeoutMs);
+      const version = session.capabilities?.browserVersion;
+      return new FirefoxSession(firefox, client, pageLoadTimeoutMs, version ? `Firefox ${version}` : null);
     } catch (err) {
       await firefox.stop();
       const log = firefox.log();

@@ -65,7 +65,8 @@ export class FirefoxWorld implements World {
       throwIfInterrupted(input.signal);
       const snapshot = await site.snapshot();
       // The knobs Firefox has no pref for are listed by compare (firefoxPlan().unplayable), not as errors.
-      return buildRealResult({ world: 'firefox', ...input, snapshot, ...played });
+      const result = buildRealResult({ world: 'firefox', ...input, snapshot, ...played });
+      return session.version ? { ...result, browserVersion: session.version } : result;
     } finally {
       input.signal?.removeEventListener('abort', onAbort);
       await firefox?.close();

@@ -59,7 +59,7 @@ function section(group: RunResult[], description: string | undefined): string {
   const waterfalls = group
     .map(
       (r) =>
-        `<details${group.length <= 4 ? ' open' : ''}><summary>${esc(r.browser)} <small>${r.world} · ${r.metrics.connectionsOpened} connections · ${r.metrics.requests} requests</small></summary>${waterfallSvg(r, endAt)}${r.errors.map((e) => `<p class="bad">${esc(e)}</p>`).join('')}</details>`,
+        `<details${group.length <= 4 ? ' open' : ''}><summary>${esc(r.browser)} <small>${r.world}${r.browserVersion ? ` (${esc(r.browserVersion)})` : ''} · ${r.metrics.connectionsOpened} connections · ${r.metrics.requests} requests</small></summary>${waterfallSvg(r, endAt)}${r.errors.map((e) => `<p class="bad">${esc(e)}</p>`).join('')}</details>`,
     )
     .join('');
   return `<section id="${anchor(first)}"><h2>${esc(first.scenario)} <small>server ${esc(first.server)} · network ${esc(first.network)}</small></h2>

@@ -155,6 +155,8 @@ export interface RunResult {
   connections: ConnectionRecord[];
   /** Anything that went wrong in the world itself (a browser crash, a shaper fault) with its reason. */
   errors: string[];
+  /** The real browser that ran it, name and version (e.g. `Chromium 156.0.8078.108`); absent in the emulated worlds. */
+  browserVersion?: string;
   /** Which of several runs of the same scenario × browser × world × network this is (`run --runs N`), from 1; absent for a single run. */
   repeat?: number;
 }

@@ -20,6 +20,8 @@ test('ChromiumWorld: a 20-image page with a 20 ms server opens 6 connections and
   const result = await new ChromiumWorld({ startSite: startStandInSite }).run({ scenario, browser: browserProfile('chromium'), network: loopback });
   expect(realErrors(result.errors)).toEqual([]);
   expect(result.world).toBe('chromium');
+  // The result says which real browser made it (results files and reports show it).
+  expect(result.browserVersion).toMatch(/^Chromium \d+\.\d+/);
   // 21 requests with 20 ms each keep every socket busy: Chromium opens its per-host cap, 6.
   expect(result.metrics.connectionsPerHost).toEqual({ 'test.localhost': 6 });
   expect(result.metrics.requests).toBe(21);
@@ -57,6 +59,7 @@ test.describe('FirefoxWorld', () => {
     const result = await new FirefoxWorld({ startSite: startStandInSite }).run({ scenario, browser: browserProfile('ie-6'), network: loopback });
     expect(realErrors(result.errors)).toEqual([]);
     expect(result.world).toBe('firefox');
+    expect(result.browserVersion).toMatch(/^Firefox \d+\.\d+/);
     expect(result.metrics.connectionsPerHost).toEqual({ 'test.localhost': 2 });
     expect(result.metrics.requests).toBe(13);
     expect(result.pages[0]!.loadMs).toBeGreaterThan(0);
