@@ -68,3 +68,25 @@ describe('a pipelined connection in the waterfall', () => {
     expect(svg).toContain('queued behind earlier responses');
   });
 });
+
+describe('an idle step in the waterfall', () => {
+  it('is broken out of the axis with its length, so two 2 s loads 90 s apart keep their width', () => {
+    const twoVisits = testScenario({
+      server: 'apache-2.2',
+      site: { images: 20 },
+      steps: [
+        { kind: 'load', site: 'main', path: '/' },
+        { kind: 'idle', ms: 90_000 },
+        { kind: 'load', site: 'main', path: '/' },
+      ],
+    });
+    const result = simulate(twoVisits, browserProfile('ie-6'), testNetwork({ rttMs: 100 }));
+    const svg = htmlReport([result]).match(/<svg[\s\S]*?<\/svg>/)![0];
+    expect(svg).toMatch(/<g class="break"><title>[\d.]+ s with no request in flight/);
+    // The two page loads' load-event lines are far apart on the page, each load drawn over hundreds of pixels.
+    const onloads = [...svg.matchAll(/<line class="onload" x1="([\d.]+)"/g)].map((m) => Number(m[1]));
+    const starts = [...svg.matchAll(/<line class="page" x1="([\d.]+)"/g)].map((m) => Number(m[1]));
+    expect(onloads).toHaveLength(2);
+    for (const [i, start] of starts.entries()) expect(onloads[i]! - start).toBeGreaterThan(200);
+  });
+});

@@ -5,19 +5,25 @@
  */
 import type { ConnectionRecord, RunResult } from '../result/types.ts';
 import { formatMs } from './format.ts';
+import { type TimeAxis, timeAxis } from './time-axis.ts';
 
 const ROW = 14;
 const LABEL = 220;
 const WIDTH = 900;
 const AXIS = 22;
 
-export function waterfallSvg(result: RunResult, endAt: number): string {
+/** The axis a section's waterfalls share: from the label column to the right edge. */
+export function waterfallAxis(results: readonly RunResult[], endAt: number): TimeAxis {
+  return timeAxis(results, endAt, LABEL, WIDTH - 10);
+}
+
+export function waterfallSvg(result: RunResult, endAt: number, shared?: TimeAxis): string {
   const connections = result.connections;
-  const span = Math.max(endAt, 1);
-  const x = (t: number) => LABEL + (t / span) * (WIDTH - LABEL - 10);
+  const time = shared ?? waterfallAxis([result], endAt);
+  const x = time.x;
   const height = AXIS + connections.length * ROW + 8;
   const parts: string[] = [];
-  parts.push(axis(span, x, height));
+  parts.push(axis(time, height));
   for (const [i, conn] of connections.entries()) parts.push(row(conn, AXIS + i * ROW, x, endAt));
   for (const page of result.pages) {
     parts.push(
@@ -31,15 +37,31 @@ export function waterfallSvg(result: RunResult, endAt: number): string {
   return `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${WIDTH} ${height}" width="${WIDTH}" height="${height}" role="img" aria-label="connection waterfall">${parts.join('')}</svg>`;
 }
 
-function axis(span: number, x: (t: number) => number, height: number): string {
-  const step = niceStep(span / 8);
-  const ticks: string[] = [];
-  for (let t = 0; t <= span + 1e-9; t += step) {
-    ticks.push(
-      `<line class="grid" x1="${x(t)}" x2="${x(t)}" y1="${AXIS - 6}" y2="${height}"/><text class="tick" x="${x(t)}" y="${AXIS - 9}">${formatMs(t)}</text>`,
+/** Ticks in each active stretch (about eight over the whole width), and each broken-out pause with its length. */
+function axis(time: TimeAxis, height: number): string {
+  const parts: string[] = [];
+  const shownPx = time.x(time.segments.at(-1)!.to) - time.x(0) - time.breaks.reduce((sum, b) => sum + (b.right - b.left), 0);
+  for (const segment of time.segments) {
+    const px = time.x(segment.to) - time.x(segment.from);
+    const step = niceStep((segment.to - segment.from) / Math.max(1, (8 * px) / Math.max(shownPx, 1)));
+    for (let t = Math.ceil(segment.from / step) * step; t <= segment.to + 1e-9; t += step) {
+      const at = time.x(t);
+      // A tick label beside a break would run into the break's own label.
+      if (time.breaks.some((b) => at > b.left - 50 && at < b.right + 50)) continue;
+      parts.push(
+        `<line class="grid" x1="${at}" x2="${at}" y1="${AXIS - 6}" y2="${height}"/><text class="tick" x="${at}" y="${AXIS - 9}">${formatMs(t)}</text>`,
+      );
+    }
+  }
+  for (const b of time.breaks) {
+    const mid = (b.left + b.right) / 2;
+    parts.push(
+      `<g class="break"><title>${formatMs(b.to - b.from)} with no request in flight, left out of the axis</title>` +
+        `<rect x="${b.left}" y="${AXIS - 6}" width="${b.right - b.left}" height="${height - AXIS + 6}"/>` +
+        `<text class="tick" x="${mid}" y="${AXIS - 9}">⋯ ${formatMs(b.to - b.from)} ⋯</text></g>`,
     );
   }
-  return ticks.join('');
+  return parts.join('');
 }
 
 function niceStep(raw: number): number {
