@@ -5,6 +5,7 @@
 import type { RunResult } from '../result/types.ts';
 import type { CreatedBy } from '../tool-info.ts';
 import { formatCloses, formatLoads, groupRuns } from './format.ts';
+import { networkCharts } from './network-chart.ts';
 import { esc, waterfallAxis, waterfallSvg } from './waterfall-svg.ts';
 
 export interface ReportOptions {
@@ -29,6 +30,7 @@ export function htmlReport(results: readonly RunResult[], options: ReportOptions
 or the <span class="client-text">client</span>. Vertical lines: page load starts (grey) and load events (green).
 TIME_WAIT c/s: connections whose TIME_WAIT the client / the server holds (the side that closed first).</p>
 ${made ? `<ul class="made">${made}</ul>` : ''}<ol class="toc">${toc}</ol></header>
+${networkCharts(results)}
 ${sections.join('\n')}
 </body></html>
 `;
@@ -81,7 +83,7 @@ svg text{font:10px system-ui,sans-serif;fill:var(--muted)}svg .label{text-anchor
 svg .grid{stroke:#f2f4f7}svg .life{stroke:var(--line);stroke-width:1}svg .idle{stroke:var(--muted);stroke-dasharray:1 3;stroke-width:1.5}
 svg .connect{fill:var(--connect)}svg .wait{fill:var(--wait)}svg .recv{fill:var(--recv)}svg .failed .recv,svg .failed .wait{fill:var(--server)}
 svg .close{stroke-width:2}svg .close.server{stroke:var(--server)}svg .close.client{stroke:var(--client)}
-svg .break rect{fill:#f2f4f7}svg .queued{stroke:var(--wait);stroke-width:2;stroke-dasharray:2 2}svg .page{stroke:#98a2b3;stroke-dasharray:3 3}svg .onload{stroke:var(--ok)}
+svg .break rect{fill:#f2f4f7}figure.chart{margin:16px 0}figcaption{font-weight:600}svg .queued{stroke:var(--wait);stroke-width:2;stroke-dasharray:2 2}svg .page{stroke:#98a2b3;stroke-dasharray:3 3}svg .onload{stroke:var(--ok)}
 .key{display:inline-block;width:14px;height:9px;vertical-align:middle}.key.wait{background:var(--wait)}.key.recv{background:var(--recv)}.key.connect{background:var(--connect)}
 .server-text{color:var(--server)}.client-text{color:var(--client)}.bad{color:var(--server)}.legend,.made{color:var(--muted)}.made{font-size:12px}
 `;

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { browserProfile } from '../profiles/browsers.ts';
 import { simulate } from '../sim/sim-world.ts';
 import { testNetwork, testScenario } from '../testing/index.ts';
-import { formatComparison, tableLegend } from './format.ts';
+import { formatComparison, formatMs, tableLegend } from './format.ts';
 import { htmlReport } from './html-report.ts';
 
 const scenario = testScenario({ server: 'apache-2.2', site: { images: 6 } });
@@ -88,5 +88,19 @@ describe('an idle step in the waterfall', () => {
     const starts = [...svg.matchAll(/<line class="page" x1="([\d.]+)"/g)].map((m) => Number(m[1]));
     expect(onloads).toHaveLength(2);
     for (const [i, start] of starts.entries()) expect(onloads[i]! - start).toBeGreaterThan(200);
+  });
+});
+
+describe('the chart across networks', () => {
+  it('draws, for a scenario run over several networks, a line per browser with a point per network at its load time', () => {
+    const networks = [10, 100, 300].map((rttMs) => ({ ...testNetwork({ rttMs }), name: `rtt${rttMs}` }));
+    const runs = networks.flatMap((network) => ['ie-6', 'chromium'].map((b) => simulate(scenario, browserProfile(b), network)));
+    const html = htmlReport(runs);
+    const chart = html.match(/<section id="across-networks">[\s\S]*?<\/section>/)![0];
+    expect(chart.match(/<polyline/g)).toHaveLength(2);
+    expect(chart.match(/<circle/g)).toHaveLength(6);
+    for (const r of runs) expect(chart).toContain(`${r.browser}: ${formatMs(r.metrics.totalLoadMs)}`);
+    // One network only: no chart.
+    expect(htmlReport(results)).not.toContain('across-networks');
   });
 });
