@@ -6,6 +6,7 @@ import type { RunResult } from '../result/types.ts';
 import type { CreatedBy } from '../tool-info.ts';
 import { formatCloses, formatLoads, groupRuns } from './format.ts';
 import { networkCharts } from './network-chart.ts';
+import { requestWaterfallSvg } from './request-waterfall-svg.ts';
 import { esc, waterfallAxis, waterfallSvg } from './waterfall-svg.ts';
 
 export interface ReportOptions {
@@ -62,7 +63,7 @@ function section(group: RunResult[], description: string | undefined): string {
   const waterfalls = group
     .map(
       (r) =>
-        `<details${group.length <= 4 ? ' open' : ''}><summary>${esc(r.browser)} <small>${r.world}${r.browserVersion ? ` (${esc(r.browserVersion)})` : ''} · ${r.metrics.connectionsOpened} connections · ${r.metrics.requests} requests</small></summary>${waterfallSvg(r, endAt, time)}${r.errors.map((e) => `<p class="bad">${esc(e)}</p>`).join('')}</details>`,
+        `<details${group.length <= 4 ? ' open' : ''}><summary>${esc(r.browser)} <small>${r.world}${r.browserVersion ? ` (${esc(r.browserVersion)})` : ''} · ${r.metrics.connectionsOpened} connections · ${r.metrics.requests} requests</small></summary>${waterfallSvg(r, endAt, time)}${r.pages.map((page, i) => `<details class="requests"><summary>requests, page ${i + 1} <small>${page.resources.length} · blocked, connect, wait, receive</small></summary>${requestWaterfallSvg(r, page)}</details>`).join('')}${r.errors.map((e) => `<p class="bad">${esc(e)}</p>`).join('')}</details>`,
     )
     .join('');
   return `<section id="${anchor(first)}"><h2>${esc(first.scenario)} <small>server ${esc(first.server)} · network ${esc(first.network)}</small></h2>
@@ -83,7 +84,7 @@ svg text{font:10px system-ui,sans-serif;fill:var(--muted)}svg .label{text-anchor
 svg .grid{stroke:#f2f4f7}svg .life{stroke:var(--line);stroke-width:1}svg .idle{stroke:var(--muted);stroke-dasharray:1 3;stroke-width:1.5}
 svg .connect{fill:var(--connect)}svg .wait{fill:var(--wait)}svg .recv{fill:var(--recv)}svg .failed .recv,svg .failed .wait{fill:var(--server)}
 svg .close{stroke-width:2}svg .close.server{stroke:var(--server)}svg .close.client{stroke:var(--client)}
-svg .break rect{fill:#f2f4f7}figure.chart{margin:16px 0}figcaption{font-weight:600}svg .queued{stroke:var(--wait);stroke-width:2;stroke-dasharray:2 2}svg .page{stroke:#98a2b3;stroke-dasharray:3 3}svg .onload{stroke:var(--ok)}
+svg .break rect{fill:#f2f4f7}svg .blocked{fill:#d0d5dd}svg .host{fill:var(--muted)}details.requests{margin-left:16px}details.requests summary{font-weight:normal}figure.chart{margin:16px 0}figcaption{font-weight:600}svg .queued{stroke:var(--wait);stroke-width:2;stroke-dasharray:2 2}svg .page{stroke:#98a2b3;stroke-dasharray:3 3}svg .onload{stroke:var(--ok)}
 .key{display:inline-block;width:14px;height:9px;vertical-align:middle}.key.wait{background:var(--wait)}.key.recv{background:var(--recv)}.key.connect{background:var(--connect)}
 .server-text{color:var(--server)}.client-text{color:var(--client)}.bad{color:var(--server)}.legend,.made{color:var(--muted)}.made{font-size:12px}
 `;

@@ -39,7 +39,7 @@ describe('the HTML report', () => {
     const html = htmlReport(results, { descriptions: new Map([['test', 'a <b>bold</b> claim & more']]) });
     expect(html.startsWith('<!doctype html>')).toBe(true);
     expect(html).toContain('a &lt;b&gt;bold&lt;/b&gt; claim &amp; more');
-    const svgs = html.match(/<svg[\s\S]*?<\/svg>/g)!;
+    const svgs = html.match(/<svg[^>]*aria-label="connection waterfall"[\s\S]*?<\/svg>/g)!;
     expect(svgs).toHaveLength(2);
     const [ie6Svg, chromiumSvg] = svgs;
     expect(ie6Svg!.match(/class="label"/g)).toHaveLength(results[0]!.connections.length);
@@ -102,5 +102,18 @@ describe('the chart across networks', () => {
     for (const r of runs) expect(chart).toContain(`${r.browser}: ${formatMs(r.metrics.totalLoadMs)}`);
     // One network only: no chart.
     expect(htmlReport(results)).not.toContain('across-networks');
+  });
+});
+
+describe('the request waterfall', () => {
+  it('draws a row per resource of the page with its phases, IE 6 blocking most images behind its two connections', () => {
+    const html = htmlReport([results[0]!]);
+    const svg = html.match(/<svg[^>]*aria-label="request waterfall"[\s\S]*?<\/svg>/)![0];
+    const page = results[0]!.pages[0]!;
+    expect(svg.match(/<g class="req/g)).toHaveLength(page.resources.length);
+    // Two connections for seven requests: five waited for one (blocked), each a grey bar before its wait.
+    expect(svg.match(/<rect class="blocked"/g)!.length).toBeGreaterThanOrEqual(4);
+    expect(svg.match(/<rect class="connect"/g)).toHaveLength(2);
+    expect(svg).toContain('blocked ');
   });
 });

@@ -11,7 +11,8 @@
  * `_retries`, and `_error` on a resource that failed.
  */
 import type { Entry, Har, Page, Timings } from 'har-format';
-import type { ConnectionRecord, ConnectionRequest, PageResult, ResourceResult, RunResult } from './types.ts';
+import { attemptOn, timingsOf } from './request-phases.ts';
+import type { ConnectionRecord, PageResult, ResourceResult, RunResult } from './types.ts';
 
 export interface HarOptions {
   /** The wall-clock instant of the run's time 0; a fixed one keeps a simulation's archive the same on every run. */
@@ -85,38 +86,6 @@ function entryOf(resource: ResourceResult, byId: ReadonlyMap<number, ConnectionR
   };
   if (resource.connection !== null) entry.connection = String(resource.connection);
   return entry;
-}
-
-/**
- * The attempt on its final connection that carried the resource: the first for its URL written after it was asked
- * for (a page loaded again asks for the same URLs later, often on the same connection; a resent request's earlier
- * attempts died with their connections).
- */
-function attemptOn(connection: ConnectionRecord, resource: ResourceResult): ConnectionRequest | undefined {
-  return connection.requests.find((r) => r.url === resource.url && r.sentAt >= resource.queuedAt);
-}
-
-function timingsOf(resource: ResourceResult, connection: ConnectionRecord | undefined, attempt: ConnectionRequest | undefined): Timings {
-  if (!attempt) {
-    // Never written to a connection: all of its time was spent waiting for one.
-    const end = resource.doneAt ?? resource.queuedAt;
-    return { blocked: round(end - resource.queuedAt), dns: -1, connect: -1, send: 0, wait: 0, receive: 0, ssl: -1 };
-  }
-  // The handshake counts for the request a connection was opened for: its first, not reused.
-  const openedForIt = connection !== undefined && !attempt.reused && connection.requests[0] === attempt && connection.connectedAt !== null;
-  const connect = openedForIt ? connection.connectedAt! - connection.openedAt : -1;
-  const blocked = attempt.sentAt - resource.queuedAt - Math.max(0, connect);
-  const firstByte = attempt.firstByteAt ?? attempt.doneAt ?? attempt.sentAt;
-  const done = attempt.doneAt ?? firstByte;
-  return {
-    blocked: round(Math.max(0, blocked)),
-    dns: -1,
-    connect: connect < 0 ? -1 : round(connect),
-    send: 0,
-    wait: round(firstByte - attempt.sentAt),
-    receive: round(done - firstByte),
-    ssl: -1,
-  };
 }
 
 function totalOf(timings: Timings): number {
