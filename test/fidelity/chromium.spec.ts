@@ -12,6 +12,11 @@ import { FIDELITY_REPEAT, FIDELITY_SAVES, runShape, saveRow } from './run-batter
 import { fidelitySite } from './site.ts';
 
 const { startSite, network } = fidelitySite();
+
+// One retry: on a busy machine (two Playwright workers, Firefox loading beside it) real Chromium now and then opens
+// one connection more than its cap needs, of its own accord (docs/FIDELITY.md, "Where they still part"; seen once in
+// about 150 core loads on 28 Nov, one-host-40: 7 against 6). A count that differs twice running fails.
+test.describe.configure({ retries: 1 });
 const world = new ChromiumWorld({ startSite, pageTimeoutMs: 300_000 });
 const profile = browserProfile('chromium');
 
