@@ -17,4 +17,5 @@ export { RecordingListener, type TransportEvent } from './recording-listener.ts'
 export { startScriptedServer, type ScriptedServer, type SeenConnection } from './scripted-server.ts';
 export { ScriptedTransport } from './scripted-transport.ts';
 export { testNetwork, testScenario } from './test-scenario.ts';
+export { noEarlierThanTimer, TIMER_EARLY_MS } from './timer-slack.ts';
 export { until } from './until.ts';

@@ -2,6 +2,7 @@
  * Every fault kind on the wire, and in the tracker with its reason. Site: 4 images of 100–400 bytes; time scale 0.01.
  */
 import { afterEach, describe, expect, it } from 'vitest';
+import { noEarlierThanTimer } from '../../emulator/testing/index.ts';
 import type { FaultSpec } from '../../emulator/scenario/types.ts';
 import { startFixtureSite, type FixtureSite } from '../../fixtures-site/serve.ts';
 import { FaultSpecError } from '../../fixtures-site/faults.ts';
@@ -72,7 +73,7 @@ describe('faults', () => {
     await c.responses(1);
     const [r] = site!.tracker!.byClientPort(c.localPort);
     // 10 000 ms × 0.01 = 100 ms.
-    expect(r!.requests[0]!.endedAt! - r!.requests[0]!.startedAt).toBeGreaterThanOrEqual(99);
+    expect(r!.requests[0]!.endedAt! - r!.requests[0]!.startedAt).toBeGreaterThanOrEqual(noEarlierThanTimer(100));
     expect(r!.requests[0]!.fault).toBe('stall');
     expect(r!.closedAt).toBeNull();
   });
@@ -109,7 +110,7 @@ describe('faults', () => {
     const r = await record(c);
     expect(r).toMatchObject({ closedBy: 'server', closeReason: 'fault', fault: 'close-idle-race' });
     const idle = r.closedAt! - r.requests[0]!.endedAt!;
-    expect(idle).toBeGreaterThanOrEqual(19);
+    expect(idle).toBeGreaterThanOrEqual(noEarlierThanTimer(20));
     expect(idle).toBeLessThan(750);
     // A request that crosses the FIN is dropped, not answered.
     c.write(get('/images/2.gif', 'localhost', '1.1', 'keep-alive'));

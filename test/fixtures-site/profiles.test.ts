@@ -3,6 +3,7 @@
  * of the same connections. Time scale 0.01 throughout: Apache 2.2's 5 s idle timeout is 50 ms here.
  */
 import { describe, expect, it } from 'vitest';
+import { noEarlierThanTimer } from '../../emulator/testing/index.ts';
 import { get, type RawClient } from './raw-client.ts';
 import { siteUnderTest } from './site-under-test.ts';
 import { closedRecords } from './tracker-wait.ts';
@@ -55,7 +56,7 @@ describe('apache-2.2 on the wire', () => {
     ]);
     // 5 000 ms × 0.01 = 50 ms after the last response; generous upper bound for a loaded machine.
     const idle = record.closedAt! - record.requests[2]!.endedAt!;
-    expect(idle).toBeGreaterThanOrEqual(49);
+    expect(idle).toBeGreaterThanOrEqual(noEarlierThanTimer(50));
     expect(idle).toBeLessThan(1_000);
   });
 
@@ -153,7 +154,7 @@ describe('http-1.0 server', () => {
     await c.serverEnd();
     const record = await closedRecord(c);
     expect(record.closeReason).toBe('server-idle-timeout');
-    expect(record.closedAt! - record.requests[1]!.endedAt!).toBeGreaterThanOrEqual(149);
+    expect(record.closedAt! - record.requests[1]!.endedAt!).toBeGreaterThanOrEqual(noEarlierThanTimer(150));
   });
 
   it('treats a 1.1 request without Keep-Alive as a 1.0 server would: one response, then close', async () => {
@@ -187,7 +188,7 @@ describe('other profiles', () => {
     await c.serverEnd();
     const record = await closedRecord(c);
     expect(record.closeReason).toBe('server-idle-timeout');
-    expect(record.closedAt! - record.requests[0]!.endedAt!).toBeGreaterThanOrEqual(749);
+    expect(record.closedAt! - record.requests[0]!.endedAt!).toBeGreaterThanOrEqual(noEarlierThanTimer(750));
   });
 
   it('node: Keep-Alive: timeout=5 with no max', async () => {
@@ -208,7 +209,7 @@ describe('other profiles', () => {
     expect(r!.body.length).toBe(1000);
     await c.serverEnd();
     const record = await closedRecord(c);
-    expect(record.closedAt! - record.requests[0]!.endedAt!).toBeGreaterThanOrEqual(149);
+    expect(record.closedAt! - record.requests[0]!.endedAt!).toBeGreaterThanOrEqual(noEarlierThanTimer(150));
   });
 
   it('forever: never closes an idle connection; the client closing first is recorded as client-fin', async () => {
