@@ -36,7 +36,7 @@ const scenario: Scenario = {
 const bench: Bench = async () => {
   const site = await startScenarioSite(scenario, scenario.networks[0]!.knobs);
   try {
-    const paths = ['/', ...site.sites[0]!.pages.get('/')!.images.map((image) => image.path)];
+    const paths = ['/', ...site.sites[0]!.pages.get('/')!.subresources.map((resource) => resource.path)];
     const host = `${SITE.domain}:${site.port}`;
 
     const liveRound = async (): Promise<{ ms: number; connections: number }> => {

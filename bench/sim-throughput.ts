@@ -8,7 +8,7 @@ import { schedulerKnobsOf } from '../emulator/scheduler/request-scheduler.ts';
 import { NO_CLIENT_TIME } from '../emulator/profiles/client-timing.ts';
 import { PolicyEngine } from '../emulator/engine/engine.ts';
 import type { ConnectionId, RequestHead, Transport, TransportListener } from '../emulator/engine/transport.ts';
-import { imagesFromModel } from '../emulator/page/images-from-model.ts';
+import { subresourcesFromModel } from '../emulator/page/subresources-from-model.ts';
 import { buildSite } from '../emulator/page/site.ts';
 import { BROWSER_PROFILES } from '../emulator/profiles/browsers.ts';
 import { networkProfile } from '../emulator/profiles/network-profile.ts';
@@ -63,7 +63,16 @@ function engineOnly(knobs: (typeof BROWSER_PROFILES)[number]['knobs']): number {
   transport.listener = engine;
   const sites = new Map([['main', buildSite(scenario.sites.main!)]]);
   let done = false;
-  const run = { engine, clock, steps, sites, discover: imagesFromModel, wantHtmlBody: false, htmlDiscovery: knobs.htmlDiscovery };
+  const run = {
+    engine,
+    clock,
+    steps,
+    sites,
+    discover: subresourcesFromModel,
+    wantHtmlBody: false,
+    htmlDiscovery: knobs.htmlDiscovery,
+    scriptsBlockDiscovery: knobs.scriptsBlockDiscovery,
+  };
   runSteps({ ...run, timing: NO_CLIENT_TIME.timing, scheduler: schedulerKnobsOf(knobs) }, () => (done = true));
   queue.run(() => done);
   let requests = 0;

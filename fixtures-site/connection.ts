@@ -10,7 +10,7 @@
 import type { Socket } from 'node:net';
 import type { FaultKind } from '../emulator/scenario/types.ts';
 import { RequestParser, type ParsedRequest, type ParseError } from './http1.ts';
-import { decideResponse } from '../emulator/http/server-response.ts';
+import { decideResponse, serverThinkMs } from '../emulator/http/server-response.ts';
 import { buildHead, chunk, errorResponse, requestAsSeen } from './response.ts';
 import { halfOf, matchFault, shortBodyLength, writeSlowly } from './faults.ts';
 import type { ConnectionTracker, TrackedConnection, TrackedRequest, TrackerCloseReason } from './tracker.ts';
@@ -214,7 +214,8 @@ export class SiteConnection {
     if (request.path.startsWith(ctx.controlPrefix) && (await ctx.control(request, this))) return;
     const fault = matchFault(ctx.faults, request.path, nth);
     if (fault && tracked) tracked.fault = fault.kind;
-    if (ctx.knobs.thinkMs > 0) await this.sleep(ctx.knobs.thinkMs * ctx.timeScale);
+    const thinkMs = serverThinkMs(ctx.knobs, ctx.resourceWaitMs(request.host, request.target));
+    if (thinkMs > 0) await this.sleep(thinkMs * ctx.timeScale);
     if (fault?.kind === 'stall') {
       if (fault.ms === undefined) return this.stallForever();
       await this.sleep(fault.ms * ctx.timeScale);

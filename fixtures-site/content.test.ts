@@ -2,8 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { setupServer } from 'msw/node';
 import { buildSite, MICROSCAPE_SITE } from '../emulator/page/site.ts';
 import { MICROSCAPE_HTML_BYTES } from '../emulator/page/microscape.ts';
-import { discoverImages } from '../emulator/live/discover-images.ts';
-import { imageTagEnds, MODEL_PORT, resourceUrl } from '../emulator/page/page-html.ts';
+import { discoverSubresources } from '../emulator/live/discover-subresources.ts';
+import { tagEnds, MODEL_PORT, resourceUrl } from '../emulator/page/page-html.ts';
 import { imageBody, pageHtml, SiteContentError, siteHandlers } from './content.ts';
 
 const gallery = buildSite({
@@ -90,20 +90,20 @@ describe("the site model's image tag offsets", () => {
     for (const port of [4321, MODEL_PORT, 60999]) {
       const page = gallery.pages.get('/page/2')!;
       const html = pageHtml(page, port);
-      const ends = imageTagEnds(page, port);
-      expect(ends).toHaveLength(page.images.length);
+      const ends = tagEnds(page, port);
+      expect(ends).toHaveLength(page.subresources.length);
       ends.forEach((end, i) => {
-        expect(html.slice(0, end).endsWith(`<img src="${resourceUrl(page.images[i]!, port)}" alt="${i + 1}">`)).toBe(true);
+        expect(html.slice(0, end).endsWith(`<img src="${resourceUrl(page.subresources[i]!, port)}" alt="${i + 1}">`)).toBe(true);
         // A parser fed the HTML up to the tag's end has found it; one byte short, not yet.
-        expect(discoverImages(html.slice(0, end), { host: page.host, path: page.path })).toHaveLength(i + 1);
-        expect(discoverImages(html.slice(0, end - 1), { host: page.host, path: page.path })).toHaveLength(i);
+        expect(discoverSubresources(html.slice(0, end), { host: page.host, path: page.path })).toHaveLength(i + 1);
+        expect(discoverSubresources(html.slice(0, end - 1), { host: page.host, path: page.path })).toHaveLength(i);
       });
     }
   });
 
   it("are the model port's by default: the five digits every live port has", () => {
     const page = gallery.pages.get('/')!;
-    expect(imageTagEnds(page)).toEqual(imageTagEnds(page, 41_234));
-    expect(imageTagEnds(page)).not.toEqual(imageTagEnds(page, 8080));
+    expect(tagEnds(page)).toEqual(tagEnds(page, 41_234));
+    expect(tagEnds(page)).not.toEqual(tagEnds(page, 8080));
   });
 });

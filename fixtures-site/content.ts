@@ -3,14 +3,14 @@
  * them through msw's `getResponse`, express serves them through `@mswjs/http-middleware` (express-app.ts), and unit
  * tests of Node code that fetches use them with msw's `setupServer`.
  *
- * Every page is exactly `htmlBytes` of HTML whose `<img>` tags point, in document order, at the absolute URLs of the
- * site's images (`http://<host>:<port><path>`, the port the browser connects to); every image is exactly its byte
- * count. Responses carry Content-Length and `Cache-Control: no-store`, so a reload fetches everything again, as the
+ * Every page is exactly `htmlBytes` of HTML whose tags point, in document order, at the absolute URLs of the
+ * site's images, stylesheets and scripts (`http://<host>:<port><path>`, the port the browser connects to); every
+ * one of them is exactly its byte count, with its type's Content-Type. Responses carry Content-Length and `Cache-Control: no-store`, so a reload fetches everything again, as the
  * emulator assumes no cache.
  */
 import { http, HttpResponse, type HttpHandler } from 'msw';
 import { pageHtmlLayout } from '../emulator/page/page-html.ts';
-import { siteResources, type Page, type Site } from '../emulator/page/site.ts';
+import { byTarget, siteResources, type Page, type ResourceType, type Site } from '../emulator/page/site.ts';
 import { KeepaliveLabError } from '../emulator/errors.ts';
 
 export class SiteContentError extends KeepaliveLabError {
@@ -41,39 +41,59 @@ export function imageBody(bytes: number): Uint8Array {
   return body;
 }
 
+/** A body of exactly `bytes` bytes that a browser takes for `comment` text of its type: spaces inside the comment. */
+function commentBody(bytes: number, open: string, close: string): Uint8Array {
+  const text = bytes >= open.length + close.length ? open + ' '.repeat(bytes - open.length - close.length) + close : ' '.repeat(bytes);
+  return new TextEncoder().encode(text);
+}
+
+/** What the fixture site serves for a resource of each type: a body of exactly `bytes` and its Content-Type. */
+export function resourceBody(type: ResourceType, bytes: number): { body: Uint8Array; contentType: string } {
+  switch (type) {
+    case 'image':
+      return { body: imageBody(bytes), contentType: 'image/gif' };
+    case 'stylesheet':
+      return { body: commentBody(bytes, '/*', '*/'), contentType: 'text/css' };
+    case 'script':
+      return { body: commentBody(bytes, '/*', '*/'), contentType: 'text/javascript' };
+  }
+}
+
 /**
  * The page's HTML, exactly `page.htmlBytes` long, laid out by the site model (emulator/page/page-html.ts) so the
  * simulation knows where each `<img>` tag ends. The late images are added by an inline script `afterMs` after the
  * load event; it sets `window.__keepaliveLabLateDone` when they have all settled.
  */
 export function pageHtml(page: Page, port: number): string {
-  const { head, imageTags, script, tail, room } = pageHtmlLayout(page, port);
+  const { head, tags, script, tail, room } = pageHtmlLayout(page, port);
   if (room < 0) {
     throw new SiteContentError(
-      `The page ${page.host}${page.path} needs at least ${page.htmlBytes - room} bytes of HTML for its ${page.images.length} images ` +
-        `(and late-image script), but the site asks for htmlBytes ${page.htmlBytes}. Raise htmlBytes or use fewer images.`,
+      `The page ${page.host}${page.path} needs at least ${page.htmlBytes - room} bytes of HTML for its ${page.subresources.length} tags ` +
+        `(and late-image script), but the site asks for htmlBytes ${page.htmlBytes}. Raise htmlBytes or use fewer resources.`,
     );
   }
   // Filler: a comment and its newline when there is room for their 8 bytes, else newlines.
   const filler = room >= 8 ? `<!--${' '.repeat(room - 8)}-->\n` : '\n'.repeat(room);
-  return head + imageTags.join('') + script + filler + tail;
+  return head + tags.join('') + script + filler + tail;
 }
 
 /**
- * msw handlers serving `site`. Two handlers (pages, images) that look resources up by host and path, rather than one
- * per resource, so matching stays cheap on a 100-image page; a request for another host or path falls through.
+ * msw handlers serving `site`. Two handlers (pages, subresources) that look resources up by host and target, rather
+ * than one per resource, so matching stays cheap on a 100-image page; a request for another host or path falls through.
  */
 export function siteHandlers(site: Site, options: ContentOptions): HttpHandler[] {
-  const { pages, images } = siteResources(site);
+  const { pages, subresources } = siteResources(site);
   const port = typeof options.port === 'function' ? options.port : () => options.port as number;
   const htmlCache = new Map<string, { port: number; html: string }>();
-  const pagePaths = new Set([...pages.values()].map((p) => p.path));
+  const pageAt = (request: Request) => {
+    const url = new URL(request.url);
+    return byTarget(pages, url.hostname, url.pathname + url.search);
+  };
   return [
     http.get(
-      ({ request }) => pagePaths.has(new URL(request.url).pathname),
+      ({ request }) => pageAt(request) !== undefined,
       ({ request }) => {
-        const url = new URL(request.url);
-        const page = pages.get(url.hostname + url.pathname);
+        const page = pageAt(request);
         if (!page) return undefined;
         const p = port();
         let cached = htmlCache.get(page.path);
@@ -90,13 +110,20 @@ export function siteHandlers(site: Site, options: ContentOptions): HttpHandler[]
         });
       },
     ),
-    http.get(/\/images\/[^/?#]+$/, ({ request }) => {
-      const url = new URL(request.url);
-      const image = images.get(url.hostname + url.pathname);
-      if (!image) return undefined;
-      return new HttpResponse(imageBody(image.bytes), {
-        headers: { 'Content-Type': 'image/gif', 'Content-Length': String(image.bytes), 'Cache-Control': 'no-store' },
-      });
-    }),
+    http.get(
+      ({ request }) => {
+        const url = new URL(request.url);
+        return byTarget(subresources, url.hostname, url.pathname + url.search) !== undefined;
+      },
+      ({ request }) => {
+        const url = new URL(request.url);
+        const resource = byTarget(subresources, url.hostname, url.pathname + url.search);
+        if (!resource) return undefined;
+        const { body, contentType } = resourceBody(resource.type, resource.bytes);
+        return new HttpResponse(body, {
+          headers: { 'Content-Type': contentType, 'Content-Length': String(resource.bytes), 'Cache-Control': 'no-store' },
+        });
+      },
+    ),
   ];
 }

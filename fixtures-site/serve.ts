@@ -4,7 +4,7 @@
  * emulator, a browser) should load: it points at the shaper when there is one.
  */
 import type { RequestHandler } from 'msw';
-import { buildSite, MICROSCAPE_SITE, siteResources, type Site, type SiteSpec } from '../emulator/page/site.ts';
+import { buildSite, byTarget, heldResources, MICROSCAPE_SITE, siteResources, type Site, type SiteSpec } from '../emulator/page/site.ts';
 import { serverProfile, type ServerKnobs, type ServerProfile } from '../emulator/profiles/server-profile.ts';
 import { networkProfile, type NetworkKnobs, type NetworkProfile } from '../emulator/profiles/network-profile.ts';
 import type { FaultSpec } from '../emulator/scenario/types.ts';
@@ -88,6 +88,7 @@ export async function startFixtureSite(options: FixtureSiteOptions = {}): Promis
     handlers,
     tracker,
     timeScale,
+    resourceWaitMs: resourceWaits(sites),
     faults: options.faults ?? [],
     defaultHost: specs[0]!.domain,
     ...(options.maxConnections !== undefined ? { maxConnections: options.maxConnections } : {}),
@@ -136,6 +137,11 @@ export async function startFixtureSite(options: FixtureSiteOptions = {}): Promis
 }
 
 function siteResourceList(site: Site): { host: string; path: string }[] {
-  const { pages, images } = siteResources(site);
-  return [...pages.values(), ...images.values()];
+  const { pages, subresources } = siteResources(site);
+  return [...pages.values(), ...subresources.values()];
+}
+
+function resourceWaits(sites: readonly Site[]): (host: string, target: string) => number | undefined {
+  const held = heldResources(sites);
+  return (host, target) => byTarget(held, host, target)?.waitMs;
 }

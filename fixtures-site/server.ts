@@ -29,6 +29,8 @@ export interface ProfileServerOptions {
   tracker: ConnectionTracker | null;
   /** Multiplies every server time: idle timeout, think time, fault delays, headers timeout. */
   timeScale?: number;
+  /** A resource's own server time by host and target (path and query), where the site lists one; else `thinkMs`. */
+  resourceWaitMs?: (host: string, target: string) => number | undefined;
   faults?: readonly FaultSpec[];
   /** Host for HTTP/1.0 requests without a Host header. */
   defaultHost?: string;
@@ -58,6 +60,8 @@ export interface ServerContext {
   serverName: string;
   tracker: ConnectionTracker | null;
   timeScale: number;
+  /** A resource's own server time, where the site lists one (see ProfileServerOptions). */
+  resourceWaitMs: (host: string, target: string) => number | undefined;
   faults: readonly FaultSpec[];
   maxHeaderBytes: number;
   headersTimeoutMs: number;
@@ -98,6 +102,7 @@ export class ProfileServer {
       serverName: options.serverName ?? 'keepalive-lab',
       tracker: options.tracker,
       timeScale: options.timeScale ?? 1,
+      resourceWaitMs: options.resourceWaitMs ?? (() => undefined),
       faults: options.faults ?? [],
       maxHeaderBytes: options.maxHeaderBytes ?? 16 * 1024,
       headersTimeoutMs: options.headersTimeoutMs ?? 60_000,

@@ -35,9 +35,12 @@ export class ChromiumWorld implements World {
     if (browser.name !== 'chromium' && browser.extends !== 'chromium') {
       return 'real Chromium plays only the chromium profile (and profiles extending it): it has no switches for the others';
     }
-    return browser.knobs.htmlDiscovery === 'streaming'
-      ? null
-      : "htmlDiscovery: real Chromium's preload scanner always finds images as the HTML streams in; it has no switch to wait";
+    if (browser.knobs.htmlDiscovery !== 'streaming') {
+      return "htmlDiscovery: real Chromium's preload scanner always finds images as the HTML streams in; it has no switch to wait";
+    }
+    return browser.knobs.scriptsBlockDiscovery
+      ? "scriptsBlockDiscovery: real Chromium's preload scanner keeps finding resources while a script downloads; it has no switch to stop"
+      : null;
   }
 
   /** Chromium plays a profile's policy (as far as it can) with Chromium's own processing time. */

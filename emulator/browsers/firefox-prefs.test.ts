@@ -48,7 +48,7 @@ describe('firefoxPlan', () => {
     const plan = firefoxPlan(browserProfile('chromium').knobs);
     expect(plan.unplayable.map((u) => u.knob).sort()).toEqual(
       // No pacing under a total cap: Firefox keeps its own (see below). No pref to wait for the whole HTML either:
-      // Gecko always streams (htmlDiscovery). Nor a request scheduler: Gecko has none like Chromium's ResourceScheduler.
+      // Gecko always streams (htmlDiscovery), past scripts too. Nor a request scheduler: Gecko has none like Chromium's.
       [
         'atTotalCap',
         'honourKeepAliveTimeout',
@@ -62,6 +62,7 @@ describe('firefoxPlan', () => {
         'schedulerMaxDelayable',
         'schedulerMaxPerHost',
         'schedulerTightLimit',
+        'scriptsBlockDiscovery',
       ].sort(),
     );
     for (const u of plan.unplayable) expect(u.why.length).toBeGreaterThan(20);
@@ -83,10 +84,10 @@ describe('firefoxPlan', () => {
     expect(firefoxPlan(firefox2.knobs).prefs['network.http.pacing.requests.enabled']).toBeUndefined();
     expect(firefoxPlan(firefox2.knobs).unplayable.find((u) => u.knob === 'pacing')?.why).toMatch(/288 connections open against a cap of 24/);
     const played = firefoxAsPlayed(firefox2);
-    expect(played.knobs).toEqual({ ...firefox2.knobs, pacing: GECKO_PACING });
+    expect(played.knobs).toEqual({ ...firefox2.knobs, pacing: GECKO_PACING, scriptsBlockDiscovery: false });
     expect(played.sources.pacing).toMatch(/Firefox ESR plays this profile with its own request pacing/);
     // With no cap Firefox turns pacing off and plays the profile as it is.
-    expect(firefoxAsPlayed(browserProfile('ie-6'))).toBe(browserProfile('ie-6'));
+    expect(firefoxAsPlayed(browserProfile('ie-8'))).toBe(browserProfile('ie-8'));
   });
 
   it('plays a profile that waits for the whole HTML streaming, and says the emulator must predict that', () => {
@@ -94,6 +95,14 @@ describe('firefoxPlan', () => {
     const played = firefoxAsPlayed(browserProfile('rfc-2616'));
     expect(played.knobs).toEqual({ ...browserProfile('rfc-2616').knobs, htmlDiscovery: 'streaming' });
     expect(played.sources.htmlDiscovery).toMatch(/^Firefox ESR plays this profile streaming/);
+  });
+
+  it('plays a profile whose scripts block discovery without blocking, and says the emulator must predict that', () => {
+    // IE 6 finds nothing past a downloading script; Gecko's speculative parser looks ahead and has no pref to stop.
+    const played = firefoxAsPlayed(browserProfile('ie-6'));
+    expect(played.knobs).toEqual({ ...browserProfile('ie-6').knobs, scriptsBlockDiscovery: false });
+    expect(played.sources.scriptsBlockDiscovery).toMatch(/^Firefox ESR plays this profile without blocking/);
+    expect(played.sources.htmlDiscovery).toBe(browserProfile('ie-6').sources.htmlDiscovery);
   });
 
   it('keeps the quiet prefs under the knob prefs', () => {

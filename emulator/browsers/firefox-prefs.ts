@@ -50,6 +50,7 @@ export const KNOBS_WITHOUT_PREF: Readonly<Partial<Record<KnobName, string>>> = {
   schedulerMaxPerHost: 'no pref (as scheduler)',
   schedulerTightLimit: 'no pref (as scheduler)',
   htmlDiscovery: 'no pref: Gecko always finds images as the HTML streams in (the HTML5 parser and its speculative loads)',
+  scriptsBlockDiscovery: "no pref: Gecko's speculative parser keeps finding resources while a script downloads",
 };
 
 /**
@@ -201,14 +202,22 @@ export function firefoxAsPlayed(profile: BrowserProfile): BrowserProfile {
   return { ...streamed, knobs: { ...k, pacing: GECKO_PACING }, sources };
 }
 
-/** Firefox finds a page's images as its HTML streams in whatever the profile says: it has no way to wait. */
+/**
+ * Firefox finds a page's images as its HTML streams in, and past a script that is still downloading, whatever the
+ * profile says: it has no way to wait.
+ */
 function streamsHtml(profile: BrowserProfile): BrowserProfile {
-  if (profile.knobs.htmlDiscovery === 'streaming') return profile;
-  return {
+  const { htmlDiscovery, scriptsBlockDiscovery } = profile.knobs;
+  if (htmlDiscovery === 'streaming' && !scriptsBlockDiscovery) return profile;
+  const played = {
     ...profile,
-    knobs: { ...profile.knobs, htmlDiscovery: 'streaming' },
-    sources: { ...profile.sources, htmlDiscovery: `Firefox ESR plays this profile streaming: ${KNOBS_WITHOUT_PREF.htmlDiscovery}` },
+    knobs: { ...profile.knobs, htmlDiscovery: 'streaming' as const, scriptsBlockDiscovery: false },
+    sources: { ...profile.sources },
   };
+  if (htmlDiscovery !== 'streaming') played.sources.htmlDiscovery = `Firefox ESR plays this profile streaming: ${KNOBS_WITHOUT_PREF.htmlDiscovery}`;
+  if (scriptsBlockDiscovery)
+    played.sources.scriptsBlockDiscovery = `Firefox ESR plays this profile without blocking: ${KNOBS_WITHOUT_PREF.scriptsBlockDiscovery}`;
+  return played;
 }
 
 /** Which prefs play these knobs, and which knobs Firefox cannot play. */

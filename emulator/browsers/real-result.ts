@@ -199,7 +199,7 @@ function pageResult(p: PageObservation, nextStartEpoch: number, ctx: PageContext
       inStep.set(key, list);
     }
   }
-  const resource = (r: Resource, kind: ResourceResult['kind']): ResourceResult => {
+  const resource = (r: Pick<Resource, 'host' | 'path'>, kind: ResourceResult['kind']): ResourceResult => {
     const attempts = (inStep.get(r.host + r.path) ?? []).sort((a, b) => a.req.startedAt - b.req.startedAt);
     const last = attempts.at(-1);
     const cdp = last ? tie.byRequest.get(last.req) : undefined;
@@ -220,8 +220,8 @@ function pageResult(p: PageObservation, nextStartEpoch: number, ctx: PageContext
     else if (last.req.endedAt === null) entry.failed = 'no response: the connection closed first';
     return entry;
   };
-  result.resources.push(resource({ host: page.host, path: page.path, bytes: page.htmlBytes }, 'html'));
-  for (const image of page.images) result.resources.push(resource(image, 'image'));
+  result.resources.push(resource(page, 'html'));
+  for (const asked of page.subresources) result.resources.push(resource(asked, asked.type));
   for (const image of page.late?.images ?? []) result.resources.push(resource(image, 'image'));
   return result;
 }

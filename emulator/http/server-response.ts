@@ -95,3 +95,11 @@ export function keepAliveHeaderValue(hint: KeepAliveHint): string {
   if (hint.max !== null) parts.push(`max=${hint.max}`);
   return parts.join(', ');
 }
+
+/**
+ * How long the server thinks before a response's first byte: the resource's own wait where the site lists one (an
+ * imported page keeps each response's server time), else the server profile's `thinkMs`.
+ */
+export function serverThinkMs(knobs: Pick<ServerKnobs, 'thinkMs'>, resourceWaitMs: number | undefined): number {
+  return resourceWaitMs ?? knobs.thinkMs;
+}

@@ -18,11 +18,11 @@ async function miniSite(spec: SiteSpec, keepAliveTimeoutMs: number) {
     const page = site.pages.get(req.url ?? '');
     if (page && host === page.host) {
       const port = (server.address() as net.AddressInfo).port;
-      const html = `<html><body>${page.images.map((i) => `<img src="http://${i.host}:${port}${i.path}">`).join('\n')}</body></html>`;
+      const html = `<html><body>${page.subresources.map((i) => `<img src="http://${i.host}:${port}${i.path}">`).join('\n')}</body></html>`;
       res.writeHead(200, { 'Content-Type': 'text/html', 'Content-Length': Buffer.byteLength(html) }).end(html);
       return;
     }
-    const image = [...site.pages.values()][0]!.images.find((i) => i.host === host && i.path === req.url);
+    const image = [...site.pages.values()][0]!.subresources.find((i) => i.host === host && i.path === req.url);
     if (!image) return void res.writeHead(404, { 'Content-Length': 0 }).end();
     res.writeHead(200, { 'Content-Type': 'image/gif', 'Content-Length': image.bytes }).end(Buffer.alloc(image.bytes));
   });

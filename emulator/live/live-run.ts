@@ -12,12 +12,12 @@ import { withResponseProcessing } from '../engine/response-processing.ts';
 import type { ConnectionId, TransportListener } from '../engine/transport.ts';
 import { clientTimingOf } from '../profiles/client-timing.ts';
 import { schedulerKnobsOf } from '../scheduler/request-scheduler.ts';
-import type { DiscoverImages } from '../page/load-page.ts';
+import type { DiscoverSubresources } from '../page/load-page.ts';
 import { buildSite, siteResources, type Resource, type Site } from '../page/site.ts';
 import type { CloseReason, ConnectionRecord, PageResult } from '../result/types.ts';
 import { runSteps } from '../run/run-steps.ts';
 import type { WorldRun } from '../world.ts';
-import { ImageScanner, type DiscoveredImage } from './discover-images.ts';
+import { SubresourceScanner, type DiscoveredResource } from './discover-subresources.ts';
 import { NetTransport } from './net-transport.ts';
 import { RealClock } from './real-clock.ts';
 
@@ -93,7 +93,18 @@ export async function runLive(input: LiveRunInput): Promise<LiveRunOutput> {
       const htmlDiscovery = browser.knobs.htmlDiscovery;
       const scheduler = schedulerKnobsOf(browser.knobs);
       runSteps(
-        { engine: engine!, clock, steps: scenario.steps, sites, discover, wantHtmlBody: true, htmlDiscovery, timing: clientTimingOf(browser), scheduler },
+        {
+          engine: engine!,
+          clock,
+          steps: scenario.steps,
+          sites,
+          discover,
+          wantHtmlBody: true,
+          htmlDiscovery,
+          scriptsBlockDiscovery: browser.knobs.scriptsBlockDiscovery,
+          timing: clientTimingOf(browser),
+          scheduler,
+        },
         resolve,
       );
     } catch (error) {
@@ -117,22 +128,23 @@ export async function runLive(input: LiveRunInput): Promise<LiveRunOutput> {
 }
 
 /**
- * The live world finds a page's images in the HTML it receives, as a browser does: an incremental parser fed each chunk
- * as it comes off the socket (or the whole body at once, for a profile that waits for it). Sizes come from the site
- * model where it has the resource (they are only labels here: the bytes counted are the ones that arrived).
+ * The live world finds what a page asks for in the HTML it receives, as a browser does: an incremental parser fed each
+ * chunk as it comes off the socket (or the whole body at once, for a profile that waits for it). Sizes come from the
+ * site model where it has the resource (they are only labels here: the bytes counted are the ones that arrived).
  */
-export function discoverFromHtml(sites: ReadonlyMap<string, Site>, port?: number): DiscoverImages {
+export function discoverFromHtml(sites: ReadonlyMap<string, Site>, port?: number): DiscoverSubresources {
   const bytes = new Map<string, number>();
   for (const site of sites.values()) {
-    for (const [key, image] of siteResources(site).images) bytes.set(key, image.bytes);
+    for (const [key, resource] of siteResources(site).subresources) bytes.set(key, resource.bytes);
   }
-  const toResource = (found: DiscoveredImage): Resource => ({
+  const toResource = (found: DiscoveredResource): Resource => ({
     host: found.host,
     path: found.path,
     bytes: bytes.get(found.host + found.path) ?? 0,
+    type: found.type,
   });
   return (page) => {
-    const scanner = new ImageScanner({ host: page.host, path: page.path, ...(port ? { port } : {}) });
+    const scanner = new SubresourceScanner({ host: page.host, path: page.path, ...(port ? { port } : {}) });
     return {
       more: (received) => (received.text === undefined ? [] : scanner.write(received.text).map(toResource)),
       end: () => scanner.end().map(toResource),

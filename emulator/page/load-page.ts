@@ -1,7 +1,8 @@
 /**
- * Loads one page through the policy engine the way a browser of the 1990s or today does: the HTML, its inline images
- * in document order (found as the HTML streams in, or once it is complete, as the profile says), then (after the load
- * event) any images a script adds late. World-agnostic: the simulation and the live world hand it the same engine;
+ * Loads one page through the policy engine the way a browser of the 1990s or today does: the HTML, the images,
+ * stylesheets and scripts its tags ask for in document order (found as the HTML streams in, or once it is complete, as
+ * the profile says; a browser whose scripts block discovery finds nothing past a `<script src>` until the script has
+ * arrived), then (after the load event) any images a script adds late. World-agnostic: the simulation and the live world hand it the same engine;
  * only `discover` differs (the simulation knows where each image's tag ends, the live world parses what it received).
  *
  * The browser's own processing time (`timing`) is spent where a real browser spends it: before the first request,
@@ -19,27 +20,29 @@ import type { PageResult, ResourceResult } from '../result/types.ts';
 import type { Clock } from '../time.ts';
 import type { Page, Resource } from './site.ts';
 
-/** Finds one page load's images as its HTML arrives. */
-export interface ImageDiscovery {
-  /** More of the HTML has arrived (cumulative bytes; the new text, where the world keeps it): the images newly found, in document order. */
+/** Finds one page load's subresources (images, stylesheets, scripts) as its HTML arrives. */
+export interface SubresourceDiscovery {
+  /** More of the HTML has arrived (cumulative bytes; the new text, where the world keeps it): the resources newly found, in document order. */
   more(received: BodyProgress): readonly Resource[];
-  /** The HTML is complete: the images not found yet (a tag the parser held back, or one past the end of a page too small for its tags). */
+  /** The HTML is complete: the resources not found yet (a tag the parser held back, or one past the end of a page too small for its tags). */
   end(): readonly Resource[];
 }
 
-/** Starts finding a page's images: one discovery per page load. */
-export type DiscoverImages = (page: Page) => ImageDiscovery;
+/** Starts finding what a page asks for: one discovery per page load. */
+export type DiscoverSubresources = (page: Page) => SubresourceDiscovery;
 
 export interface PageLoad {
   engine: PolicyEngine;
   clock: Clock;
   page: Page;
   step: number;
-  discover: DiscoverImages;
+  discover: DiscoverSubresources;
   /** Whether the world needs HTML bodies (the live world parses them). */
   wantHtmlBody: boolean;
-  /** When the browser finds the images: as the HTML streams in, or once it is complete. */
+  /** When the browser finds what the page asks for: as the HTML streams in, or once it is complete. */
   htmlDiscovery: HtmlDiscovery;
+  /** Whether a `<script src>` holds back everything after it until the script has arrived. */
+  scriptsBlockDiscovery: boolean;
   /** The browser's own time around the network (zero for the historical profiles). */
   timing: ClientTiming;
   /** Which request scheduler stands between the page and the engine (none for the historical profiles). */
@@ -65,18 +68,18 @@ export function loadPage(load: PageLoad, done: (result: PageResult) => void): vo
     else then();
   };
 
-  /** The one place a found image is handed on (to the request scheduler); `settled` runs when it is answered or failed. */
-  const requestImage = (resource: Resource, settled: () => void): void => {
-    const entry = pendingEntry(resource, 'image', clock.now());
+  /** The one place a found resource is handed on (to the request scheduler); `settled` runs when it is answered or failed. */
+  const requestResource = (resource: Resource, settled: () => void): void => {
+    const entry = pendingEntry(resource, resource.type, clock.now());
     result.resources.push(entry);
-    scheduler.request({ host: resource.host, path: resource.path, wantBody: false }, 'image', (outcome) => {
+    scheduler.request({ host: resource.host, path: resource.path, wantBody: false }, resource.type, (outcome) => {
       settle(entry, outcome);
       settled();
     });
   };
 
   const fetchPage = () => {
-    const html = pendingEntry({ host: page.host, path: page.path, bytes: page.htmlBytes }, 'html', clock.now());
+    const html = pendingEntry(page, 'html', clock.now());
     result.resources.push(html);
     const streaming = load.htmlDiscovery === 'streaming';
     const discovery = load.discover(page);
@@ -89,12 +92,26 @@ export function loadPage(load: PageLoad, done: (result: PageResult) => void): vo
       if (htmlOutcome.failed) done(result);
       else fireLoad();
     };
-    const imageSettled = () => {
+    const resourceSettled = () => {
       outstanding--;
       maybeLoaded();
     };
-    // The browser parses what arrived (`discoverMs`), then asks for the images it found there, in document order.
-    const parsed = (images: readonly Resource[]) => {
+    // What the parser found behind a script that blocks discovery, in document order: requested once the script is in.
+    const heldBehindScript: Resource[] = [];
+    let blockingScript = false;
+    const requestInOrder = (resource: Resource) => {
+      if (blockingScript) return void heldBehindScript.push(resource);
+      if (!(load.scriptsBlockDiscovery && resource.type === 'script')) return requestResource(resource, resourceSettled);
+      blockingScript = true;
+      requestResource(resource, () => {
+        blockingScript = false;
+        // Release what the script held, up to the next script that blocks (which holds the rest again).
+        for (const next of heldBehindScript.splice(0)) requestInOrder(next);
+        resourceSettled();
+      });
+    };
+    // The browser parses what arrived (`discoverMs`), then asks for what it found there, in document order.
+    const parsed = (found: readonly Resource[]) => {
       outstanding++;
       after(load.timing.discoverMs, () => {
         // The preload scanner runs ahead of the parser: the parser inserts <body> a while after the first images went.
@@ -102,8 +119,8 @@ export function loadPage(load: PageLoad, done: (result: PageResult) => void): vo
           bodyTimerSet = true;
           clock.setTimer(load.timing.bodyMs, () => scheduler.bodyInserted());
         }
-        outstanding += images.length;
-        for (const image of images) requestImage(image, imageSettled);
+        outstanding += found.length;
+        for (const resource of found) requestInOrder(resource);
         outstanding--;
         maybeLoaded();
       });
@@ -126,8 +143,8 @@ export function loadPage(load: PageLoad, done: (result: PageResult) => void): vo
     const request = { host: page.host, path: page.path, wantBody: load.wantHtmlBody, streamBody: streaming };
     if (!streaming) return scheduler.request(request, 'html', htmlDone);
     scheduler.request(request, 'html', htmlDone, (received) => {
-      const images = discovery.more(received);
-      if (images.length > 0) parsed(images);
+      const found = discovery.more(received);
+      if (found.length > 0) parsed(found);
     });
   };
 
@@ -139,7 +156,7 @@ export function loadPage(load: PageLoad, done: (result: PageResult) => void): vo
       clock.setTimer(late.afterMs, () => {
         let waiting = late.images.length;
         if (waiting === 0) return finishLate();
-        for (const image of late.images) requestImage(image, () => --waiting === 0 && finishLate());
+        for (const image of late.images) requestResource(image, () => --waiting === 0 && finishLate());
       });
     });
 
@@ -151,7 +168,7 @@ export function loadPage(load: PageLoad, done: (result: PageResult) => void): vo
   after(load.timing.navigationMs, fetchPage);
 }
 
-function pendingEntry(resource: Resource, kind: ResourceResult['kind'], queuedAt: number): ResourceResult {
+function pendingEntry(resource: Pick<Resource, 'host' | 'path'>, kind: ResourceResult['kind'], queuedAt: number): ResourceResult {
   return {
     url: `http://${resource.host}${resource.path}`,
     host: resource.host,

@@ -3,15 +3,16 @@
  * pieces) and where in them each `<img>` tag ends, which the simulation reads to find images as the HTML streams in.
  * One layout for both, so the offsets the simulation uses cannot drift from the HTML a browser receives.
  *
- * Every page is the head, one `<img>` tag a line per image in document order, the late images' script (if any), filler
- * up to `htmlBytes`, and the tail. ASCII only, so characters are bytes.
+ * Every page is the head, one tag a line per subresource in document order (`<img>`, `<link rel="stylesheet">` or
+ * `<script src>`, as its type says), the late images' script (if any), filler up to `htmlBytes`, and the tail. ASCII
+ * only, so characters are bytes.
  */
 import type { Page, Resource } from './site.ts';
 
 export interface PageHtmlLayout {
   head: string;
-  /** One per image, in document order. */
-  imageTags: readonly string[];
+  /** One per subresource, in document order. */
+  tags: readonly string[];
   /** The inline script that adds the late images after the load event; empty when there are none. */
   script: string;
   tail: string;
@@ -32,7 +33,7 @@ export function resourceUrl(resource: Pick<Resource, 'host' | 'path'>, port: num
 /** The page's HTML in pieces, with image URLs on `port` (the one the browser connects to). */
 export function pageHtmlLayout(page: Page, port: number): PageHtmlLayout {
   const head = `<!DOCTYPE html>\n<html><head><meta charset="utf-8"><title>keepalive-lab ${page.host}${page.path}</title></head><body>\n`;
-  const imageTags = page.images.map((r, i) => `<img src="${resourceUrl(r, port)}" alt="${i + 1}">\n`);
+  const tags = page.subresources.map((r, i) => resourceTag(r, i, port));
   let script = '';
   if (page.late && page.late.images.length > 0) {
     const urls = JSON.stringify(page.late.images.map((r) => resourceUrl(r, port)));
@@ -43,8 +44,21 @@ export function pageHtmlLayout(page: Page, port: number): PageHtmlLayout {
   }
   const tail = '</body></html>\n';
   let used = head.length + script.length + tail.length;
-  for (const tag of imageTags) used += tag.length;
-  return { head, imageTags, script, tail, room: page.htmlBytes - used };
+  for (const tag of tags) used += tag.length;
+  return { head, tags, script, tail, room: page.htmlBytes - used };
+}
+
+/** The line that asks for a resource. */
+function resourceTag(resource: Resource, index: number, port: number): string {
+  const url = resourceUrl(resource, port);
+  switch (resource.type) {
+    case 'image':
+      return `<img src="${url}" alt="${index + 1}">\n`;
+    case 'stylesheet':
+      return `<link rel="stylesheet" href="${url}">\n`;
+    case 'script':
+      return `<script src="${url}"></script>\n`;
+  }
 }
 
 /**
@@ -58,17 +72,17 @@ export function htmlBytesNeeded(page: Page, port: number = MODEL_PORT): number {
 }
 
 /**
- * Where each image's `<img>` tag ends in the page's HTML (the offset just past its `>`), in document order: a browser
- * that parses as the HTML streams in has found the image once this many bytes of the body have arrived.
+ * Where each subresource's tag ends in the page's HTML (the offset just past its last `>`), in document order: a
+ * browser that parses as the HTML streams in has found the resource once this many bytes of the body have arrived.
  */
-export function imageTagEnds(page: Page, port: number = MODEL_PORT): number[] {
-  const { head, imageTags } = pageHtmlLayout(page, port);
+export function tagEnds(page: Page, port: number = MODEL_PORT): number[] {
+  const { head, tags } = pageHtmlLayout(page, port);
   const ends: number[] = [];
   let offset = head.length;
-  for (const tag of imageTags) {
+  for (const tag of tags) {
+    // Found when its opening tag's `>` is read: a script's `</script>` comes after.
+    ends.push(offset + tag.indexOf('>') + 1);
     offset += tag.length;
-    // The tag ends at its `>`; the newline after it is layout, not part of the tag.
-    ends.push(offset - 1);
   }
   return ends;
 }

@@ -78,6 +78,12 @@ export interface BrowserKnobs {
    * once the bytes up to the end of its tag have arrived; `complete` waits for the HTML's last byte.
    */
   htmlDiscovery: HtmlDiscovery;
+  /**
+   * Whether a `<script src>` stops the finding of everything after it until the script has arrived (read by the page
+   * loader): the browsers before IE 8 and Firefox 3.5 parsed no further while a script downloaded, since it might
+   * `document.write`; a preload scanner or speculative parser looks ahead and keeps requesting.
+   */
+  scriptsBlockDiscovery: boolean;
 }
 
 export type SchedulerKind = 'none' | 'chromium';
@@ -117,6 +123,7 @@ export const KNOB_NAMES: readonly KnobName[] = [
   'schedulerMaxPerHost',
   'schedulerTightLimit',
   'htmlDiscovery',
+  'scriptsBlockDiscovery',
 ];
 
 /** Whether two sets of knobs agree on `knob`: by value, since `pacing` is an object. */

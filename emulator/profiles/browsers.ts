@@ -32,6 +32,7 @@ const NO_SCHEDULER_SOURCES = {
 };
 const RESOURCE_SCHEDULER = 'chromium services/network/resource_scheduler/resource_scheduler.cc';
 const RESOURCE_SCHEDULER_PARAMS = 'chromium services/network/resource_scheduler/resource_scheduler_params_manager.cc';
+const SCRIPTS_BLOCK = 'Souders, High Performance Web Sites (O\'Reilly, 2007), rule 6 "Put Scripts at the Bottom" (recalled)';
 const NOT_DOCUMENTED = 'not documented; the engine default (MRU, as Chromium) is assumed';
 const GECKO_SINK =
   "Gecko 1.8/1.9's parser tokenizes the HTML as it arrives and its content sink creates <img> elements, which start " +
@@ -57,6 +58,7 @@ const http10: BrowserProfile = {
     pacing: null,
     ...NO_SCHEDULER,
     htmlDiscovery: 'complete',
+    scriptsBlockDiscovery: false,
   },
   sources: {
     httpVersion: 'RFC 1945: HTTP/1.0 request line',
@@ -77,6 +79,7 @@ const http10: BrowserProfile = {
       'the plain robot-like client of Nielsen et al. 1997 (their libwww robot in HTTP/1.0 mode, recalled): modelled waiting for the ' +
       'complete HTML, like the HTTP/1.1 robots it is compared with (rfc-2616), so the comparison is of connections ' +
       "alone; whether libwww's robot requested images mid-stream is recalled, not established",
+    scriptsBlockDiscovery: 'a robot that runs no scripts: a script is one more request, found where its tag is',
   },
 };
 
@@ -99,6 +102,7 @@ const netscape4: BrowserProfile = {
     pacing: null,
     ...NO_SCHEDULER,
     htmlDiscovery: 'streaming',
+    scriptsBlockDiscovery: true,
   },
   sources: {
     httpVersion: `${WANG_CAO}: Navigator 4.05 sends HTTP/1.0 requests with Connection: Keep-Alive`,
@@ -117,6 +121,8 @@ const netscape4: BrowserProfile = {
     ...NO_SCHEDULER_SOURCES,
     htmlDiscovery:
       'Netscape Navigator displayed HTML progressively and requested inline images as their tags arrived, before the page was complete (recalled; widely documented)',
+    scriptsBlockDiscovery:
+      'Netscape 2 and later stopped parsing at a <script src> until the script had arrived and run, because it may document.write what follows (recalled; the reason HTML 4.01 added `defer`)',
   },
   notes: [
     'Netscape 4 counts network.max_connections (4) across servers for active transfers; the emulator applies it per host, ' +
@@ -143,6 +149,7 @@ const ie6: BrowserProfile = {
     pacing: null,
     ...NO_SCHEDULER,
     htmlDiscovery: 'streaming',
+    scriptsBlockDiscovery: true,
   },
   sources: {
     httpVersion: 'IE 6 sends HTTP/1.1 by default ("Use HTTP 1.1" advanced option) (recalled)',
@@ -160,6 +167,7 @@ const ie6: BrowserProfile = {
     pacing: 'WinINet dispatches as its per-server caps allow; no pacing is documented (KB 183110 names only the caps)',
     ...NO_SCHEDULER_SOURCES,
     htmlDiscovery: 'Internet Explorer rendered HTML progressively and started image downloads as the parser met <img> tags (recalled; widely documented)',
+    scriptsBlockDiscovery: `${SCRIPTS_BLOCK}: while a script downloads, IE 6 and 7 start no other download`,
   },
 };
 
@@ -167,12 +175,13 @@ const ie8: BrowserProfile = {
   name: 'ie-8',
   title: 'Internet Explorer 8 on broadband',
   extends: 'ie-6',
-  knobs: { ...ie6.knobs, maxPerHost: 6, maxPerHost10: 6, maxPerProxy: 6 },
+  knobs: { ...ie6.knobs, maxPerHost: 6, maxPerHost10: 6, maxPerProxy: 6, scriptsBlockDiscovery: false },
   sources: {
     ...ie6.sources,
     maxPerHost: 'MSDN maxConnectionsPerServer (read): 6 on broadband (2 on dial-up)',
     maxPerHost10: 'MSDN maxConnectionsPerServer (read): 6 to HTTP/1.0 servers on broadband (4 on dial-up)',
     maxPerProxy: 'MSDN maxConnectionsPerServer (read): applies to a proxy as a server',
+    scriptsBlockDiscovery: 'Souders, "IE8 speeds things up" (stevesouders.com, 2008; recalled): IE 8 downloads scripts in parallel with other resources',
   },
 };
 
@@ -195,6 +204,7 @@ const firefox2: BrowserProfile = {
     pacing: null,
     ...NO_SCHEDULER,
     htmlDiscovery: 'streaming',
+    scriptsBlockDiscovery: true,
   },
   sources: {
     httpVersion: `${GECKO18}: network.http.version = "1.1"`,
@@ -214,6 +224,7 @@ const firefox2: BrowserProfile = {
     pacing: "Gecko 1.8's all.js has no pacing prefs: network.http.pacing.requests.* came with Gecko's EventTokenBucket, " + 'years later (recalled)',
     ...NO_SCHEDULER_SOURCES,
     htmlDiscovery: GECKO_SINK,
+    scriptsBlockDiscovery: `${SCRIPTS_BLOCK}: Firefox 2 and 3.0 too; Gecko's speculative parser (Mozilla bug 364315) came with Firefox 3.5 (recalled)`,
   },
 };
 
@@ -258,6 +269,7 @@ const opera9: BrowserProfile = {
     pacing: null,
     ...NO_SCHEDULER,
     htmlDiscovery: 'streaming',
+    scriptsBlockDiscovery: true,
   },
   sources: {
     httpVersion: 'Opera 9 speaks HTTP/1.1 (recalled)',
@@ -275,6 +287,7 @@ const opera9: BrowserProfile = {
     pacing: 'no pacing is documented for Opera 9 (recalled)',
     ...NO_SCHEDULER_SOURCES,
     htmlDiscovery: 'Opera 9 parsed and displayed HTML progressively as it arrived (recalled)',
+    scriptsBlockDiscovery: 'no source found for Opera 9; modelled as the browsers of its era, which parsed no further while a script downloaded',
   },
 };
 
@@ -297,6 +310,7 @@ const rfc2616: BrowserProfile = {
     pacing: null,
     ...NO_SCHEDULER,
     htmlDiscovery: 'complete',
+    scriptsBlockDiscovery: false,
   },
   sources: {
     httpVersion: 'RFC 2616',
@@ -315,6 +329,7 @@ const rfc2616: BrowserProfile = {
     ...NO_SCHEDULER_SOURCES,
     htmlDiscovery:
       "RFC 2616 says nothing of parsing; this protocol-only client requests a page's images once its HTML is complete, so the profile shows the connection rules alone",
+    scriptsBlockDiscovery: 'a protocol-only client that runs no scripts: a script is one more request, found where its tag is',
   },
 };
 
@@ -340,6 +355,7 @@ const chromium: BrowserProfile = {
     schedulerMaxPerHost: 6,
     schedulerTightLimit: 2,
     htmlDiscovery: 'streaming',
+    scriptsBlockDiscovery: false,
   },
   sources: {
     httpVersion: 'chromium net/http/http_basic_state.cc: HTTP/1.1 request line (read)',
@@ -379,6 +395,8 @@ const chromium: BrowserProfile = {
       'tens of ms later (scripts/probe-scheduling.ts)',
     htmlDiscovery:
       'chromium third_party/blink/renderer/core/html/parser/html_preload_scanner.cc: the preload scanner requests images from the HTML received so far (recalled; its WebKit ancestor HTMLPreloadScanner, appendToEnd then scan, read)',
+    scriptsBlockDiscovery:
+      'chromium third_party/blink/renderer/core/html/parser/html_preload_scanner.cc: the preload scanner keeps finding resources while the parser waits for a script (recalled; its WebKit ancestor HTMLPreloadScanner, read)',
   },
   notes: [
     'Unused idle sockets (preconnects) time out after 60 s in Chromium; the emulator never preconnects.',

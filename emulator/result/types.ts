@@ -3,6 +3,7 @@
  * implementations. All times are scenario milliseconds (unscaled), measured from the start of the run.
  * Documented for users in docs/RESULTS.md; keep the two in step.
  */
+import type { ResourceType } from '../page/site.ts';
 
 export type WorldName = 'sim' | 'live' | 'chromium' | 'firefox';
 
@@ -83,7 +84,8 @@ export interface ResourceResult {
   url: string;
   host: string;
   path: string;
-  kind: 'html' | 'image';
+  /** What asked for it: the page itself, or the tag of its type. */
+  kind: 'html' | ResourceType;
   queuedAt: number;
   doneAt: number | null;
   status: number | null;

@@ -4,7 +4,7 @@
  * with no microtask hops.
  */
 import type { PolicyEngine } from '../engine/engine.ts';
-import { loadPage, type DiscoverImages } from '../page/load-page.ts';
+import { loadPage, type DiscoverSubresources } from '../page/load-page.ts';
 import type { Site } from '../page/site.ts';
 import type { HtmlDiscovery } from '../profiles/browser-profile.ts';
 import type { ClientTiming } from '../profiles/client-timing.ts';
@@ -18,9 +18,10 @@ export interface StepRun {
   clock: Clock;
   steps: readonly Step[];
   sites: ReadonlyMap<string, Site>;
-  discover: DiscoverImages;
+  discover: DiscoverSubresources;
   wantHtmlBody: boolean;
   htmlDiscovery: HtmlDiscovery;
+  scriptsBlockDiscovery: boolean;
   timing: ClientTiming;
   scheduler: SchedulerKnobs;
 }
@@ -37,8 +38,8 @@ export function runSteps(run: StepRun, done: (pages: PageResult[]) => void): voi
     const site = run.sites.get(step.site);
     const page = site?.pages.get(step.path);
     if (!page) throw new Error(`Step ${index + 1} loads ${step.site}:${step.path}, which the scenario's sites do not have.`);
-    const { engine, clock, discover, wantHtmlBody, htmlDiscovery, timing, scheduler } = run;
-    loadPage({ engine, clock, page, step: index, discover, wantHtmlBody, htmlDiscovery, timing, scheduler }, (result) => {
+    const { engine, clock, discover, wantHtmlBody, htmlDiscovery, scriptsBlockDiscovery, timing, scheduler } = run;
+    loadPage({ engine, clock, page, step: index, discover, wantHtmlBody, htmlDiscovery, scriptsBlockDiscovery, timing, scheduler }, (result) => {
       pages.push(result);
       next(index + 1);
     });

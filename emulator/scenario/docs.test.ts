@@ -33,7 +33,7 @@ describe('docs/SCENARIOS.md', () => {
 
 describe('loadScenarioData', () => {
   it('checks data built in code the same way, naming fields without lines', () => {
-    expect(loadScenarioData({ name: 'code', site: { images: 3 } }, 'code').sites.main!.images).toBe(3);
+    expect(loadScenarioData({ name: 'code', site: { images: 3 } }, 'code').sites.main!).toMatchObject({ images: 3 });
     expect(() => loadScenarioData({ name: 'code', site: { images: 'three' } }, 'code')).toThrow(
       'code  site.images: expected a whole number from 0 to 10000, got "three"',
     );

@@ -165,8 +165,8 @@ site:
 `,
       'sizes.yaml',
     );
-    expect(scenario.sites.main!.imageBytes).toEqual([100, 200]);
-    expect(scenario.sites.main!.lateImages).toEqual({
+    expect(scenario.sites.main).toMatchObject({ imageBytes: [100, 200] });
+    expect(scenario.sites.main).toHaveProperty('lateImages', {
       count: 2,
       afterMs: 500,
       imageBytes: { distribution: 'lognormal', medianBytes: 1000, sigma: 1, minBytes: 10, maxBytes: 9000, seed: 7 },
@@ -479,5 +479,51 @@ describe('a step with a typo', () => {
     const issues = issuesOf('name: t\nsite: {}\nsteps: [ { load: / }, { idle: 5 } ]\n');
     expect(issues).toContainEqual(expect.objectContaining({ path: 'steps[1].idle', line: 3, message: "unknown key 'idle' (did you mean 'idleMs'?)" }));
     expect(issues.map((i) => i.path)).not.toContain('steps[1].load');
+  });
+});
+
+describe('a listed site (what `import` writes)', () => {
+  const LISTED = `name: shop
+site:
+  domain: www.shop.localhost
+  path: /basket
+  htmlBytes: 3000
+  htmlWaitMs: 80
+  resources:
+    - { url: http://www.shop.localhost/site.css, type: stylesheet, bytes: 1500 }
+    - { url: "http://static.shop.localhost:8080/app.js?v=2", type: script, bytes: 9000, waitMs: 12 }
+steps: [ { load: /basket } ]
+`;
+
+  it('reads each resource from its URL, dropping the port, and keeps the page path and server times', () => {
+    expect(loadScenarioText(LISTED, 'shop.yaml').sites.main).toEqual({
+      domain: 'www.shop.localhost',
+      path: '/basket',
+      htmlBytes: 3000,
+      htmlWaitMs: 80,
+      resources: [
+        { host: 'www.shop.localhost', path: '/site.css', bytes: 1500, type: 'stylesheet' },
+        { host: 'static.shop.localhost', path: '/app.js?v=2', bytes: 9000, type: 'script', waitMs: 12 },
+      ],
+    });
+  });
+
+  it('refuses a host outside .localhost, an unknown type, counts beside resources, and a step to another page', () => {
+    const text = LISTED.replace('http://www.shop.localhost/site.css', 'http://www.shop.com/site.css')
+      .replace('type: script', 'type: font')
+      .replace('  htmlBytes: 3000', '  htmlBytes: 3000\n  images: 4')
+      .replace('load: /basket', 'load: /');
+    const messages = issuesOf(text).map((i) => `${i.path}: ${i.message}`);
+    expect(messages).toEqual(
+      expect.arrayContaining([expect.stringMatching(/^site\.resources\[1\]\.type: expected one of image, stylesheet, script, got "font"/)]),
+    );
+    const rest = issuesOf(text.replace('type: font', 'type: script')).map((i) => `${i.path}: ${i.message}`);
+    expect(rest).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^site\.resources\[0\]\.url: expected a host ending in "\.localhost".*got www\.shop\.com$/),
+        expect.stringMatching(/^site\.images: does not apply to a listed site/),
+        "steps[0].load: '/' is not a page of site 'main', which has one page: /basket",
+      ]),
+    );
   });
 });

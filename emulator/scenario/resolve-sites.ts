@@ -3,14 +3,14 @@
  * with presets and defaults applied and every host checked to belong to one site only.
  */
 import { htmlBytesNeeded } from '../page/page-html.ts';
-import { buildSite, MICROSCAPE_SITE, imageHost, pagePath, type DrawnSizes, type SiteSpec } from '../page/site.ts';
+import { buildSite, isListedSite, MICROSCAPE_SITE, pagePath, siteHosts, type DrawnSizes, type GeneratedSiteSpec, type SiteSpec } from '../page/site.ts';
 import type { PathSegment, Problem } from './issues.ts';
 import { LIMITS, showLimit } from './limits.ts';
 import type { ScenarioFile, SiteFile } from './schema.ts';
 
 export const MAIN_SITE = 'main';
 /** Defaults of a site mapping that names no preset. */
-export const SITE_DEFAULTS: Omit<SiteSpec, 'domain'> = { hosts: 1, images: 0, imageBytes: 2048, htmlBytes: 4096 };
+export const SITE_DEFAULTS: Omit<GeneratedSiteSpec, 'domain'> = { hosts: 1, images: 0, imageBytes: 2048, htmlBytes: 4096 };
 
 /**
  * Maps, not objects: site names come from the file, and a name like `constructor` or `toString` must find nothing
@@ -74,10 +74,8 @@ export function resolveSites(file: ScenarioFile, problem: Problem): ResolvedSite
     }
     const spec = siteSpec(raw, domain, path, problem);
     sites.set(name, spec);
-    // The hosts the site really uses (as buildSite counts them): the domain, then one per image up to `hosts`.
-    const used = Math.min(spec.hosts, spec.images + (spec.lateImages?.count ?? 0));
-    for (let k = -1; k < used; k++) {
-      const host = k < 0 ? spec.domain : imageHost(spec, k);
+    // The hosts the site really uses (as buildSite counts them): the domain, then the resources' hosts.
+    for (const host of siteHosts(spec)) {
       const owner = hostOwners.get(host);
       if (owner && owner !== name) problem(path, `host ${host} is used by site '${owner}' too; give one a different \`domain\``);
       hostOwners.set(host, name);
@@ -96,7 +94,7 @@ export function resolveSites(file: ScenarioFile, problem: Problem): ResolvedSite
     if (budget.exceeded || !specs.length) return;
     let needed = 0;
     for (const [name, spec] of specs) {
-      budget.resources += spec.images + (spec.lateImages?.count ?? 0);
+      budget.resources += isListedSite(spec) ? spec.resources.length : spec.images + (spec.lateImages?.count ?? 0);
       if (budget.resources > LIMITS.resources) {
         return overBudget(path, `the sites have more than ${LIMITS.resources} images in all (counted groups expanded); every world builds each`);
       }
@@ -114,11 +112,14 @@ export function resolveSites(file: ScenarioFile, problem: Problem): ResolvedSite
     const htmlBytes = specs[0]![1].htmlBytes;
     if (needed > htmlBytes) {
       const spec = specs[0]![1];
-      const late = spec.lateImages?.count ? ", the late images' script" : '';
+      const late = !isListedSite(spec) && spec.lateImages?.count ? ", the late images' script" : '';
+      const tags = isListedSite(spec)
+        ? `${spec.resources.length} resource tag${spec.resources.length === 1 ? '' : 's'}`
+        : `${spec.images} image tag${spec.images === 1 ? '' : 's'}`;
       const field = typeof raw === 'string' ? undefined : raw.htmlBytes !== undefined ? 'htmlBytes' : raw.images !== undefined ? 'images' : undefined;
       problem(
         field ? [...path, field] : path,
-        `htmlBytes ${htmlBytes} cannot hold the page: its head, ${spec.images} image tag${spec.images === 1 ? '' : 's'}${late} and tail need ${needed} bytes, ` +
+        `htmlBytes ${htmlBytes} cannot hold the page: its head, ${tags}${late} and tail need ${needed} bytes, ` +
           `and every world serves the page at exactly htmlBytes (the fixture site refuses a smaller one); use htmlBytes ≥ ${needed}`,
       );
     }
@@ -163,15 +164,15 @@ export function resolveSites(file: ScenarioFile, problem: Problem): ResolvedSite
  * it asks for, and what the fixture site holds for the site (every page's HTML, every image once).
  */
 function pageCosts(spec: SiteSpec): { htmlNeeded: number; load: SiteLoad; contentBytes: number } {
-  const pages = spec.pages ?? 1;
+  const pages = isListedSite(spec) ? 1 : (spec.pages ?? 1);
   // One page is enough: every page of a site has the same images; building them all is what a site of 1,000 pages costs.
-  const first = buildSite({ ...spec, pages: 1 }).pages.get(pagePath(1))!;
-  const images = [...first.images, ...(first.late?.images ?? [])];
-  const imageBytes = images.reduce((sum, image) => sum + image.bytes, 0);
+  const first = [...buildSite(isListedSite(spec) ? spec : { ...spec, pages: 1 }).pages.values()][0]!;
+  const asked = [...first.subresources, ...(first.late?.images ?? [])];
+  const askedBytes = asked.reduce((sum, resource) => sum + resource.bytes, 0);
   return {
-    htmlNeeded: htmlBytesNeeded({ ...first, path: pagePath(pages) }),
-    load: { requests: 1 + images.length, bytes: spec.htmlBytes + imageBytes },
-    contentBytes: pages * spec.htmlBytes + imageBytes,
+    htmlNeeded: htmlBytesNeeded(isListedSite(spec) ? first : { ...first, path: pagePath(pages) }),
+    load: { requests: 1 + asked.length, bytes: spec.htmlBytes + askedBytes },
+    contentBytes: pages * spec.htmlBytes + askedBytes,
   };
 }
 
@@ -181,8 +182,12 @@ function explicitDomain(raw: SiteFile): string | undefined {
 
 function siteSpec(raw: SiteFile, domain: string, path: PathSegment[], problem: Problem): SiteSpec {
   if (raw === 'microscape') return { ...MICROSCAPE_SITE, domain };
+  if (raw.resources !== undefined) return listedSiteSpec(raw, raw.resources, domain, path, problem);
+  for (const field of ['path', 'htmlWaitMs'] as const) {
+    if (raw[field] !== undefined) problem([...path, field], 'applies to a listed site only: add `resources`, or leave it out');
+  }
   const base = raw.preset === 'microscape' ? MICROSCAPE_SITE : SITE_DEFAULTS;
-  const spec: SiteSpec = { ...base, domain };
+  const spec: GeneratedSiteSpec = { ...base, domain };
   if (raw.hosts !== undefined) spec.hosts = raw.hosts;
   if (raw.images !== undefined) spec.images = raw.images;
   if (raw.imageBytes !== undefined) spec.imageBytes = raw.imageBytes;
@@ -197,7 +202,55 @@ function siteSpec(raw: SiteFile, domain: string, path: PathSegment[], problem: P
   return spec;
 }
 
-function checkDrawn(sizes: SiteSpec['imageBytes'] | undefined, path: PathSegment[], problem: Problem): void {
+/** The fields that describe a site by counts, which a listed site replaces with its `resources`. */
+const GENERATED_ONLY = ['preset', 'hosts', 'images', 'imageBytes', 'lateImages', 'pages', 'count'] as const;
+
+/** A listed site: one page at `path`, every resource where its URL says (on a `.localhost` host). */
+function listedSiteSpec(
+  raw: Exclude<SiteFile, string>,
+  resources: NonNullable<Exclude<SiteFile, string>['resources']>,
+  domain: string,
+  path: PathSegment[],
+  problem: Problem,
+): SiteSpec {
+  for (const field of GENERATED_ONLY) {
+    if (raw[field as keyof typeof raw] !== undefined)
+      problem([...path, field], 'does not apply to a listed site (one with `resources`): each resource is listed with its URL and size');
+  }
+  const listed = resources.flatMap((resource, i) => {
+    const at = [...path, 'resources', i, 'url'];
+    let url: URL;
+    try {
+      url = new URL(resource.url);
+    } catch {
+      problem(at, `expected an http:// URL, got ${JSON.stringify(resource.url)}`);
+      return [];
+    }
+    if (url.protocol !== 'http:') problem(at, `expected an http:// URL (the fixture site speaks plain HTTP), got ${url.protocol}//…`);
+    else if (!url.hostname.endsWith('.localhost'))
+      problem(at, `expected a host ending in ".localhost" (browsers resolve those to loopback and nothing else may be reached), got ${url.hostname}`);
+    else
+      return [
+        {
+          host: url.hostname,
+          path: url.pathname + url.search,
+          bytes: resource.bytes,
+          type: resource.type,
+          ...(resource.waitMs !== undefined ? { waitMs: resource.waitMs } : {}),
+        },
+      ];
+    return [];
+  });
+  return {
+    domain,
+    path: raw.path ?? '/',
+    htmlBytes: raw.htmlBytes ?? SITE_DEFAULTS.htmlBytes,
+    ...(raw.htmlWaitMs !== undefined ? { htmlWaitMs: raw.htmlWaitMs } : {}),
+    resources: listed,
+  };
+}
+
+function checkDrawn(sizes: GeneratedSiteSpec['imageBytes'] | undefined, path: PathSegment[], problem: Problem): void {
   if (sizes === undefined || typeof sizes === 'number' || Array.isArray(sizes)) return;
   const drawn = sizes as DrawnSizes;
   if (drawn.minBytes > drawn.maxBytes) problem([...path, 'maxBytes'], `expected maxBytes ≥ minBytes (${drawn.minBytes}), got ${drawn.maxBytes}`);

@@ -5,7 +5,7 @@
  * field paths (never thrown one by one), so `load.ts` can give each its line.
  */
 import { ScenarioError } from '../errors.ts';
-import { pagePath, type SiteSpec } from '../page/site.ts';
+import { isListedSite, pagePath, type SiteSpec } from '../page/site.ts';
 import { formatPath, type PathSegment, type Problem, type RawIssue } from './issues.ts';
 import { resolveBrowsers, resolveNetworks, resolveServer } from './resolve-profiles.ts';
 import { LIMITS, showLimit } from './limits.ts';
@@ -103,9 +103,13 @@ function expandSteps(
       // A group whose members were refused (a clash) has none to load; that problem is reported already.
       const first = members[0] === undefined ? undefined : sites.get(members[0]);
       if (!first) return;
-      const pages = first.pages ?? 1;
-      if (!isPagePath(step.load, pages)) {
-        problem([...path, i, 'load'], `'${step.load}' is not a page of site '${siteName}', which has ${describePages(pages)}`);
+      if (isListedSite(first)) {
+        if (step.load !== first.path) {
+          problem([...path, i, 'load'], `'${step.load}' is not a page of site '${siteName}', which has one page: ${first.path}`);
+          return;
+        }
+      } else if (!isPagePath(step.load, first.pages ?? 1)) {
+        problem([...path, i, 'load'], `'${step.load}' is not a page of site '${siteName}', which has ${describePages(first.pages ?? 1)}`);
         return;
       }
       for (const site of members) out.push({ kind: 'load', site, path: step.load });

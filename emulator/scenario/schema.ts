@@ -13,6 +13,7 @@ import type { NetworkKnobs } from '../profiles/network-profile.ts';
 import type { ServerKnobs } from '../profiles/server-profile.ts';
 import { LIMITS, showLimit } from './limits.ts';
 import { FAULT_KINDS, type FaultSpec } from './types.ts';
+import { RESOURCE_TYPES } from '../page/site.ts';
 
 /** How a value looks in a message: strings quoted, so `"six"` reads as the text the user typed. */
 export function show(value: unknown): string {
@@ -132,6 +133,28 @@ const siteFields = {
     .optional()
     .describe('images a script adds after the load event'),
   pages: count(1, LIMITS.pages, 'pages the site has: /, /page/2, … /page/N').optional(),
+  // A listed site (what `keepalive-lab import` writes): one page, every resource by URL; the counts above do not apply.
+  path: z
+    .string({ error: expecting('a path starting with "/"') })
+    .regex(/^\/[^\s#]*$/, { error: expecting('a path starting with "/", without spaces or "#"') })
+    .optional()
+    .describe("with resources: the page's path (default /)"),
+  htmlWaitMs: duration(LIMITS.thinkMs, "with resources: the server's time to the HTML's first byte, ms (default the server's thinkMs)").optional(),
+  resources: z
+    .array(
+      z.strictObject({
+        url: z
+          .string({ error: expecting('an http:// URL on a host ending in ".localhost"') })
+          .describe("http://<host>.localhost/<path>: where the page asks for it (ports are the world's; any given is dropped)"),
+        type: z.enum(RESOURCE_TYPES, { error: expecting(`one of ${RESOURCE_TYPES.join(', ')}`) }).describe('the tag that asks for it'),
+        bytes: count(0, LIMITS.imageBytes, 'body size, bytes', 'bytes'),
+        waitMs: duration(LIMITS.thinkMs, "the server's time to its first byte, ms (default the server's thinkMs)").optional(),
+      }),
+      { error: expecting('a list of { url, type, bytes, waitMs? }') },
+    )
+    .max(LIMITS.images, { error: `expected at most ${LIMITS.images} resources` })
+    .optional()
+    .describe('a listed page: its images, stylesheets and scripts in document order (instead of images, hosts, …)'),
 };
 
 const siteObject = z.strictObject(siteFields).meta({ id: 'Site', description: 'a site' });
@@ -197,6 +220,7 @@ export const browserKnobFields = {
   schedulerMaxPerHost: count(1, LIMITS.scheduler, 'a delayable request waits while this many requests to its host are in flight').optional(),
   schedulerTightLimit: count(1, LIMITS.scheduler, 'images that may run at once before the parser inserts <body> (Blink tight mode)').optional(),
   htmlDiscovery: z.enum(['streaming', 'complete']).optional().describe("when a page's images are found: as its HTML streams in, or once the HTML is complete"),
+  scriptsBlockDiscovery: z.boolean().optional().describe('whether a <script src> stops the finding of what follows it until the script has arrived'),
 } satisfies Record<keyof BrowserKnobs, z.ZodType>;
 
 /** The browser's own processing time (profiles/client-timing.ts): `none`, or figures that replace the base's. */

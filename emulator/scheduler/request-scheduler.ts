@@ -19,6 +19,7 @@
  */
 import type { FetchCallback, FetchOutcome, FetchRequest, ProgressCallback } from '../engine/pending-request.ts';
 import type { BrowserKnobs, SchedulerKind } from '../profiles/browser-profile.ts';
+import type { ResourceType } from '../page/site.ts';
 
 export interface SchedulerKnobs {
   kind: SchedulerKind;
@@ -39,8 +40,12 @@ export function schedulerKnobsOf(knobs: BrowserKnobs): SchedulerKnobs {
   };
 }
 
-/** What a page asks for: its HTML is never delayable; its images are until layout raises them. */
-export type RequestClass = 'html' | 'image';
+/**
+ * What a page asks for: its HTML is never delayable, and neither are its stylesheets and scripts (Blink asks for them
+ * at net::MEDIUM or above; WebKit's ResourceFetcher.cpp loadPriority, read: CSSStyleSheet High, Script Medium, Image
+ * VeryLow); its images are until layout raises them.
+ */
+export type RequestClass = 'html' | ResourceType;
 
 /** How the scheduler hands a request on: the policy engine's `fetch`, in every world. */
 export type StartRequest = (request: FetchRequest, done: FetchCallback, onProgress?: ProgressCallback) => void;

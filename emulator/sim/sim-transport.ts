@@ -14,10 +14,13 @@ import type { EventHandle, EventQueue } from './event-queue.ts';
 import { Link } from './link.ts';
 import { PacketCounter } from './packet-counter.ts';
 import { simResponse, type SimResponse } from './sim-server.ts';
+import { serverThinkMs } from '../http/server-response.ts';
+import type { HeldResource } from '../page/site.ts';
 import { TcpSender, type PathParams } from './tcp-sender.ts';
 
 /** Body size of the resource at host + path, or null when the site has none (a 404). */
-export type ResourceLookup = (host: string, path: string) => number | null;
+/** What the simulated server holds at a host and path: the body's size and the resource's own server time, if any. */
+export type ResourceLookup = (host: string, path: string) => HeldResource | null;
 
 interface SimConnection {
   id: ConnectionId;
@@ -220,7 +223,7 @@ export class SimTransport implements Transport {
       conn.pendingAtServer++;
       conn.serverQueue.push(request);
       // Answered in order: each starts when the server is free of the one before, after thinking.
-      let startAt = Math.max(this.queue.now, conn.serverFreeAt) + this.server.thinkMs;
+      let startAt = Math.max(this.queue.now, conn.serverFreeAt) + serverThinkMs(this.server, this.lookup(request.host, request.path)?.waitMs);
       if (this.faulty) {
         const fault = matchFault(this.faults, request.path, ++conn.received) ?? null;
         conn.faultQueue.push(fault);
@@ -240,7 +243,7 @@ export class SimTransport implements Transport {
   private serverResponds(conn: SimConnection, request: RequestHead, fault: FaultSpec | null): void {
     if (conn.serverClosed) return;
     conn.pendingAtServer--;
-    const decision = simResponse(this.server, request, conn.served++, this.lookup(request.host, request.path));
+    const decision = simResponse(this.server, request, conn.served++, this.lookup(request.host, request.path)?.bytes ?? null);
     if (fault !== null && BROKEN_BODY.has(fault.kind)) {
       this.serverBreaks(conn, request, decision, fault);
       return;

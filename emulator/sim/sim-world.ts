@@ -6,8 +6,8 @@ import { PolicyEngine } from '../engine/engine.ts';
 import { withResponseProcessing } from '../engine/response-processing.ts';
 import { clientTimingOf } from '../profiles/client-timing.ts';
 import { schedulerKnobsOf } from '../scheduler/request-scheduler.ts';
-import { imagesFromModel } from '../page/images-from-model.ts';
-import { buildSite, siteResources, type Site } from '../page/site.ts';
+import { subresourcesFromModel } from '../page/subresources-from-model.ts';
+import { buildSite, heldResources, type Site } from '../page/site.ts';
 import type { BrowserProfile } from '../profiles/browser-profile.ts';
 import type { NetworkProfile } from '../profiles/network-profile.ts';
 import { computeMetrics } from '../result/metrics.ts';
@@ -86,7 +86,18 @@ function startSimulation(scenario: Scenario, browser: BrowserProfile, network: N
   const htmlDiscovery = browser.knobs.htmlDiscovery;
   const scheduler = schedulerKnobsOf(browser.knobs);
   runSteps(
-    { engine, clock, steps, sites, discover: imagesFromModel, wantHtmlBody: false, htmlDiscovery, timing: clientTimingOf(browser), scheduler },
+    {
+      engine,
+      clock,
+      steps,
+      sites,
+      discover: subresourcesFromModel,
+      wantHtmlBody: false,
+      htmlDiscovery,
+      scriptsBlockDiscovery: browser.knobs.scriptsBlockDiscovery,
+      timing: clientTimingOf(browser),
+      scheduler,
+    },
     (done) => {
       pages = done;
     },
@@ -121,11 +132,6 @@ function startSimulation(scenario: Scenario, browser: BrowserProfile, network: N
 }
 
 function resourceLookup(sites: ReadonlyMap<string, Site>): ResourceLookup {
-  const bytes = new Map<string, number>();
-  for (const site of sites.values()) {
-    const { pages, images } = siteResources(site);
-    for (const [key, page] of pages) bytes.set(key, page.htmlBytes);
-    for (const [key, image] of images) bytes.set(key, image.bytes);
-  }
-  return (host, path) => bytes.get(host + path) ?? null;
+  const held = heldResources(sites.values());
+  return (host, path) => held.get(host + path) ?? null;
 }

@@ -15,7 +15,7 @@ export const startStandInSite: StartRealSite = async (scenario) => {
   for (const spec of Object.values(scenario.sites)) {
     for (const page of buildSite(spec).pages.values()) {
       pages.set(page.host + page.path, page);
-      for (const r of [...page.images, ...(page.late?.images ?? [])]) images.set(r.host + r.path, r);
+      for (const r of [...page.subresources, ...(page.late?.images ?? [])]) images.set(r.host + r.path, r);
     }
   }
   const knobs = scenario.server.knobs;
@@ -131,7 +131,7 @@ export const startStandInSite: StartRealSite = async (scenario) => {
 };
 
 function pageHtml(page: Page, url: (host: string, path: string) => string): string {
-  const imgs = page.images.map((r) => `<img src="${url(r.host, r.path)}">`).join('\n');
+  const imgs = page.subresources.map((r) => `<img src="${url(r.host, r.path)}">`).join('\n');
   let script = '';
   if (page.late && page.late.images.length > 0) {
     const urls = JSON.stringify(page.late.images.map((r) => url(r.host, r.path)));

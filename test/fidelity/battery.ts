@@ -2,7 +2,7 @@
  * The fidelity battery: site shapes that each stress one part of a connection policy, loaded by a real browser and
  * by the emulator with the same profile. Shapes, not browsers: each names what it tests.
  */
-import type { SiteSpec } from '../../emulator/page/site.ts';
+import type { GeneratedSiteSpec } from '../../emulator/page/site.ts';
 import { serverProfile, type ServerKnobs } from '../../emulator/profiles/server-profile.ts';
 import type { Scenario, Step } from '../../emulator/scenario/types.ts';
 
@@ -15,7 +15,7 @@ export interface Shape {
   set: 'core' | 'think' | 'holdout';
   /** What the shape tests. */
   why: string;
-  site: Omit<SiteSpec, 'domain'>;
+  site: Omit<GeneratedSiteSpec, 'domain'>;
   server?: Partial<ServerKnobs>;
   steps?: Step[];
 }

@@ -7,6 +7,8 @@ import type { TrackerSnapshot } from '../../fixtures-site/index.ts';
 import { LiveWorld, type LiveWorldOptions } from '../../emulator/live/live-world.ts';
 import type { RunResult } from '../../emulator/result/types.ts';
 import { loadScenarioText } from '../../emulator/scenario/load.ts';
+import { simulate } from '../../emulator/sim/sim-world.ts';
+import { diffWorlds } from '../../emulator/live/world-diff.ts';
 
 /** Runs the scenario's first browser on its first network; returns the result and the tracker's final account. */
 async function live(yaml: string, options: LiveWorldOptions = {}): Promise<{ result: RunResult; tracker: TrackerSnapshot }> {
@@ -181,5 +183,51 @@ browsers: [{ name: b, extends: chromium, clientTiming: none, htmlDiscovery: ${di
     expect(early(waiting.result)).toBe(0);
     // Every image requested once, either way.
     expect(streaming.tracker.stats.requests).toBe(401);
+  });
+});
+
+describe('a listed site (an imported page) in the live world', () => {
+  // Three hosts; a stylesheet, a script that IE 6 waits for, images; one resource with a query and its own server time.
+  const yaml = (browser: string) => `name: listed
+site:
+  domain: www.shop.localhost
+  path: /basket?id=7
+  htmlBytes: 2000
+  resources:
+    - { url: http://www.shop.localhost/site.css, type: stylesheet, bytes: 3000 }
+    - { url: http://static.shop.localhost/app.js?v=2, type: script, bytes: 5000, waitMs: 200 }
+    - { url: http://static.shop.localhost/logo.gif, type: image, bytes: 1200 }
+    - { url: http://img.shop.localhost/1.gif, type: image, bytes: 900 }
+    - { url: http://img.shop.localhost/2.gif, type: image, bytes: 900 }
+    - { url: http://img.shop.localhost/3.gif, type: image, bytes: 900 }
+steps: [ { load: /basket?id=7 } ]
+network: { rttMs: 40 }
+server: apache-2.2
+browsers: [${browser}]`;
+
+  it.each(['ie-6', 'chromium'])('serves every resource at its size and type, and agrees with the simulation on counts (%s)', async (browser) => {
+    const { result, tracker } = await live(yaml(browser), { timeScale: 0.5 });
+    expect(result.errors).toEqual([]);
+    const got = resources(result).map((r) => [r.kind, r.host, r.path, r.status, r.bodyBytes]);
+    expect(got).toEqual([
+      ['html', 'www.shop.localhost', '/basket?id=7', 200, 2000],
+      ['stylesheet', 'www.shop.localhost', '/site.css', 200, 3000],
+      ['script', 'static.shop.localhost', '/app.js?v=2', 200, 5000],
+      ['image', 'static.shop.localhost', '/logo.gif', 200, 1200],
+      ['image', 'img.shop.localhost', '/1.gif', 200, 900],
+      ['image', 'img.shop.localhost', '/2.gif', 200, 900],
+      ['image', 'img.shop.localhost', '/3.gif', 200, 900],
+    ]);
+    expect(tracker.stats.requests).toBe(7);
+    const scenario = loadScenarioText(yaml(browser), 'listed.yaml');
+    const sim = simulate(scenario, scenario.browsers[0]!, scenario.networks[0]!);
+    expect(diffWorlds(sim, result).counts).toEqual([]);
+    // IE 6 asks for nothing after the script until it is in: the images are queued once it is done, in both worlds.
+    if (browser === 'ie-6') {
+      for (const r of [sim, result]) {
+        const [, , script, ...images] = resources(r);
+        for (const image of images) expect(image.queuedAt).toBeGreaterThanOrEqual(script!.doneAt!);
+      }
+    }
   });
 });

@@ -12,7 +12,7 @@ import fc from 'fast-check';
 import { parse, stringify } from 'yaml';
 import { pageHtml } from '../../fixtures-site/content.ts';
 import { ScenarioError } from '../../emulator/errors.ts';
-import { buildSite } from '../../emulator/page/site.ts';
+import { buildSite, isListedSite } from '../../emulator/page/site.ts';
 import { loadScenarioText } from '../../emulator/scenario/load.ts';
 import type { Scenario } from '../../emulator/scenario/types.ts';
 import { simulate } from '../../emulator/sim/sim-world.ts';
@@ -54,8 +54,8 @@ export function checkText(text: string, options: CheckOptions): Verdict {
   try {
     // The fixture site must serve every page at its size, on the longest port (the loader promised as much).
     for (const spec of Object.values(scenario.sites)) {
-      const site = buildSite({ ...spec, pages: 1 });
-      const last = { ...site.pages.get('/')!, path: spec.pages && spec.pages > 1 ? `/page/${spec.pages}` : '/' };
+      const first = [...buildSite(isListedSite(spec) ? spec : { ...spec, pages: 1 }).pages.values()][0]!;
+      const last = isListedSite(spec) || !spec.pages || spec.pages === 1 ? first : { ...first, path: `/page/${spec.pages}` };
       if (pageHtml(last, 65_535).length !== spec.htmlBytes) return { kind: 'failed', ms: elapsed(), why: 'a page not served at its htmlBytes' };
     }
     let simulated = false;
@@ -76,7 +76,7 @@ function requestsPerRun(scenario: Scenario): number {
   for (const step of scenario.steps) {
     if (step.kind !== 'load') continue;
     const site = scenario.sites[step.site]!;
-    requests += 1 + site.images + (site.lateImages?.count ?? 0);
+    requests += 1 + (isListedSite(site) ? site.resources.length : site.images + (site.lateImages?.count ?? 0));
   }
   return requests;
 }

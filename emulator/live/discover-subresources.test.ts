@@ -2,12 +2,12 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { pageHtml } from '../../fixtures-site/index.ts';
 import { buildSite } from '../page/site.ts';
-import { discoverImages, ImageScanner } from './discover-images.ts';
+import { discoverSubresources, SubresourceScanner } from './discover-subresources.ts';
 
 const page = { host: 'example.localhost', path: '/page/2' };
-const paths = (html: string) => discoverImages(html, page).map((i) => `${i.host}${i.path}`);
+const paths = (html: string) => discoverSubresources(html, page).map((i) => `${i.host}${i.path}`);
 
-describe('discoverImages', () => {
+describe('discoverSubresources', () => {
   it('finds images in document order, relative and absolute, on other hosts too', () => {
     const html = `<html><body>
       <img src="/images/1.gif">
@@ -44,7 +44,7 @@ describe('discoverImages', () => {
   });
 });
 
-describe('ImageScanner, fed the HTML in chunks as it arrives', () => {
+describe('SubresourceScanner, fed the HTML in chunks as it arrives', () => {
   const site = buildSite({ domain: 'gallery.localhost', hosts: 3, images: 25, imageBytes: 1000, htmlBytes: 4096, lateImages: { count: 2, afterMs: 10 } });
   const served = pageHtml(site.pages.get('/')!, 41_234);
   const soup = `<HTML><BODY><IMG SRC=/a.gif><p title='<img src="/no.gif">'><img src="/b.gif?x=1&amp;y=2"><!-- <img src=/c.gif> --><img src=/a.gif><INPUT TYPE=image SRC="d.gif">`;
@@ -53,7 +53,7 @@ describe('ImageScanner, fed the HTML in chunks as it arrives', () => {
     fc.assert(
       fc.property(fc.constantFrom(served, soup), fc.array(fc.nat(), { maxLength: 40 }), (html, cuts) => {
         const at = [...new Set(cuts.map((c) => c % (html.length + 1)))].sort((a, b) => a - b);
-        const scanner = new ImageScanner(page);
+        const scanner = new SubresourceScanner(page);
         const found: string[] = [];
         let from = 0;
         for (const to of [...at, html.length]) {
@@ -61,14 +61,14 @@ describe('ImageScanner, fed the HTML in chunks as it arrives', () => {
           from = to;
         }
         found.push(...scanner.end().map((i) => i.url));
-        expect(found).toEqual(discoverImages(html, page).map((i) => i.url));
+        expect(found).toEqual(discoverSubresources(html, page).map((i) => i.url));
       }),
       { numRuns: 300 },
     );
   });
 
   it('reports an image in the chunk that closes its tag, not before', () => {
-    const scanner = new ImageScanner(page);
+    const scanner = new SubresourceScanner(page);
     // The tag is cut inside its URL, then before its `>`: found only with the chunk that brings the `>`.
     expect(scanner.write('<p>text</p><img src="/images/1')).toEqual([]);
     expect(scanner.write('.gif" alt="1"')).toEqual([]);
@@ -77,6 +77,6 @@ describe('ImageScanner, fed the HTML in chunks as it arrives', () => {
   });
 
   it('finds all 25 images of the page the fixture site serves', () => {
-    expect(discoverImages(served, page)).toHaveLength(25);
+    expect(discoverSubresources(served, page)).toHaveLength(25);
   });
 });
