@@ -10,7 +10,7 @@
  */
 import { http, HttpResponse, type HttpHandler } from 'msw';
 import { pageHtmlLayout } from '../emulator/page/page-html.ts';
-import { byTarget, siteResources, type Page, type ResourceType, type Site } from '../emulator/page/site.ts';
+import { byTarget, CONTENT_TYPES, siteResources, type Page, type ResourceType, type Site } from '../emulator/page/site.ts';
 import { KeepaliveLabError } from '../emulator/errors.ts';
 
 export class SiteContentError extends KeepaliveLabError {
@@ -51,11 +51,11 @@ function commentBody(bytes: number, open: string, close: string): Uint8Array {
 export function resourceBody(type: ResourceType, bytes: number): { body: Uint8Array; contentType: string } {
   switch (type) {
     case 'image':
-      return { body: imageBody(bytes), contentType: 'image/gif' };
+      return { body: imageBody(bytes), contentType: CONTENT_TYPES.image };
     case 'stylesheet':
-      return { body: commentBody(bytes, '/*', '*/'), contentType: 'text/css' };
+      return { body: commentBody(bytes, '/*', '*/'), contentType: CONTENT_TYPES.stylesheet };
     case 'script':
-      return { body: commentBody(bytes, '/*', '*/'), contentType: 'text/javascript' };
+      return { body: commentBody(bytes, '/*', '*/'), contentType: CONTENT_TYPES.script };
   }
 }
 
@@ -103,7 +103,7 @@ export function siteHandlers(site: Site, options: ContentOptions): HttpHandler[]
         }
         return new HttpResponse(cached.html, {
           headers: {
-            'Content-Type': 'text/html; charset=utf-8',
+            'Content-Type': CONTENT_TYPES.html,
             'Content-Length': String(cached.html.length),
             'Cache-Control': 'no-store',
           },

@@ -77,6 +77,13 @@ const COMMANDS: Record<string, CommandEntry> = {
       return { run: (argv) => m.validateCommand(argv), usage: m.VALIDATE_USAGE };
     },
   },
+  import: {
+    summary: 'a page recorded as HAR (DevTools, WebPageTest, Playwright) as a scenario to run',
+    load: async () => {
+      const m = await import('./import-command.ts');
+      return { run: (argv) => m.importCommand(argv), usage: m.IMPORT_USAGE };
+    },
+  },
   init: {
     summary: 'write a commented example scenario to start from',
     load: async () => {

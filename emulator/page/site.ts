@@ -40,6 +40,14 @@ export interface GeneratedSiteSpec {
 export const RESOURCE_TYPES = ['image', 'stylesheet', 'script'] as const;
 export type ResourceType = (typeof RESOURCE_TYPES)[number];
 
+/** The Content-Type each is served with (the fixture site) and recorded with (HAR files). */
+export const CONTENT_TYPES: Readonly<Record<ResourceType | 'html', string>> = {
+  html: 'text/html; charset=utf-8',
+  image: 'image/gif',
+  stylesheet: 'text/css',
+  script: 'text/javascript',
+};
+
 export interface Resource {
   host: string;
   /** The request target: path and query, as the tag's URL and the request line carry it. */

@@ -11,6 +11,7 @@
  * `_retries`, and `_error` on a resource that failed.
  */
 import type { Entry, Har, Page, Timings } from 'har-format';
+import { CONTENT_TYPES } from '../page/site.ts';
 import { attemptOn, timingsOf } from './request-phases.ts';
 import type { ConnectionRecord, PageResult, ResourceResult, RunResult } from './types.ts';
 
@@ -71,13 +72,15 @@ function entryOf(resource: ResourceResult, byId: ReadonlyMap<number, ConnectionR
       httpVersion: '',
       cookies: [],
       headers: [],
-      content: { size: resource.bodyBytes, mimeType: resource.kind === 'html' ? 'text/html' : 'image/gif' },
+      content: { size: resource.bodyBytes, mimeType: CONTENT_TYPES[resource.kind] },
       redirectURL: '',
       headersSize: -1,
       bodySize: resource.failed ? -1 : resource.bodyBytes,
     },
     cache: {},
     timings,
+    // Chrome's name and values for what asked for it, which `keepalive-lab import` reads back.
+    _resourceType: resource.kind === 'html' ? 'document' : resource.kind,
     _world: world,
     _reused: resource.reused,
     _pipelined: attempt?.pipelined ?? false,

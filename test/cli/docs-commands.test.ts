@@ -1,6 +1,6 @@
 /**
  * The docs stay honest: every `keepalive-lab …` command shown in a code block of README.md or docs/*.md is run, in
- * the order shown, in a scratch folder that holds the shipped scenarios, and must exit 0. Commands that need a real
+ * the order shown, in a scratch folder that holds the shipped scenarios and examples, and must exit 0. Commands that need a real
  * browser, run until Ctrl-C, or take minutes of wall time are skipped, each for a reason said below; a line with a
  * placeholder (<file>, [options], …) is a synopsis, not a command.
  */
@@ -55,6 +55,7 @@ function commandsIn(file: string): Shown[] {
 
 const scratch = mkdtempSync(join(tmpdir(), 'keepalive-lab-docs-'));
 symlinkSync(join(ROOT, 'scenarios'), join(scratch, 'scenarios'));
+symlinkSync(join(ROOT, 'examples'), join(scratch, 'examples'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
 const all = DOCS.flatMap(commandsIn);
