@@ -1,5 +1,6 @@
 /** What made a file: this tool's name and version (from its package.json), the Node that ran it. */
 import { readFileSync } from 'node:fs';
+import { packagePath } from './package-root.ts';
 
 export const TOOL_NAME = 'keepalive-lab';
 
@@ -7,7 +8,7 @@ let version: string | undefined;
 
 /** The package's version, read once. */
 export function toolVersion(): string {
-  version ??= (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+  version ??= (JSON.parse(readFileSync(packagePath('package.json'), 'utf8')) as { version: string }).version;
   return version;
 }
 

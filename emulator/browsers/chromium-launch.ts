@@ -4,8 +4,8 @@
  * Shared by the Chromium world, the Playwright specs, the browser server and the bench, so they all run one browser.
  */
 import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import type { LaunchOptions } from 'playwright-core';
+import { packagePath } from '../package-root.ts';
 
 /** Environment variable naming another Chromium binary. */
 export const CHROMIUM_ENV = 'KEEPALIVE_LAB_CHROMIUM';
@@ -41,7 +41,7 @@ export class ChromiumMissingError extends Error {
 }
 
 /** Runs Chromium and then removes its profile folder, even when the process that launched it was killed. */
-export const CHROMIUM_WATCHER = fileURLToPath(new URL('./chromium-watch.sh', import.meta.url));
+export const CHROMIUM_WATCHER = packagePath('emulator', 'browsers', 'chromium-watch.sh');
 
 /** Launch options for `chromium.launch` / `chromium.launchServer`; throws a helpful error if the binary is missing. */
 export function chromiumLaunchOptions(extraArgs: readonly string[] = [], env: NodeJS.ProcessEnv = process.env): LaunchOptions {

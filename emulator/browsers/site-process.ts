@@ -6,13 +6,14 @@
  * blocks. The child exits when told to close, and when this process goes away.
  */
 import { fork, type ChildProcess } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { onCleanup } from '../cleanup.ts';
+import { COMPILED, packagePath } from '../package-root.ts';
 import type { RealSite, StartRealSite } from './real-site.ts';
 import type { ChildMessage, ParentMessage } from './site-process-protocol.ts';
 import type { TrackerSnapshotView } from './tracker-view.ts';
 
-const ENTRY = fileURLToPath(new URL('./site-process-entry.mjs', import.meta.url));
+/** The child's entry: the compiled bundle's own, or a plain .mjs that registers tsx for the sources. */
+const ENTRY = COMPILED ? packagePath('dist', 'site-process-child.mjs') : packagePath('emulator', 'browsers', 'site-process-entry.mjs');
 /** Starting the process, compiling the site's sources and warming its content take seconds. */
 const START_TIMEOUT_MS = 60_000;
 const SNAPSHOT_TIMEOUT_MS = 30_000;

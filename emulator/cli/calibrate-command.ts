@@ -13,12 +13,7 @@ import { nameList, usageError } from './args.ts';
 import type { CommandContext } from './command.ts';
 import { prepareOutputPath, writeReport } from './results-file.ts';
 import { worldsByName } from './worlds.ts';
-
-export const CALIBRATE_USAGE = `keepalive-lab calibrate [options]
-
-  --world chromium,firefox   the real browsers to measure (default: both)
-  --runs N                   loads of each calibration page (default 5)
-  --json FILE                write the measurements as JSON`;
+import { CALIBRATE_USAGE } from './usage.ts';
 
 /** The profile each real browser plays while it is measured; the phases do not depend on the connection policy. */
 const PLAYED: Record<string, string> = { chromium: 'chromium', firefox: 'firefox-3' };

@@ -25,23 +25,7 @@ import { prepareOutputPath, ResultsWriter, writeReport } from './results-file.ts
 import { htmlReport } from '../report/html-report.ts';
 import { createdBy } from '../tool-info.ts';
 import { worldByName } from './worlds.ts';
-
-export const COMPARE_USAGE = `keepalive-lab compare <scenario file> [options]
-
-  --browsers a,b      profiles to compare (default: the scenario's list)
-  --world sim,live    emulated worlds to set beside the real browser (default: sim,live where available);
-                      --worlds, its old spelling, is still read
-  --network a,b       compare over these network profiles instead of the scenario's
-  --tolerance T       exit 1 when real and emulated disagree beyond T: '15%' (load times and requests per
-                      connection; connections per host exact) or 'load=15%,rpc=25%,connections=0'. A bare
-                      number is a percentage too: '15' is 15 %, '0.5' is 0.5 %; connections is a count.
-  --runs N            load each live and real-browser run N times and compare their medians (default 1, or 5
-                      with --tolerance; a gate needs 3 at least: one sample of a real browser is not a verdict)
-  --json FILE         write every result as JSON (schema: docs/RESULTS.md)
-  --html FILE         write the report: every run's connection waterfall, emulated and real, on one page
-
-  With --tolerance, exit 1 also when no profile had a real browser to compare with: a gate that checked nothing
-  does not pass.`;
+import { COMPARE_USAGE } from './usage.ts';
 
 /** Runs a --tolerance gate needs at least, and takes when --runs is not given. */
 export const GATE_MIN_RUNS = 3;

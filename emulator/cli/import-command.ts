@@ -5,27 +5,16 @@
  */
 import { readFile, writeFile } from 'node:fs/promises';
 import { basename, dirname, relative, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { importHarPage, HarImportError } from '../import/har-page.ts';
 import { scenarioText } from '../import/scenario-text.ts';
 import { loadScenarioFile } from '../scenario/load.ts';
 import { refuseExtraArguments, usageError } from './args.ts';
 import { say } from './printable.ts';
+import { packagePath } from '../package-root.ts';
+import { IMPORT_USAGE } from './usage.ts';
 
-export const IMPORT_USAGE = `keepalive-lab import <file.har> [options]
-
-  Turns a page recorded as HAR 1.2 (Chrome DevTools' "Save all as HAR", Firefox, WebPageTest, Playwright's
-  recordHar) into a scenario: the HTML and every image, stylesheet and script requested before the load event, each
-  with its host (under .localhost), size, order and server time. What was dropped is listed at the top of the file.
-
-  --out FILE     where to write the scenario (default: the HAR's name with .yaml, in this folder)
-  --page ID      which page of the HAR: its id or its position from 1 (default the first)
-  --force        overwrite FILE if it exists
-
-  Then: keepalive-lab run FILE (the emulated worlds), or keepalive-lab compare FILE (beside real Chromium).`;
-
-const SCHEMA = fileURLToPath(new URL('../../docs/scenario.schema.json', import.meta.url));
+const SCHEMA = packagePath('docs', 'scenario.schema.json');
 
 export async function importCommand(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({

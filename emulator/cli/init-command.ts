@@ -4,17 +4,13 @@
  */
 import { mkdir, open } from 'node:fs/promises';
 import { dirname, relative, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { FAULT_KINDS } from '../scenario/types.ts';
 import { refuseExtraArguments, usageError } from './args.ts';
 import { say } from './printable.ts';
+import { packagePath } from '../package-root.ts';
+import { INIT_USAGE } from './usage.ts';
 
-export const INIT_USAGE = `keepalive-lab init [file]
-
-  Writes a commented example scenario to file (default scenario.yaml), with the schema line that gives editors
-  completion. An existing file is left alone (exit 2). Then: keepalive-lab validate file; keepalive-lab run file.`;
-
-const SCHEMA = fileURLToPath(new URL('../../docs/scenario.schema.json', import.meta.url));
+const SCHEMA = packagePath('docs', 'scenario.schema.json');
 
 /** The example, with `schemaPath` relative to the file written. */
 export function exampleScenario(schemaPath: string): string {

@@ -10,85 +10,91 @@ import { toolVersion } from '../tool-info.ts';
 import type { CommandContext } from './command.ts';
 import { catchInterrupts } from './interrupts.ts';
 import { printable } from './printable.ts';
+import { CALIBRATE_USAGE, COMPARE_USAGE, IMPORT_USAGE, INIT_USAGE, PROFILES_USAGE, REPORT_USAGE, RUN_USAGE, SERVE_USAGE, VALIDATE_USAGE } from './usage.ts';
 
 type Command = (argv: string[], context: CommandContext) => Promise<number>;
-
-/** A command's code and its usage, loaded when it is asked for: `profiles` or `--help` never loads the worlds. */
-interface Loaded {
-  run: Command;
-  /** What `<command> --help` and `help <command>` print. */
-  usage: string;
-}
 
 interface CommandEntry {
   /** One line for the list of commands. */
   summary: string;
-  load: () => Promise<Loaded>;
+  /** What `<command> --help` and `help <command>` print (usage.ts: no command code is loaded to print it). */
+  usage: string;
+  /** The command's code, loaded when it is run: `profiles` never loads the worlds. */
+  load: () => Promise<Command>;
 }
 
 const COMMANDS: Record<string, CommandEntry> = {
   run: {
     summary: 'run scenarios in the emulated worlds and the real browsers; baselines and CI gates',
+    usage: RUN_USAGE,
     load: async () => {
       const m = await import('./run-command.ts');
-      return { run: m.runCommand, usage: m.RUN_USAGE };
+      return m.runCommand;
     },
   },
   compare: {
     summary: 'each profile beside the real browser that plays it; exit 1 when they disagree',
+    usage: COMPARE_USAGE,
     load: async () => {
       const m = await import('./compare.ts');
-      return { run: (argv, context) => m.compareCommand(argv, undefined, context), usage: m.COMPARE_USAGE };
+      return (argv, context) => m.compareCommand(argv, undefined, context);
     },
   },
   profiles: {
     summary: 'the browser, server and network profiles, each knob with its source',
+    usage: PROFILES_USAGE,
     load: async () => {
       const m = await import('./profiles-command.ts');
-      return { run: (argv) => m.profilesCommand(argv), usage: m.PROFILES_USAGE };
+      return (argv) => m.profilesCommand(argv);
     },
   },
   // serve runs until Ctrl-C, which is how it is meant to stop: it handles the signal itself.
   serve: {
     summary: 'the fixture site by hand, with a server profile and a shaped network',
+    usage: SERVE_USAGE,
     load: async () => {
       const m = await import('./serve-command.ts');
-      return { run: (argv) => m.serveCommand(argv), usage: m.SERVE_USAGE };
+      return (argv) => m.serveCommand(argv);
     },
   },
   calibrate: {
     summary: "measure the real browsers' own time per page load here",
+    usage: CALIBRATE_USAGE,
     load: async () => {
       const m = await import('./calibrate-command.ts');
-      return { run: (argv, context) => m.calibrateCommand(argv, context), usage: m.CALIBRATE_USAGE };
+      return (argv, context) => m.calibrateCommand(argv, context);
     },
   },
   report: {
     summary: 'the HTML report rebuilt from saved results files',
+    usage: REPORT_USAGE,
     load: async () => {
       const m = await import('./report-command.ts');
-      return { run: (argv) => m.reportCommand(argv), usage: m.REPORT_USAGE };
+      return (argv) => m.reportCommand(argv);
     },
   },
   validate: {
     summary: 'check scenario files as run would, and run nothing',
+    usage: VALIDATE_USAGE,
     load: async () => {
       const m = await import('./validate-command.ts');
-      return { run: (argv) => m.validateCommand(argv), usage: m.VALIDATE_USAGE };
+      return (argv) => m.validateCommand(argv);
     },
   },
   import: {
     summary: 'a page recorded as HAR (DevTools, WebPageTest, Playwright) as a scenario to run',
+    usage: IMPORT_USAGE,
     load: async () => {
       const m = await import('./import-command.ts');
-      return { run: (argv) => m.importCommand(argv), usage: m.IMPORT_USAGE };
+      return (argv) => m.importCommand(argv);
     },
   },
   init: {
     summary: 'write a commented example scenario to start from',
+    usage: INIT_USAGE,
     load: async () => {
       const m = await import('./init-command.ts');
-      return { run: (argv) => m.initCommand(argv), usage: m.INIT_USAGE };
+      return (argv) => m.initCommand(argv);
     },
   },
 };
@@ -117,7 +123,7 @@ export async function main(argv: string[]): Promise<number> {
       console.error(printable(`Unknown command '${topic}'.\n\n${USAGE}`));
       return 2;
     }
-    console.log((await COMMANDS[topic]!.load()).usage);
+    console.log(COMMANDS[topic]!.usage);
     return 0;
   }
   if (!name || name === 'help' || name === '--help' || name === '-h') {
@@ -129,20 +135,21 @@ export async function main(argv: string[]): Promise<number> {
     console.error(printable(`Unknown command '${name}'.\n\n${USAGE}`));
     return 2;
   }
-  const command = await COMMANDS[name]!.load();
-  // Asked for help anywhere before a `--`: the command's options, and nothing run.
+  const entry = COMMANDS[name]!;
+  // Asked for help anywhere before a `--`: the command's options, and nothing run (or loaded).
   const flags = rest.includes('--') ? rest.slice(0, rest.indexOf('--')) : rest;
   if (flags.includes('--help') || flags.includes('-h')) {
-    console.log(command.usage);
+    console.log(entry.usage);
     return 0;
   }
+  const run = await entry.load();
   const interrupts = OWN_SIGNALS.has(name) ? null : catchInterrupts();
   try {
-    const code = await command.run(rest, interrupts ? { signal: interrupts.signal } : {});
+    const code = await run(rest, interrupts ? { signal: interrupts.signal } : {});
     return interrupts?.exitCode ?? code;
   } catch (error) {
     if (interrupts?.exitCode) return interrupts.exitCode;
-    return report(error, command.usage);
+    return report(error, entry.usage);
   } finally {
     // Whatever the command started and did not close (it failed, or was interrupted mid-way) is closed now.
     const killed = await closeAll();

@@ -8,14 +8,9 @@ import { SERVER_PROFILES, type ServerProfile } from '../profiles/server-profile.
 import { textTable } from '../report/text-table.ts';
 import { refuseExtraArguments } from './args.ts';
 import { printable } from './printable.ts';
+import { PROFILES_USAGE } from './usage.ts';
 
 type AnyProfile = BrowserProfile | ServerProfile | NetworkProfile;
-
-export const PROFILES_USAGE = `keepalive-lab profiles [name] [options]
-
-  (no name)          every browser, server and network profile, one line each
-  name               one profile: each knob with its value and its source
-  --json             the same as JSON`;
 
 export async function profilesCommand(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, strict: true, options: { json: { type: 'boolean', default: false } } });

@@ -10,14 +10,7 @@ import { KeepaliveLabError } from '../errors.ts';
 import { usageError } from './args.ts';
 import { say } from './printable.ts';
 import { prepareOutputPath, readCreatedBy, readResults, writeReport } from './results-file.ts';
-
-export const REPORT_USAGE = `keepalive-lab report <results.json>… --html FILE
-
-  Builds the HTML report (connection waterfalls, the comparison tables, what made each file) from results files
-  written by run --json or compare --json, running nothing.
-  --html FILE        the report to write (one self-contained file)
-
-  Exit status: 0 written; 2 bad input (a results file that cannot be read, of an unknown version, a bad path).`;
+import { REPORT_USAGE } from './usage.ts';
 
 export async function reportCommand(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, strict: true, options: { html: { type: 'string' } } });

@@ -20,33 +20,7 @@ import { createdBy } from '../tool-info.ts';
 import { writeHars } from './har-files.ts';
 import { JunitReport } from './junit-report.ts';
 import { failing, formatVerdict, githubAnnotations, parseVerdictTolerance, readBaselineFile, scenarioLocation } from './regression-gate.ts';
-
-export const RUN_USAGE = `keepalive-lab run <scenario files or folders>… [options]
-
-  --browsers a,b     run these browser profiles instead of each scenario's list
-  --network a,b      run over these network profiles instead of each scenario's (keepalive-lab profiles lists them)
-  --world sim        worlds to run in, comma-separated (sim, live, chromium, firefox); with several, their differences are printed
-  --time-scale X     live world: wall ms per scenario ms, from ${MIN_TIME_SCALE} to 1 (default: a shaped round trip takes
-                     25 ms of wall time; 0.05 on loopback). Results are in scenario time either way.
-  --json FILE        write every result as JSON (schema: docs/RESULTS.md), each as soon as its run is done
-  --resume           with --json: keep the results already in FILE and run only the ones missing from it
-  --html FILE        write a report with connection waterfalls (one self-contained file)
-  --quiet            print no table
-
-  Regression testing (docs/REGRESSION.md):
-  --runs N           run each live or real-browser combination N times (1 to 100; the simulation, being
-                     deterministic, runs once): a verdict on real times needs samples, never one
-  --save-baseline F  write this run's figures as a baseline file
-  --baseline F       compare with a saved baseline and exit 1 on a regression: counts exactly, simulated
-                     times exactly, live and real times by Mann-Whitney U over the runs (5 each side at least)
-  --tolerance T      for --baseline: '5%' (times), or 'time=5%,count=0,alpha=0.05,min-runs=5'
-  --junit FILE       write JUnit XML: a test case per scenario × browser × world × network
-  --har DIR          write every page load as a HAR 1.2 file (opens in Chrome DevTools' Network panel)
-  In GitHub Actions (GITHUB_ACTIONS=true), each failing finding is also printed as an ::error annotation on its
-  scenario file.
-
-  Exit status: 0 done; 1 a run reported errors or loaded no page at all, or the baseline's verdict failed; 2 bad
-  input (a file, a flag, an output path); 130 or 143 stopped by Ctrl-C or SIGTERM, with every run that finished saved (--resume carries on).`;
+import { RUN_USAGE } from './usage.ts';
 
 export async function runCommand(argv: string[], context: CommandContext = {}): Promise<number> {
   const { values, positionals } = parseArgs({

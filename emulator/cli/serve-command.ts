@@ -4,7 +4,6 @@
  */
 import { parseArgs } from 'node:util';
 import { MICROSCAPE_SITE, type SiteSpec } from '../page/site.ts';
-import { SERVER_PROFILES } from '../profiles/server-profile.ts';
 import { NETWORK_PROFILES } from '../profiles/network-profile.ts';
 import type { FaultSpec } from '../scenario/types.ts';
 import { KeepaliveLabError, ScenarioError } from '../errors.ts';
@@ -12,20 +11,7 @@ import { boundedNumber, portNumber } from './args.ts';
 import { printable } from './printable.ts';
 import { loadScenarioFile } from '../scenario/load.ts';
 import { startFixtureSite, type FixtureSite, type TrackedConnection, type TrackerEvent } from '../../fixtures-site/index.ts';
-
-export const SERVE_USAGE = `keepalive-lab serve [options]
-
-  --server <profile>     ${SERVER_PROFILES.map((p) => p.name).join(', ')} (default apache-2.2)
-  --network <profile>    ${NETWORK_PROFILES.map((p) => p.name).join(', ')} (default loopback: no shaper)
-  --rtt <ms> --down <kbit/s> --up <kbit/s>
-                         explicit network numbers instead of (or over) a profile
-  --slow-start           emulate TCP slow start in the shaper
-  --site <scenario.yaml> serve the scenario's site (its 'site:' block) and faults (default: the Microscape page)
-  --port <n>             port to listen on, 0–65535 (default 8080; 0 for any free port)
-  --bind <address>       interface (default 127.0.0.1)
-  --time-scale <x>       multiply every server timeout, from 0.001 to 1000 (default 1)
-  --no-table             print connection events as lines instead of a live table
-  -h, --help`;
+import { SERVE_USAGE } from './usage.ts';
 
 /**
  * The serve command's time scale multiplies the server's timeouts and think time. Below 0.001 a millisecond of wall

@@ -7,11 +7,7 @@ import { ScenarioError, ScenarioSuiteError } from '../errors.ts';
 import { loadSuite } from '../scenario/load.ts';
 import { usageError } from './args.ts';
 import { say, warn } from './printable.ts';
-
-export const VALIDATE_USAGE = `keepalive-lab validate <scenario file or folder>…
-
-  Loads every scenario with the same checks as run, and runs nothing. Prints each problem with its
-  file:line:column, or 'ok' and what the file holds. Exit status: 0 all valid; 2 any problem.`;
+import { VALIDATE_USAGE } from './usage.ts';
 
 export async function validateCommand(argv: string[]): Promise<number> {
   const paths = argv.filter((a) => a !== '--');

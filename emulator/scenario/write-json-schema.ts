@@ -4,12 +4,12 @@
  * test fails when the committed file is out of date.
  */
 import { writeFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { pathToFileURL } from 'node:url';
 import { z } from 'zod';
 import { scenarioFileSchema } from './schema.ts';
+import { packagePath } from '../package-root.ts';
 
-export const JSON_SCHEMA_PATH = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'docs', 'scenario.schema.json');
+export const JSON_SCHEMA_PATH = packagePath('docs', 'scenario.schema.json');
 
 /** The schema as the text committed to docs/, ending in a newline. */
 export function renderJsonSchema(): string {

@@ -17,8 +17,8 @@ export interface CliRun {
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null; at: number }>;
 }
 
-export function startCli(args: readonly string[], env: NodeJS.ProcessEnv = {}, cwd?: string): CliRun {
-  const child = spawn(process.execPath, [CLI, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env }, ...(cwd ? { cwd } : {}) });
+export function startCli(args: readonly string[], env: NodeJS.ProcessEnv = {}, cwd?: string, bin: string = CLI): CliRun {
+  const child = spawn(process.execPath, [bin, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env }, ...(cwd ? { cwd } : {}) });
   let out = '';
   let err = '';
   child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
@@ -35,9 +35,11 @@ export async function runCli(
   env: NodeJS.ProcessEnv = {},
   /** Where it runs (default: this process's folder). */
   cwd?: string,
+  /** Which CLI entry (default this checkout's; a packed package's, say). */
+  bin: string = CLI,
 ): Promise<{ code: number | null; stdout: string; stderr: string; ms: number }> {
   const started = performance.now();
-  const run = startCli(args, env, cwd);
+  const run = startCli(args, env, cwd, bin);
   const { code, at } = await run.exited;
   return { code, stdout: run.stdout(), stderr: run.stderr(), ms: at - started };
 }

@@ -1,7 +1,7 @@
 /**
  * The package ships what it runs, and nothing of its tests: `npm pack --dry-run` lists what package.json's `files`
  * lets through, and every module reachable from the CLI entry (static imports, `import()` and `new URL(…,
- * import.meta.url)` of literal paths, `require`) must be in it. Every packed module's own imports must be packed
+ * import.meta.url)` of literal paths, `require`, files named by `packagePath(…)`) must be in it. Every packed module's own imports must be packed
  * too (so no packed module reaches into the test kit), and every package it imports must be a dependency, not a
  * dev dependency (as `@playwright/test` was).
  */
@@ -25,7 +25,9 @@ let packed: Set<string>;
 beforeAll(() => {
   const out = execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: ROOT, encoding: 'utf8', timeout: 60_000 });
   const [report] = JSON.parse(out) as { files: { path: string }[] }[];
-  packed = new Set(report!.files.map((f) => f.path));
+  // dist/ is the compiled CLI, built by prepack (which --ignore-scripts skips); compiled-package.test.ts checks it. Left
+  // out here even when present, as it is while that test packs the package.
+  packed = new Set(report!.files.map((f) => f.path).filter((path) => !path.startsWith('dist/')));
 }, 60_000);
 
 interface ModuleRefs {
@@ -39,6 +41,7 @@ interface ModuleRefs {
 function runtimeRefs(file: string): ModuleRefs {
   const source = ts.createSourceFile(file, readFileSync(join(ROOT, file), 'utf8'), ts.ScriptTarget.Latest, true);
   const specifiers: string[] = [];
+  const rootFiles: string[] = [];
   const literal = (node: ts.Node | undefined) => (node && ts.isStringLiteralLike(node) ? node.text : undefined);
   const visit = (node: ts.Node): void => {
     if (ts.isImportDeclaration(node) && !node.importClause?.isTypeOnly) specifiers.push(literal(node.moduleSpecifier)!);
@@ -48,6 +51,12 @@ function runtimeRefs(file: string): ModuleRefs {
       const isRequire = ts.isIdentifier(node.expression) && node.expression.text === 'require';
       const spec = literal(node.arguments[0]);
       if ((isImport || isRequire) && spec) specifiers.push(spec);
+      if (ts.isIdentifier(node.expression) && node.expression.text === 'packagePath') {
+        // packagePath('emulator', 'browsers', 'chromium-watch.sh'): a file by its path in the package (package-root.ts).
+        // dist/ is built when the package is packed (test/package/compiled-package.test.ts checks it there).
+        const parts = node.arguments.map(literal);
+        if (parts.every((part) => part !== undefined) && parts[0] !== 'dist') rootFiles.push(posix.join(...(parts as string[])));
+      }
     } else if (ts.isNewExpression(node) && ts.isIdentifier(node.expression) && node.expression.text === 'URL') {
       // new URL('./sibling.mjs', import.meta.url): a file loaded by path (a child process's entry).
       const [target, base] = node.arguments ?? [];
@@ -57,10 +66,14 @@ function runtimeRefs(file: string): ModuleRefs {
     ts.forEachChild(node, visit);
   };
   visit(source);
-  const refs: ModuleRefs = { files: [], packages: [] };
+  const refs: ModuleRefs = { files: [...rootFiles], packages: [] };
   for (const spec of specifiers) {
-    if (spec.startsWith('.')) refs.files.push(posix.normalize(posix.join(posix.dirname(file), spec)));
-    else refs.packages.push(spec);
+    if (!spec.startsWith('.')) refs.packages.push(spec);
+    else {
+      const path = posix.normalize(posix.join(posix.dirname(file), spec));
+      // The bin looks for dist/ (built when packed) and .git (a checkout): neither is a module of the sources.
+      if (!path.startsWith('dist/') && path !== '.git') refs.files.push(path);
+    }
   }
   return refs;
 }
