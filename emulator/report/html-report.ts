@@ -59,18 +59,39 @@ function section(group: RunResult[], description: string | undefined): string {
 <td class="num">${m.timeWait.client}/${m.timeWait.server}</td><td class="num">${m.serverIdleConnectionSeconds.toFixed(1)}</td><td>${esc(formatCloses(m.closesByReason))}${m.failedResources ? ` <b class="bad">${m.failedResources} failed</b>` : ''}</td></tr>`;
     })
     .join('');
-  const time = waterfallAxis(group, endAt);
+  const axes = ZOOMS.map((zoom) => ({ zoom, time: waterfallAxis(group, endAt, zoom) }));
+  // Each connection waterfall at every zoom (the time axis longer, the labels as they are); CSS shows the one chosen.
+  const atEveryZoom = (r: RunResult) => axes.map(({ zoom, time }) => `<div class="z z-${zoom}">${waterfallSvg(r, endAt, time, zoom)}</div>`).join('');
   const waterfalls = group
     .map(
       (r) =>
-        `<details${group.length <= 4 ? ' open' : ''}><summary>${esc(r.browser)} <small>${r.world}${r.browserVersion ? ` (${esc(r.browserVersion)})` : ''} · ${r.metrics.connectionsOpened} connections · ${r.metrics.requests} requests</small></summary>${waterfallSvg(r, endAt, time)}${r.pages.map((page, i) => `<details class="requests"><summary>requests, page ${i + 1} <small>${page.resources.length} · blocked, connect, wait, receive</small></summary>${requestWaterfallSvg(r, page)}</details>`).join('')}${r.errors.map((e) => `<p class="bad">${esc(e)}</p>`).join('')}</details>`,
+        `<details${group.length <= 4 ? ' open' : ''}><summary>${esc(r.browser)} <small>${r.world}${r.browserVersion ? ` (${esc(r.browserVersion)})` : ''} · ${r.metrics.connectionsOpened} connections · ${r.metrics.requests} requests</small></summary>${atEveryZoom(r)}${r.pages.map((page, i) => `<details class="requests"><summary>requests, page ${i + 1} <small>${page.resources.length} · blocked, connect, wait, receive</small></summary>${requestWaterfallSvg(r, page)}</details>`).join('')}${r.errors.map((e) => `<p class="bad">${esc(e)}</p>`).join('')}</details>`,
     )
     .join('');
   return `<section id="${anchor(first)}"><h2>${esc(first.scenario)} <small>server ${esc(first.server)} · network ${esc(first.network)}</small></h2>
 ${description ? `<p class="about">${esc(description)}</p>` : ''}
 <table><thead><tr><th>browser</th><th>load</th><th></th><th>conns</th><th>max open</th><th>req/conn</th><th>reused</th><th>retries</th><th>packets</th><th>TIME_WAIT c/s</th><th>srv idle s</th><th>closes</th></tr></thead><tbody>${rows}</tbody></table>
-${waterfalls}</section>`;
+${zoomed(anchor(first), waterfalls)}</section>`;
 }
+
+/** How far the connection waterfalls' time axis can be stretched: radio buttons choose, for a whole section (CSS only). */
+const ZOOMS = [1, 2, 4, 8] as const;
+
+/**
+ * The section's waterfalls under a zoom: radio buttons (siblings of the charts' box, so CSS alone can choose which
+ * rendering shows) and a box that scrolls sideways. No script: the report stays one file that opens anywhere.
+ */
+function zoomed(id: string, waterfalls: string): string {
+  const inputs = ZOOMS.map((z) => `<input type="radio" class="zoom-${z}" name="zoom-${id}" id="zoom-${z}-${id}"${z === 1 ? ' checked' : ''}>`).join('');
+  const labels = ZOOMS.map((z) => `<label for="zoom-${z}-${id}">${z}×</label>`).join(' ');
+  return `${inputs}<p class="zoom">zoom ${labels}</p><div class="zoomed">${waterfalls}</div>`;
+}
+
+const ZOOM_CSS =
+  `.zoomed .z{display:none}.zoomed .z-1{display:block}.zoomed .z:not(.z-1) svg{max-width:none}` +
+  ZOOMS.slice(1)
+    .map((z) => `.zoom-${z}:checked~.zoomed .z-1{display:none}.zoom-${z}:checked~.zoomed .z-${z}{display:block}.zoom-${z}:checked~.zoom label[for^="zoom-${z}-"]{font-weight:700;color:var(--fg)}`)
+    .join('');
 
 const CSS = `
 :root{--fg:#1d2330;--muted:#667085;--line:#d0d5dd;--wait:#9ec5fe;--recv:#1f6feb;--connect:#f79009;--server:#d92d20;--client:#7a5af8;--ok:#12b76a}
@@ -86,5 +107,7 @@ svg .connect{fill:var(--connect)}svg .wait{fill:var(--wait)}svg .recv{fill:var(-
 svg .close{stroke-width:2}svg .close.server{stroke:var(--server)}svg .close.client{stroke:var(--client)}
 svg .break rect{fill:#f2f4f7}svg .blocked{fill:#d0d5dd}svg .host{fill:var(--muted)}details.requests{margin-left:16px}details.requests summary{font-weight:normal}figure.chart{margin:16px 0}figcaption{font-weight:600}svg .queued{stroke:var(--wait);stroke-width:2;stroke-dasharray:2 2}svg .page{stroke:#98a2b3;stroke-dasharray:3 3}svg .onload{stroke:var(--ok)}
 .key{display:inline-block;width:14px;height:9px;vertical-align:middle}.key.wait{background:var(--wait)}.key.recv{background:var(--recv)}.key.connect{background:var(--connect)}
+input[name^="zoom-"]{position:absolute;opacity:0;pointer-events:none}.zoom{color:var(--muted);margin:4px 0}.zoom label{cursor:pointer;padding:0 4px;border:1px solid var(--line);border-radius:3px}
+.zoom-1:checked~.zoom label[for^="zoom-1-"]{font-weight:700;color:var(--fg)}.zoomed{overflow-x:auto}${ZOOM_CSS}
 .server-text{color:var(--server)}.client-text{color:var(--client)}.bad{color:var(--server)}.legend,.made{color:var(--muted)}.made{font-size:12px}
 `;

@@ -39,8 +39,12 @@ describe('the HTML report', () => {
     const html = htmlReport(results, { descriptions: new Map([['test', 'a <b>bold</b> claim & more']]) });
     expect(html.startsWith('<!doctype html>')).toBe(true);
     expect(html).toContain('a &lt;b&gt;bold&lt;/b&gt; claim &amp; more');
-    const svgs = html.match(/<svg[^>]*aria-label="connection waterfall"[\s\S]*?<\/svg>/g)!;
+    // At 1× (the zoomed renderings carry data-zoom): one per run.
+    const svgs = html.match(/<svg[^>]*aria-label="connection waterfall">[\s\S]*?<\/svg>/g)!;
     expect(svgs).toHaveLength(2);
+    // And at 2×, 4× and 8×, the time axis stretched and the label column not: 220 + 680 × 4 = 2940 wide at 4×.
+    expect(html.match(/data-zoom="4"/g)).toHaveLength(2);
+    expect(html).toMatch(/<svg [^>]*width="2940"[^>]*data-zoom="4"/);
     const [ie6Svg, chromiumSvg] = svgs;
     expect(ie6Svg!.match(/class="label"/g)).toHaveLength(results[0]!.connections.length);
     expect(chromiumSvg!.match(/<g class="req"/g)).toHaveLength(results[1]!.metrics.requests);

@@ -12,14 +12,20 @@ const LABEL = 220;
 const WIDTH = 900;
 const AXIS = 22;
 
-/** The axis a section's waterfalls share: from the label column to the right edge. */
-export function waterfallAxis(results: readonly RunResult[], endAt: number): TimeAxis {
-  return timeAxis(results, endAt, LABEL, WIDTH - 10);
+/** How wide a waterfall is at `zoom`: the label column keeps its width, the time axis is `zoom` times as long. */
+function widthAt(zoom: number): number {
+  return LABEL + (WIDTH - LABEL) * zoom;
 }
 
-export function waterfallSvg(result: RunResult, endAt: number, shared?: TimeAxis): string {
+/** The axis a section's waterfalls share: from the label column to the right edge, `zoom` times the usual length. */
+export function waterfallAxis(results: readonly RunResult[], endAt: number, zoom = 1): TimeAxis {
+  return timeAxis(results, endAt, LABEL, widthAt(zoom) - 10);
+}
+
+export function waterfallSvg(result: RunResult, endAt: number, shared?: TimeAxis, zoom = 1): string {
   const connections = result.connections;
-  const time = shared ?? waterfallAxis([result], endAt);
+  const time = shared ?? waterfallAxis([result], endAt, zoom);
+  const width = widthAt(zoom);
   const x = time.x;
   const height = AXIS + connections.length * ROW + 8;
   const parts: string[] = [];
@@ -34,7 +40,7 @@ export function waterfallSvg(result: RunResult, endAt: number, shared?: TimeAxis
       parts.push(`<line class="onload" x1="${x(at)}" x2="${x(at)}" y1="${AXIS - 4}" y2="${height}"><title>load event: ${formatMs(page.loadMs)}</title></line>`);
     }
   }
-  return `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${WIDTH} ${height}" width="${WIDTH}" height="${height}" role="img" aria-label="connection waterfall">${parts.join('')}</svg>`;
+  return `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${width} ${height}" width="${width}" height="${height}" role="img" aria-label="connection waterfall"${zoom === 1 ? '' : ` data-zoom="${zoom}"`}>${parts.join('')}</svg>`;
 }
 
 /** Ticks in each active stretch (about eight over the whole width), and each broken-out pause with its length. */

@@ -22,7 +22,7 @@ describe('report', () => {
     const records = [a, b].flatMap((f) => JSON.parse(readFileSync(f, 'utf8')).results);
     expect(out.stdout).toContain(`wrote the report of ${records.length} result(s) from 2 file(s)`);
     const page = readFileSync(html, 'utf8');
-    expect(page.match(/aria-label="connection waterfall"/g)).toHaveLength(records.length);
+    expect(page.match(/aria-label="connection waterfall">/g)).toHaveLength(records.length);
     expect(page.match(/aria-label="request waterfall"/g)!.length).toBeGreaterThanOrEqual(records.length);
     // What made each file, with its command line.
     expect(page.match(/<li>keepalive-lab \d+\.\d+\.\d+ · Node v\d+/g)).toHaveLength(2);

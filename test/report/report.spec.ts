@@ -1,7 +1,7 @@
 /**
  * The HTML report in real Chromium, as a reader sees it: the legend and what made the results above the first chart,
  * the closes column on one line, the chart across networks with a point per browser and network, the idle step
- * broken out of the axis, and a request waterfall. Screenshots are attached to the test (and docs/report-*.png are
+ * broken out of the axis, the zoom, and a request waterfall. Screenshots are attached to the test (and docs/report-*.png are
  * made from them with KEEPALIVE_LAB_SAVE_REPORT_SHOTS=1).
  */
 import { copyFileSync } from 'node:fs';
@@ -44,6 +44,25 @@ test('the report reads as intended in Chromium', async ({ page }, testInfo) => {
   const firstShot = join(testInfo.outputDir, 'report-top.png');
   await page.screenshot({ path: firstShot });
   await testInfo.attach('report-top', { path: firstShot, contentType: 'image/png' });
+
+  // Zoom: 4× shows each connection waterfall with its time axis four times as long and its labels as they were, in a
+  // box that scrolls sideways; 1× fits again.
+  const section = page.locator('section:has(.zoomed)').first();
+  const box = section.locator('.zoomed');
+  const visibleChart = () => section.locator('svg[aria-label="connection waterfall"]:visible').first();
+  const labelHeight = () => visibleChart().locator('text.label').first().evaluate((e) => e.getBoundingClientRect().height);
+  const fitted = { width: await visibleChart().evaluate((e) => e.getBoundingClientRect().width), label: await labelHeight() };
+  await section.locator('.zoom label', { hasText: '4×' }).click();
+  expect(await visibleChart().getAttribute('data-zoom')).toBe('4');
+  expect(await visibleChart().evaluate((e) => e.getBoundingClientRect().width)).toBeGreaterThan(3 * fitted.width);
+  expect(await labelHeight()).toBeCloseTo(fitted.label, 0);
+  expect(await box.evaluate((e) => e.scrollWidth > e.clientWidth)).toBe(true);
+  const zoomShot = join(testInfo.outputDir, 'report-zoom.png');
+  await visibleChart().screenshot({ path: zoomShot });
+  await testInfo.attach('report-zoom', { path: zoomShot, contentType: 'image/png' });
+  await section.locator('.zoom label', { hasText: '1×' }).click();
+  expect(await visibleChart().getAttribute('data-zoom')).toBeNull();
+  expect(await visibleChart().evaluate((e) => e.getBoundingClientRect().width)).toBeCloseTo(fitted.width, 0);
 
   // A request waterfall, opened: a row per resource.
   const requests = page.locator('details.requests').first();
