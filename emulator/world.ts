@@ -7,6 +7,17 @@ import type { NetworkProfile } from './profiles/network-profile.ts';
 import type { RunResult, WorldName } from './result/types.ts';
 import type { Scenario } from './scenario/types.ts';
 
+/**
+ * What the fixture site (the live world's and the real browsers' server) does not enforce yet, so a run there would
+ * not be the scenario's: a worker limit. The simulation models it (sim/server-capacity.ts).
+ */
+export function fixtureSiteCannotServe(scenario: Scenario): string | null {
+  const workers = scenario.server.knobs.workers;
+  return workers === null
+    ? null
+    : `server.workers (${workers}): the fixture site serves every connection at once and does not enforce a worker limit yet; the simulation models it`;
+}
+
 export interface WorldRun {
   scenario: Scenario;
   browser: BrowserProfile;
@@ -26,6 +37,8 @@ export interface World {
    * can. Emulated worlds play every profile and leave this out.
    */
   cannotPlay?(browser: BrowserProfile): string | null;
+  /** Why this world cannot serve a scenario's server as it asks (see `fixtureSiteCannotServe`), or null when it can. */
+  cannotServe?(scenario: Scenario): string | null;
   /**
    * The profile as this real browser plays it: with the browser's own processing time (client-timing.ts), and any
    * behaviour of its own the browser keeps where the profile has none (Firefox's request pacing under a total cap).

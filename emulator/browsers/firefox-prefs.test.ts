@@ -63,6 +63,8 @@ describe('firefoxPlan', () => {
         'schedulerMaxPerHost',
         'schedulerTightLimit',
         'scriptsBlockDiscovery',
+        'synRetransmitMs',
+        'synRetries',
       ].sort(),
     );
     for (const u of plan.unplayable) expect(u.why.length).toBeGreaterThan(20);

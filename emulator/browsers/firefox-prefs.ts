@@ -51,6 +51,8 @@ export const KNOBS_WITHOUT_PREF: Readonly<Partial<Record<KnobName, string>>> = {
   schedulerTightLimit: 'no pref (as scheduler)',
   htmlDiscovery: 'no pref: Gecko always finds images as the HTML streams in (the HTML5 parser and its speculative loads)',
   scriptsBlockDiscovery: "no pref: Gecko's speculative parser keeps finding resources while a script downloads",
+  synRetransmitMs: "no pref: SYN retransmission is the operating system's (Linux here: 1 s, doubled)",
+  synRetries: "no pref: the operating system's (Linux net.ipv4.tcp_syn_retries)",
 };
 
 /**

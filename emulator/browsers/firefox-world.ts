@@ -7,7 +7,7 @@ import { withClientTiming } from '../profiles/browser-profile.ts';
 import { FIREFOX_ESR_153_TIMING } from '../profiles/client-timing.ts';
 import type { RunResult } from '../result/types.ts';
 import { throwIfInterrupted } from '../run/run-world.ts';
-import type { World, WorldRun } from '../world.ts';
+import { fixtureSiteCannotServe, type World, type WorldRun } from '../world.ts';
 import { firefoxAsPlayed, firefoxCannotPlay, firefoxPlan } from './firefox-prefs.ts';
 import { FirefoxSession } from './firefox-session.ts';
 import { playSteps } from './play-steps.ts';
@@ -27,6 +27,10 @@ export class FirefoxWorld implements World {
   /** Whether Firefox can play a profile: every knob it has no pref for must be one Firefox already behaves like. */
   static canPlay(knobs: WorldRun['browser']['knobs']): boolean {
     return firefoxCannotPlay(knobs).length === 0;
+  }
+
+  cannotServe(scenario: WorldRun['scenario']): string | null {
+    return fixtureSiteCannotServe(scenario);
   }
 
   cannotPlay(browser: WorldRun['browser']): string | null {

@@ -10,7 +10,7 @@ import { computeMetrics } from '../result/metrics.ts';
 import { asCloseReason, type CloseReason, type RunResult } from '../result/types.ts';
 import { onCleanup } from '../cleanup.ts';
 import { throwIfInterrupted } from '../run/run-world.ts';
-import type { World, WorldRun } from '../world.ts';
+import { fixtureSiteCannotServe, type World, type WorldRun } from '../world.ts';
 import { runLive } from './live-run.ts';
 import { chooseTimeScale } from './time-scale.ts';
 import { checkAgainstTracker, serverIdleSeconds } from './tracker-check.ts';
@@ -31,6 +31,10 @@ export class LiveWorld implements World {
   readonly name = 'live' as const;
 
   constructor(private readonly options: LiveWorldOptions = {}) {}
+
+  cannotServe(scenario: WorldRun['scenario']): string | null {
+    return fixtureSiteCannotServe(scenario);
+  }
 
   async run(input: WorldRun): Promise<RunResult> {
     const { scenario, browser, network } = input;

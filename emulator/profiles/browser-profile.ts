@@ -84,6 +84,12 @@ export interface BrowserKnobs {
    * `document.write`; a preload scanner or speculative parser looks ahead and keeps requesting.
    */
   scriptsBlockDiscovery: boolean;
+  /**
+   * The TCP stack under the browser: a SYN that gets no answer (a server whose listen backlog is full drops it) is
+   * sent again after `synRetransmitMs`, then after twice that, and so on, `synRetries` times; then the connect fails.
+   */
+  synRetransmitMs: number;
+  synRetries: number;
 }
 
 export type SchedulerKind = 'none' | 'chromium';
@@ -124,6 +130,8 @@ export const KNOB_NAMES: readonly KnobName[] = [
   'schedulerTightLimit',
   'htmlDiscovery',
   'scriptsBlockDiscovery',
+  'synRetransmitMs',
+  'synRetries',
 ];
 
 /** Whether two sets of knobs agree on `knob`: by value, since `pacing` is an object. */

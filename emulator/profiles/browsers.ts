@@ -33,6 +33,14 @@ const NO_SCHEDULER_SOURCES = {
 const RESOURCE_SCHEDULER = 'chromium services/network/resource_scheduler/resource_scheduler.cc';
 const RESOURCE_SCHEDULER_PARAMS = 'chromium services/network/resource_scheduler/resource_scheduler_params_manager.cc';
 const SCRIPTS_BLOCK = 'Souders, High Performance Web Sites (O\'Reilly, 2007), rule 6 "Put Scripts at the Bottom" (recalled)';
+/** The TCP stacks under the browsers: SYN retransmission is the operating system's, not the browser's. */
+const RFC1122_RTO = 'RFC 1122 §4.2.3.1 and RFC 2988 §2.1 (read): an initial retransmission timeout of 3 s, doubled on each retry';
+const RFC1122_SYN_R2 = 'RFC 1122 §4.2.3.5 (read): R2 for a SYN at least 3 minutes; 5 retries (3 + 6 + 12 + 24 + 48 s, given up at 189 s)';
+const WINDOWS_RTO = 'the Windows 95 to XP TCP stack (recalled): an initial SYN timeout of 3 s, doubled, as RFC 1122 and RFC 2988 (read) say';
+const WINDOWS_SYN_RETRIES =
+  'Windows 2000/XP TcpMaxConnectRetransmissions default 2 (Microsoft TCP/IP implementation details, recalled): SYNs at 0, 3 and 9 s, given up at 21 s';
+const LINUX_RTO = 'RFC 6298 §2.1 (read): an initial RTO of 1 s, as Linux uses (TCP_TIMEOUT_INIT), doubled on each retry';
+const LINUX_SYN_RETRIES = 'Linux net.ipv4.tcp_syn_retries default 6 (ip-sysctl documentation, recalled): given up after about 127 s';
 const NOT_DOCUMENTED = 'not documented; the engine default (MRU, as Chromium) is assumed';
 const GECKO_SINK =
   "Gecko 1.8/1.9's parser tokenizes the HTML as it arrives and its content sink creates <img> elements, which start " +
@@ -59,6 +67,8 @@ const http10: BrowserProfile = {
     ...NO_SCHEDULER,
     htmlDiscovery: 'complete',
     scriptsBlockDiscovery: false,
+    synRetransmitMs: 3_000,
+    synRetries: 5,
   },
   sources: {
     httpVersion: 'RFC 1945: HTTP/1.0 request line',
@@ -80,6 +90,8 @@ const http10: BrowserProfile = {
       'complete HTML, like the HTTP/1.1 robots it is compared with (rfc-2616), so the comparison is of connections ' +
       "alone; whether libwww's robot requested images mid-stream is recalled, not established",
     scriptsBlockDiscovery: 'a robot that runs no scripts: a script is one more request, found where its tag is',
+    synRetransmitMs: RFC1122_RTO,
+    synRetries: RFC1122_SYN_R2,
   },
 };
 
@@ -103,6 +115,8 @@ const netscape4: BrowserProfile = {
     ...NO_SCHEDULER,
     htmlDiscovery: 'streaming',
     scriptsBlockDiscovery: true,
+    synRetransmitMs: 3_000,
+    synRetries: 2,
   },
   sources: {
     httpVersion: `${WANG_CAO}: Navigator 4.05 sends HTTP/1.0 requests with Connection: Keep-Alive`,
@@ -123,6 +137,8 @@ const netscape4: BrowserProfile = {
       'Netscape Navigator displayed HTML progressively and requested inline images as their tags arrived, before the page was complete (recalled; widely documented)',
     scriptsBlockDiscovery:
       'Netscape 2 and later stopped parsing at a <script src> until the script had arrived and run, because it may document.write what follows (recalled; the reason HTML 4.01 added `defer`)',
+    synRetransmitMs: WINDOWS_RTO,
+    synRetries: WINDOWS_SYN_RETRIES,
   },
   notes: [
     'Netscape 4 counts network.max_connections (4) across servers for active transfers; the emulator applies it per host, ' +
@@ -150,6 +166,8 @@ const ie6: BrowserProfile = {
     ...NO_SCHEDULER,
     htmlDiscovery: 'streaming',
     scriptsBlockDiscovery: true,
+    synRetransmitMs: 3_000,
+    synRetries: 2,
   },
   sources: {
     httpVersion: 'IE 6 sends HTTP/1.1 by default ("Use HTTP 1.1" advanced option) (recalled)',
@@ -168,6 +186,8 @@ const ie6: BrowserProfile = {
     ...NO_SCHEDULER_SOURCES,
     htmlDiscovery: 'Internet Explorer rendered HTML progressively and started image downloads as the parser met <img> tags (recalled; widely documented)',
     scriptsBlockDiscovery: `${SCRIPTS_BLOCK}: while a script downloads, IE 6 and 7 start no other download`,
+    synRetransmitMs: WINDOWS_RTO,
+    synRetries: WINDOWS_SYN_RETRIES,
   },
 };
 
@@ -205,6 +225,8 @@ const firefox2: BrowserProfile = {
     ...NO_SCHEDULER,
     htmlDiscovery: 'streaming',
     scriptsBlockDiscovery: true,
+    synRetransmitMs: 3_000,
+    synRetries: 2,
   },
   sources: {
     httpVersion: `${GECKO18}: network.http.version = "1.1"`,
@@ -225,6 +247,8 @@ const firefox2: BrowserProfile = {
     ...NO_SCHEDULER_SOURCES,
     htmlDiscovery: GECKO_SINK,
     scriptsBlockDiscovery: `${SCRIPTS_BLOCK}: Firefox 2 and 3.0 too; Gecko's speculative parser (Mozilla bug 364315) came with Firefox 3.5 (recalled)`,
+    synRetransmitMs: WINDOWS_RTO,
+    synRetries: WINDOWS_SYN_RETRIES,
   },
 };
 
@@ -270,6 +294,8 @@ const opera9: BrowserProfile = {
     ...NO_SCHEDULER,
     htmlDiscovery: 'streaming',
     scriptsBlockDiscovery: true,
+    synRetransmitMs: 3_000,
+    synRetries: 2,
   },
   sources: {
     httpVersion: 'Opera 9 speaks HTTP/1.1 (recalled)',
@@ -288,6 +314,8 @@ const opera9: BrowserProfile = {
     ...NO_SCHEDULER_SOURCES,
     htmlDiscovery: 'Opera 9 parsed and displayed HTML progressively as it arrived (recalled)',
     scriptsBlockDiscovery: 'no source found for Opera 9; modelled as the browsers of its era, which parsed no further while a script downloaded',
+    synRetransmitMs: WINDOWS_RTO,
+    synRetries: WINDOWS_SYN_RETRIES,
   },
 };
 
@@ -311,6 +339,8 @@ const rfc2616: BrowserProfile = {
     ...NO_SCHEDULER,
     htmlDiscovery: 'complete',
     scriptsBlockDiscovery: false,
+    synRetransmitMs: 3_000,
+    synRetries: 5,
   },
   sources: {
     httpVersion: 'RFC 2616',
@@ -330,6 +360,8 @@ const rfc2616: BrowserProfile = {
     htmlDiscovery:
       "RFC 2616 says nothing of parsing; this protocol-only client requests a page's images once its HTML is complete, so the profile shows the connection rules alone",
     scriptsBlockDiscovery: 'a protocol-only client that runs no scripts: a script is one more request, found where its tag is',
+    synRetransmitMs: RFC1122_RTO,
+    synRetries: RFC1122_SYN_R2,
   },
 };
 
@@ -356,6 +388,8 @@ const chromium: BrowserProfile = {
     schedulerTightLimit: 2,
     htmlDiscovery: 'streaming',
     scriptsBlockDiscovery: false,
+    synRetransmitMs: 1_000,
+    synRetries: 6,
   },
   sources: {
     httpVersion: 'chromium net/http/http_basic_state.cc: HTTP/1.1 request line (read)',
@@ -397,6 +431,8 @@ const chromium: BrowserProfile = {
       'chromium third_party/blink/renderer/core/html/parser/html_preload_scanner.cc: the preload scanner requests images from the HTML received so far (recalled; its WebKit ancestor HTMLPreloadScanner, appendToEnd then scan, read)',
     scriptsBlockDiscovery:
       'chromium third_party/blink/renderer/core/html/parser/html_preload_scanner.cc: the preload scanner keeps finding resources while the parser waits for a script (recalled; its WebKit ancestor HTMLPreloadScanner, read)',
+    synRetransmitMs: LINUX_RTO,
+    synRetries: LINUX_SYN_RETRIES,
   },
   notes: [
     'Unused idle sockets (preconnects) time out after 60 s in Chromium; the emulator never preconnects.',

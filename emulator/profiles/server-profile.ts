@@ -20,6 +20,14 @@ export interface ServerKnobs {
   framing: 'content-length' | 'chunked' | 'close-delimited';
   /** Size of the response status line and headers, in bytes. */
   responseHeaderBytes: number;
+  /**
+   * Connections the server serves at once (Apache prefork's MaxClients: a process per connection, held while it is
+   * idle too; nginx's worker_connections); `null` for no limit. Beyond it a new connection waits in the listen backlog
+   * until one closes. Modelled in the simulation; the fixture site does not enforce it yet.
+   */
+  workers: number | null;
+  /** Connections the kernel completes and queues while every worker is taken; a SYN that finds it full is dropped. */
+  listenBacklog: number;
 }
 
 export type ServerKnobName = keyof ServerKnobs;
@@ -36,6 +44,12 @@ const HTTPD_H_22 = 'httpd include/httpd.h (read): DEFAULT_KEEPALIVE_TIMEOUT 5, D
 const APACHE_HEADER = 'Apache http_protocol.c (read): Keep-Alive: timeout=<s>, max=<requests left>';
 const TYPICAL_HEADERS = 'a typical response head of the era (status line, Date, Server, Content-Type, Content-Length, keep-alive headers)';
 const NO_THINK = 'static files from memory; a scenario sets thinkMs for a slower server';
+/**
+ * Why every profile leaves `workers` unlimited: the fixture site (live world, real browsers) serves every connection
+ * at once, so a limit in the simulation alone would part the worlds. A scenario sets it to ask what capacity costs.
+ */
+const WORKERS_UNLIMITED = (real: string) => `${real}; left unlimited (null) so the worlds agree: the fixture site enforces no worker limit yet`;
+const BACKLOG_511 = (who: string) => `${who} (read): 511, capped by the kernel's net.core.somaxconn`;
 
 function apache(name: string, title: string, idleTimeoutMs: number, timeoutSource: string, maxSource: string): ServerProfile {
   return {
@@ -50,6 +64,8 @@ function apache(name: string, title: string, idleTimeoutMs: number, timeoutSourc
       thinkMs: 0,
       framing: 'content-length',
       responseHeaderBytes: 250,
+      workers: null,
+      listenBacklog: 511,
     },
     sources: {
       httpVersion: 'Apache 1.3 and later answer HTTP/1.1',
@@ -60,6 +76,8 @@ function apache(name: string, title: string, idleTimeoutMs: number, timeoutSourc
       thinkMs: NO_THINK,
       framing: 'static files carry Content-Length',
       responseHeaderBytes: TYPICAL_HEADERS,
+      workers: WORKERS_UNLIMITED('Apache prefork MaxClients: 256 compiled in, 150 in the shipped httpd.conf (httpd-mpm.conf in 2.2; recalled)'),
+      listenBacklog: BACKLOG_511('Apache mpm_common ListenBacklog default'),
     },
   };
 }
@@ -73,6 +91,8 @@ const persistentDefaults = (overrides: Partial<ServerKnobs>): ServerKnobs => ({
   thinkMs: 0,
   framing: 'content-length',
   responseHeaderBytes: 200,
+  workers: null,
+  listenBacklog: 511,
   ...overrides,
 });
 
@@ -93,6 +113,10 @@ export const SERVER_PROFILES: readonly ServerProfile[] = [
       thinkMs: NO_THINK,
       framing: 'static files carry Content-Length',
       responseHeaderBytes: TYPICAL_HEADERS,
+      workers: WORKERS_UNLIMITED(
+        'nginx events module worker_connections: 512 by default, 1024 in the shipped nginx.conf, per worker process (read); an idle keep-alive connection holds one but no process',
+      ),
+      listenBacklog: BACKLOG_511('nginx listen directive, backlog= default on Linux'),
     },
   },
   {
@@ -108,6 +132,8 @@ export const SERVER_PROFILES: readonly ServerProfile[] = [
       thinkMs: NO_THINK,
       framing: 'a handler that sets Content-Length',
       responseHeaderBytes: TYPICAL_HEADERS,
+      workers: 'Node.js http.Server serves every connection in one event loop: no limit',
+      listenBacklog: BACKLOG_511('Node docs, server.listen backlog default'),
     },
   },
   {
@@ -129,6 +155,8 @@ export const SERVER_PROFILES: readonly ServerProfile[] = [
       thinkMs: NO_THINK,
       framing: 'RFC 2068 §19.7.1 (read): a kept-alive 1.0 response must carry Content-Length',
       responseHeaderBytes: 'a short HTTP/1.0 response head',
+      workers: WORKERS_UNLIMITED('NCSA httpd and Apache 1.x forked a process per connection up to MaxClients (150 in the shipped httpd.conf, recalled)'),
+      listenBacklog: BACKLOG_511('Apache 1.3 ListenBacklog default'),
     },
   },
   {
@@ -144,6 +172,8 @@ export const SERVER_PROFILES: readonly ServerProfile[] = [
       thinkMs: NO_THINK,
       framing: 'Content-Length',
       responseHeaderBytes: TYPICAL_HEADERS,
+      workers: 'no limit: a model server',
+      listenBacklog: 'as Apache and nginx: 511',
     },
   },
   {
@@ -159,6 +189,8 @@ export const SERVER_PROFILES: readonly ServerProfile[] = [
       thinkMs: NO_THINK,
       framing: 'Content-Length',
       responseHeaderBytes: TYPICAL_HEADERS,
+      workers: 'no limit: a model server',
+      listenBacklog: 'as Apache and nginx: 511',
     },
   },
 ];

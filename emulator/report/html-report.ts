@@ -90,7 +90,10 @@ function zoomed(id: string, waterfalls: string): string {
 const ZOOM_CSS =
   `.zoomed .z{display:none}.zoomed .z-1{display:block}.zoomed .z:not(.z-1) svg{max-width:none}` +
   ZOOMS.slice(1)
-    .map((z) => `.zoom-${z}:checked~.zoomed .z-1{display:none}.zoom-${z}:checked~.zoomed .z-${z}{display:block}.zoom-${z}:checked~.zoom label[for^="zoom-${z}-"]{font-weight:700;color:var(--fg)}`)
+    .map(
+      (z) =>
+        `.zoom-${z}:checked~.zoomed .z-1{display:none}.zoom-${z}:checked~.zoomed .z-${z}{display:block}.zoom-${z}:checked~.zoom label[for^="zoom-${z}-"]{font-weight:700;color:var(--fg)}`,
+    )
     .join('');
 
 const CSS = `

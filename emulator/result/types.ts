@@ -4,6 +4,7 @@
  * Documented for users in docs/RESULTS.md; keep the two in step.
  */
 import type { ResourceType } from '../page/site.ts';
+import type { ServerCapacityMetrics } from '../sim/server-capacity.ts';
 
 export type WorldName = 'sim' | 'live' | 'chromium' | 'firefox';
 
@@ -144,6 +145,8 @@ export interface Metrics {
   timeWait: Record<Side, number>;
   /** Seconds that connections sat open and idle on the server: the cost of keep-alive to a server. */
   serverIdleConnectionSeconds: number;
+  /** The server's workers and listen backlog, where the scenario gives it a worker limit (the simulation only, for now). */
+  server?: ServerCapacityMetrics;
 }
 
 export interface RunResult {

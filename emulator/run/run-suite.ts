@@ -98,7 +98,7 @@ function* plan(run: SuiteRun) {
     for (const network of scenario.networks) {
       for (const browser of browsers) {
         for (const world of run.worlds) {
-          const why = world.cannotPlay?.(browser);
+          const why = world.cannotServe?.(scenario) ?? world.cannotPlay?.(browser);
           if (why) {
             if (!run.done?.({ scenario: scenario.name, browser: browser.name, world: world.name, network: network.name })) {
               run.onSkip?.({ scenario: scenario.name, browser: browser.name, world: world.name, why });

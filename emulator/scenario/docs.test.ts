@@ -18,9 +18,9 @@ async function scenarioExamples(): Promise<string[]> {
 describe('docs/SCENARIOS.md', () => {
   it('has examples that all load', async () => {
     const examples = await scenarioExamples();
-    // Gallery, drawn sizes, many servers, slow server, modem vs LAN, six per host, client timing, shared knobs, browse,
-    // stale reuse.
-    expect(examples).toHaveLength(10);
+    // Gallery, drawn sizes, a listed site, many servers, slow server, modem vs LAN, six per host, client timing, shared
+    // knobs, browse, stale reuse.
+    expect(examples).toHaveLength(11);
     for (const example of examples) expect(() => loadScenarioText(example, 'SCENARIOS.md')).not.toThrow();
   });
 

@@ -35,6 +35,14 @@ export const LIMITS = {
   // Browsers -----------------------------------------------------------------------------------------------------------
   /** Connections (per host, per proxy, in all): above every browser's setting (Firefox's network.http.max-connections is 900). */
   connections: 1_000,
+  /** The first SYN retransmission timeout: RFC 6298 allows 1 s and more; a minute is past every stack. */
+  synRetransmitMs: 60_000,
+  /** SYN retransmissions: Linux's tcp_syn_retries takes at most 127. */
+  synRetries: 127,
+  /** A server's workers (MaxClients): Apache's ServerLimit is 20 000 at most; a larger figure is a typo. */
+  workers: 20_000,
+  /** A listen backlog: Linux caps it at net.core.somaxconn (4096 since 5.4); 65 535 is the most any kernel takes. */
+  listenBacklog: 65_535,
   /** Requests in flight on one connection: libwww pipelined a whole page (42 requests); 1,000 is more than a connection ever carries at once. */
   pipelineDepth: 1_000,
   /** Resends after a stale connection: browsers retry once or twice. */

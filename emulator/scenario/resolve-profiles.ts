@@ -23,6 +23,8 @@ const SERVER_KNOBS: readonly (keyof ServerKnobs)[] = [
   'thinkMs',
   'framing',
   'responseHeaderBytes',
+  'workers',
+  'listenBacklog',
 ];
 const NETWORK_KNOBS: readonly (keyof NetworkKnobs)[] = ['rttMs', 'bandwidthKbps', 'upBandwidthKbps', 'mss', 'initialCwnd', 'dnsMs', 'packetHeaderBytes'];
 function unknownProfile(kind: string, name: string, known: readonly { name: string }[]): string {

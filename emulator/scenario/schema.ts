@@ -220,6 +220,8 @@ export const browserKnobFields = {
   schedulerMaxPerHost: count(1, LIMITS.scheduler, 'a delayable request waits while this many requests to its host are in flight').optional(),
   schedulerTightLimit: count(1, LIMITS.scheduler, 'images that may run at once before the parser inserts <body> (Blink tight mode)').optional(),
   htmlDiscovery: z.enum(['streaming', 'complete']).optional().describe("when a page's images are found: as its HTML streams in, or once the HTML is complete"),
+  synRetransmitMs: duration(LIMITS.synRetransmitMs, 'first SYN retransmission timeout, ms (doubled on each retry)').optional(),
+  synRetries: count(0, LIMITS.synRetries, 'SYN retransmissions before a connect fails').optional(),
   scriptsBlockDiscovery: z.boolean().optional().describe('whether a <script src> stops the finding of what follows it until the script has arrived'),
 } satisfies Record<keyof BrowserKnobs, z.ZodType>;
 
@@ -268,6 +270,11 @@ const serverKnobFields = {
   responseHeaderBytes: fixedKnob(
     "the live world and real browsers get the fixture site's real response heads, which it does not pad or trim, so only the simulation would see a change; the profile's figure (150–250 bytes) stands for them",
   ),
+  workers: nullableNote(
+    count(1, LIMITS.workers, 'connections served at once'),
+    'connections the server serves at once (MaxClients, worker_connections); null for no limit. Simulation only, for now',
+  ).optional(),
+  listenBacklog: count(0, LIMITS.listenBacklog, 'connections queued while every worker is taken (ListenBacklog)').optional(),
 } satisfies Record<keyof ServerKnobs, z.ZodType>;
 
 export const serverSchema = z.union(

@@ -26,6 +26,11 @@ export class PacketCounter {
     this.controlAcks++;
   }
 
+  /** A SYN the server dropped (its listen backlog was full): sent, never answered. */
+  synLost(): void {
+    this.syn++;
+  }
+
   /** FIN and its ACK each way. */
   close(): void {
     this.fin += 2;

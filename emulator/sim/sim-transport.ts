@@ -17,8 +17,8 @@ import { simResponse, type SimResponse } from './sim-server.ts';
 import { serverThinkMs } from '../http/server-response.ts';
 import type { HeldResource } from '../page/site.ts';
 import { TcpSender, type PathParams } from './tcp-sender.ts';
+import { ServerCapacity, type ServerCapacityMetrics } from './server-capacity.ts';
 
-/** Body size of the resource at host + path, or null when the site has none (a 404). */
 /** What the simulated server holds at a host and path: the body's size and the resource's own server time, if any. */
 export type ResourceLookup = (host: string, path: string) => HeldResource | null;
 
@@ -52,6 +52,19 @@ interface SimConnection {
   /** The client's side: requests written and not yet answered in full, and the oldest one's deadline. */
   clientInFlight: number;
   deadline: EventHandle | null;
+  // Capacity (only read when the server has a worker limit) ─────────────────────────────────────────────────────
+  /** Whether a worker serves it: false while it waits in the listen backlog. */
+  accepted: boolean;
+  /** Requests that arrived while it waited in the backlog, read once a worker takes it. */
+  unread: RequestHead[] | null;
+  /** Its worker (or backlog place) has been given back. */
+  released: boolean;
+}
+
+/** The client's TCP stack: when an unanswered SYN is sent again, and how often (the browser profile's knobs). */
+export interface SynRetransmission {
+  retransmitMs: number;
+  retries: number;
 }
 
 export interface SimTransportOptions {
@@ -63,6 +76,8 @@ export interface SimTransportOptions {
    * scenario has faults (a stall is what passes it), so a run without faults pays nothing for it.
    */
   requestTimeoutMs?: number;
+  /** The client's SYN retransmission; read only when the server has a worker limit (nothing else drops a SYN). */
+  syn?: SynRetransmission;
 }
 
 interface Delivery {
@@ -91,6 +106,9 @@ export class SimTransport implements Transport {
   /** Whether the scenario has faults: every fault path (and the client's deadline) is behind this. */
   private readonly faulty: boolean;
   private readonly requestTimeoutMs: number;
+  /** The server's workers and backlog; null when it serves every connection at once (then no path below pays for it). */
+  private readonly capacity: ServerCapacity<SimConnection> | null;
+  private readonly syn: SynRetransmission;
 
   constructor(
     private readonly queue: EventQueue,
@@ -102,6 +120,8 @@ export class SimTransport implements Transport {
     this.faults = options.faults ?? [];
     this.faulty = this.faults.length > 0;
     this.requestTimeoutMs = options.requestTimeoutMs ?? REQUEST_DEADLINE_MS;
+    this.syn = options.syn ?? { retransmitMs: 3_000, retries: 2 };
+    this.capacity = server.workers === null ? null : new ServerCapacity<SimConnection>(server.workers, server.listenBacklog, this.workerTakes);
     this.packets = new PacketCounter(network.packetHeaderBytes);
     this.path = {
       rttMs: network.rttMs,
@@ -133,9 +153,13 @@ export class SimTransport implements Transport {
       raceMs: null,
       clientInFlight: 0,
       deadline: null,
+      accepted: true,
+      unread: null,
+      released: false,
     };
     this.conns.set(id, conn);
     const synAt = this.dnsAnswer(host);
+    if (this.capacity) return this.sendSyn(conn, synAt, 0);
     const oneWay = this.network.rttMs / 2;
     // SYN → (one way) → server accepts, SYN-ACK → (one way) → client connected; its ACK rides ahead of the request.
     this.queue.at(synAt, () => this.packets.handshake());
@@ -170,6 +194,60 @@ export class SimTransport implements Transport {
     }
     this.packets.close();
     this.queue.after(this.network.rttMs / 2, () => this.serverStops(conn));
+  }
+
+  /** The server's capacity figures, when it has a worker limit. */
+  capacityMetrics(): ServerCapacityMetrics | null {
+    return this.capacity?.metrics() ?? null;
+  }
+
+  /**
+   * A SYN leaves at `at` (attempt 0 is the first) and reaches a server with a worker limit: accepted, queued in the
+   * backlog (the kernel answers it all the same), or dropped, to be sent again after the stack's timeout, doubled on
+   * each attempt, until it gives up and the connect fails.
+   */
+  private sendSyn(conn: SimConnection, at: number, attempt: number): void {
+    const oneWay = this.network.rttMs / 2;
+    this.queue.at(at + oneWay, () => {
+      if (conn.clientClosed) return;
+      const admission = this.capacity!.arrive(conn, this.queue.now);
+      const wait = this.syn.retransmitMs * 2 ** attempt;
+      if (admission === 'dropped') {
+        this.packets.synLost();
+        if (attempt < this.syn.retries) return this.sendSyn(conn, at + wait, attempt + 1);
+        this.queue.at(at + wait, () => {
+          if (conn.clientClosed) return;
+          conn.clientClosed = true;
+          conn.serverClosed = true;
+          this.conns.delete(conn.id);
+          this.listener.connectFailed(conn.id, `no answer to ${attempt + 1} SYNs: the server's listen backlog stayed full`);
+        });
+        return;
+      }
+      this.packets.handshake();
+      conn.accepted = admission === 'accepted';
+      if (conn.accepted) conn.serverIdleSince = this.queue.now;
+      this.queue.after(oneWay, () => {
+        if (!conn.clientClosed) this.listener.connected(conn.id);
+      });
+    });
+  }
+
+  /** A worker has taken a connection from the backlog: it reads what the client sent meanwhile. */
+  private readonly workerTakes = (conn: SimConnection): void => {
+    conn.accepted = true;
+    if (conn.serverClosed) return;
+    conn.serverIdleSince = this.queue.now;
+    const unread = conn.unread;
+    conn.unread = null;
+    if (unread) this.serverReceives(conn, unread);
+  };
+
+  /** The server's side of `conn` has ended: its worker (or backlog place) goes to the next connection. */
+  private serverEnded(conn: SimConnection): void {
+    if (!this.capacity || conn.released) return;
+    conn.released = true;
+    this.capacity.release(conn, this.queue.now);
   }
 
   /** Seconds connections sat idle on the server, up to now (connections still open count until now). */
@@ -216,6 +294,11 @@ export class SimTransport implements Transport {
     if (conn.serverClosed) {
       // The keep-alive race: the request crossed the server's FIN and meets a closed socket.
       this.packets.resetSent();
+      return;
+    }
+    if (!conn.accepted) {
+      // Queued in the backlog: the kernel holds the bytes until a worker takes the connection.
+      (conn.unread ??= []).push(...requests);
       return;
     }
     this.endServerIdle(conn);
@@ -283,6 +366,7 @@ export class SimTransport implements Transport {
     });
     this.endServerIdle(conn);
     conn.serverClosed = true;
+    this.serverEnded(conn);
     if (conn.clientClosed) return;
     if (fault.kind === 'reset-mid-body') this.packets.resetSent();
     else this.packets.close();
@@ -312,6 +396,8 @@ export class SimTransport implements Transport {
   private serverCloses(conn: SimConnection, reason: CloseReason | null, notifyClient: boolean): void {
     this.endServerIdle(conn);
     conn.serverClosed = true;
+    // The worker is busy until the last byte of its closing response has left.
+    if (this.capacity) conn.down.whenDrained(() => this.serverEnded(conn));
     if (conn.clientClosed) return;
     this.packets.close();
     if (!notifyClient) return; // a closing response tells the client itself, as its last byte arrives
@@ -362,6 +448,7 @@ export class SimTransport implements Transport {
   private serverStops(conn: SimConnection): void {
     this.endServerIdle(conn);
     conn.serverClosed = true;
+    this.serverEnded(conn);
     this.conns.delete(conn.id);
   }
 

@@ -76,6 +76,7 @@ function startSimulation(scenario: Scenario, browser: BrowserProfile, network: N
   const sites = new Map<string, Site>(Object.entries(scenario.sites).map(([name, spec]) => [name, buildSite(spec)]));
   const transport = new SimTransport(queue, network.knobs, scenario.server.knobs, resourceLookup(sites), {
     faults: scenario.faults,
+    syn: { retransmitMs: browser.knobs.synRetransmitMs, retries: browser.knobs.synRetries },
     ...(options.requestTimeoutMs !== undefined ? { requestTimeoutMs: options.requestTimeoutMs } : {}),
   });
   const engine = new PolicyEngine({ knobs: browser.knobs, clock, transport, proxy: scenario.proxy });
@@ -111,18 +112,22 @@ function startSimulation(scenario: Scenario, browser: BrowserProfile, network: N
     const endAt = queue.now;
     engine.closeAll('run-end');
     const connections = [...engine.records()];
+    const capacity = transport.capacityMetrics();
     return {
       scenario: scenario.name,
       browser: browser.name,
       world: 'sim',
       network: network.name,
       server: scenario.server.name,
-      metrics: computeMetrics(connections, pages, {
-        packets: transport.packets.counts(),
-        bytesOnWire: transport.packets.bytesOnWire(),
-        serverIdleConnectionSeconds: transport.serverIdleSeconds(),
-        endAt,
-      }),
+      metrics: {
+        ...computeMetrics(connections, pages, {
+          packets: transport.packets.counts(),
+          bytesOnWire: transport.packets.bytesOnWire(),
+          serverIdleConnectionSeconds: transport.serverIdleSeconds(),
+          endAt,
+        }),
+        ...(capacity ? { server: capacity } : {}),
+      },
       pages,
       connections,
       errors,

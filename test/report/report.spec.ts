@@ -50,7 +50,11 @@ test('the report reads as intended in Chromium', async ({ page }, testInfo) => {
   const section = page.locator('section:has(.zoomed)').first();
   const box = section.locator('.zoomed');
   const visibleChart = () => section.locator('svg[aria-label="connection waterfall"]:visible').first();
-  const labelHeight = () => visibleChart().locator('text.label').first().evaluate((e) => e.getBoundingClientRect().height);
+  const labelHeight = () =>
+    visibleChart()
+      .locator('text.label')
+      .first()
+      .evaluate((e) => e.getBoundingClientRect().height);
   const fitted = { width: await visibleChart().evaluate((e) => e.getBoundingClientRect().width), label: await labelHeight() };
   await section.locator('.zoom label', { hasText: '4×' }).click();
   expect(await visibleChart().getAttribute('data-zoom')).toBe('4');

@@ -1,0 +1,105 @@
+/**
+ * A server with a worker limit and a listen backlog, hand-worked on the simulated network: who waits for a worker, how
+ * long, and what a full backlog does to a SYN.
+ */
+import { describe, expect, it } from 'vitest';
+import { withClientTiming, type BrowserProfile } from '../profiles/browser-profile.ts';
+import { browserProfile } from '../profiles/browsers.ts';
+import { NO_CLIENT_TIME } from '../profiles/client-timing.ts';
+import type { ServerKnobs } from '../profiles/server-profile.ts';
+import { testNetwork, testScenario } from '../testing/index.ts';
+import { ServerCapacity } from './server-capacity.ts';
+import { simulate } from './sim-world.ts';
+
+// IE 6: two connections per host, SYNs resent after 3 s and 6 s (then given up at 21 s); no processing time of its own.
+const ie6 = withClientTiming(browserProfile('ie-6'), NO_CLIENT_TIME);
+// The 'forever' server's head is 200 bytes: 800-byte bodies are 1000-byte responses, one segment each at RTT 100.
+const network = testNetwork({ rttMs: 100 });
+const page = (server: Partial<ServerKnobs>) => testScenario({ site: { htmlBytes: 800, images: 2, imageBytes: 800 }, serverKnobs: server });
+const run = (server: Partial<ServerKnobs>, browser: BrowserProfile = ie6) => simulate(page(server), browser, network);
+
+describe('ServerCapacity', () => {
+  it('accepts up to its workers, queues up to its backlog, drops the rest, and hands a freed worker to the oldest', () => {
+    const accepted: string[] = [];
+    const capacity = new ServerCapacity<string>(1, 1, (c) => accepted.push(c));
+    expect([capacity.arrive('a', 0), capacity.arrive('b', 10), capacity.arrive('c', 20)]).toEqual(['accepted', 'queued', 'dropped']);
+    capacity.release('a', 110);
+    expect(accepted).toEqual(['b']);
+    expect(capacity.metrics()).toMatchObject({ maxWorkersInUse: 1, maxBacklog: 1, queuedConnections: 1, backlogWaitMs: 100, droppedSyns: 1 });
+  });
+});
+
+describe('a server with one worker', () => {
+  it("makes IE 6's second connection wait in the backlog until the first is closed idle", () => {
+    const unlimited = run({ idleTimeoutMs: 1_000 });
+    // HTML: handshake to 100, response in at 200. The images go out on both connections (the second connects at 300):
+    // the last is in at 400.
+    expect(unlimited.metrics.pageLoadMs).toEqual([400]);
+    expect(unlimited.metrics.server).toBeUndefined();
+
+    const one = run({ idleTimeoutMs: 1_000, workers: 1, listenBacklog: 10 });
+    // The second connection's SYN reaches the server at 250 with its one worker taken: the kernel completes it and
+    // queues it (the client connects at 300 and sends its request, which waits unread). The first connection serves
+    // its image by 300, then idles until the server's 1 s timeout closes it at 1 250 (its last byte left at 250):
+    // the worker takes the queued connection, whose response is in at 1 300.
+    expect(one.metrics.pageLoadMs).toEqual([1_300]);
+    expect(one.metrics.server).toEqual({
+      workers: 1,
+      listenBacklog: 10,
+      maxWorkersInUse: 1,
+      maxBacklog: 1,
+      queuedConnections: 1,
+      backlogWaitMs: 1_000,
+      droppedSyns: 0,
+    });
+  });
+
+  // A listed page whose first image keeps the server thinking for `slowMs`: the second needs its own connection.
+  const slowFirst = (slowMs: number, server: Partial<ServerKnobs>) =>
+    testScenario({
+      sites: {
+        main: {
+          domain: 'test.localhost',
+          path: '/',
+          htmlBytes: 800,
+          resources: [
+            { host: 'test.localhost', path: '/slow.gif', bytes: 800, type: 'image', waitMs: slowMs },
+            { host: 'test.localhost', path: '/b.gif', bytes: 800, type: 'image' },
+          ],
+        },
+      },
+      serverKnobs: server,
+    });
+
+  it('drops the SYN when the backlog is full too, and the client resends it after its stack timeout', () => {
+    const result = simulate(slowFirst(4_000, { idleTimeoutMs: 1_500, workers: 1, listenBacklog: 0 }), ie6, network);
+    // The slow image holds the one worker from 250 to 4 250 (in at 4 300). The second connection's SYN, sent at 200, is
+    // dropped at 250; IE 6's stack resends it at 3 200 (+3 s), dropped again at 3 250; the next would go at 9 200. The
+    // second image does not wait for it: it goes on the first connection once that is free, in at 4 400.
+    expect(result.metrics.pageLoadMs).toEqual([4_400]);
+    expect(result.metrics.server).toMatchObject({ droppedSyns: 2, queuedConnections: 0 });
+    // SYNs: one for the first connection, two for the second; SYN-ACKs only for the first.
+    expect(result.metrics.packets).toMatchObject({ syn: 3, synAck: 1 });
+  });
+
+  it('fails the connect after the last retry, with the reason', () => {
+    const result = simulate(slowFirst(30_000, { idleTimeoutMs: null, workers: 1, listenBacklog: 0 }), ie6, network);
+    // The worker is held until 30 250. The second connection's SYNs go at 200, 3 200 and 9 200, all dropped; IE 6
+    // gives up 12 s after the last, at 21 200: the image that waited for that connection fails, saying why.
+    expect(result.connections.find((c) => c.id === 2)).toMatchObject({ closedAt: 21_200, closedBy: 'client', closeReason: 'error' });
+    const b = result.pages[0]!.resources.find((r) => r.path === '/b.gif')!;
+    expect(b).toMatchObject({ doneAt: 21_200, failed: expect.stringMatching(/no answer to 3 SYNs: the server's listen backlog stayed full/) });
+    expect(result.metrics.server).toMatchObject({ droppedSyns: 3 });
+    // The load event waits for the slow image: in at 30 300.
+    expect(result.metrics.pageLoadMs).toEqual([30_300]);
+  });
+
+  it("resends sooner from today's stack: 1 s, doubled", () => {
+    const todays: BrowserProfile = { ...ie6, knobs: { ...ie6.knobs, synRetransmitMs: 1_000, synRetries: 6 } };
+    const result = simulate(slowFirst(4_000, { idleTimeoutMs: 1_500, workers: 1, listenBacklog: 0 }), todays, network);
+    // Sent at 200 and resent at 1 200 and 3 200, each dropped while the worker is held to 4 250 (the next would go at
+    // 7 200): three drops before the load event at 4 400, against IE 6's two.
+    expect(result.metrics.pageLoadMs).toEqual([4_400]);
+    expect(result.metrics.server).toMatchObject({ droppedSyns: 3 });
+  });
+});

@@ -1,0 +1,89 @@
+/**
+ * A server's worker slots and listen backlog, in the simulation: Apache prefork's MaxClients (a process per
+ * connection, held from accept to close, while the connection idles in keep-alive too) and ListenBacklog, or nginx's
+ * worker_connections. A SYN that finds a free worker is accepted; one that finds every worker taken is completed by
+ * the kernel and queued (the client believes it is connected and sends its request, which waits unread); one that
+ * finds the backlog full too is dropped, and the client's TCP stack sends it again later (sim-transport.ts).
+ *
+ * Generic in the connection it holds, so the transport's own record can be queued without a wrapper. One instance per
+ * server: every connection of a run, or of a population of users, competes for the same slots.
+ */
+
+export type Admission = 'accepted' | 'queued' | 'dropped';
+
+/** What a run reports of the server's capacity (`metrics.server`), when the scenario gives it a worker limit. */
+export interface ServerCapacityMetrics {
+  workers: number;
+  listenBacklog: number;
+  /** Most connections holding a worker at once. */
+  maxWorkersInUse: number;
+  /** Most connections waiting in the backlog at once. */
+  maxBacklog: number;
+  /** Connections that waited in the backlog before a worker took them. */
+  queuedConnections: number;
+  /** Their waits, summed, ms. */
+  backlogWaitMs: number;
+  /** SYNs dropped because the backlog was full (each one the client resends or gives up on). */
+  droppedSyns: number;
+}
+
+export class ServerCapacity<C> {
+  private inUse = 0;
+  private readonly waiting: { conn: C; since: number }[] = [];
+  private readonly holding = new Set<C>();
+  private readonly counts = { maxWorkersInUse: 0, maxBacklog: 0, queuedConnections: 0, backlogWaitMs: 0, droppedSyns: 0 };
+
+  constructor(
+    readonly workers: number,
+    readonly listenBacklog: number,
+    /** A queued connection has been given a worker: the server reads what it sent meanwhile. */
+    private readonly accept: (conn: C) => void,
+  ) {
+    if (!(workers >= 1)) throw new RangeError(`workers must be at least 1, got ${workers}`);
+  }
+
+  /** A SYN has reached the server at `now`. */
+  arrive(conn: C, now: number): Admission {
+    if (this.inUse < this.workers) {
+      this.take(conn);
+      return 'accepted';
+    }
+    if (this.waiting.length < this.listenBacklog) {
+      this.waiting.push({ conn, since: now });
+      this.counts.queuedConnections++;
+      this.counts.maxBacklog = Math.max(this.counts.maxBacklog, this.waiting.length);
+      return 'queued';
+    }
+    this.counts.droppedSyns++;
+    return 'dropped';
+  }
+
+  /**
+   * The server's side of `conn` has ended (either side closed it): its worker, if it had one, takes the oldest queued
+   * connection; a connection that ended while still queued leaves the backlog.
+   */
+  release(conn: C, now: number): void {
+    if (this.holding.delete(conn)) {
+      this.inUse--;
+      const next = this.waiting.shift();
+      if (next) {
+        this.counts.backlogWaitMs += now - next.since;
+        this.take(next.conn);
+        this.accept(next.conn);
+      }
+      return;
+    }
+    const queued = this.waiting.findIndex((w) => w.conn === conn);
+    if (queued >= 0) this.waiting.splice(queued, 1);
+  }
+
+  metrics(): ServerCapacityMetrics {
+    return { workers: this.workers, listenBacklog: this.listenBacklog, ...this.counts };
+  }
+
+  private take(conn: C): void {
+    this.holding.add(conn);
+    this.inUse++;
+    this.counts.maxWorkersInUse = Math.max(this.counts.maxWorkersInUse, this.inUse);
+  }
+}
