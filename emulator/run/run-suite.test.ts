@@ -3,7 +3,8 @@ import { browserProfile } from '../profiles/browsers.ts';
 import { networkProfile } from '../profiles/network-profile.ts';
 import { SimWorld } from '../sim/sim-world.ts';
 import { testScenario } from '../testing/index.ts';
-import type { World } from '../world.ts';
+import { LiveWorld } from '../live/live-world.ts';
+import { fixtureSiteCannotServe, type World } from '../world.ts';
 import { InterruptedError } from '../errors.ts';
 import { runSuite, runSuiteUntilStopped } from './run-suite.ts';
 
@@ -27,6 +28,20 @@ describe('runSuite', () => {
     const results = await runSuite({ scenarios: [scenario], worlds: [picky], onSkip: (s) => skipped.push(`${s.browser}: ${s.why}`) });
     expect(skipped).toEqual(['ie-6: no switches']);
     expect(results.map((r) => r.browser)).toEqual(['chromium']);
+  });
+
+  it('skips a scenario the live world cannot serve (a worker limit), saying why, and simulates it', async () => {
+    const limited = { ...scenario, server: { ...scenario.server, knobs: { ...scenario.server.knobs, workers: 4 } } };
+    const skipped: string[] = [];
+    const results = await runSuite({
+      scenarios: [limited],
+      worlds: [new SimWorld(), new LiveWorld()],
+      onSkip: (s) => skipped.push(`${s.world} ${s.browser}: ${s.why}`),
+    });
+    expect(skipped).toEqual(scenario.browsers.map((b) => `live ${b.name}: ${fixtureSiteCannotServe(limited)}`));
+    expect(skipped[0]).toMatch(/server\.workers \(4\): the fixture site .* does not enforce a worker limit yet/);
+    expect(results.map((r) => r.world)).toEqual(scenario.browsers.map(() => 'sim'));
+    expect(results[0]!.metrics.server).toMatchObject({ workers: 4 });
   });
 
   it('stops when its signal aborts: the run in flight leaves no record, the ones before it are kept', async () => {
