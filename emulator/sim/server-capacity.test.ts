@@ -21,8 +21,9 @@ const run = (server: Partial<ServerKnobs>, browser: BrowserProfile = ie6) => sim
 describe('ServerCapacity', () => {
   it('accepts up to its workers, queues up to its backlog, drops the rest, and hands a freed worker to the oldest', () => {
     const accepted: string[] = [];
-    const capacity = new ServerCapacity<string>(1, 1, (c) => accepted.push(c));
-    expect([capacity.arrive('a', 0), capacity.arrive('b', 10), capacity.arrive('c', 20)]).toEqual(['accepted', 'queued', 'dropped']);
+    const capacity = new ServerCapacity<string>(1, 1);
+    const accept = (c: string) => accepted.push(c);
+    expect([capacity.arrive('a', 0, accept), capacity.arrive('b', 10, accept), capacity.arrive('c', 20, accept)]).toEqual(['accepted', 'queued', 'dropped']);
     capacity.release('a', 110);
     expect(accepted).toEqual(['b']);
     expect(capacity.metrics()).toMatchObject({ maxWorkersInUse: 1, maxBacklog: 1, queuedConnections: 1, backlogWaitMs: 100, droppedSyns: 1 });

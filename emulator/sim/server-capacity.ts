@@ -29,27 +29,25 @@ export interface ServerCapacityMetrics {
 
 export class ServerCapacity<C> {
   private inUse = 0;
-  private readonly waiting: { conn: C; since: number }[] = [];
+  private readonly waiting: { conn: C; since: number; accept: (conn: C) => void }[] = [];
   private readonly holding = new Set<C>();
   private readonly counts = { maxWorkersInUse: 0, maxBacklog: 0, queuedConnections: 0, backlogWaitMs: 0, droppedSyns: 0 };
 
   constructor(
     readonly workers: number,
     readonly listenBacklog: number,
-    /** A queued connection has been given a worker: the server reads what it sent meanwhile. */
-    private readonly accept: (conn: C) => void,
   ) {
     if (!(workers >= 1)) throw new RangeError(`workers must be at least 1, got ${workers}`);
   }
 
-  /** A SYN has reached the server at `now`. */
-  arrive(conn: C, now: number): Admission {
+  /** A SYN has reached the server at `now`; `accept` is called if it is queued and a worker takes it later. */
+  arrive(conn: C, now: number, accept: (conn: C) => void): Admission {
     if (this.inUse < this.workers) {
       this.take(conn);
       return 'accepted';
     }
     if (this.waiting.length < this.listenBacklog) {
-      this.waiting.push({ conn, since: now });
+      this.waiting.push({ conn, since: now, accept });
       this.counts.queuedConnections++;
       this.counts.maxBacklog = Math.max(this.counts.maxBacklog, this.waiting.length);
       return 'queued';
@@ -69,7 +67,7 @@ export class ServerCapacity<C> {
       if (next) {
         this.counts.backlogWaitMs += now - next.since;
         this.take(next.conn);
-        this.accept(next.conn);
+        next.accept(next.conn);
       }
       return;
     }

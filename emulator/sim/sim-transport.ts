@@ -22,7 +22,8 @@ import { ServerCapacity, type ServerCapacityMetrics } from './server-capacity.ts
 /** What the simulated server holds at a host and path: the body's size and the resource's own server time, if any. */
 export type ResourceLookup = (host: string, path: string) => HeldResource | null;
 
-interface SimConnection {
+/** One connection as the simulated network and server hold it (exported for a shared `ServerCapacity` only). */
+export interface SimConnection {
   id: ConnectionId;
   /** Requests that reached the server, not yet answered, oldest first. */
   serverQueue: RequestHead[];
@@ -78,6 +79,11 @@ export interface SimTransportOptions {
   requestTimeoutMs?: number;
   /** The client's SYN retransmission; read only when the server has a worker limit (nothing else drops a SYN). */
   syn?: SynRetransmission;
+  /**
+   * The server's workers and backlog, shared by every client of a population (sim/population.ts); by default the
+   * transport makes its own from the server's knobs when they set a worker limit.
+   */
+  capacity?: ServerCapacity<SimConnection> | null;
 }
 
 interface Delivery {
@@ -121,7 +127,12 @@ export class SimTransport implements Transport {
     this.faulty = this.faults.length > 0;
     this.requestTimeoutMs = options.requestTimeoutMs ?? REQUEST_DEADLINE_MS;
     this.syn = options.syn ?? { retransmitMs: 3_000, retries: 2 };
-    this.capacity = server.workers === null ? null : new ServerCapacity<SimConnection>(server.workers, server.listenBacklog, this.workerTakes);
+    this.capacity =
+      options.capacity !== undefined
+        ? options.capacity
+        : server.workers === null
+          ? null
+          : new ServerCapacity<SimConnection>(server.workers, server.listenBacklog);
     this.packets = new PacketCounter(network.packetHeaderBytes);
     this.path = {
       rttMs: network.rttMs,
@@ -210,7 +221,7 @@ export class SimTransport implements Transport {
     const oneWay = this.network.rttMs / 2;
     this.queue.at(at + oneWay, () => {
       if (conn.clientClosed) return;
-      const admission = this.capacity!.arrive(conn, this.queue.now);
+      const admission = this.capacity!.arrive(conn, this.queue.now, this.workerTakes);
       const wait = this.syn.retransmitMs * 2 ** attempt;
       if (admission === 'dropped') {
         this.packets.synLost();

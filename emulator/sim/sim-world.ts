@@ -14,11 +14,12 @@ import { computeMetrics } from '../result/metrics.ts';
 import type { PageResult, RunResult } from '../result/types.ts';
 import { runSteps } from '../run/run-steps.ts';
 import { throwIfInterrupted } from '../run/run-world.ts';
-import type { Scenario } from '../scenario/types.ts';
+import type { Scenario, Step } from '../scenario/types.ts';
 import type { World, WorldRun } from '../world.ts';
 import { EventQueue } from './event-queue.ts';
 import { SimClock } from './sim-clock.ts';
-import { SimTransport, type ResourceLookup } from './sim-transport.ts';
+import type { ServerCapacity } from './server-capacity.ts';
+import { SimTransport, type ResourceLookup, type SimConnection } from './sim-transport.ts';
 
 export class SimWorld implements World {
   readonly name = 'sim' as const;
@@ -72,37 +73,11 @@ interface Simulation {
 
 function startSimulation(scenario: Scenario, browser: BrowserProfile, network: NetworkProfile, options: SimulateOptions = {}): Simulation {
   const queue = new EventQueue();
-  const clock = new SimClock(queue);
-  const sites = new Map<string, Site>(Object.entries(scenario.sites).map(([name, spec]) => [name, buildSite(spec)]));
-  const transport = new SimTransport(queue, network.knobs, scenario.server.knobs, resourceLookup(sites), {
-    faults: scenario.faults,
-    syn: { retransmitMs: browser.knobs.synRetransmitMs, retries: browser.knobs.synRetries },
-    ...(options.requestTimeoutMs !== undefined ? { requestTimeoutMs: options.requestTimeoutMs } : {}),
-  });
-  const engine = new PolicyEngine({ knobs: browser.knobs, clock, transport, proxy: scenario.proxy });
-  transport.listener = withResponseProcessing(engine, clock, clientTimingOf(browser).responseMs);
-
+  const sites = buildSites(scenario);
   let pages: PageResult[] | undefined;
-  const steps = scenario.steps;
-  const htmlDiscovery = browser.knobs.htmlDiscovery;
-  const scheduler = schedulerKnobsOf(browser.knobs);
-  runSteps(
-    {
-      engine,
-      clock,
-      steps,
-      sites,
-      discover: subresourcesFromModel,
-      wantHtmlBody: false,
-      htmlDiscovery,
-      scriptsBlockDiscovery: browser.knobs.scriptsBlockDiscovery,
-      timing: clientTimingOf(browser),
-      scheduler,
-    },
-    (done) => {
-      pages = done;
-    },
-  );
+  const { engine, transport } = startSimClient({ queue, scenario, sites, lookup: resourceLookup(sites), browser, network, ...options }, (done) => {
+    pages = done;
+  });
   const finish = (): RunResult => {
     const errors: string[] = [];
     if (!pages) {
@@ -136,7 +111,58 @@ function startSimulation(scenario: Scenario, browser: BrowserProfile, network: N
   return { queue, done: () => pages !== undefined, finish };
 }
 
-function resourceLookup(sites: ReadonlyMap<string, Site>): ResourceLookup {
+/** What one browser on the simulated network needs: the run's queue, sites and server, its own profile. */
+export interface SimClient extends SimulateOptions {
+  queue: EventQueue;
+  scenario: Scenario;
+  sites: ReadonlyMap<string, Site>;
+  lookup: ResourceLookup;
+  browser: BrowserProfile;
+  network: NetworkProfile;
+  /** The steps it runs (the scenario's by default). */
+  steps?: readonly Step[];
+  /** A server capacity shared with other clients (a population); by default the transport's own, from the knobs. */
+  capacity?: ServerCapacity<SimConnection> | null;
+}
+
+/**
+ * One browser on the simulated network: its transport (its own access link, the server shared through `capacity`),
+ * its policy engine and its steps, started on the queue now; `done` gets its pages when the steps are over.
+ */
+export function startSimClient(client: SimClient, done: (pages: PageResult[]) => void): { engine: PolicyEngine; transport: SimTransport } {
+  const { queue, scenario, browser, network } = client;
+  const clock = new SimClock(queue);
+  const transport = new SimTransport(queue, network.knobs, scenario.server.knobs, client.lookup, {
+    faults: scenario.faults,
+    syn: { retransmitMs: browser.knobs.synRetransmitMs, retries: browser.knobs.synRetries },
+    ...(client.requestTimeoutMs !== undefined ? { requestTimeoutMs: client.requestTimeoutMs } : {}),
+    ...(client.capacity !== undefined ? { capacity: client.capacity } : {}),
+  });
+  const engine = new PolicyEngine({ knobs: browser.knobs, clock, transport, proxy: scenario.proxy });
+  transport.listener = withResponseProcessing(engine, clock, clientTimingOf(browser).responseMs);
+  runSteps(
+    {
+      engine,
+      clock,
+      steps: client.steps ?? scenario.steps,
+      sites: client.sites,
+      discover: subresourcesFromModel,
+      wantHtmlBody: false,
+      htmlDiscovery: browser.knobs.htmlDiscovery,
+      scriptsBlockDiscovery: browser.knobs.scriptsBlockDiscovery,
+      timing: clientTimingOf(browser),
+      scheduler: schedulerKnobsOf(browser.knobs),
+    },
+    done,
+  );
+  return { engine, transport };
+}
+
+export function buildSites(scenario: Scenario): Map<string, Site> {
+  return new Map<string, Site>(Object.entries(scenario.sites).map(([name, spec]) => [name, buildSite(spec)]));
+}
+
+export function resourceLookup(sites: ReadonlyMap<string, Site>): ResourceLookup {
   const held = heldResources(sites.values());
   return (host, path) => held.get(host + path) ?? null;
 }

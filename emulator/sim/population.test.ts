@@ -1,0 +1,111 @@
+/**
+ * Many users against one server's workers, hand-worked where the arithmetic is small, and the classic comparison of
+ * keep-alive timeouts as an inequality that the model must keep.
+ */
+import { describe, expect, it } from 'vitest';
+import { withClientTiming } from '../profiles/browser-profile.ts';
+import { browserProfile } from '../profiles/browsers.ts';
+import { NO_CLIENT_TIME } from '../profiles/client-timing.ts';
+import type { ServerKnobs } from '../profiles/server-profile.ts';
+import { testNetwork, testScenario } from '../testing/index.ts';
+import { percentiles, simulatePopulation, type Population } from './population.ts';
+
+const ie6 = withClientTiming(browserProfile('ie-6'), NO_CLIENT_TIME);
+const chromium = withClientTiming(browserProfile('chromium'), NO_CLIENT_TIME);
+const network = testNetwork({ rttMs: 100 });
+const crowd = (over: Partial<Population>): Population => ({
+  count: 3,
+  arrivalPerSecond: 10,
+  browsers: [{ browser: ie6, share: 1 }],
+  readMs: 0,
+  seed: 1,
+  ...over,
+});
+
+describe('percentiles', () => {
+  it('takes the nearest rank: p of n values is the ⌈p·n⌉-th smallest', () => {
+    const hundred = Array.from({ length: 100 }, (_, i) => 100 - i);
+    expect(percentiles(hundred)).toEqual({ p50: 50, p95: 95, p99: 99, max: 100 });
+    expect(percentiles([200, 1000, 200])).toEqual({ p50: 200, p95: 1000, p99: 1000, max: 1000 });
+    expect(percentiles([])).toEqual({ p50: null, p95: null, p99: null, max: null });
+  });
+});
+
+describe('a population against two workers', () => {
+  it('three users, one page each: the third waits in the backlog until the first one’s connection is closed idle', () => {
+    // The 'forever' server's head is 200 bytes: an 800-byte page is one 1000-byte segment.
+    const scenario = testScenario({ site: { htmlBytes: 800 }, serverKnobs: { idleTimeoutMs: 1_000, workers: 2, listenBacklog: 10 } });
+    const result = simulatePopulation(scenario, crowd({}), network, { arrivalsMs: [0, 100, 200] });
+    expect(result.errors).toEqual([]);
+    // User 1 (at 0): SYN at the server at 50, a worker; page in at 200 (a 200 ms load). User 2 (at 100): the second
+    // worker at 150; in at 300 (200 ms). User 3 (at 200): its SYN at 250 finds both taken and is queued; it connects at
+    // 300 and its request waits unread from 350. User 1's connection has idled since its response left at 150; the
+    // server closes it at 1 150, and its worker takes user 3's: the page is in at 1 200, a 1 000 ms load.
+    expect(result.population).toMatchObject({
+      users: 3,
+      usersByBrowser: { 'ie-6': 3 },
+      loadsCompleted: 3,
+      loadsFailed: 0,
+      pageLoadMs: { p50: 200, p95: 1_000, p99: 1_000, max: 1_000 },
+      connectionsOpened: 3,
+      lastArrivalMs: 200,
+    });
+    // User 3 waited 1 150 − 250 = 900 ms in the backlog.
+    expect(result.server).toEqual({
+      workers: 2,
+      listenBacklog: 10,
+      maxWorkersInUse: 2,
+      maxBacklog: 1,
+      queuedConnections: 1,
+      backlogWaitMs: 900,
+      droppedSyns: 0,
+    });
+    // The run ends when the last connection has closed: user 3's, idle from 1 150, closed at 2 150, seen at 2 200.
+    expect(result.population.endMs).toBe(2_200);
+  });
+});
+
+describe('a population by Poisson arrivals', () => {
+  const scenario = testScenario({ site: { htmlBytes: 2_000, images: 4, imageBytes: 3_000 }, serverKnobs: { idleTimeoutMs: 5_000 } });
+  const many = crowd({
+    count: 1_000,
+    arrivalPerSecond: 50,
+    browsers: [
+      { browser: ie6, share: 3 },
+      { browser: chromium, share: 1 },
+    ],
+    seed: 7,
+  });
+
+  it('draws the same users every time from its seed, at the rate and in the shares asked', () => {
+    const a = simulatePopulation(scenario, many, network);
+    expect(simulatePopulation(scenario, many, network)).toEqual(a);
+    // 1 000 arrivals at 50 a second: the last near 20 s (the sum of 1 000 exponential gaps: within a few percent).
+    expect(a.population.lastArrivalMs).toBeGreaterThan(18_000);
+    expect(a.population.lastArrivalMs).toBeLessThan(22_000);
+    // Shares 3 : 1 of 1 000: 750 and 250, give or take the draw (a binomial's standard deviation is about 14).
+    expect(a.population.usersByBrowser['ie-6']).toBeGreaterThan(700);
+    expect(a.population.usersByBrowser.chromium).toBeGreaterThan(200);
+    expect(a.population.loadsCompleted).toBe(1_000);
+    // No worker limit: no capacity figures, and every load as fast as a lone user's.
+    expect(a.server).toBeNull();
+  });
+
+  it('shows why Apache 2.2 shortened the keep-alive timeout: 15 s holds the workers three times as long as 5 s', () => {
+    const run = (server: Partial<ServerKnobs>) =>
+      simulatePopulation(
+        testScenario({ site: { htmlBytes: 2_000, images: 4, imageBytes: 3_000 }, serverKnobs: { workers: 40, listenBacklog: 511, ...server } }),
+        many,
+        network,
+      );
+    const long = run({ idleTimeoutMs: 15_000 });
+    const short = run({ idleTimeoutMs: 5_000 });
+    const off = run({ keepAlive: false, idleTimeoutMs: 0 });
+    // IE 6 holds 2 connections and Chromium up to 6 after each load, until the server's timeout: at 50 users a second
+    // a 15 s timeout keeps far more than 40 workers held, 5 s fewer, keep-alive off none once each response is sent.
+    for (const r of [long, short, off]) expect(r.errors).toEqual([]);
+    expect(long.server!.backlogWaitMs).toBeGreaterThan(short.server!.backlogWaitMs);
+    expect(short.server!.backlogWaitMs).toBeGreaterThan(off.server!.backlogWaitMs);
+    expect(long.population.pageLoadMs.p95!).toBeGreaterThan(short.population.pageLoadMs.p95!);
+  });
+});
