@@ -12,6 +12,7 @@ import type { Scenario } from './scenario/types.ts';
  * not be the scenario's: a worker limit. The simulation models it (sim/server-capacity.ts).
  */
 export function fixtureSiteCannotServe(scenario: Scenario): string | null {
+  if (scenario.users) return 'users: a population runs in the simulation only, for now';
   const workers = scenario.server.knobs.workers;
   return workers === null
     ? null

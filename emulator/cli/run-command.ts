@@ -104,6 +104,7 @@ export async function runCommand(argv: string[], context: CommandContext = {}): 
     const forReport: RunResult[] = [];
     let group: RunResult[] = [];
     let ran = 0;
+    let populations = 0;
     let failed = 0;
     let nothingLoaded = 0;
     let figures = values.baseline || values['save-baseline'] ? new BaselineFigures() : null;
@@ -128,6 +129,7 @@ export async function runCommand(argv: string[], context: CommandContext = {}): 
         junit?.add(result);
         if (values.har) harWrites.push(writeHars(values.har, result));
         ran++;
+        if (result.metrics.population) populations++;
         if (result.errors.length > 0) failed++;
         else if (loadedNoPage(result)) nothingLoaded++;
         if (values.html) forReport.push(result);
@@ -141,7 +143,7 @@ export async function runCommand(argv: string[], context: CommandContext = {}): 
     });
     progress?.finish();
     if (!values.quiet && group.length > 0) print(group);
-    if (!values.quiet && ran > 0) say(`\n${tableLegend(new Set(worlds.map((w) => w.name)))}`);
+    if (!values.quiet && ran > 0) say(`\n${tableLegend(new Set(worlds.map((w) => w.name)), populations > 0)}`);
     writer?.close();
     await Promise.all(harWrites);
     if ((figures || junit) && writer && writer.kept.size > 0) {

@@ -55,6 +55,7 @@ export function formatComparison(results: readonly RunResult[], descriptions?: R
 
 function formatGroup(group: RunResult[], description: string | undefined): string {
   const first = group[0]!;
+  if (first.metrics.population) return formatPopulationGroup(group, description);
   const worlds = new Set(group.map((r) => (r.repeat === undefined ? r.world : `${r.world} #${r.repeat}`)));
   const pages = first.metrics.pageLoadMs.length;
   const slowest = Math.max(...group.map((r) => r.metrics.totalLoadMs));
@@ -99,6 +100,47 @@ function formatGroup(group: RunResult[], description: string | undefined): strin
   return [title, ...about, textTable(columns, rows), ...errors].join('\n');
 }
 
+/** A population's runs (the scenario's `users`): load-time percentiles over every user, and what the server went through. */
+function formatPopulationGroup(group: RunResult[], description: string | undefined): string {
+  const first = group[0]!;
+  const columns: Column[] = [
+    { title: 'users' },
+    { title: 'world' },
+    { title: 'n', align: 'right' },
+    { title: 'p50', align: 'right' },
+    { title: 'p95', align: 'right' },
+    { title: 'p99', align: 'right' },
+    { title: 'loads ok/failed', align: 'right' },
+    { title: 'conns', align: 'right' },
+    { title: 'workers max', align: 'right' },
+    { title: 'queued', align: 'right' },
+    { title: 'backlog wait s', align: 'right' },
+    { title: 'SYNs dropped', align: 'right' },
+  ];
+  const rows = group.map((r) => {
+    const p = r.metrics.population!;
+    const s = r.metrics.server;
+    return [
+      r.browser.replace(/^users: /, ''),
+      r.world,
+      String(p.users),
+      formatMs(p.pageLoadMs.p50),
+      formatMs(p.pageLoadMs.p95),
+      formatMs(p.pageLoadMs.p99),
+      `${p.loadsCompleted}/${p.loadsFailed}`,
+      String(p.connectionsOpened),
+      s ? `${s.maxWorkersInUse}/${s.workers}` : '–',
+      s ? String(s.queuedConnections) : '–',
+      s ? (s.backlogWaitMs / 1000).toFixed(1) : '–',
+      s ? String(s.droppedSyns) : '–',
+    ];
+  });
+  const title = `${first.scenario} — server ${first.server}, network ${first.network}, a population of users`;
+  const errors = group.flatMap((r) => r.errors.map((e) => `  ! ${r.browser} (${r.world}): ${e}`));
+  const about = description ? wrap(description.trim(), 118).map((l) => `  ${l}`) : [];
+  return [title, ...about, textTable(columns, rows), ...errors].join('\n');
+}
+
 function wrap(text: string, width: number): string[] {
   const lines: string[] = [];
   let line = '';
@@ -113,8 +155,16 @@ function wrap(text: string, width: number): string[] {
 }
 
 /** What the table's abbreviated columns mean, and who played a row in a real-browser world: printed once under the tables. */
-export function tableLegend(worlds: ReadonlySet<string>): string {
+export function tableLegend(worlds: ReadonlySet<string>, populations = false): string {
   const lines = [
+    ...(populations
+      ? [
+          'users: a population, by browser share · n: users · p50/p95/p99: page load time over every load (nearest rank) ·',
+          "loads ok/failed: loads with every resource, and those without · workers max: most connections the server's workers",
+          'held at once, of its limit · queued: connections that waited in the listen backlog · backlog wait s: their waits',
+          'summed · SYNs dropped: SYNs that found the backlog full (each resent by the client, or given up)',
+        ]
+      : []),
     'conns: connections opened · max open: most open at once · req/conn: requests per connection · reused: requests on a kept',
     'connection · retries: requests resent after a stale connection · packets: TCP segments both ways (sim only) ·',
     'TIME_WAIT c/s: closed connections whose TIME_WAIT the client / the server holds (the side that closed first) ·',

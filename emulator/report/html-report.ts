@@ -4,7 +4,7 @@
  */
 import type { RunResult } from '../result/types.ts';
 import type { CreatedBy } from '../tool-info.ts';
-import { formatCloses, formatLoads, groupRuns } from './format.ts';
+import { formatCloses, formatLoads, formatMs, groupRuns } from './format.ts';
 import { networkCharts } from './network-chart.ts';
 import { requestWaterfallSvg } from './request-waterfall-svg.ts';
 import { esc, waterfallAxis, waterfallSvg } from './waterfall-svg.ts';
@@ -37,12 +37,29 @@ ${sections.join('\n')}
 `;
 }
 
+/** A population's runs: load-time percentiles over every user, and what the server's workers went through. */
+function populationSection(group: RunResult[], description: string | undefined): string {
+  const first = group[0]!;
+  const rows = group
+    .map((r) => {
+      const p = r.metrics.population!;
+      const s = r.metrics.server;
+      const cell = (v: string) => `<td class="num">${v}</td>`;
+      return `<tr><th scope="row">${esc(r.browser.replace(/^users: /, ''))} <small>${r.world}</small></th>${cell(String(p.users))}${cell(formatMs(p.pageLoadMs.p50))}${cell(formatMs(p.pageLoadMs.p95))}${cell(formatMs(p.pageLoadMs.p99))}${cell(`${p.loadsCompleted}/${p.loadsFailed}`)}${cell(String(p.connectionsOpened))}${cell(s ? `${s.maxWorkersInUse}/${s.workers}` : '–')}${cell(s ? String(s.queuedConnections) : '–')}${cell(s ? (s.backlogWaitMs / 1000).toFixed(1) : '–')}${cell(s ? String(s.droppedSyns) : '–')}</tr>`;
+    })
+    .join('');
+  return `<section id="${anchor(first)}"><h2>${esc(first.scenario)} <small>server ${esc(first.server)} · network ${esc(first.network)} · a population of users</small></h2>
+${description ? `<p class="about">${esc(description)}</p>` : ''}
+<table><thead><tr><th>users</th><th>n</th><th>p50</th><th>p95</th><th>p99</th><th>loads ok/failed</th><th>conns</th><th>workers max</th><th>queued</th><th>backlog wait s</th><th>SYNs dropped</th></tr></thead><tbody>${rows}</tbody></table></section>`;
+}
+
 function anchor(r: RunResult): string {
   return `${r.scenario}--${r.network}`.replace(/[^a-zA-Z0-9-]+/g, '-');
 }
 
 function section(group: RunResult[], description: string | undefined): string {
   const first = group[0]!;
+  if (first.metrics.population) return populationSection(group, description);
   const slowest = Math.max(...group.map((r) => r.metrics.totalLoadMs), 1);
   const endAt = Math.max(
     ...group.flatMap((r) => [...r.connections.map((c) => c.closedAt ?? 0), ...r.pages.map((p) => p.startedAt + (p.lateDoneMs ?? p.loadMs ?? 0))]),

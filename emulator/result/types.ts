@@ -4,6 +4,7 @@
  * Documented for users in docs/RESULTS.md; keep the two in step.
  */
 import type { ResourceType } from '../page/site.ts';
+import type { PopulationMetrics } from '../sim/population.ts';
 import type { ServerCapacityMetrics } from '../sim/server-capacity.ts';
 
 export type WorldName = 'sim' | 'live' | 'chromium' | 'firefox';
@@ -147,6 +148,8 @@ export interface Metrics {
   serverIdleConnectionSeconds: number;
   /** The server's workers and listen backlog, where the scenario gives it a worker limit (the simulation only, for now). */
   server?: ServerCapacityMetrics;
+  /** A population run's figures (the scenario's `users`): load-time percentiles over all users, loads, connections. */
+  population?: PopulationMetrics;
 }
 
 export interface RunResult {

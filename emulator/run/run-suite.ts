@@ -10,6 +10,7 @@ import type { Scenario } from '../scenario/types.ts';
 import type { World } from '../world.ts';
 import { InterruptedError } from '../errors.ts';
 import { runWorld, unlessInterrupted } from './run-world.ts';
+import { populationLabel } from '../sim/population-label.ts';
 
 /** What names one record: a results file holds at most one per key. */
 export interface RunKey {
@@ -60,7 +61,7 @@ export async function runSuiteUntilStopped(run: SuiteRun): Promise<SuiteOutcome>
   const planned = [...plan(run)];
   const keyOf = (input: (typeof planned)[number]): RunKey => ({
     scenario: input.scenario.name,
-    browser: input.browser.name,
+    browser: runBrowserName(input.scenario, input.browser),
     world: input.world.name,
     network: input.network.name,
     ...(input.repeat ? { repeat: input.repeat } : {}),
@@ -94,19 +95,32 @@ export async function runSuiteUntilStopped(run: SuiteRun): Promise<SuiteOutcome>
 /** Every run of the suite, in order, less those skipped (a world that cannot play a profile; a run already done). */
 function* plan(run: SuiteRun) {
   for (const scenario of run.scenarios) {
-    const browsers = run.browsers ? run.browsers.map((name) => pickBrowser(scenario, name)) : scenario.browsers;
+    // A population is one run per network and world, whatever its browsers (the world runs `scenario.users`).
+    const browsers = scenario.users
+      ? scenario.browsers.slice(0, 1)
+      : run.browsers
+        ? run.browsers.map((name) => pickBrowser(scenario, name))
+        : scenario.browsers;
     for (const network of scenario.networks) {
       for (const browser of browsers) {
         for (const world of run.worlds) {
           const why = world.cannotServe?.(scenario) ?? world.cannotPlay?.(browser);
           if (why) {
-            if (!run.done?.({ scenario: scenario.name, browser: browser.name, world: world.name, network: network.name })) {
-              run.onSkip?.({ scenario: scenario.name, browser: browser.name, world: world.name, why });
+            if (!run.done?.({ scenario: scenario.name, browser: runBrowserName(scenario, browser), world: world.name, network: network.name })) {
+              run.onSkip?.({ scenario: scenario.name, browser: runBrowserName(scenario, browser), world: world.name, why });
             }
             continue;
           }
           for (const repeat of repeatsIn(world, run.runs ?? 1)) {
-            if (run.done?.({ scenario: scenario.name, browser: browser.name, world: world.name, network: network.name, ...(repeat ? { repeat } : {}) }))
+            if (
+              run.done?.({
+                scenario: scenario.name,
+                browser: runBrowserName(scenario, browser),
+                world: world.name,
+                network: network.name,
+                ...(repeat ? { repeat } : {}),
+              })
+            )
               continue;
             yield { scenario, network, browser, world, repeat };
           }
@@ -120,6 +134,11 @@ function* plan(run: SuiteRun) {
 function repeatsIn(world: World, runs: number): (number | undefined)[] {
   if (runs <= 1 || world.name === 'sim') return [undefined];
   return Array.from({ length: runs }, (_, i) => i + 1);
+}
+
+/** The name a run's record carries as its browser: the profile's, or for a population its mix (the world runs it). */
+function runBrowserName(scenario: Scenario, browser: BrowserProfile): string {
+  return scenario.users ? populationLabel(scenario.users) : browser.name;
 }
 
 /** A browser named on the command line: the scenario's own profile of that name, or a shipped one. */

@@ -35,6 +35,10 @@ export const LIMITS = {
   // Browsers -----------------------------------------------------------------------------------------------------------
   /** Connections (per host, per proxy, in all): above every browser's setting (Firefox's network.http.max-connections is 900). */
   connections: 1_000,
+  /** Users of a population: the 100 000 users of a 20-image page fit in memory (aggregates only). */
+  users: 100_000,
+  /** Requests a population makes in all (users × a user's requests): about a minute of simulation at 100 000 a second. */
+  populationRequests: 5_000_000,
   /** The first SYN retransmission timeout: RFC 6298 allows 1 s and more; a minute is past every stack. */
   synRetransmitMs: 60_000,
   /** SYN retransmissions: Linux's tcp_syn_retries takes at most 127. */

@@ -527,3 +527,27 @@ steps: [ { load: /basket } ]
     );
   });
 });
+
+describe('users (a population)', () => {
+  it('resolves each browser by name, a shipped one or one the file defines, with its share and the defaults', () => {
+    const scenario = loadScenarioText(
+      'name: p\nsite: {}\nbrowsers: [{ name: ie-6-four, extends: ie-6, maxPerHost: 4 }]\nusers: { count: 10, arrivalPerSecond: 2, browsers: { ie-6-four: 2, chromium: 1 } }\n',
+      'p.yaml',
+    );
+    expect(scenario.users).toMatchObject({ count: 10, arrivalPerSecond: 2, readMs: 0, seed: 1 });
+    expect(scenario.users!.browsers.map((b) => [b.browser.name, b.share])).toEqual([
+      ['ie-6-four', 2],
+      ['chromium', 1],
+    ]);
+    // The scenario's browsers are the population's: what `profiles` and the tables list.
+    expect(scenario.browsers.map((b) => b.name)).toEqual(['ie-6-four', 'chromium']);
+  });
+
+  it('refuses more requests in all than a simulation should make, naming users.count', () => {
+    // 100 000 users × (a page and 100 images) = 10 100 000 requests, over the 5 000 000 bound.
+    const issues = issuesOf('name: p\nsite: { images: 100, htmlBytes: 10000 }\nusers: { count: 100000, arrivalPerSecond: 100, browsers: { ie-6: 1 } }\n');
+    expect(issues).toEqual([
+      expect.objectContaining({ path: 'users.count', message: expect.stringMatching(/^100000 users × 101 requests each is more than 5000000 requests/) }),
+    ]);
+  });
+});

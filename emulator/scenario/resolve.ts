@@ -12,7 +12,9 @@ import { LIMITS, showLimit } from './limits.ts';
 import { MAIN_SITE, resolveSites, type SiteLoad } from './resolve-sites.ts';
 import type { ScenarioFile, StepFile } from './schema.ts';
 import { didYouMean } from './suggest.ts';
-import type { FaultKind, FaultSpec, Scenario, Step } from './types.ts';
+import type { FaultKind, FaultSpec, Population, Scenario, Step } from './types.ts';
+import type { BrowserProfile } from '../profiles/browser-profile.ts';
+import { BROWSER_PROFILES } from '../profiles/browsers.ts';
 
 export { DEFAULT_NETWORK, DEFAULT_SERVER } from './resolve-profiles.ts';
 export { MAIN_SITE, SITE_DEFAULTS, slug } from './resolve-sites.ts';
@@ -60,6 +62,8 @@ export function resolveScenarioFile(file: ScenarioFile, fileName: string): Resol
     return { ...fault };
   });
 
+  const users = file.users === undefined ? undefined : resolveUsers(file.users, browsers, steps, loads, problem);
+
   if (issues.length) return { issues };
   return {
     issues: [],
@@ -74,8 +78,46 @@ export function resolveScenarioFile(file: ScenarioFile, fileName: string): Resol
       steps,
       proxy: file.proxy ?? false,
       faults,
+      ...(users ? { users, browsers: users.browsers.map((b) => b.browser) } : {}),
     },
   };
+}
+
+/**
+ * A population: each browser named by its profile (one the file's `browsers` defines, or a shipped one), and the
+ * whole run bounded in requests (users × what one user's steps ask for).
+ */
+function resolveUsers(
+  raw: NonNullable<ScenarioFile['users']>,
+  defined: readonly BrowserProfile[],
+  steps: readonly Step[],
+  loads: ReadonlyMap<string, SiteLoad>,
+  problem: Problem,
+): Population | undefined {
+  const browsers: { browser: BrowserProfile; share: number }[] = [];
+  for (const [name, share] of Object.entries(raw.browsers)) {
+    const browser = defined.find((b) => b.name === name) ?? BROWSER_PROFILES.find((b) => b.name === name);
+    if (browser) browsers.push({ browser, share });
+    else
+      problem(
+        ['users', 'browsers', name],
+        `unknown browser profile '${name}'${didYouMean(
+          name,
+          [...defined, ...BROWSER_PROFILES].map((b) => b.name),
+        )}`,
+      );
+  }
+  if (Object.keys(raw.browsers).length === 0) problem(['users', 'browsers'], 'expected at least one browser profile with its share');
+  let perUser = 0;
+  for (const step of steps) if (step.kind === 'load') perUser += loads.get(step.site)?.requests ?? 0;
+  if (raw.count * perUser > LIMITS.populationRequests) {
+    problem(
+      ['users', 'count'],
+      `${raw.count} users × ${perUser} requests each is more than ${LIMITS.populationRequests} requests; use fewer users or a smaller page`,
+    );
+  }
+  if (browsers.length === 0) return undefined;
+  return { count: raw.count, arrivalPerSecond: raw.arrivalPerSecond, browsers, readMs: raw.readMs ?? 0, seed: raw.seed ?? 1 };
 }
 
 // Steps --------------------------------------------------------------------------------------------------------------

@@ -365,6 +365,22 @@ export const faultSchema = z
   })
   .meta({ id: 'Fault', description: 'a fault the server injects or models' }) satisfies z.ZodType<FaultSpec>;
 
+// Users --------------------------------------------------------------------------------------------------------------
+
+export const usersSchema = z
+  .strictObject({
+    count: count(1, LIMITS.users, 'how many users arrive in all'),
+    arrivalPerSecond: between(0.001, 100_000, 'mean arrivals a second (a Poisson process)'),
+    browsers: z
+      .record(PROFILE_NAME, between(0.000_001, 1_000_000, "this browser's share of the users", 'a share'), {
+        error: expecting('a mapping of browser profile names to shares, e.g. { ie-6: 0.6, firefox-2: 0.4 }'),
+      })
+      .describe('browser profile name → share of the users (shares need not add up to 1)'),
+    readMs: duration(LIMITS.idleMs, "a user's reading time between page loads, ms").optional(),
+    seed: count(0, 2 ** 31 - 1, 'seed of the arrival and browser draws').optional(),
+  })
+  .meta({ id: 'Users', description: 'a population of users in place of one browser at a time (simulation only, for now)' });
+
 // The file -----------------------------------------------------------------------------------------------------------
 
 export const scenarioFileSchema = z
@@ -378,6 +394,7 @@ export const scenarioFileSchema = z
     browsers: listOf(browserSchema, LIMITS.listLength, 'browser').optional().describe('browser profiles; default every shipped profile'),
     steps: stepsSchema.optional().describe('what the user does; default [{ load: / }]'),
     proxy: z.boolean().optional().describe('route every connection through one proxy'),
+    users: usersSchema.optional().describe('many users against the server (docs/SCENARIOS.md); browsers then defines profiles they may use'),
     faults: z
       .array(faultSchema)
       .max(LIMITS.listLength, { error: `expected at most ${LIMITS.listLength} faults` })

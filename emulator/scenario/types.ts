@@ -28,6 +28,19 @@ export interface FaultSpec {
   ms?: number;
 }
 
+/** Many users instead of one browser (emulator/sim/population.ts): they arrive, load the steps, and leave. */
+export interface Population {
+  /** How many users arrive in all. */
+  count: number;
+  /** Their mean arrival rate: arrivals are a Poisson process (exponential gaps), drawn from `seed`. */
+  arrivalPerSecond: number;
+  /** The browsers users come with, each with its share (shares need not add up to 1). */
+  browsers: readonly { browser: BrowserProfile; share: number }[];
+  /** A user's reading time between two page loads, ms. */
+  readMs: number;
+  seed: number;
+}
+
 export interface Scenario {
   name: string;
   /** The file it came from, for messages. */
@@ -42,4 +55,6 @@ export interface Scenario {
   /** Route every connection through one proxy (per-proxy caps apply). */
   proxy: boolean;
   faults: FaultSpec[];
+  /** A population of users in place of one browser at a time; `browsers` then lists theirs. */
+  users?: Population;
 }

@@ -10,24 +10,14 @@
 import type { BrowserProfile } from '../profiles/browser-profile.ts';
 import type { NetworkProfile } from '../profiles/network-profile.ts';
 import { seededRandom } from '../page/random.ts';
-import type { PageResult } from '../result/types.ts';
-import type { Scenario, Step } from '../scenario/types.ts';
+import { computeMetrics } from '../result/metrics.ts';
+import type { PageResult, RunResult } from '../result/types.ts';
+import type { Population, Scenario, Step } from '../scenario/types.ts';
 import { EventQueue } from './event-queue.ts';
+import { populationLabel } from './population-label.ts';
 import { ServerCapacity, type ServerCapacityMetrics } from './server-capacity.ts';
 import type { SimConnection } from './sim-transport.ts';
 import { buildSites, resourceLookup, startSimClient } from './sim-world.ts';
-
-export interface Population {
-  /** How many users arrive in all. */
-  count: number;
-  /** Their mean arrival rate: arrivals are a Poisson process (exponential gaps), drawn from `seed`. */
-  arrivalPerSecond: number;
-  /** The browsers users come with, each with its share (shares need not add up to 1). */
-  browsers: readonly { browser: BrowserProfile; share: number }[];
-  /** A user's reading time between two page loads, ms. */
-  readMs: number;
-  seed: number;
-}
 
 export interface Percentiles {
   p50: number | null;
@@ -158,4 +148,28 @@ export function percentiles(values: readonly number[]): Percentiles {
   const sorted = [...values].sort((a, b) => a - b);
   const rank = (p: number) => sorted[Math.max(0, Math.ceil(p * sorted.length) - 1)]!;
   return { p50: rank(0.5), p95: rank(0.95), p99: rank(0.99), max: sorted.at(-1)! };
+}
+
+/**
+ * A population run as a world's record: no pages or connection timelines (aggregates only), the per-load figures
+ * empty, `connectionsOpened` over all users, and the population's and the server's figures.
+ */
+export function populationRunResult(scenario: Scenario, population: Population, network: NetworkProfile, result: PopulationResult): RunResult {
+  const metrics = computeMetrics([], [], { packets: null, bytesOnWire: null, serverIdleConnectionSeconds: 0, endAt: result.population.endMs });
+  return {
+    scenario: scenario.name,
+    browser: populationLabel(population),
+    world: 'sim',
+    network: network.name,
+    server: scenario.server.name,
+    metrics: {
+      ...metrics,
+      connectionsOpened: result.population.connectionsOpened,
+      population: result.population,
+      ...(result.server ? { server: result.server } : {}),
+    },
+    pages: [],
+    connections: [],
+    errors: result.errors,
+  };
 }

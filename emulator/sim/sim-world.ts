@@ -25,7 +25,13 @@ export class SimWorld implements World {
   readonly name = 'sim' as const;
 
   async run(input: WorldRun): Promise<RunResult> {
-    return simulateInterruptibly(input.scenario, input.browser, input.network, input.signal);
+    const { scenario, network } = input;
+    if (scenario.users) {
+      // Loaded when asked for: a one-user run never needs it.
+      const { populationRunResult, simulatePopulation } = await import('./population.ts');
+      return populationRunResult(scenario, scenario.users, network, simulatePopulation(scenario, scenario.users, network));
+    }
+    return simulateInterruptibly(scenario, input.browser, network, input.signal);
   }
 }
 
