@@ -49,6 +49,7 @@ describe('a population against two workers', () => {
       loadsFailed: 0,
       pageLoadMs: { p50: 200, p95: 1_000, p99: 1_000, max: 1_000 },
       connectionsOpened: 3,
+      requests: 3,
       lastArrivalMs: 200,
     });
     // User 3 waited 1 150 − 250 = 900 ms in the backlog.

@@ -17,7 +17,7 @@ import { EventQueue } from './event-queue.ts';
 import { populationLabel } from './population-label.ts';
 import { ServerCapacity, type ServerCapacityMetrics } from './server-capacity.ts';
 import type { SimConnection } from './sim-transport.ts';
-import { buildSites, resourceLookup, startSimClient } from './sim-world.ts';
+import { buildSites, resourceLookup, startSimClient } from './sim-client.ts';
 
 export interface Percentiles {
   p50: number | null;
@@ -37,6 +37,8 @@ export interface PopulationMetrics {
   /** Over every load that reached its load event, failed resources or not (nearest rank). */
   pageLoadMs: Percentiles;
   connectionsOpened: number;
+  /** Requests all users made (resent ones included). */
+  requests: number;
   /** When the last user arrived, and when the last connection closed (scenario ms). */
   lastArrivalMs: number;
   endMs: number;
@@ -64,7 +66,7 @@ export function simulatePopulation(scenario: Scenario, population: Population, n
   const arrivals = options.arrivalsMs ?? poissonArrivals(population, random);
   const steps = withReading(scenario.steps, population.readMs);
   const loads: number[] = [];
-  const counts = { loadsCompleted: 0, loadsFailed: 0, connectionsOpened: 0, usersDone: 0 };
+  const counts = { loadsCompleted: 0, loadsFailed: 0, connectionsOpened: 0, requests: 0, usersDone: 0 };
   const usersByBrowser: Record<string, number> = {};
   const errors: string[] = [];
 
@@ -72,14 +74,17 @@ export function simulatePopulation(scenario: Scenario, population: Population, n
     const browser = drawBrowser(population.browsers, random);
     usersByBrowser[browser.name] = (usersByBrowser[browser.name] ?? 0) + 1;
     queue.at(at, () => {
-      let opened = () => 0;
+      let records: () => readonly { requests: readonly unknown[] }[] = () => [];
       const client = startSimClient({ queue, scenario, sites, lookup, browser, network, steps, capacity }, (pages) => {
         counts.usersDone++;
         tally(pages, loads, counts);
         // Every connection this user will open is open by now; its engine lives on (idle timers) until they close.
-        counts.connectionsOpened += opened();
+        for (const record of records()) {
+          counts.connectionsOpened++;
+          counts.requests += record.requests.length;
+        }
       });
-      opened = () => client.engine.records().length;
+      records = () => client.engine.records();
     });
   }
   // Until every user's last connection has closed: the server's idle timeouts are part of what is measured.
@@ -93,6 +98,7 @@ export function simulatePopulation(scenario: Scenario, population: Population, n
       loadsFailed: counts.loadsFailed,
       pageLoadMs: percentiles(loads),
       connectionsOpened: counts.connectionsOpened,
+      requests: counts.requests,
       lastArrivalMs: arrivals.at(-1) ?? 0,
       endMs: queue.now,
     },

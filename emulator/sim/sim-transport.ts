@@ -309,7 +309,8 @@ export class SimTransport implements Transport {
     }
     if (!conn.accepted) {
       // Queued in the backlog: the kernel holds the bytes until a worker takes the connection.
-      (conn.unread ??= []).push(...requests);
+      if (conn.unread) conn.unread.push(...requests);
+      else conn.unread = [...requests];
       return;
     }
     this.endServerIdle(conn);

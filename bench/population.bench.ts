@@ -1,0 +1,58 @@
+/**
+ * A population in the simulation (issue 10): 100 000 users of a 20-image page, in a process of its own so its peak
+ * resident memory is its own (bench/population-run.ts), against the same page loaded by one user at a time in this
+ * process, the same number of requests' worth: the population's cost per request beside the one-user simulation's.
+ * Targets: under 1 GB, and 1 000 000 simulated requests a second on one core (not reached: see docs/BENCHMARKS.md).
+ */
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { browserProfile } from '../emulator/profiles/browsers.ts';
+import { networkProfile } from '../emulator/profiles/network-profile.ts';
+import { loadScenarioText } from '../emulator/scenario/load.ts';
+import { simulate } from '../emulator/sim/sim-world.ts';
+import type { Bench } from './harness.ts';
+
+const RUN = fileURLToPath(new URL('./population-run.ts', import.meta.url));
+const USERS = 100_000;
+
+interface PopulationRun {
+  users: number;
+  requests: number;
+  wallMs: number;
+  cpuMs: number;
+  peakRss: number;
+  heapAfter: number;
+}
+
+/** One user at a time, the same page and server without a worker limit: requests a second. */
+function oneUserRate(loads: number): number {
+  const scenario = loadScenarioText('name: one\nsite: { images: 20, imageBytes: 4000, htmlBytes: 8000 }\nserver: apache-2.2\nnetwork: dsl\n', 'one.yaml');
+  const browser = browserProfile('ie-6');
+  const network = networkProfile('dsl');
+  let requests = 0;
+  const started = performance.now();
+  for (let i = 0; i < loads; i++) requests += simulate(scenario, browser, network).metrics.requests;
+  return requests / ((performance.now() - started) / 1000);
+}
+
+const bench: Bench = async () => {
+  const child = spawnSync(process.execPath, ['--expose-gc', '--import', 'tsx', RUN, String(USERS), '100'], { encoding: 'utf8', timeout: 900_000 });
+  if (child.status !== 0) throw new Error(`the population run failed: ${child.stderr || child.error}`);
+  const run = JSON.parse(child.stdout.trim().split('\n').pop()!) as PopulationRun;
+  const single = oneUserRate(5_000);
+  const rate = run.requests / (run.wallMs / 1000);
+  return {
+    title: `Population: ${run.users.toLocaleString('en')} users of a 20-image page, 100 a second, 150 workers (IE 6 and Firefox 2)`,
+    figures: [
+      { label: 'simulated requests / wall s, population (through tsx)', value: rate, unit: 'req/s', ratio: rate / single, baseline: 'one user at a time' },
+      { label: 'simulated requests / CPU s, population', value: run.requests / (run.cpuMs / 1000), unit: 'req/s' },
+      { label: 'simulated requests / wall s, one user at a time (tsx)', value: single, unit: 'req/s' },
+      { label: 'requests simulated', value: run.requests, unit: 'requests' },
+      { label: 'peak resident set', value: run.peakRss / 2 ** 20, unit: 'MiB' },
+      { label: 'heap after the run (GC)', value: run.heapAfter / 2 ** 20, unit: 'MiB' },
+    ],
+    notes: ['targets: under 1 GB resident; 1,000,000 simulated requests a second on one core'],
+  };
+};
+
+export default bench;

@@ -1,0 +1,78 @@
+/**
+ * One browser on the simulated network, as the one-user simulation (sim-world.ts) and a population (population.ts)
+ * both start it: its transport (its own access link; the server's capacity shared where a population shares it), its
+ * policy engine and its steps, on the run's event queue.
+ */
+import { PolicyEngine } from '../engine/engine.ts';
+import { withResponseProcessing } from '../engine/response-processing.ts';
+import { subresourcesFromModel } from '../page/subresources-from-model.ts';
+import { buildSite, heldResources, type Site } from '../page/site.ts';
+import type { BrowserProfile } from '../profiles/browser-profile.ts';
+import { clientTimingOf } from '../profiles/client-timing.ts';
+import type { NetworkProfile } from '../profiles/network-profile.ts';
+import type { PageResult } from '../result/types.ts';
+import { runSteps } from '../run/run-steps.ts';
+import type { Scenario, Step } from '../scenario/types.ts';
+import { schedulerKnobsOf } from '../scheduler/request-scheduler.ts';
+import type { EventQueue } from './event-queue.ts';
+import type { ServerCapacity } from './server-capacity.ts';
+import { SimClock } from './sim-clock.ts';
+import { SimTransport, type ResourceLookup, type SimConnection } from './sim-transport.ts';
+
+/** What one browser on the simulated network needs: the run's queue, sites and server, its own profile. */
+export interface SimClient {
+  /** The client's request deadline, scenario ms (as `LiveWorldOptions.requestTimeoutMs`); 120 s by default. */
+  requestTimeoutMs?: number;
+  queue: EventQueue;
+  scenario: Scenario;
+  sites: ReadonlyMap<string, Site>;
+  lookup: ResourceLookup;
+  browser: BrowserProfile;
+  network: NetworkProfile;
+  /** The steps it runs (the scenario's by default). */
+  steps?: readonly Step[];
+  /** A server capacity shared with other clients (a population); by default the transport's own, from the knobs. */
+  capacity?: ServerCapacity<SimConnection> | null;
+}
+
+/**
+ * One browser on the simulated network: its transport (its own access link, the server shared through `capacity`),
+ * its policy engine and its steps, started on the queue now; `done` gets its pages when the steps are over.
+ */
+export function startSimClient(client: SimClient, done: (pages: PageResult[]) => void): { engine: PolicyEngine; transport: SimTransport } {
+  const { queue, scenario, browser, network } = client;
+  const clock = new SimClock(queue);
+  const transport = new SimTransport(queue, network.knobs, scenario.server.knobs, client.lookup, {
+    faults: scenario.faults,
+    syn: { retransmitMs: browser.knobs.synRetransmitMs, retries: browser.knobs.synRetries },
+    ...(client.requestTimeoutMs !== undefined ? { requestTimeoutMs: client.requestTimeoutMs } : {}),
+    ...(client.capacity !== undefined ? { capacity: client.capacity } : {}),
+  });
+  const engine = new PolicyEngine({ knobs: browser.knobs, clock, transport, proxy: scenario.proxy });
+  transport.listener = withResponseProcessing(engine, clock, clientTimingOf(browser).responseMs);
+  runSteps(
+    {
+      engine,
+      clock,
+      steps: client.steps ?? scenario.steps,
+      sites: client.sites,
+      discover: subresourcesFromModel,
+      wantHtmlBody: false,
+      htmlDiscovery: browser.knobs.htmlDiscovery,
+      scriptsBlockDiscovery: browser.knobs.scriptsBlockDiscovery,
+      timing: clientTimingOf(browser),
+      scheduler: schedulerKnobsOf(browser.knobs),
+    },
+    done,
+  );
+  return { engine, transport };
+}
+
+export function buildSites(scenario: Scenario): Map<string, Site> {
+  return new Map<string, Site>(Object.entries(scenario.sites).map(([name, spec]) => [name, buildSite(spec)]));
+}
+
+export function resourceLookup(sites: ReadonlyMap<string, Site>): ResourceLookup {
+  const held = heldResources(sites.values());
+  return (host, path) => held.get(host + path) ?? null;
+}
