@@ -27,4 +27,16 @@ const cpuMs = (process.cpuUsage(cpu).user + process.cpuUsage(cpu).system) / 1000
 const peakRss = process.resourceUsage().maxRSS * 1024;
 globalThis.gc?.();
 const { requests } = result.population;
-console.log(JSON.stringify({ users, requests, wallMs, cpuMs, peakRss, heapAfter: process.memoryUsage().heapUsed, p95: result.population.pageLoadMs.p95, loads: result.population.loadsCompleted, errors: result.errors }));
+console.log(
+  JSON.stringify({
+    users,
+    requests,
+    wallMs,
+    cpuMs,
+    peakRss,
+    heapAfter: process.memoryUsage().heapUsed,
+    p95: result.population.pageLoadMs.p95,
+    loads: result.population.loadsCompleted,
+    errors: result.errors,
+  }),
+);
