@@ -28,6 +28,12 @@ export interface ServerKnobs {
   workers: number | null;
   /** Connections the kernel completes and queues while every worker is taken; a SYN that finds it full is dropped. */
   listenBacklog: number;
+  /**
+   * Whether a new connection that finds every slot taken makes the server close its longest-idle keep-alive connection
+   * instead of waiting (an event-driven server: nginx closes "reusable" connections when it runs out). A process per
+   * connection (Apache prefork) cannot: the idle connection's process is blocked reading it.
+   */
+  reclaimIdle: boolean;
 }
 
 export type ServerKnobName = keyof ServerKnobs;
@@ -66,6 +72,7 @@ function apache(name: string, title: string, idleTimeoutMs: number, timeoutSourc
       responseHeaderBytes: 250,
       workers: null,
       listenBacklog: 511,
+      reclaimIdle: false,
     },
     sources: {
       httpVersion: 'Apache 1.3 and later answer HTTP/1.1',
@@ -78,6 +85,7 @@ function apache(name: string, title: string, idleTimeoutMs: number, timeoutSourc
       responseHeaderBytes: TYPICAL_HEADERS,
       workers: WORKERS_UNLIMITED('Apache prefork MaxClients: 256 compiled in, 150 in the shipped httpd.conf (httpd-mpm.conf in 2.2; recalled)'),
       listenBacklog: BACKLOG_511('Apache mpm_common ListenBacklog default'),
+      reclaimIdle: 'prefork: a process per connection, blocked reading its idle keep-alive connection until KeepAliveTimeout',
     },
   };
 }
@@ -93,6 +101,7 @@ const persistentDefaults = (overrides: Partial<ServerKnobs>): ServerKnobs => ({
   responseHeaderBytes: 200,
   workers: null,
   listenBacklog: 511,
+  reclaimIdle: false,
   ...overrides,
 });
 
@@ -103,7 +112,7 @@ export const SERVER_PROFILES: readonly ServerProfile[] = [
   {
     name: 'nginx',
     title: 'nginx (1.19.10 and later)',
-    knobs: persistentDefaults({ idleTimeoutMs: 75_000, maxRequests: 1000, responseHeaderBytes: 220 }),
+    knobs: persistentDefaults({ idleTimeoutMs: 75_000, maxRequests: 1000, responseHeaderBytes: 220, reclaimIdle: true }),
     sources: {
       httpVersion: 'nginx answers HTTP/1.1',
       keepAlive: 'nginx keeps connections alive by default',
@@ -117,6 +126,8 @@ export const SERVER_PROFILES: readonly ServerProfile[] = [
         'nginx events module worker_connections: 512 by default, 1024 in the shipped nginx.conf, per worker process (read); an idle keep-alive connection holds one but no process',
       ),
       listenBacklog: BACKLOG_511('nginx listen directive, backlog= default on Linux'),
+      reclaimIdle:
+        'nginx src/core/ngx_connection.c ngx_drain_connections: idle keep-alive connections are reusable and closed, oldest first, when free connections run out (read in M. Dounin\'s 2020 patch "Core: reusing connections in advance")',
     },
   },
   {
@@ -134,6 +145,7 @@ export const SERVER_PROFILES: readonly ServerProfile[] = [
       responseHeaderBytes: TYPICAL_HEADERS,
       workers: 'Node.js http.Server serves every connection in one event loop: no limit',
       listenBacklog: BACKLOG_511('Node docs, server.listen backlog default'),
+      reclaimIdle: 'Node.js http.Server has no connection limit to reclaim from',
     },
   },
   {
@@ -157,6 +169,7 @@ export const SERVER_PROFILES: readonly ServerProfile[] = [
       responseHeaderBytes: 'a short HTTP/1.0 response head',
       workers: WORKERS_UNLIMITED('NCSA httpd and Apache 1.x forked a process per connection up to MaxClients (150 in the shipped httpd.conf, recalled)'),
       listenBacklog: BACKLOG_511('Apache 1.3 ListenBacklog default'),
+      reclaimIdle: 'a process per connection, as Apache 1.x',
     },
   },
   {
@@ -174,6 +187,7 @@ export const SERVER_PROFILES: readonly ServerProfile[] = [
       responseHeaderBytes: TYPICAL_HEADERS,
       workers: 'no limit: a model server',
       listenBacklog: 'as Apache and nginx: 511',
+      reclaimIdle: 'never idle: nothing to reclaim',
     },
   },
   {
@@ -191,6 +205,7 @@ export const SERVER_PROFILES: readonly ServerProfile[] = [
       responseHeaderBytes: TYPICAL_HEADERS,
       workers: 'no limit: a model server',
       listenBacklog: 'as Apache and nginx: 511',
+      reclaimIdle: 'a model server: keeps every connection',
     },
   },
 ];

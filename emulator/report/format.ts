@@ -163,6 +163,7 @@ export function tableLegend(worlds: ReadonlySet<string>, populations = false): s
           "loads ok/failed: loads with every resource, and those without · workers max: most connections the server's workers",
           'held at once, of its limit · queued: connections that waited in the listen backlog · backlog wait s: their waits',
           'summed · SYNs dropped: SYNs that found the backlog full (each resent by the client, or given up)',
+          '(an event-driven server such as nginx closes idle connections instead: metrics.server.reclaimedIdle)',
         ]
       : []),
     'conns: connections opened · max open: most open at once · req/conn: requests per connection · reused: requests on a kept',

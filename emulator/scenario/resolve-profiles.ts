@@ -25,6 +25,7 @@ const SERVER_KNOBS: readonly (keyof ServerKnobs)[] = [
   'responseHeaderBytes',
   'workers',
   'listenBacklog',
+  'reclaimIdle',
 ];
 const NETWORK_KNOBS: readonly (keyof NetworkKnobs)[] = ['rttMs', 'bandwidthKbps', 'upBandwidthKbps', 'mss', 'initialCwnd', 'dnsMs', 'packetHeaderBytes'];
 function unknownProfile(kind: string, name: string, known: readonly { name: string }[]): string {

@@ -275,6 +275,7 @@ const serverKnobFields = {
     'connections the server serves at once (MaxClients, worker_connections); null for no limit. Simulation only, for now',
   ).optional(),
   listenBacklog: count(0, LIMITS.listenBacklog, 'connections queued while every worker is taken (ListenBacklog)').optional(),
+  reclaimIdle: z.boolean().optional().describe('a new connection finding every slot taken closes the longest-idle keep-alive one (nginx)'),
 } satisfies Record<keyof ServerKnobs, z.ZodType>;
 
 export const serverSchema = z.union(

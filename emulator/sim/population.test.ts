@@ -61,7 +61,15 @@ describe('a population against two workers', () => {
       queuedConnections: 1,
       backlogWaitMs: 900,
       droppedSyns: 0,
+      reclaimedIdle: 0,
     });
+
+    // An event-driven server (nginx's reclaimIdle) closes user 1's idle connection as user 3's SYN arrives at 250 and
+    // takes user 3 at once: a 200 ms load like the others, nobody queued.
+    const reclaiming = testScenario({ site: { htmlBytes: 800 }, serverKnobs: { idleTimeoutMs: 1_000, workers: 2, listenBacklog: 10, reclaimIdle: true } });
+    const eventDriven = simulatePopulation(reclaiming, crowd({}), network, { arrivalsMs: [0, 100, 200] });
+    expect(eventDriven.population.pageLoadMs).toEqual({ p50: 200, p95: 200, p99: 200, max: 200 });
+    expect(eventDriven.server).toMatchObject({ queuedConnections: 0, reclaimedIdle: 1 });
     // The run ends when the last connection has closed: user 3's, idle from 1 150, closed at 2 150, seen at 2 200.
     expect(result.population.endMs).toBe(2_200);
   });

@@ -61,7 +61,7 @@ export function simulatePopulation(scenario: Scenario, population: Population, n
   const sites = buildSites(scenario);
   const lookup = resourceLookup(sites);
   const { workers, listenBacklog } = scenario.server.knobs;
-  const capacity = workers === null ? null : new ServerCapacity<SimConnection>(workers, listenBacklog);
+  const capacity = workers === null ? null : new ServerCapacity<SimConnection>(workers, listenBacklog, scenario.server.knobs.reclaimIdle);
   const random = seededRandom(population.seed);
   const arrivals = options.arrivalsMs ?? poissonArrivals(population, random);
   const steps = withReading(scenario.steps, population.readMs);

@@ -52,6 +52,7 @@ describe('a server with one worker', () => {
       queuedConnections: 1,
       backlogWaitMs: 1_000,
       droppedSyns: 0,
+      reclaimedIdle: 0,
     });
   });
 
@@ -71,6 +72,20 @@ describe('a server with one worker', () => {
       },
       serverKnobs: server,
     });
+
+  it('closes idle connections for newcomers when the server is event-driven (nginx), racing requests in flight', () => {
+    const reclaiming = run({ idleTimeoutMs: 1_000, workers: 1, listenBacklog: 10, reclaimIdle: true });
+    // 250: the second connection's SYN finds the one slot held by the first, idle since its HTML left at 150: the
+    // server closes the first and takes the newcomer. The first image's request, sent on the first connection at 200,
+    // arrives at that instant and meets the closed socket (the keep-alive race); IE 6 learns it at 300 and resends it
+    // on the second connection (in at 400). The second image needs a third connection (SYN at 300, queued at 350: the
+    // second is busy). At 350 the second goes idle with the third waiting, so the server closes it and takes the third:
+    // the second image, sent at 400, is in at 500.
+    expect(reclaiming.metrics.pageLoadMs).toEqual([500]);
+    expect(reclaiming.metrics.server).toMatchObject({ reclaimedIdle: 2, queuedConnections: 1, backlogWaitMs: 0 });
+    expect(reclaiming.metrics.staleRetries).toBe(1);
+    expect(reclaiming.metrics.connectionsOpened).toBe(3);
+  });
 
   it('drops the SYN when the backlog is full too, and the client resends it after its stack timeout', () => {
     const result = simulate(slowFirst(4_000, { idleTimeoutMs: 1_500, workers: 1, listenBacklog: 0 }), ie6, network);

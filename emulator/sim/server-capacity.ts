@@ -5,6 +5,10 @@
  * the kernel and queued (the client believes it is connected and sends its request, which waits unread); one that
  * finds the backlog full too is dropped, and the client's TCP stack sends it again later (sim-transport.ts).
  *
+ * An event-driven server (nginx: `reclaimIdle`) does not let an idle keep-alive connection keep a newcomer out: when
+ * every slot is taken, it closes its longest-idle connection and takes the new one; and a connection that goes idle
+ * while others wait in the backlog is closed at once for them.
+ *
  * Generic in the connection it holds, so the transport's own record can be queued without a wrapper. One instance per
  * server: every connection of a run, or of a population of users, competes for the same slots.
  */
@@ -25,23 +29,30 @@ export interface ServerCapacityMetrics {
   backlogWaitMs: number;
   /** SYNs dropped because the backlog was full (each one the client resends or gives up on). */
   droppedSyns: number;
+  /** Idle keep-alive connections the server closed to make room (`reclaimIdle`). */
+  reclaimedIdle: number;
 }
 
 export class ServerCapacity<C> {
   private inUse = 0;
   private readonly waiting: { conn: C; since: number; accept: (conn: C) => void }[] = [];
   private readonly holding = new Set<C>();
-  private readonly counts = { maxWorkersInUse: 0, maxBacklog: 0, queuedConnections: 0, backlogWaitMs: 0, droppedSyns: 0 };
+  /** Connections holding a slot while idle, longest idle first (a Map keeps insertion order), with how to close each. */
+  private readonly idleHolders = new Map<C, () => void>();
+  private readonly counts = { maxWorkersInUse: 0, maxBacklog: 0, queuedConnections: 0, backlogWaitMs: 0, droppedSyns: 0, reclaimedIdle: 0 };
 
   constructor(
     readonly workers: number,
     readonly listenBacklog: number,
+    /** Close an idle connection to make room instead of queueing (an event-driven server). */
+    readonly reclaimIdle = false,
   ) {
     if (!(workers >= 1)) throw new RangeError(`workers must be at least 1, got ${workers}`);
   }
 
   /** A SYN has reached the server at `now`; `accept` is called if it is queued and a worker takes it later. */
   arrive(conn: C, now: number, accept: (conn: C) => void): Admission {
+    if (this.inUse >= this.workers && this.reclaimIdle) this.reclaimOne();
     if (this.inUse < this.workers) {
       this.take(conn);
       return 'accepted';
@@ -61,6 +72,7 @@ export class ServerCapacity<C> {
    * connection; a connection that ended while still queued leaves the backlog.
    */
   release(conn: C, now: number): void {
+    this.idleHolders.delete(conn);
     if (this.holding.delete(conn)) {
       this.inUse--;
       const next = this.waiting.shift();
@@ -73,6 +85,31 @@ export class ServerCapacity<C> {
     }
     const queued = this.waiting.findIndex((w) => w.conn === conn);
     if (queued >= 0) this.waiting.splice(queued, 1);
+  }
+
+  /**
+   * A connection holding a slot has gone idle (its last response sent, no request pending); `close` closes it as the
+   * server's idle close. An event-driven server closes it at once if connections are waiting for a slot.
+   */
+  idle(conn: C, close: () => void): void {
+    if (!this.holding.has(conn)) return;
+    this.idleHolders.set(conn, close);
+    if (this.reclaimIdle && this.waiting.length > 0) this.reclaimOne();
+  }
+
+  /** The connection is no longer idle (a request came, or it is closing). */
+  busy(conn: C): void {
+    this.idleHolders.delete(conn);
+  }
+
+  /** Closes the longest-idle connection; its close gives its slot back (`release`), to the oldest waiting connection if any. */
+  private reclaimOne(): void {
+    const oldest = this.idleHolders.entries().next();
+    if (oldest.done) return;
+    const [conn, close] = oldest.value;
+    this.idleHolders.delete(conn);
+    this.counts.reclaimedIdle++;
+    close();
   }
 
   metrics(): ServerCapacityMetrics {

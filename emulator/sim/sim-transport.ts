@@ -132,7 +132,7 @@ export class SimTransport implements Transport {
         ? options.capacity
         : server.workers === null
           ? null
-          : new ServerCapacity<SimConnection>(server.workers, server.listenBacklog);
+          : new ServerCapacity<SimConnection>(server.workers, server.listenBacklog, server.reclaimIdle);
     this.packets = new PacketCounter(network.packetHeaderBytes);
     this.path = {
       rttMs: network.rttMs,
@@ -397,11 +397,18 @@ export class SimTransport implements Transport {
     conn.serverIdleSince = this.queue.now;
     const race = conn.raceMs;
     const timeout = race ?? this.server.idleTimeoutMs;
-    if (timeout === null) return;
-    conn.serverIdleTimer = this.queue.after(timeout, () => {
-      conn.serverIdleTimer = null;
-      // The site records a race's close as 'fault', which no client can tell: the engine infers, as it does live.
-      this.serverCloses(conn, race === null ? 'server-idle-timeout' : null, true);
+    if (timeout !== null) {
+      conn.serverIdleTimer = this.queue.after(timeout, () => {
+        conn.serverIdleTimer = null;
+        // The site records a race's close as 'fault', which no client can tell: the engine infers, as it does live.
+        this.serverCloses(conn, race === null ? 'server-idle-timeout' : null, true);
+      });
+    }
+    // Last, with its timer armed: an event-driven server may close it at once to make room (its close cancels the
+    // timer, and counts as the server's idle close). Nothing is left to send on it, so its slot is free at once.
+    this.capacity?.idle(conn, () => {
+      this.serverCloses(conn, 'server-idle-timeout', true);
+      this.serverEnded(conn);
     });
   }
 
@@ -465,6 +472,7 @@ export class SimTransport implements Transport {
   }
 
   private endServerIdle(conn: SimConnection): void {
+    this.capacity?.busy(conn);
     if (conn.serverIdleTimer) this.queue.cancel(conn.serverIdleTimer);
     conn.serverIdleTimer = null;
     if (conn.serverIdleSince !== null) this.serverIdleMs += this.queue.now - conn.serverIdleSince;
