@@ -62,6 +62,12 @@ describe('a population against two workers', () => {
       backlogWaitMs: 900,
       droppedSyns: 0,
       reclaimedIdle: 0,
+      // Users 1 and 2 hold both workers idle from 250 to 1 150. Per second, the most workers in use and the most busy
+      // (a connection holds its worker idle until its first request too): second 0 — both in use from 150, one busy at
+      // a time; second 1 — user 3 served at 1 150 while user 2 idles; second 2 — user 3 idles until the server closes
+      // it at 2 150.
+      maxIdleHeld: 2,
+      timeline: { stepMs: 1_000, inUse: [2, 2, 1], busy: [1, 1, 0] },
     });
 
     // An event-driven server (nginx's reclaimIdle) closes user 1's idle connection as user 3's SYN arrives at 250 and

@@ -31,7 +31,20 @@ export interface ServerCapacityMetrics {
   droppedSyns: number;
   /** Idle keep-alive connections the server closed to make room (`reclaimIdle`). */
   reclaimedIdle: number;
+  /** Most connections holding a slot while idle (a prefork worker blocked on a keep-alive connection), at once. */
+  maxIdleHeld: number;
+  /**
+   * Workers over time: in each step of `stepMs` from 0, the most in use (`inUse`: serving, or held by an idle
+   * connection) and the most serving a request (`busy`); what is in use and not busy is held idle. At most
+   * `MAX_TIMELINE_STEPS` steps: a long run has wider ones.
+   */
+  timeline: { stepMs: number; inUse: number[]; busy: number[] };
 }
+
+/** Steps of the workers' timeline a run reports: enough for a chart, few enough for a results file. */
+export const MAX_TIMELINE_STEPS = 200;
+/** The timeline's finest step: a second. */
+const TIMELINE_STEP_MS = 1_000;
 
 export class ServerCapacity<C> {
   private inUse = 0;
@@ -39,7 +52,14 @@ export class ServerCapacity<C> {
   private readonly holding = new Set<C>();
   /** Connections holding a slot while idle, longest idle first (a Map keeps insertion order), with how to close each. */
   private readonly idleHolders = new Map<C, () => void>();
-  private readonly counts = { maxWorkersInUse: 0, maxBacklog: 0, queuedConnections: 0, backlogWaitMs: 0, droppedSyns: 0, reclaimedIdle: 0 };
+  private readonly counts = { maxWorkersInUse: 0, maxBacklog: 0, queuedConnections: 0, backlogWaitMs: 0, droppedSyns: 0, reclaimedIdle: 0, maxIdleHeld: 0 };
+  /** Per second from 0: the most workers in use and the most busy seen in it. */
+  private readonly inUsePerSecond: number[] = [];
+  private readonly busyPerSecond: number[] = [];
+  private now = 0;
+  /** What the workers were at the last change, carried into seconds with none. */
+  private lastInUse = 0;
+  private lastBusy = 0;
 
   constructor(
     readonly workers: number,
@@ -52,6 +72,7 @@ export class ServerCapacity<C> {
 
   /** A SYN has reached the server at `now`; `accept` is called if it is queued and a worker takes it later. */
   arrive(conn: C, now: number, accept: (conn: C) => void): Admission {
+    this.now = now;
     if (this.inUse >= this.workers && this.reclaimIdle) this.reclaimOne();
     if (this.inUse < this.workers) {
       this.take(conn);
@@ -72,6 +93,7 @@ export class ServerCapacity<C> {
    * connection; a connection that ended while still queued leaves the backlog.
    */
   release(conn: C, now: number): void {
+    this.now = now;
     this.idleHolders.delete(conn);
     if (this.holding.delete(conn)) {
       this.inUse--;
@@ -80,7 +102,7 @@ export class ServerCapacity<C> {
         this.counts.backlogWaitMs += now - next.since;
         this.take(next.conn);
         next.accept(next.conn);
-      }
+      } else this.sample();
       return;
     }
     const queued = this.waiting.findIndex((w) => w.conn === conn);
@@ -91,15 +113,20 @@ export class ServerCapacity<C> {
    * A connection holding a slot has gone idle (its last response sent, no request pending); `close` closes it as the
    * server's idle close. An event-driven server closes it at once if connections are waiting for a slot.
    */
-  idle(conn: C, close: () => void): void {
+  idle(conn: C, close: () => void, now: number): void {
     if (!this.holding.has(conn)) return;
+    this.now = now;
     this.idleHolders.set(conn, close);
+    this.counts.maxIdleHeld = Math.max(this.counts.maxIdleHeld, this.idleHolders.size);
+    this.sample();
     if (this.reclaimIdle && this.waiting.length > 0) this.reclaimOne();
   }
 
   /** The connection is no longer idle (a request came, or it is closing). */
-  busy(conn: C): void {
-    this.idleHolders.delete(conn);
+  busy(conn: C, now: number): void {
+    if (!this.idleHolders.delete(conn)) return;
+    this.now = now;
+    this.sample();
   }
 
   /** Closes the longest-idle connection; its close gives its slot back (`release`), to the oldest waiting connection if any. */
@@ -113,12 +140,39 @@ export class ServerCapacity<C> {
   }
 
   metrics(): ServerCapacityMetrics {
-    return { workers: this.workers, listenBacklog: this.listenBacklog, ...this.counts };
+    return { workers: this.workers, listenBacklog: this.listenBacklog, ...this.counts, timeline: this.timeline() };
+  }
+
+  /** Records the workers now (in use, busy) as the most of their second. */
+  private sample(): void {
+    const second = Math.floor(this.now / TIMELINE_STEP_MS);
+    const busy = this.inUse - this.idleHolders.size;
+    while (this.busyPerSecond.length <= second) {
+      // A second with no change keeps what the last one ended with.
+      this.inUsePerSecond.push(this.lastInUse);
+      this.busyPerSecond.push(this.lastBusy);
+    }
+    this.inUsePerSecond[second] = Math.max(this.inUsePerSecond[second]!, this.inUse);
+    this.busyPerSecond[second] = Math.max(this.busyPerSecond[second]!, busy);
+    this.lastInUse = this.inUse;
+    this.lastBusy = busy;
+  }
+
+  /** The per-second maxima, merged into at most MAX_TIMELINE_STEPS steps. */
+  private timeline(): ServerCapacityMetrics['timeline'] {
+    const per = Math.max(1, Math.ceil(this.busyPerSecond.length / MAX_TIMELINE_STEPS));
+    const merge = (series: readonly number[]) => {
+      const out: number[] = [];
+      for (let i = 0; i < series.length; i += per) out.push(Math.max(...series.slice(i, i + per)));
+      return out;
+    };
+    return { stepMs: per * TIMELINE_STEP_MS, inUse: merge(this.inUsePerSecond), busy: merge(this.busyPerSecond) };
   }
 
   private take(conn: C): void {
     this.holding.add(conn);
     this.inUse++;
     this.counts.maxWorkersInUse = Math.max(this.counts.maxWorkersInUse, this.inUse);
+    this.sample();
   }
 }

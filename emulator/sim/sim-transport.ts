@@ -237,7 +237,10 @@ export class SimTransport implements Transport {
       }
       this.packets.handshake();
       conn.accepted = admission === 'accepted';
-      if (conn.accepted) conn.serverIdleSince = this.queue.now;
+      if (conn.accepted) {
+        conn.serverIdleSince = this.queue.now;
+        this.holdsIdle(conn);
+      }
       this.queue.after(oneWay, () => {
         if (!conn.clientClosed) this.listener.connected(conn.id);
       });
@@ -252,6 +255,7 @@ export class SimTransport implements Transport {
     const unread = conn.unread;
     conn.unread = null;
     if (unread) this.serverReceives(conn, unread);
+    else this.holdsIdle(conn);
   };
 
   /** The server's side of `conn` has ended: its worker (or backlog place) goes to the next connection. */
@@ -314,6 +318,8 @@ export class SimTransport implements Transport {
       return;
     }
     this.endServerIdle(conn);
+    // Its worker serves again (a close, instead, gives the worker back: `serverEnded`).
+    this.capacity?.busy(conn, this.queue.now);
     for (const request of requests) {
       conn.pendingAtServer++;
       conn.serverQueue.push(request);
@@ -404,12 +410,24 @@ export class SimTransport implements Transport {
         this.serverCloses(conn, race === null ? 'server-idle-timeout' : null, true);
       });
     }
-    // Last, with its timer armed: an event-driven server may close it at once to make room (its close cancels the
-    // timer, and counts as the server's idle close). Nothing is left to send on it, so its slot is free at once.
-    this.capacity?.idle(conn, () => {
-      this.serverCloses(conn, 'server-idle-timeout', true);
-      this.serverEnded(conn);
-    });
+    // Last, with its timer armed: it holds its worker idle.
+    this.holdsIdle(conn);
+  }
+
+  /**
+   * `conn` holds its worker with nothing to serve (waiting for its first request, or the next). An event-driven server
+   * may close it at once to make room (its close cancels any idle timer, and counts as the server's idle close);
+   * nothing is left to send on it, so its slot is free at once.
+   */
+  private holdsIdle(conn: SimConnection): void {
+    this.capacity?.idle(
+      conn,
+      () => {
+        this.serverCloses(conn, 'server-idle-timeout', true);
+        this.serverEnded(conn);
+      },
+      this.queue.now,
+    );
   }
 
   private serverCloses(conn: SimConnection, reason: CloseReason | null, notifyClient: boolean): void {
@@ -472,7 +490,6 @@ export class SimTransport implements Transport {
   }
 
   private endServerIdle(conn: SimConnection): void {
-    this.capacity?.busy(conn);
     if (conn.serverIdleTimer) this.queue.cancel(conn.serverIdleTimer);
     conn.serverIdleTimer = null;
     if (conn.serverIdleSince !== null) this.serverIdleMs += this.queue.now - conn.serverIdleSince;

@@ -42,7 +42,12 @@ describe('a population scenario on the command line', () => {
     // its page: connections wait in the backlog.
     expect(server.maxWorkersInUse).toBe(6);
     expect(server.queuedConnections).toBeGreaterThan(0);
-    expect(readFileSync(html, 'utf8')).toContain('a population of users');
+    const report = readFileSync(html, 'utf8');
+    expect(report).toContain('a population of users');
+    // The workers over time: a step chart per run, in use (serving or held idle) against the limit of 6.
+    expect(report).toMatch(/aria-label="workers over time"[\s\S]*class="limit"/);
+    expect(server.timeline.inUse.length).toBeGreaterThan(0);
+    expect(Math.max(...server.timeline.inUse)).toBe(6);
   });
 
   it('refuses a population of an unknown browser, naming the field', async () => {
