@@ -15,6 +15,12 @@ interface Entry {
 
 export type EventHandle = Entry;
 
+/**
+ * Events run between two looks at the event loop (and at `signal`). A slice takes tens of milliseconds, so Ctrl-C
+ * stops even a simulation of minutes within a fraction of a second; a scenario that fits in one slice never yields.
+ */
+export const SIM_SLICE_EVENTS = 200_000;
+
 export class EventQueue {
   private heap: Entry[] = [];
   private seq = 0;

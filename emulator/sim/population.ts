@@ -13,7 +13,8 @@ import { seededRandom } from '../page/random.ts';
 import { computeMetrics } from '../result/metrics.ts';
 import type { PageResult, RunResult } from '../result/types.ts';
 import type { Population, Scenario, Step } from '../scenario/types.ts';
-import { EventQueue } from './event-queue.ts';
+import { throwIfInterrupted } from '../run/run-world.ts';
+import { EventQueue, SIM_SLICE_EVENTS } from './event-queue.ts';
 import { populationLabel } from './population-label.ts';
 import { ServerCapacity, type ServerCapacityMetrics } from './server-capacity.ts';
 import type { SimConnection } from './sim-transport.ts';
@@ -57,11 +58,35 @@ export interface PopulationOptions {
 }
 
 export function simulatePopulation(scenario: Scenario, population: Population, network: NetworkProfile, options: PopulationOptions = {}): PopulationResult {
+  const run = startPopulation(scenario, population, network, options);
+  run.queue.run();
+  return run.finish();
+}
+
+/** `simulatePopulation`, handing the event loop back every `sliceEvents` events; throws InterruptedError once `signal` aborts. */
+export async function simulatePopulationInterruptibly(
+  scenario: Scenario,
+  population: Population,
+  network: NetworkProfile,
+  signal?: AbortSignal,
+  sliceEvents = SIM_SLICE_EVENTS,
+): Promise<PopulationResult> {
+  const run = startPopulation(scenario, population, network);
+  for (;;) {
+    throwIfInterrupted(signal);
+    if (run.queue.runSlice(undefined, sliceEvents)) break;
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+  return run.finish();
+}
+
+/** Every user scheduled on a fresh queue; `finish` reads the figures once the queue has run dry. */
+function startPopulation(scenario: Scenario, population: Population, network: NetworkProfile, options: PopulationOptions = {}) {
   const queue = new EventQueue();
   const sites = buildSites(scenario);
   const lookup = resourceLookup(sites);
-  const { workers, listenBacklog } = scenario.server.knobs;
-  const capacity = workers === null ? null : new ServerCapacity<SimConnection>(workers, listenBacklog, scenario.server.knobs.reclaimIdle);
+  const { workers, listenBacklog, reclaimIdle } = scenario.server.knobs;
+  const capacity = workers === null ? null : new ServerCapacity<SimConnection>(workers, listenBacklog, reclaimIdle);
   const random = seededRandom(population.seed);
   const arrivals = options.arrivalsMs ?? poissonArrivals(population, random);
   const steps = withReading(scenario.steps, population.readMs);
@@ -87,24 +112,27 @@ export function simulatePopulation(scenario: Scenario, population: Population, n
       records = () => client.engine.records();
     });
   }
-  // Until every user's last connection has closed: the server's idle timeouts are part of what is measured.
-  queue.run();
-  if (counts.usersDone < arrivals.length) errors.push(`${arrivals.length - counts.usersDone} users never finished their steps (a request was never answered)`);
-  return {
-    population: {
-      users: arrivals.length,
-      usersByBrowser,
-      loadsCompleted: counts.loadsCompleted,
-      loadsFailed: counts.loadsFailed,
-      pageLoadMs: percentiles(loads),
-      connectionsOpened: counts.connectionsOpened,
-      requests: counts.requests,
-      lastArrivalMs: arrivals.at(-1) ?? 0,
-      endMs: queue.now,
-    },
-    server: capacity?.metrics() ?? null,
-    errors,
+  // Run until every user's last connection has closed: the server's idle timeouts are part of what is measured.
+  const finish = (): PopulationResult => {
+    if (counts.usersDone < arrivals.length)
+      errors.push(`${arrivals.length - counts.usersDone} users never finished their steps (a request was never answered)`);
+    return {
+      population: {
+        users: arrivals.length,
+        usersByBrowser,
+        loadsCompleted: counts.loadsCompleted,
+        loadsFailed: counts.loadsFailed,
+        pageLoadMs: percentiles(loads),
+        connectionsOpened: counts.connectionsOpened,
+        requests: counts.requests,
+        lastArrivalMs: arrivals.at(-1) ?? 0,
+        endMs: queue.now,
+      },
+      server: capacity?.metrics() ?? null,
+      errors,
+    };
   };
+  return { queue, finish };
 }
 
 /** Arrival times of a Poisson process: exponential gaps of mean 1000 / rate ms, from 0. */

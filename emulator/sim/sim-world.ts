@@ -5,7 +5,7 @@ import type { PageResult, RunResult } from '../result/types.ts';
 import { throwIfInterrupted } from '../run/run-world.ts';
 import type { Scenario } from '../scenario/types.ts';
 import type { World, WorldRun } from '../world.ts';
-import { EventQueue } from './event-queue.ts';
+import { EventQueue, SIM_SLICE_EVENTS } from './event-queue.ts';
 import { buildSites, resourceLookup, startSimClient } from './sim-client.ts';
 
 export class SimWorld implements World {
@@ -15,18 +15,12 @@ export class SimWorld implements World {
     const { scenario, network } = input;
     if (scenario.users) {
       // Loaded when asked for: a one-user run never needs it.
-      const { populationRunResult, simulatePopulation } = await import('./population.ts');
-      return populationRunResult(scenario, scenario.users, network, simulatePopulation(scenario, scenario.users, network));
+      const { populationRunResult, simulatePopulationInterruptibly } = await import('./population.ts');
+      return populationRunResult(scenario, scenario.users, network, await simulatePopulationInterruptibly(scenario, scenario.users, network, input.signal));
     }
     return simulateInterruptibly(scenario, input.browser, network, input.signal);
   }
 }
-
-/**
- * Events run between two looks at the event loop (and at `signal`). A slice takes tens of milliseconds, so Ctrl-C
- * stops even a simulation of minutes within a fraction of a second; a scenario that fits in one slice never yields.
- */
-export const SIM_SLICE_EVENTS = 200_000;
 
 export interface SimulateOptions {
   /** The client's request deadline, scenario ms (as `LiveWorldOptions.requestTimeoutMs`); 120 s by default. */
