@@ -4,17 +4,15 @@
  * silently. Never overwrites without --force.
  */
 import { readFile, writeFile } from 'node:fs/promises';
-import { basename, dirname, relative, resolve } from 'node:path';
+import { basename } from 'node:path';
 import { parseArgs } from 'node:util';
 import { importHarPage, HarImportError } from '../import/har-page.ts';
 import { scenarioText } from '../import/scenario-text.ts';
 import { loadScenarioFile } from '../scenario/load.ts';
 import { refuseExtraArguments, usageError } from './args.ts';
 import { say } from './printable.ts';
-import { packagePath } from '../package-root.ts';
+import { schemaPathFor } from '../scenario/schema-path.ts';
 import { IMPORT_USAGE } from './usage.ts';
-
-const SCHEMA = packagePath('docs', 'scenario.schema.json');
 
 export async function importCommand(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
@@ -40,10 +38,7 @@ export async function importCommand(argv: string[]): Promise<number> {
     throw new HarImportError(harFile, `not JSON: ${(error as Error).message} (a HAR file is JSON with a top-level "log")`);
   }
   const page = importHarPage(har, harFile, values.page === undefined ? {} : { page: values.page });
-  const schemaPath = relative(dirname(resolve(out)), SCHEMA)
-    .split('\\')
-    .join('/');
-  const scenario = scenarioText(page, { file: basename(harFile), schemaPath });
+  const scenario = scenarioText(page, { file: basename(harFile), schemaPath: schemaPathFor(out) });
   try {
     await writeFile(out, scenario.text, { flag: values.force ? 'w' : 'wx' });
   } catch (error) {

@@ -3,14 +3,12 @@
  * editor completion and checking. Never overwrites: an existing file is exit 2.
  */
 import { mkdir, open } from 'node:fs/promises';
-import { dirname, relative, resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { FAULT_KINDS } from '../scenario/types.ts';
 import { refuseExtraArguments, usageError } from './args.ts';
 import { say } from './printable.ts';
-import { packagePath } from '../package-root.ts';
+import { schemaPathFor } from '../scenario/schema-path.ts';
 import { INIT_USAGE } from './usage.ts';
-
-const SCHEMA = packagePath('docs', 'scenario.schema.json');
 
 /** The example, with `schemaPath` relative to the file written. */
 export function exampleScenario(schemaPath: string): string {
@@ -59,9 +57,7 @@ export async function initCommand(argv: string[]): Promise<number> {
   if (flag) throw usageError(`init: unknown option '${flag}'\n\n${INIT_USAGE}`);
   refuseExtraArguments(argv, 1, 'init', INIT_USAGE);
   const file = argv[0] ?? 'scenario.yaml';
-  const schemaPath = relative(dirname(resolve(file)), SCHEMA)
-    .split('\\')
-    .join('/');
+  const schemaPath = schemaPathFor(file);
   let handle: Awaited<ReturnType<typeof open>>;
   try {
     await mkdir(dirname(resolve(file)), { recursive: true });

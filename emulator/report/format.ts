@@ -94,51 +94,60 @@ function formatGroup(group: RunResult[], description: string | undefined): strin
       formatCloses(m.closesByReason) + (m.failedResources ? `; ${m.failedResources} failed` : ''),
     ];
   });
-  const title = `${first.scenario} — server ${first.server}, network ${first.network}`;
-  const errors = group.flatMap((r) => r.errors.map((e) => `  ! ${r.browser} (${r.world}): ${e}`));
-  const about = description ? wrap(description.trim(), 118).map((l) => `  ${l}`) : [];
-  return [title, ...about, textTable(columns, rows), ...errors].join('\n');
+  return framed(`${first.scenario} — server ${first.server}, network ${first.network}`, description, textTable(columns, rows), group);
+}
+
+/** A population's figures after its mix and world: the text table's columns and the HTML report's. */
+export const POPULATION_COLUMNS: readonly Column[] = [
+  { title: 'n', align: 'right' },
+  { title: 'p50', align: 'right' },
+  { title: 'p95', align: 'right' },
+  { title: 'p99', align: 'right' },
+  { title: 'loads ok/failed', align: 'right' },
+  { title: 'conns', align: 'right' },
+  { title: 'workers max', align: 'right' },
+  { title: 'queued', align: 'right' },
+  { title: 'backlog wait s', align: 'right' },
+  { title: 'SYNs dropped', align: 'right' },
+];
+
+/** A population run's cells under POPULATION_COLUMNS ('–' for the server's when it has no worker limit). */
+export function populationCells(r: RunResult): string[] {
+  const p = r.metrics.population!;
+  const s = r.metrics.server;
+  return [
+    String(p.users),
+    formatMs(p.pageLoadMs.p50),
+    formatMs(p.pageLoadMs.p95),
+    formatMs(p.pageLoadMs.p99),
+    `${p.loadsCompleted}/${p.loadsFailed}`,
+    String(p.connectionsOpened),
+    s ? `${s.maxWorkersInUse}/${s.workers}` : '–',
+    s ? String(s.queuedConnections) : '–',
+    s ? (s.backlogWaitMs / 1000).toFixed(1) : '–',
+    s ? String(s.droppedSyns) : '–',
+  ];
+}
+
+/** A population run's name in a table: its mix (`60% ie-6, 40% firefox-2`). */
+export function populationMix(r: RunResult): string {
+  return r.browser.replace(/^users: /, '');
 }
 
 /** A population's runs (the scenario's `users`): load-time percentiles over every user, and what the server went through. */
 function formatPopulationGroup(group: RunResult[], description: string | undefined): string {
   const first = group[0]!;
-  const columns: Column[] = [
-    { title: 'users' },
-    { title: 'world' },
-    { title: 'n', align: 'right' },
-    { title: 'p50', align: 'right' },
-    { title: 'p95', align: 'right' },
-    { title: 'p99', align: 'right' },
-    { title: 'loads ok/failed', align: 'right' },
-    { title: 'conns', align: 'right' },
-    { title: 'workers max', align: 'right' },
-    { title: 'queued', align: 'right' },
-    { title: 'backlog wait s', align: 'right' },
-    { title: 'SYNs dropped', align: 'right' },
-  ];
-  const rows = group.map((r) => {
-    const p = r.metrics.population!;
-    const s = r.metrics.server;
-    return [
-      r.browser.replace(/^users: /, ''),
-      r.world,
-      String(p.users),
-      formatMs(p.pageLoadMs.p50),
-      formatMs(p.pageLoadMs.p95),
-      formatMs(p.pageLoadMs.p99),
-      `${p.loadsCompleted}/${p.loadsFailed}`,
-      String(p.connectionsOpened),
-      s ? `${s.maxWorkersInUse}/${s.workers}` : '–',
-      s ? String(s.queuedConnections) : '–',
-      s ? (s.backlogWaitMs / 1000).toFixed(1) : '–',
-      s ? String(s.droppedSyns) : '–',
-    ];
-  });
+  const columns: Column[] = [{ title: 'users' }, { title: 'world' }, ...POPULATION_COLUMNS];
+  const rows = group.map((r) => [populationMix(r), r.world, ...populationCells(r)]);
   const title = `${first.scenario} — server ${first.server}, network ${first.network}, a population of users`;
+  return framed(title, description, textTable(columns, rows), group);
+}
+
+/** A group's table under its title and description, followed by each run's errors. */
+function framed(title: string, description: string | undefined, table: string, group: readonly RunResult[]): string {
   const errors = group.flatMap((r) => r.errors.map((e) => `  ! ${r.browser} (${r.world}): ${e}`));
   const about = description ? wrap(description.trim(), 118).map((l) => `  ${l}`) : [];
-  return [title, ...about, textTable(columns, rows), ...errors].join('\n');
+  return [title, ...about, table, ...errors].join('\n');
 }
 
 function wrap(text: string, width: number): string[] {

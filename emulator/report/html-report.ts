@@ -4,7 +4,7 @@
  */
 import type { RunResult } from '../result/types.ts';
 import type { CreatedBy } from '../tool-info.ts';
-import { formatCloses, formatLoads, formatMs, groupRuns } from './format.ts';
+import { formatCloses, formatLoads, groupRuns, POPULATION_COLUMNS, populationCells, populationMix } from './format.ts';
 import { networkCharts } from './network-chart.ts';
 import { requestWaterfallSvg } from './request-waterfall-svg.ts';
 import { workersChart } from './workers-chart.ts';
@@ -42,16 +42,17 @@ ${sections.join('\n')}
 function populationSection(group: RunResult[], description: string | undefined): string {
   const first = group[0]!;
   const rows = group
-    .map((r) => {
-      const p = r.metrics.population!;
-      const s = r.metrics.server;
-      const cell = (v: string) => `<td class="num">${v}</td>`;
-      return `<tr><th scope="row">${esc(r.browser.replace(/^users: /, ''))} <small>${r.world}</small></th>${cell(String(p.users))}${cell(formatMs(p.pageLoadMs.p50))}${cell(formatMs(p.pageLoadMs.p95))}${cell(formatMs(p.pageLoadMs.p99))}${cell(`${p.loadsCompleted}/${p.loadsFailed}`)}${cell(String(p.connectionsOpened))}${cell(s ? `${s.maxWorkersInUse}/${s.workers}` : '–')}${cell(s ? String(s.queuedConnections) : '–')}${cell(s ? (s.backlogWaitMs / 1000).toFixed(1) : '–')}${cell(s ? String(s.droppedSyns) : '–')}</tr>`;
-    })
+    .map(
+      (r) =>
+        `<tr><th scope="row">${esc(populationMix(r))} <small>${r.world}</small></th>${populationCells(r)
+          .map((v) => `<td class="num">${esc(v)}</td>`)
+          .join('')}</tr>`,
+    )
     .join('');
+  const headers = POPULATION_COLUMNS.map((c) => `<th>${esc(c.title)}</th>`).join('');
   return `<section id="${anchor(first)}"><h2>${esc(first.scenario)} <small>server ${esc(first.server)} · network ${esc(first.network)} · a population of users</small></h2>
 ${description ? `<p class="about">${esc(description)}</p>` : ''}
-<table><thead><tr><th>users</th><th>n</th><th>p50</th><th>p95</th><th>p99</th><th>loads ok/failed</th><th>conns</th><th>workers max</th><th>queued</th><th>backlog wait s</th><th>SYNs dropped</th></tr></thead><tbody>${rows}</tbody></table>
+<table><thead><tr><th>users</th>${headers}</tr></thead><tbody>${rows}</tbody></table>
 ${group.map((r) => (r.metrics.server ? workersChart(`${r.browser} · ${r.world}`, r.metrics.server) : '')).join('')}</section>`;
 }
 

@@ -7,9 +7,9 @@ import { writeFile } from 'node:fs/promises';
 import { pathToFileURL } from 'node:url';
 import { z } from 'zod';
 import { scenarioFileSchema } from './schema.ts';
-import { packagePath } from '../package-root.ts';
+import { JSON_SCHEMA_PATH } from './schema-path.ts';
 
-export const JSON_SCHEMA_PATH = packagePath('docs', 'scenario.schema.json');
+export { JSON_SCHEMA_PATH } from './schema-path.ts';
 
 /** The schema as the text committed to docs/, ending in a newline. */
 export function renderJsonSchema(): string {

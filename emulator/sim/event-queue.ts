@@ -2,6 +2,7 @@
  * The simulation's agenda: a binary min-heap of callbacks ordered by (time, sequence). Events at the same instant run
  * in the order they were scheduled — never by luck — so every run of a scenario is identical.
  */
+import { throwIfInterrupted } from '../run/run-world.ts';
 import { RunawaySimulationError } from '../errors.ts';
 
 interface Entry {
@@ -121,5 +122,22 @@ export class EventQueue {
       heap[i] = last;
     }
     return top;
+  }
+}
+
+/**
+ * Runs `queue` until `until()` (or until it is empty), handing the event loop back every `sliceEvents` events and
+ * throwing InterruptedError once `signal` aborts: how the simulation's runs hear Ctrl-C.
+ */
+export async function runInterruptibly(
+  queue: EventQueue,
+  until: (() => boolean) | undefined,
+  signal: AbortSignal | undefined,
+  sliceEvents: number,
+): Promise<void> {
+  for (;;) {
+    throwIfInterrupted(signal);
+    if (queue.runSlice(until, sliceEvents)) return;
+    await new Promise((resolve) => setImmediate(resolve));
   }
 }

@@ -13,8 +13,7 @@ import { seededRandom } from '../page/random.ts';
 import { computeMetrics } from '../result/metrics.ts';
 import type { PageResult, RunResult } from '../result/types.ts';
 import type { Population, Scenario, Step } from '../scenario/types.ts';
-import { throwIfInterrupted } from '../run/run-world.ts';
-import { EventQueue, SIM_SLICE_EVENTS } from './event-queue.ts';
+import { EventQueue, runInterruptibly, SIM_SLICE_EVENTS } from './event-queue.ts';
 import { populationLabel } from './population-label.ts';
 import { ServerCapacity, type ServerCapacityMetrics } from './server-capacity.ts';
 import type { SimConnection } from './sim-transport.ts';
@@ -72,11 +71,7 @@ export async function simulatePopulationInterruptibly(
   sliceEvents = SIM_SLICE_EVENTS,
 ): Promise<PopulationResult> {
   const run = startPopulation(scenario, population, network);
-  for (;;) {
-    throwIfInterrupted(signal);
-    if (run.queue.runSlice(undefined, sliceEvents)) break;
-    await new Promise((resolve) => setImmediate(resolve));
-  }
+  await runInterruptibly(run.queue, undefined, signal, sliceEvents);
   return run.finish();
 }
 

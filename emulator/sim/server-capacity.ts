@@ -56,7 +56,6 @@ export class ServerCapacity<C> {
   /** Per second from 0: the most workers in use and the most busy seen in it. */
   private readonly inUsePerSecond: number[] = [];
   private readonly busyPerSecond: number[] = [];
-  private now = 0;
   /** What the workers were at the last change, carried into seconds with none. */
   private lastInUse = 0;
   private lastBusy = 0;
@@ -72,10 +71,9 @@ export class ServerCapacity<C> {
 
   /** A SYN has reached the server at `now`; `accept` is called if it is queued and a worker takes it later. */
   arrive(conn: C, now: number, accept: (conn: C) => void): Admission {
-    this.now = now;
     if (this.inUse >= this.workers && this.reclaimIdle) this.reclaimOne();
     if (this.inUse < this.workers) {
-      this.take(conn);
+      this.take(conn, now);
       return 'accepted';
     }
     if (this.waiting.length < this.listenBacklog) {
@@ -93,16 +91,15 @@ export class ServerCapacity<C> {
    * connection; a connection that ended while still queued leaves the backlog.
    */
   release(conn: C, now: number): void {
-    this.now = now;
     this.idleHolders.delete(conn);
     if (this.holding.delete(conn)) {
       this.inUse--;
       const next = this.waiting.shift();
       if (next) {
         this.counts.backlogWaitMs += now - next.since;
-        this.take(next.conn);
+        this.take(next.conn, now);
         next.accept(next.conn);
-      } else this.sample();
+      } else this.sample(now);
       return;
     }
     const queued = this.waiting.findIndex((w) => w.conn === conn);
@@ -115,18 +112,16 @@ export class ServerCapacity<C> {
    */
   idle(conn: C, close: () => void, now: number): void {
     if (!this.holding.has(conn)) return;
-    this.now = now;
     this.idleHolders.set(conn, close);
     this.counts.maxIdleHeld = Math.max(this.counts.maxIdleHeld, this.idleHolders.size);
-    this.sample();
+    this.sample(now);
     if (this.reclaimIdle && this.waiting.length > 0) this.reclaimOne();
   }
 
   /** The connection is no longer idle (a request came, or it is closing). */
   busy(conn: C, now: number): void {
     if (!this.idleHolders.delete(conn)) return;
-    this.now = now;
-    this.sample();
+    this.sample(now);
   }
 
   /** Closes the longest-idle connection; its close gives its slot back (`release`), to the oldest waiting connection if any. */
@@ -144,8 +139,8 @@ export class ServerCapacity<C> {
   }
 
   /** Records the workers now (in use, busy) as the most of their second. */
-  private sample(): void {
-    const second = Math.floor(this.now / TIMELINE_STEP_MS);
+  private sample(now: number): void {
+    const second = Math.floor(now / TIMELINE_STEP_MS);
     const busy = this.inUse - this.idleHolders.size;
     while (this.busyPerSecond.length <= second) {
       // A second with no change keeps what the last one ended with.
@@ -169,10 +164,10 @@ export class ServerCapacity<C> {
     return { stepMs: per * TIMELINE_STEP_MS, inUse: merge(this.inUsePerSecond), busy: merge(this.busyPerSecond) };
   }
 
-  private take(conn: C): void {
+  private take(conn: C, now: number): void {
     this.holding.add(conn);
     this.inUse++;
     this.counts.maxWorkersInUse = Math.max(this.counts.maxWorkersInUse, this.inUse);
-    this.sample();
+    this.sample(now);
   }
 }

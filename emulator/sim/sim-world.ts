@@ -5,7 +5,7 @@ import type { PageResult, RunResult } from '../result/types.ts';
 import { throwIfInterrupted } from '../run/run-world.ts';
 import type { Scenario } from '../scenario/types.ts';
 import type { World, WorldRun } from '../world.ts';
-import { EventQueue, SIM_SLICE_EVENTS } from './event-queue.ts';
+import { EventQueue, runInterruptibly, SIM_SLICE_EVENTS } from './event-queue.ts';
 import { buildSites, resourceLookup, startSimClient } from './sim-client.ts';
 
 export class SimWorld implements World {
@@ -42,11 +42,7 @@ export async function simulateInterruptibly(
   sliceEvents = SIM_SLICE_EVENTS,
 ): Promise<RunResult> {
   const sim = startSimulation(scenario, browser, network);
-  for (;;) {
-    throwIfInterrupted(signal);
-    if (sim.queue.runSlice(sim.done, sliceEvents)) break;
-    await new Promise((resolve) => setImmediate(resolve));
-  }
+  await runInterruptibly(sim.queue, sim.done, signal, sliceEvents);
   return sim.finish();
 }
 
