@@ -6,6 +6,9 @@
  *
  * Lifecycle: 'open' → 'closing' (the server decided to close and sent its FIN) → 'closed'. A client FIN while open
  * is 'client-fin'; ECONNRESET is 'reset'.
+ *
+ * With a worker limit (`ctx.capacity`), a connection the server has no worker for waits in the backlog unread, with
+ * no timer running, until `takeWorker`; it holds its worker from then until either side ends it, idle or not.
  */
 import type { Socket } from 'node:net';
 import type { FaultKind } from '../emulator/scenario/types.ts';
@@ -61,18 +64,41 @@ export class SiteConnection {
   private readonly sleeps = new Map<NodeJS.Timeout, () => void>();
   /** Counts the ends of pump runs, so a wait for bytes to leave does not arm the idle timer after a newer run. */
   private pumpGeneration = 0;
+  /** A worker serves it (always, without a worker limit); false while it waits in the backlog. */
+  private hasWorker: boolean;
+  /** Its worker (or backlog place) has been given back. */
+  private released = false;
 
   constructor(
     readonly socket: Socket,
     private readonly ctx: ServerContext,
+    /** A worker takes it at once; false: it waits in the backlog until `takeWorker`. */
+    accepted: boolean,
   ) {
+    this.hasWorker = accepted;
     this.parser = new RequestParser({ maxHeaderBytes: ctx.maxHeaderBytes, maxBodyBytes: 1 << 20 });
     this.record = ctx.tracker?.open(socket.remotePort ?? 0, socket.localPort ?? 0) ?? null;
     socket.on('data', (data: Buffer) => this.onData(data));
     socket.on('end', () => this.onEnd());
     socket.on('error', (err: NodeJS.ErrnoException) => this.onError(err));
     socket.on('close', () => this.onClose());
+    if (accepted) this.armWaitTimer();
+    else socket.pause(); // in the kernel's backlog: what the client sends waits unread
+  }
+
+  /** A worker has taken the connection from the backlog: it reads what the client sent meanwhile. */
+  takeWorker(): void {
+    if (this.hasWorker || this.state !== 'open') return;
+    this.hasWorker = true;
+    if (!this.throttled) this.socket.resume();
     this.armWaitTimer();
+  }
+
+  /** Gives the worker (or the backlog place) back, once: the server's side of the connection has ended. */
+  private releaseWorker(): void {
+    if (this.released || !this.ctx.capacity) return;
+    this.released = true;
+    this.ctx.capacity.release(this.socket, this.ctx.now());
   }
 
   private get tracker(): ConnectionTracker | null {
@@ -133,7 +159,9 @@ export class SiteConnection {
   /** One timer while waiting: the headers timeout for a partial head or a new socket, else the idle timeout. */
   private armWaitTimer(): void {
     this.clearTimer();
-    if (this.state !== 'open' || this.busy || this.queue.length > 0) return;
+    if (this.state !== 'open' || !this.hasWorker || this.busy || this.queue.length > 0) return;
+    // Nothing to serve: its worker is held idle (an event-driven server may close it to make room).
+    this.ctx.capacity?.idle(this.socket, () => this.serverClose('server-idle-timeout'), this.ctx.now());
     const scale = this.ctx.timeScale;
     if (this.parser.pendingBytes > 0 || this.served === 0) {
       // The head's deadline runs from its first byte (from accept for a new socket) and more bytes do not extend
@@ -175,8 +203,9 @@ export class SiteConnection {
   }
 
   private async pump(): Promise<void> {
-    if (this.busy) return;
+    if (this.busy || !this.hasWorker) return;
     this.busy = true;
+    this.ctx.capacity?.busy(this.socket, this.ctx.now());
     this.clearTimer();
     try {
       while (this.queue.length > 0 && this.state === 'open') {
@@ -336,6 +365,7 @@ export class SiteConnection {
     if (this.throttled) this.socket.resume();
     this.socket.end();
     setTimeout(() => this.socket.destroy(), LINGER_MS).unref();
+    this.releaseWorker();
   }
 
   private clientFin(): void {
@@ -344,6 +374,7 @@ export class SiteConnection {
     this.clearTimer();
     if (this.record) this.tracker?.close(this.record, 'client', 'client-fin');
     this.socket.end();
+    this.releaseWorker();
   }
 
   private onEnd(): void {
@@ -365,6 +396,7 @@ export class SiteConnection {
     // A close with nothing recorded (destroyed underneath us): the client went away.
     if (this.record && this.record.closedAt === null) this.tracker?.close(this.record, 'client', this.clientEnded ? 'client-fin' : 'reset');
     this.state = 'closed';
+    this.releaseWorker();
     this.ctx.forget(this);
   }
 
@@ -374,5 +406,6 @@ export class SiteConnection {
     this.state = 'closed';
     this.wakeSleepers();
     this.socket.destroy();
+    this.releaseWorker();
   }
 }

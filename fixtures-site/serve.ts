@@ -107,6 +107,7 @@ export async function startFixtureSite(options: FixtureSiteOptions = {}): Promis
       throw err;
     }
     if (tracker) tracker.resolveClientPort = (remotePort) => shaper!.clientPortFor(remotePort);
+    server.clientPortOf = (remotePort) => shaper!.clientPortFor(remotePort);
     // The server's idle timer starts when a response's last byte has left onto the shaped link, as the simulation's.
     server.sentProbe = (socket, bytes) => shaper!.sent(socket.remotePort ?? 0, bytes);
   }

@@ -17,6 +17,8 @@ import { errorResponse } from './response.ts';
 import type { ConnectionTracker, SnapshotOptions } from './tracker.ts';
 import { listen, listeningPort } from './listen.ts';
 import { EventStreams, MAX_EVENT_STREAMS } from './event-streams.ts';
+import { ServerCapacity, type Admission, type ServerCapacityMetrics } from '../emulator/http/server-capacity.ts';
+import { SynFates } from './syn-fates.ts';
 
 export const CONTROL_PREFIX = '/__keepalive-lab/';
 
@@ -77,6 +79,10 @@ export interface ServerContext {
    * not merely reached the kernel; null when there is no shaper to ask (then written is as good as sent).
    */
   sent: ((socket: Socket, bytes: number) => Promise<void> | null) | null;
+  /** The server's workers and backlog (the same model as the simulation's); null without a worker limit. */
+  capacity: ServerCapacity<Socket> | null;
+  /** Scenario ms since the server started: the capacity's clock. */
+  now(): number;
 }
 
 export class ProfileServer {
@@ -90,6 +96,10 @@ export class ProfileServer {
   private readonly maxConnections: number;
   /** Resolved responses by method, host and target; null when the content is resolved afresh every time. */
   private readonly contentCache: Map<string, Promise<ContentResponse>> | null;
+  /** Each connection's admission, for the live client's TCP stack (see syn-fates.ts); null without a worker limit. */
+  private readonly synFates: SynFates | null;
+  /** The client port behind a peer port (the shaper's map when shaped; by default the peer port itself). */
+  clientPortOf: (remotePort: number) => number | undefined = (remotePort) => remotePort;
 
   constructor(options: ProfileServerOptions) {
     validateFaults(options.faults ?? []);
@@ -97,11 +107,15 @@ export class ProfileServer {
     const defaultHost = options.defaultHost ?? 'localhost';
     const handlers = [...options.handlers];
     this.contentCache = options.contentCache === false ? null : new Map();
+    const { workers, listenBacklog, reclaimIdle } = options.knobs;
+    const startedAt = performance.now();
+    const timeScale = options.timeScale ?? 1;
+    this.synFates = workers === null ? null : new SynFates();
     this.ctx = {
       knobs: options.knobs,
       serverName: options.serverName ?? 'keepalive-lab',
       tracker: options.tracker,
-      timeScale: options.timeScale ?? 1,
+      timeScale,
       resourceWaitMs: options.resourceWaitMs ?? (() => undefined),
       faults: options.faults ?? [],
       maxHeaderBytes: options.maxHeaderBytes ?? 16 * 1024,
@@ -115,6 +129,8 @@ export class ProfileServer {
         this.streaming.delete(connection);
       },
       sent: null,
+      capacity: workers === null ? null : new ServerCapacity<Socket>(workers, listenBacklog, reclaimIdle),
+      now: () => (performance.now() - startedAt) / timeScale,
     };
     this.eventStreams = options.tracker ? new EventStreams(options.tracker) : null;
     this.server = createServer({ allowHalfOpen: true, noDelay: true }, (socket) => this.accept(socket));
@@ -135,7 +151,36 @@ export class ProfileServer {
       setTimeout(() => socket.destroy(), 1_000).unref();
       return;
     }
-    this.connections.add(new SiteConnection(socket, this.ctx));
+    const capacity = this.ctx.capacity;
+    if (!capacity) {
+      this.connections.add(new SiteConnection(socket, this.ctx, true));
+      return;
+    }
+    let connection: SiteConnection | undefined;
+    const fate = capacity.arrive(socket, this.ctx.now(), () => connection?.takeWorker());
+    const clientPort = this.clientPortOf(socket.remotePort ?? 0);
+    if (clientPort !== undefined) this.synFates!.post(clientPort, fate);
+    if (fate === 'dropped') {
+      // The backlog is full: the SYN is lost. Not a connection (the tracker never sees it); the capacity counts it.
+      socket.on('error', () => {});
+      socket.resetAndDestroy();
+      return;
+    }
+    connection = new SiteConnection(socket, this.ctx, fate === 'accepted');
+    this.connections.add(connection);
+  }
+
+  /**
+   * What the server did with the SYN of the connection from `clientPort` (see syn-fates.ts); null when it has no
+   * worker limit (then every connection is accepted at once).
+   */
+  synFate(clientPort: number): Promise<Admission> | null {
+    return this.synFates?.ask(clientPort) ?? null;
+  }
+
+  /** The capacity's figures (`metrics.server`), when the server has a worker limit. */
+  capacityMetrics(): ServerCapacityMetrics | null {
+    return this.ctx.capacity?.metrics() ?? null;
   }
 
   listen(port = 0, host = '127.0.0.1'): Promise<number> {

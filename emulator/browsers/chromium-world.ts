@@ -9,7 +9,7 @@ import { CHROMIUM_156_TIMING } from '../profiles/client-timing.ts';
 import type { RunResult } from '../result/types.ts';
 import { onCleanup } from '../cleanup.ts';
 import { throwIfInterrupted } from '../run/run-world.ts';
-import { fixtureSiteCannotServe, type World, type WorldRun } from '../world.ts';
+import { realBrowserCannotServe, type World, type WorldRun } from '../world.ts';
 import { CdpNetworkLog } from './cdp-network.ts';
 import { chromiumLaunchOptions } from './chromium-launch.ts';
 import { asExpression } from './page-timing.ts';
@@ -31,7 +31,7 @@ export class ChromiumWorld implements World {
   constructor(private readonly options: ChromiumWorldOptions) {}
 
   cannotServe(scenario: WorldRun['scenario']): string | null {
-    return fixtureSiteCannotServe(scenario);
+    return realBrowserCannotServe(scenario);
   }
 
   /** Real Chromium plays the `chromium` profile and those derived from it (as shipped: it has no switches for the rest). */

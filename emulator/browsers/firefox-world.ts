@@ -7,7 +7,7 @@ import { withClientTiming } from '../profiles/browser-profile.ts';
 import { FIREFOX_ESR_153_TIMING } from '../profiles/client-timing.ts';
 import type { RunResult } from '../result/types.ts';
 import { throwIfInterrupted } from '../run/run-world.ts';
-import { fixtureSiteCannotServe, type World, type WorldRun } from '../world.ts';
+import { realBrowserCannotServe, type World, type WorldRun } from '../world.ts';
 import { firefoxAsPlayed, firefoxCannotPlay, firefoxPlan } from './firefox-prefs.ts';
 import { FirefoxSession } from './firefox-session.ts';
 import { playSteps } from './play-steps.ts';
@@ -30,7 +30,7 @@ export class FirefoxWorld implements World {
   }
 
   cannotServe(scenario: WorldRun['scenario']): string | null {
-    return fixtureSiteCannotServe(scenario);
+    return realBrowserCannotServe(scenario);
   }
 
   cannotPlay(browser: WorldRun['browser']): string | null {

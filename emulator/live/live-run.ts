@@ -18,7 +18,7 @@ import type { CloseReason, ConnectionRecord, PageResult } from '../result/types.
 import { runSteps } from '../run/run-steps.ts';
 import type { WorldRun } from '../world.ts';
 import { SubresourceScanner, type DiscoveredResource } from './discover-subresources.ts';
-import { NetTransport } from './net-transport.ts';
+import { NetTransport, type NetTransportOptions } from './net-transport.ts';
 import { RealClock } from './real-clock.ts';
 
 export interface LiveRunInput extends WorldRun {
@@ -32,6 +32,8 @@ export interface LiveRunInput extends WorldRun {
   dnsMs?: number;
   /** The server's reason for closing the connection on `clientPort`, where the world knows it (the tracker). */
   closeReason?: (clientPort: number) => CloseReason | null;
+  /** What the server did with each connection's SYN, where the world knows it (see NetTransportOptions.synFate). */
+  synFate?: NetTransportOptions['synFate'];
   /** Wall ms after which the run is ended whatever state it is in. */
   watchdogMs?: number;
 }
@@ -69,6 +71,8 @@ export async function runLive(input: LiveRunInput): Promise<LiveRunOutput> {
     resolve: () => input.target,
     requestTimeoutMs: input.requestTimeoutMs,
     ...(input.dnsMs ? { dnsMs: input.dnsMs } : {}),
+    syn: { retransmitMs: browser.knobs.synRetransmitMs, retries: browser.knobs.synRetries },
+    ...(input.synFate ? { synFate: input.synFate } : {}),
     ...(input.closeReason ? { closeReason: (_conn: ConnectionId, port: number | null) => (port === null ? null : input.closeReason!(port)) } : {}),
   });
   engine = new PolicyEngine({ knobs: browser.knobs, clock, transport, proxy: scenario.proxy });

@@ -10,7 +10,7 @@ import { computeMetrics } from '../result/metrics.ts';
 import { asCloseReason, type CloseReason, type RunResult } from '../result/types.ts';
 import { onCleanup } from '../cleanup.ts';
 import { throwIfInterrupted } from '../run/run-world.ts';
-import { fixtureSiteCannotServe, type World, type WorldRun } from '../world.ts';
+import { liveCannotServe, type World, type WorldRun } from '../world.ts';
 import { runLive } from './live-run.ts';
 import { chooseTimeScale } from './time-scale.ts';
 import { checkAgainstTracker, serverIdleSeconds } from './tracker-check.ts';
@@ -33,7 +33,7 @@ export class LiveWorld implements World {
   constructor(private readonly options: LiveWorldOptions = {}) {}
 
   cannotServe(scenario: WorldRun['scenario']): string | null {
-    return fixtureSiteCannotServe(scenario);
+    return liveCannotServe(scenario);
   }
 
   async run(input: WorldRun): Promise<RunResult> {
@@ -52,6 +52,7 @@ export class LiveWorld implements World {
         requestTimeoutMs: this.options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS,
         dnsMs: network.knobs.dnsMs,
         closeReason: (port) => trackerCloseReason(site, port),
+        synFate: (port) => site.server.synFate(port),
       });
       // Interrupted: the run stopped where it was and closed its sockets; it leaves no record.
       throwIfInterrupted(input.signal);
@@ -59,19 +60,21 @@ export class LiveWorld implements World {
       const snapshot = site.snapshot();
       this.options.inspect?.(snapshot);
       const check = checkAgainstTracker(out.connections, snapshot.connections, scenario.proxy);
+      const server = site.server.capacityMetrics();
+      const metrics = computeMetrics(out.connections, out.pages, {
+        // Real sockets without a capture: packets and wire bytes are not counted.
+        packets: null,
+        bytesOnWire: null,
+        serverIdleConnectionSeconds: serverIdleSeconds(snapshot.connections, snapshot.now, timeScale),
+        endAt: out.endAt,
+      });
       return {
         scenario: scenario.name,
         browser: browser.name,
         world: 'live',
         network: network.name,
         server: scenario.server.name,
-        metrics: computeMetrics(out.connections, out.pages, {
-          // Real sockets without a capture: packets and wire bytes are not counted.
-          packets: null,
-          bytesOnWire: null,
-          serverIdleConnectionSeconds: serverIdleSeconds(snapshot.connections, snapshot.now, timeScale),
-          endAt: out.endAt,
-        }),
+        metrics: server ? { ...metrics, server } : metrics,
         pages: out.pages,
         connections: out.connections,
         errors: [...out.errors, ...check.problems.map((p) => `tracker: ${p}`)],

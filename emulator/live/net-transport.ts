@@ -13,6 +13,7 @@ import type { ConnectionId, RequestHead, ResponseHead, Transport, TransportListe
 import { requestText } from '../http/request-text.ts';
 import type { CloseReason } from '../result/types.ts';
 import type { Clock, TimerId } from '../time.ts';
+import type { Admission } from '../http/server-capacity.ts';
 import { ResponseParseError, ResponseParser, type ParsedHead, type ParsedResponse, type ResponseExpectation } from './response-parser.ts';
 
 export interface NetTransportOptions {
@@ -34,6 +35,14 @@ export interface NetTransportOptions {
    * null leaves it to the engine to infer from what the client saw, as a real browser would.
    */
   closeReason?: (conn: ConnectionId, clientPort: number | null) => CloseReason | null;
+  /**
+   * What the server did with the SYN of the connection from `clientPort` (the fixture site's worker limit), where the
+   * world can ask; null when the server has none. A real stack learns it as a SYN-ACK or silence, which loopback
+   * cannot show: the kernel completes every connect. Asked before the engine hears a connection is up.
+   */
+  synFate?: (clientPort: number) => Promise<Admission> | null;
+  /** The client's SYN retransmission (the browser's stack): a dropped SYN is sent again, as the sim does. */
+  syn?: { retransmitMs: number; retries: number };
 }
 
 type State = 'connecting' | 'open' | 'closing' | 'closed';
@@ -154,8 +163,9 @@ export class NetTransport implements Transport {
     for (const socket of this.#sockets) socket.destroy();
   }
 
-  #connect(conn: Conn): void {
+  #connect(conn: Conn, attempt = 0): void {
     if (conn.state !== 'connecting') return;
+    const synSentAt = this.#options.clock.now();
     let target: { host: string; port: number };
     try {
       target = this.#options.resolve(conn.host);
@@ -173,22 +183,51 @@ export class NetTransport implements Transport {
       conn.timer = null;
       this.#connectFailed(conn, `connect to ${conn.host} (${target.host}:${target.port}) timed out after ${connectMs} ms`);
     });
-    socket.on('connect', () => {
-      if (conn.state !== 'connecting') return;
+    const established = () => {
+      if (conn.state !== 'connecting' || conn.socket !== socket) return;
       this.#clearTimer(conn);
       conn.state = 'open';
       conn.clientPort = socket.localPort ?? null;
       if (conn.clientPort !== null) this.#ports.set(conn.id, conn.clientPort);
       this.#listener.connected(conn.id);
+    };
+    socket.on('connect', () => {
+      if (conn.state !== 'connecting') return;
+      const fate = socket.localPort === undefined ? null : (this.#options.synFate?.(socket.localPort) ?? null);
+      if (!fate) return established();
+      void fate.then((admission) => {
+        if (conn.state !== 'connecting' || conn.socket !== socket) return;
+        if (admission === 'dropped') this.#synDropped(conn, socket, synSentAt, attempt);
+        else established();
+      });
     });
-    socket.on('data', (chunk: Buffer) => this.#onData(conn, chunk));
-    socket.on('end', () => this.#onEnd(conn));
-    socket.on('error', (error: NodeJS.ErrnoException) => this.#onError(conn, error));
+    // Every handler ignores a socket the connection has left behind (a SYN the server dropped).
+    socket.on('data', (chunk: Buffer) => conn.socket === socket && this.#onData(conn, chunk));
+    socket.on('end', () => conn.socket === socket && this.#onEnd(conn));
+    socket.on('error', (error: NodeJS.ErrnoException) => conn.socket === socket && this.#onError(conn, error));
     socket.on('close', () => {
       this.#sockets.delete(socket);
+      if (conn.socket !== socket) return;
       // Closed with neither FIN nor error seen (destroyed under us): still report it once.
       if (conn.state === 'open') this.#peerClosed(conn, null, 'the socket closed');
       if (conn.state === 'connecting') this.#connectFailed(conn, 'the socket closed before connecting');
+    });
+  }
+
+  /**
+   * The server dropped the SYN sent at `sentAt` (its backlog was full): the stack sends it again after its timeout,
+   * doubled on each attempt, and gives up after its retries, as the simulation's (sim-transport.ts `sendSyn`).
+   */
+  #synDropped(conn: Conn, socket: net.Socket, sentAt: number, attempt: number): void {
+    conn.socket = null;
+    socket.destroy();
+    this.#clearTimer(conn);
+    const syn = this.#options.syn ?? { retransmitMs: 3_000, retries: 2 };
+    const wait = syn.retransmitMs * 2 ** attempt;
+    conn.timer = this.#options.clock.setTimer(Math.max(0, sentAt + wait - this.#options.clock.now()), () => {
+      conn.timer = null;
+      if (attempt < syn.retries) return this.#connect(conn, attempt + 1);
+      this.#connectFailed(conn, `no answer to ${attempt + 1} SYNs: the server's listen backlog stayed full`);
     });
   }
 

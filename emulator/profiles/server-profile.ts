@@ -23,7 +23,8 @@ export interface ServerKnobs {
   /**
    * Connections the server serves at once (Apache prefork's MaxClients: a process per connection, held while it is
    * idle too; nginx's worker_connections); `null` for no limit. Beyond it a new connection waits in the listen backlog
-   * until one closes. Modelled in the simulation; the fixture site does not enforce it yet.
+   * until one closes. The simulation and the fixture site enforce it (http/server-capacity.ts); real browsers cannot
+   * play it (a dropped SYN cannot be shown to their stack on loopback).
    */
   workers: number | null;
   /** Connections the kernel completes and queues while every worker is taken; a SYN that finds it full is dropped. */
@@ -51,10 +52,11 @@ const APACHE_HEADER = 'Apache http_protocol.c (read): Keep-Alive: timeout=<s>, m
 const TYPICAL_HEADERS = 'a typical response head of the era (status line, Date, Server, Content-Type, Content-Length, keep-alive headers)';
 const NO_THINK = 'static files from memory; a scenario sets thinkMs for a slower server';
 /**
- * Why every profile leaves `workers` unlimited: the fixture site (live world, real browsers) serves every connection
- * at once, so a limit in the simulation alone would part the worlds. A scenario sets it to ask what capacity costs.
+ * Why every profile leaves `workers` unlimited: a real browser cannot play a worker limit (on loopback its stack cannot
+ * be shown a dropped SYN), so a limit in every profile would keep every scenario from the real browsers. A scenario
+ * sets it to ask what capacity costs, and the simulation and the live world run it.
  */
-const WORKERS_UNLIMITED = (real: string) => `${real}; left unlimited (null) so the worlds agree: the fixture site enforces no worker limit yet`;
+const WORKERS_UNLIMITED = (real: string) => `${real}; left unlimited (null) so real browsers can play every profile: a scenario sets it`;
 const BACKLOG_511 = (who: string) => `${who} (read): 511, capped by the kernel's net.core.somaxconn`;
 
 function apache(name: string, title: string, idleTimeoutMs: number, timeoutSource: string, maxSource: string): ServerProfile {

@@ -2,7 +2,7 @@
  * A population run's server over time: the workers in use, and of them those serving a request (the rest held by
  * idle connections), against the worker limit — the picture of what a keep-alive timeout costs a server. Inline SVG, no scripts.
  */
-import type { ServerCapacityMetrics } from '../sim/server-capacity.ts';
+import type { ServerCapacityMetrics } from '../http/server-capacity.ts';
 import { formatMs } from './format.ts';
 import { esc } from './waterfall-svg.ts';
 

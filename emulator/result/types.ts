@@ -5,7 +5,7 @@
  */
 import type { ResourceType } from '../page/site.ts';
 import type { PopulationMetrics } from '../sim/population.ts';
-import type { ServerCapacityMetrics } from '../sim/server-capacity.ts';
+import type { ServerCapacityMetrics } from '../http/server-capacity.ts';
 
 export type WorldName = 'sim' | 'live' | 'chromium' | 'firefox';
 
@@ -146,7 +146,7 @@ export interface Metrics {
   timeWait: Record<Side, number>;
   /** Seconds that connections sat open and idle on the server: the cost of keep-alive to a server. */
   serverIdleConnectionSeconds: number;
-  /** The server's workers and listen backlog, where the scenario gives it a worker limit (the simulation only, for now). */
+  /** The server's workers and listen backlog, where the scenario gives it a worker limit (the simulation and the live world). */
   server?: ServerCapacityMetrics;
   /** A population run's figures (the scenario's `users`): load-time percentiles over all users, loads, connections. */
   population?: PopulationMetrics;

@@ -4,7 +4,7 @@ import { networkProfile } from '../profiles/network-profile.ts';
 import { SimWorld } from '../sim/sim-world.ts';
 import { testScenario } from '../testing/index.ts';
 import { LiveWorld } from '../live/live-world.ts';
-import { fixtureSiteCannotServe, type World } from '../world.ts';
+import { liveCannotServe, type World } from '../world.ts';
 import { InterruptedError } from '../errors.ts';
 import { runSuite, runSuiteUntilStopped } from './run-suite.ts';
 
@@ -30,18 +30,29 @@ describe('runSuite', () => {
     expect(results.map((r) => r.browser)).toEqual(['chromium']);
   });
 
-  it('skips a scenario the live world cannot serve (a worker limit), saying why, and simulates it', async () => {
-    const limited = { ...scenario, server: { ...scenario.server, knobs: { ...scenario.server.knobs, workers: 4 } } };
+  it('skips a scenario the live world cannot serve (a population), saying why, and simulates it', async () => {
+    const users = { count: 3, arrivalPerSecond: 10, browsers: [{ browser: browserProfile('ie-6'), share: 1 }], readMs: 0, seed: 1 };
+    const crowd = { ...scenario, users };
     const skipped: string[] = [];
     const results = await runSuite({
-      scenarios: [limited],
+      scenarios: [crowd],
       worlds: [new SimWorld(), new LiveWorld()],
-      onSkip: (s) => skipped.push(`${s.world} ${s.browser}: ${s.why}`),
+      onSkip: (s) => skipped.push(`${s.world}: ${s.why}`),
     });
-    expect(skipped).toEqual(scenario.browsers.map((b) => `live ${b.name}: ${fixtureSiteCannotServe(limited)}`));
-    expect(skipped[0]).toMatch(/server\.workers \(4\): the fixture site .* does not enforce a worker limit yet/);
-    expect(results.map((r) => r.world)).toEqual(scenario.browsers.map(() => 'sim'));
-    expect(results[0]!.metrics.server).toMatchObject({ workers: 4 });
+    expect(skipped).toEqual([`live: ${liveCannotServe(crowd)}`]);
+    expect(skipped[0]).toMatch(/users: a population runs in the simulation only/);
+    expect(results.map((r) => r.world)).toEqual(['sim']);
+    expect(results[0]!.metrics.population).toMatchObject({ users: 3 });
+  });
+
+  it('runs a worker-limited scenario in both worlds, each reporting the server it measured', async () => {
+    const limited = { ...scenario, server: { ...scenario.server, knobs: { ...scenario.server.knobs, workers: 1 } } };
+    const results = await runSuite({ scenarios: [limited], worlds: [new SimWorld(), new LiveWorld()] });
+    expect(results.map((r) => `${r.browser}/${r.world}`)).toEqual(['ie-6/sim', 'ie-6/live', 'chromium/sim', 'chromium/live']);
+    for (const r of results) {
+      expect(r.errors).toEqual([]);
+      expect(r.metrics.server).toMatchObject({ workers: 1, maxWorkersInUse: 1 });
+    }
   });
 
   it('stops when its signal aborts: the run in flight leaves no record, the ones before it are kept', async () => {

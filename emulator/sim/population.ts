@@ -15,7 +15,7 @@ import type { PageResult, RunResult } from '../result/types.ts';
 import type { Population, Scenario, Step } from '../scenario/types.ts';
 import { EventQueue, runInterruptibly, SIM_SLICE_EVENTS } from './event-queue.ts';
 import { populationLabel } from './population-label.ts';
-import { ServerCapacity, type ServerCapacityMetrics } from './server-capacity.ts';
+import { ServerCapacity, type ServerCapacityMetrics } from '../http/server-capacity.ts';
 import type { SimConnection } from './sim-transport.ts';
 import { buildSites, resourceLookup, startSimClient } from './sim-client.ts';
 

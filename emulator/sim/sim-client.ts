@@ -15,7 +15,7 @@ import { runSteps } from '../run/run-steps.ts';
 import type { Scenario, Step } from '../scenario/types.ts';
 import { schedulerKnobsOf } from '../scheduler/request-scheduler.ts';
 import type { EventQueue } from './event-queue.ts';
-import type { ServerCapacity } from './server-capacity.ts';
+import type { ServerCapacity } from '../http/server-capacity.ts';
 import { SimClock } from './sim-clock.ts';
 import { SimTransport, type ResourceLookup, type SimConnection } from './sim-transport.ts';
 

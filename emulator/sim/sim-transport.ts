@@ -17,7 +17,7 @@ import { simResponse, type SimResponse } from './sim-server.ts';
 import { serverThinkMs } from '../http/server-response.ts';
 import type { HeldResource } from '../page/site.ts';
 import { TcpSender, type PathParams } from './tcp-sender.ts';
-import { ServerCapacity, type ServerCapacityMetrics } from './server-capacity.ts';
+import { ServerCapacity, type ServerCapacityMetrics } from '../http/server-capacity.ts';
 
 /** What the simulated server holds at a host and path: the body's size and the resource's own server time, if any. */
 export type ResourceLookup = (host: string, path: string) => HeldResource | null;

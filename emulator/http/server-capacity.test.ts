@@ -9,7 +9,7 @@ import { NO_CLIENT_TIME } from '../profiles/client-timing.ts';
 import type { ServerKnobs } from '../profiles/server-profile.ts';
 import { testNetwork, testScenario } from '../testing/index.ts';
 import { ServerCapacity } from './server-capacity.ts';
-import { simulate } from './sim-world.ts';
+import { simulate } from '../sim/sim-world.ts';
 
 // IE 6: two connections per host, SYNs resent after 3 s and 6 s (then given up at 21 s); no processing time of its own.
 const ie6 = withClientTiming(browserProfile('ie-6'), NO_CLIENT_TIME);
