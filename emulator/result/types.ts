@@ -4,7 +4,7 @@
  * Documented for users in docs/RESULTS.md; keep the two in step.
  */
 import type { ResourceType } from '../page/site.ts';
-import type { PopulationMetrics } from '../sim/population.ts';
+import type { PopulationMetrics } from '../population/metrics.ts';
 import type { ServerCapacityMetrics } from '../http/server-capacity.ts';
 
 export type WorldName = 'sim' | 'live' | 'chromium' | 'firefox';

@@ -10,7 +10,7 @@ import type { Scenario } from '../scenario/types.ts';
 import type { World } from '../world.ts';
 import { InterruptedError } from '../errors.ts';
 import { runWorld, unlessInterrupted } from './run-world.ts';
-import { populationLabel } from '../sim/population-label.ts';
+import { populationLabel } from '../population/label.ts';
 
 /** What names one record: a results file holds at most one per key. */
 export interface RunKey {

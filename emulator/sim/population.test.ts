@@ -9,7 +9,8 @@ import { NO_CLIENT_TIME } from '../profiles/client-timing.ts';
 import type { ServerKnobs } from '../profiles/server-profile.ts';
 import { testNetwork, testScenario } from '../testing/index.ts';
 import type { Population } from '../scenario/types.ts';
-import { percentiles, simulatePopulation } from './population.ts';
+import { percentiles } from '../population/metrics.ts';
+import { simulatePopulation } from './population.ts';
 
 const ie6 = withClientTiming(browserProfile('ie-6'), NO_CLIENT_TIME);
 const chromium = withClientTiming(browserProfile('chromium'), NO_CLIENT_TIME);

@@ -15,8 +15,10 @@ export class SimWorld implements World {
     const { scenario, network } = input;
     if (scenario.users) {
       // Loaded when asked for: a one-user run never needs it.
-      const { populationRunResult, simulatePopulationInterruptibly } = await import('./population.ts');
-      return populationRunResult(scenario, scenario.users, network, await simulatePopulationInterruptibly(scenario, scenario.users, network, input.signal));
+      const { simulatePopulationInterruptibly } = await import('./population.ts');
+      const { populationRunResult } = await import('../population/metrics.ts');
+      const result = await simulatePopulationInterruptibly(scenario, scenario.users, network, input.signal);
+      return populationRunResult('sim', scenario, scenario.users, network, result);
     }
     return simulateInterruptibly(scenario, input.browser, network, input.signal);
   }
