@@ -8,21 +8,12 @@ import type { RunResult, WorldName } from './result/types.ts';
 import type { Scenario } from './scenario/types.ts';
 
 /**
- * What the live world cannot run yet: a population (`users`) runs in the simulation only. A worker limit it serves:
- * the fixture site enforces it, and the live client's stack hears each SYN's fate (fixtures-site/syn-fates.ts).
- */
-export function liveCannotServe(scenario: Scenario): string | null {
-  return scenario.users ? 'users: a population runs in the simulation only, for now' : null;
-}
-
-/**
  * What a real browser cannot be put through on the fixture site: a population, and a worker limit — the site queues
  * connections as a server would, but on loopback the kernel completes every connect, so a dropped SYN cannot reach a
  * real browser's stack as silence to resend into.
  */
 export function realBrowserCannotServe(scenario: Scenario): string | null {
-  const live = liveCannotServe(scenario);
-  if (live) return live;
+  if (scenario.users) return 'users: a population of real browsers is not run here; the simulation and the live world run it';
   const workers = scenario.server.knobs.workers;
   return workers === null
     ? null
@@ -48,7 +39,7 @@ export interface World {
    * can. Emulated worlds play every profile and leave this out.
    */
   cannotPlay?(browser: BrowserProfile): string | null;
-  /** Why this world cannot serve a scenario's server as it asks (see `liveCannotServe`, `realBrowserCannotServe`), or null when it can. */
+  /** Why this world cannot serve a scenario's server as it asks (see `realBrowserCannotServe`), or null when it can. */
   cannotServe?(scenario: Scenario): string | null;
   /**
    * The profile as this real browser plays it: with the browser's own processing time (client-timing.ts), and any

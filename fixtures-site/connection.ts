@@ -156,19 +156,25 @@ export class SiteConnection {
     }
   }
 
-  /** One timer while waiting: the headers timeout for a partial head or a new socket, else the idle timeout. */
+  /**
+   * One timer while waiting: the headers timeout for a partial head, the profile's first-request timeout for a new
+   * connection with nothing received yet (ended as an idle close, as the simulation ends it), else the idle timeout.
+   */
   private armWaitTimer(): void {
     this.clearTimer();
     if (this.state !== 'open' || !this.hasWorker || this.busy || this.queue.length > 0) return;
     // Nothing to serve: its worker is held idle (an event-driven server may close it to make room).
     this.ctx.capacity?.idle(this.socket, () => this.serverClose('server-idle-timeout'), this.ctx.now());
     const scale = this.ctx.timeScale;
-    if (this.parser.pendingBytes > 0 || this.served === 0) {
-      // The head's deadline runs from its first byte (from accept for a new socket) and more bytes do not extend
-      // it, so a client trickling a byte at a time is cut off all the same.
+    if (this.parser.pendingBytes > 0) {
+      // The head's deadline runs from its first byte and more bytes do not extend it, so a client trickling a byte
+      // at a time is cut off all the same.
       const now = performance.now();
       this.headDeadline ??= now + this.ctx.headersTimeoutMs * scale;
       this.setTimer(() => this.timeout('headers-timeout'), this.headDeadline - now);
+    } else if (this.served === 0) {
+      const first = this.ctx.knobs.firstRequestTimeoutMs;
+      if (first !== null) this.setTimer(() => this.serverClose('server-idle-timeout'), first * scale);
     } else if (this.raceMs !== null) {
       this.setTimer(() => this.serverClose('fault', 'close-idle-race'), this.raceMs * scale);
     } else if (this.ctx.knobs.idleTimeoutMs !== null) {

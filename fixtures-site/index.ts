@@ -2,7 +2,7 @@
  * The fixture site's public surface, for the CLI, the live world and the browser worlds.
  */
 export { startFixtureSite, resolveNetwork, type FixtureSite, type FixtureSiteOptions } from './serve.ts';
-export { startScenarioSite, isShaped, type ScenarioSite, type ScenarioSiteOptions } from './scenario-site.ts';
+export { startScenarioSite, isShaped, type AccessLink, type ScenarioSite, type ScenarioSiteOptions } from './scenario-site.ts';
 export {
   ConnectionTracker,
   TRACKER_CLOSE_REASONS,

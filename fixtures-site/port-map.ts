@@ -23,14 +23,15 @@ export class PortMap {
   /** Each port's current mapping; an object per connection, so a late forget can tell it is still its own. */
   private readonly byUpstreamPort = new Map<number, { clientPort: number }>();
 
-  /** Maps `upstream`'s local port to `clientPort` once the port is known: call right after `connect()`. */
-  register(upstream: Socket, clientPort: number): void {
+  /** Maps `upstream`'s local port to `clientPort` once the port is known (then tells `bound`): call right after `connect()`. */
+  register(upstream: Socket, clientPort: number, bound?: (upstreamPort: number) => void): void {
     const mapping = { clientPort };
     let port = 0;
     const map = () => {
       if (port || !upstream.localPort) return; // mapped already, or not bound yet ('connect' will come)
       port = upstream.localPort;
       this.byUpstreamPort.set(port, mapping);
+      bound?.(port);
       if (upstream.destroyed) forget();
       else upstream.once('close', forget);
     };

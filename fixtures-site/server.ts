@@ -40,7 +40,10 @@ export interface ProfileServerOptions {
   maxConnections?: number;
   /** Longest request head accepted; longer gets 431. Default 16 KiB. */
   maxHeaderBytes?: number;
-  /** Scenario ms a client may take to send a whole request head (and a new socket its first). Default 60 000. */
+  /**
+   * Scenario ms a client may take to send a whole request head, from its first byte. Default 60 000. (A new
+   * connection's wait for its first byte is the profile's `firstRequestTimeoutMs`.)
+   */
   headersTimeoutMs?: number;
   /**
    * Remember each resolved response by method, host and target (default true): the site's content is static, so the

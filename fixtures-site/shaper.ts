@@ -27,6 +27,9 @@ import { PortMap } from './port-map.ts';
  */
 export const SHAPER_QUEUE_BYTES = 1024 * 1024;
 
+/** Upstream ports kept for clients that have not asked for theirs (`upstreamPortFor`). */
+const MAX_UNASKED_PORTS = 4_096;
+
 export interface ShaperOptions {
   target: { host: string; port: number };
   network: NetworkKnobs;
@@ -55,6 +58,9 @@ export class Shaper {
   private readonly rtt: number;
   /** Each open upstream socket's downstream, by its local port (the peer port the site sees). */
   private readonly downByUpstreamPort = new Map<number, Stream>();
+  /** Upstream ports by client port, until asked for (`upstreamPortFor`); and who is waiting for one. */
+  private readonly upstreamPorts = new Map<number, number>();
+  private readonly upstreamWaiters = new Map<number, (port: number) => void>();
 
   constructor(private readonly options: ShaperOptions) {
     this.rtt = options.network.rttMs;
@@ -80,6 +86,31 @@ export class Shaper {
   /** The client port behind an upstream socket's local port (what the site sees as the peer port). */
   clientPortFor(upstreamLocalPort: number): number | undefined {
     return this.ports.clientPortFor(upstreamLocalPort);
+  }
+
+  /**
+   * The local port of the upstream socket standing for the client connection from `clientPort` (the peer port the site
+   * sees), once it is bound: half a round trip after the client connected. Asked once per connection.
+   */
+  upstreamPortFor(clientPort: number): Promise<number> {
+    const port = this.upstreamPorts.get(clientPort);
+    if (port !== undefined) {
+      this.upstreamPorts.delete(clientPort);
+      return Promise.resolve(port);
+    }
+    return new Promise((resolve) => this.upstreamWaiters.set(clientPort, resolve));
+  }
+
+  private upstreamBound(clientPort: number, upstreamPort: number): void {
+    const waiter = this.upstreamWaiters.get(clientPort);
+    if (!waiter) {
+      // Kept for a client that will ask; a client that never does (a real browser) leaves only the newest few.
+      this.upstreamPorts.set(clientPort, upstreamPort);
+      if (this.upstreamPorts.size > MAX_UNASKED_PORTS) this.upstreamPorts.delete(this.upstreamPorts.keys().next().value!);
+      return;
+    }
+    this.upstreamWaiters.delete(clientPort);
+    waiter(upstreamPort);
   }
 
   private client(address: string): Client {
@@ -155,7 +186,7 @@ export class Shaper {
       this.sockets.add(upstream);
       const u = upstream;
       down.source = u;
-      this.ports.register(u, clientPort);
+      this.ports.register(u, clientPort, (port) => this.upstreamBound(clientPort, port));
       u.on('connect', () => {
         const port = u.localPort ?? 0;
         this.downByUpstreamPort.set(port, down);

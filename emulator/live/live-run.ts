@@ -18,7 +18,7 @@ import type { CloseReason, ConnectionRecord, PageResult } from '../result/types.
 import { runSteps } from '../run/run-steps.ts';
 import type { WorldRun } from '../world.ts';
 import { SubresourceScanner, type DiscoveredResource } from './discover-subresources.ts';
-import { NetTransport, type NetTransportOptions } from './net-transport.ts';
+import { NetTransport, relayTo, type NetTransportOptions } from './net-transport.ts';
 import { RealClock } from './real-clock.ts';
 
 export interface LiveRunInput extends WorldRun {
@@ -57,16 +57,7 @@ export async function runLive(input: LiveRunInput): Promise<LiveRunOutput> {
   // What the engine hears: the transport's reports, each response after the browser's own processing time.
   let heard: TransportListener | undefined;
   const transport = new NetTransport({
-    // The engine and transport refer to each other; the engine exists before any socket event can arrive.
-    listener: {
-      connected: (c) => heard!.connected(c),
-      connectFailed: (c, r) => heard!.connectFailed(c, r),
-      responseHead: (c, h) => heard!.responseHead(c, h),
-      responseProgress: (c, p) => heard!.responseProgress(c, p),
-      responseDone: (c, b) => heard!.responseDone(c, b),
-      peerClosed: (c, r, d) => heard!.peerClosed(c, r, d),
-      abandoned: (c, d) => heard!.abandoned(c, d),
-    },
+    listener: relayTo(() => heard!),
     clock,
     resolve: () => input.target,
     requestTimeoutMs: input.requestTimeoutMs,

@@ -10,8 +10,11 @@ import { computeMetrics } from '../result/metrics.ts';
 import { asCloseReason, type CloseReason, type RunResult } from '../result/types.ts';
 import { onCleanup } from '../cleanup.ts';
 import { throwIfInterrupted } from '../run/run-world.ts';
-import { liveCannotServe, type World, type WorldRun } from '../world.ts';
+import type { World, WorldRun } from '../world.ts';
 import { runLive } from './live-run.ts';
+import { runLivePopulation } from './live-population.ts';
+import { populationRunResult } from '../population/metrics.ts';
+import type { Population } from '../scenario/types.ts';
 import { chooseTimeScale } from './time-scale.ts';
 import { checkAgainstTracker, serverIdleSeconds } from './tracker-check.ts';
 
@@ -32,13 +35,10 @@ export class LiveWorld implements World {
 
   constructor(private readonly options: LiveWorldOptions = {}) {}
 
-  cannotServe(scenario: WorldRun['scenario']): string | null {
-    return liveCannotServe(scenario);
-  }
-
   async run(input: WorldRun): Promise<RunResult> {
     const { scenario, browser, network } = input;
     const timeScale = this.options.timeScale ?? chooseTimeScale(network.knobs);
+    if (scenario.users) return this.runPopulation(input, scenario.users, timeScale);
     // Loaded on first use: msw and the site's server are not needed by a CLI run of the sim alone.
     const { startScenarioSite } = await import('../../fixtures-site/index.ts');
     throwIfInterrupted(input.signal);
@@ -84,7 +84,36 @@ export class LiveWorld implements World {
       untrack();
     }
   }
+
+  /** A population (`users`): every user an emulated browser on its own access link, against one fixture site. */
+  private async runPopulation(input: WorldRun, users: Population, timeScale: number): Promise<RunResult> {
+    const { scenario, network } = input;
+    const { startScenarioSite } = await import('../../fixtures-site/index.ts');
+    throwIfInterrupted(input.signal);
+    const site = await startScenarioSite(scenario, network.knobs, { timeScale, linkPerClient: true, maxConnections: POPULATION_MAX_CONNECTIONS });
+    const untrack = onCleanup({ what: 'the fixture site (live world)', close: () => site.close() });
+    try {
+      const result = await runLivePopulation(site, scenario, users, network, {
+        timeScale,
+        requestTimeoutMs: this.options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS,
+        ...(input.signal ? { signal: input.signal } : {}),
+      });
+      throwIfInterrupted(input.signal);
+      this.options.inspect?.(site.snapshot());
+      return populationRunResult('live', scenario, users, network, result);
+    } finally {
+      await site.close();
+      untrack();
+    }
+  }
 }
+
+/**
+ * Connections a population's site holds at once before it answers 503: a server's own limit is its `workers` and
+ * backlog, modelled apart; this only bounds the process (each connection costs the site and the user's link some
+ * sockets, under the open-file limit).
+ */
+const POPULATION_MAX_CONNECTIONS = 4_096;
 
 /** What the server recorded as its reason for closing the connection from `clientPort`, if it closed it. */
 function trackerCloseReason(site: ScenarioSite, clientPort: number): CloseReason | null {

@@ -45,6 +45,22 @@ export interface NetTransportOptions {
   syn?: { retransmitMs: number; retries: number };
 }
 
+/**
+ * The transport's reports, passed to whatever `target` returns when they come: the engine and its transport refer to
+ * each other, so the transport is made first, and the engine exists before any socket event can arrive.
+ */
+export function relayTo(target: () => TransportListener): TransportListener {
+  return {
+    connected: (c) => target().connected(c),
+    connectFailed: (c, r) => target().connectFailed(c, r),
+    responseHead: (c, h) => target().responseHead(c, h),
+    responseProgress: (c, p) => target().responseProgress(c, p),
+    responseDone: (c, b) => target().responseDone(c, b),
+    peerClosed: (c, r, d) => target().peerClosed(c, r, d),
+    abandoned: (c, d) => target().abandoned(c, d),
+  };
+}
+
 type State = 'connecting' | 'open' | 'closing' | 'closed';
 
 interface Conn {

@@ -27,6 +27,11 @@ export interface ServerKnobs {
    * play it (a dropped SYN cannot be shown to their stack on loopback).
    */
   workers: number | null;
+  /**
+   * How long a new connection may wait for its first request before the server closes it (its worker held idle
+   * meanwhile); `null` waits for ever. Between requests `idleTimeoutMs` rules instead.
+   */
+  firstRequestTimeoutMs: number | null;
   /** Connections the kernel completes and queues while every worker is taken; a SYN that finds it full is dropped. */
   listenBacklog: number;
   /**
@@ -57,6 +62,9 @@ const NO_THINK = 'static files from memory; a scenario sets thinkMs for a slower
  * sets it to ask what capacity costs, and the simulation and the live world run it.
  */
 const WORKERS_UNLIMITED = (real: string) => `${real}; left unlimited (null) so real browsers can play every profile: a scenario sets it`;
+/** Apache's wait for a new connection's first request: its Timeout (KeepAliveTimeout rules only between requests). */
+const APACHE_TIMEOUT =
+  'httpd core Timeout directive (read): 300 s by default (the shipped httpd.conf of 1.3–2.2 says Timeout 300), the wait for the first request on a new connection; mod_reqtimeout, off by default before 2.4, shortens it';
 const BACKLOG_511 = (who: string) => `${who} (read): 511, capped by the kernel's net.core.somaxconn`;
 
 function apache(name: string, title: string, idleTimeoutMs: number, timeoutSource: string, maxSource: string): ServerProfile {
@@ -73,6 +81,7 @@ function apache(name: string, title: string, idleTimeoutMs: number, timeoutSourc
       framing: 'content-length',
       responseHeaderBytes: 250,
       workers: null,
+      firstRequestTimeoutMs: 300_000,
       listenBacklog: 511,
       reclaimIdle: false,
     },
@@ -86,6 +95,7 @@ function apache(name: string, title: string, idleTimeoutMs: number, timeoutSourc
       framing: 'static files carry Content-Length',
       responseHeaderBytes: TYPICAL_HEADERS,
       workers: WORKERS_UNLIMITED('Apache prefork MaxClients: 256 compiled in, 150 in the shipped httpd.conf (httpd-mpm.conf in 2.2; recalled)'),
+      firstRequestTimeoutMs: APACHE_TIMEOUT,
       listenBacklog: BACKLOG_511('Apache mpm_common ListenBacklog default'),
       reclaimIdle: 'prefork: a process per connection, blocked reading its idle keep-alive connection until KeepAliveTimeout',
     },
@@ -102,6 +112,7 @@ const persistentDefaults = (overrides: Partial<ServerKnobs>): ServerKnobs => ({
   framing: 'content-length',
   responseHeaderBytes: 200,
   workers: null,
+  firstRequestTimeoutMs: 60_000,
   listenBacklog: 511,
   reclaimIdle: false,
   ...overrides,
@@ -127,6 +138,7 @@ export const SERVER_PROFILES: readonly ServerProfile[] = [
       workers: WORKERS_UNLIMITED(
         'nginx events module worker_connections: 512 by default, 1024 in the shipped nginx.conf, per worker process (read); an idle keep-alive connection holds one but no process',
       ),
+      firstRequestTimeoutMs: 'nginx http core module (read): client_header_timeout 60 s, the wait for a request head',
       listenBacklog: BACKLOG_511('nginx listen directive, backlog= default on Linux'),
       reclaimIdle:
         'nginx src/core/ngx_connection.c ngx_drain_connections: idle keep-alive connections are reusable and closed, oldest first, when free connections run out (read in M. Dounin\'s 2020 patch "Core: reusing connections in advance")',
@@ -146,6 +158,7 @@ export const SERVER_PROFILES: readonly ServerProfile[] = [
       framing: 'a handler that sets Content-Length',
       responseHeaderBytes: TYPICAL_HEADERS,
       workers: 'Node.js http.Server serves every connection in one event loop: no limit',
+      firstRequestTimeoutMs: 'Node docs (read): server.headersTimeout 60 000 ms',
       listenBacklog: BACKLOG_511('Node docs, server.listen backlog default'),
       reclaimIdle: 'Node.js http.Server has no connection limit to reclaim from',
     },
@@ -159,6 +172,7 @@ export const SERVER_PROFILES: readonly ServerProfile[] = [
       maxRequests: 100,
       sendsKeepAliveHeader: true,
       responseHeaderBytes: 150,
+      firstRequestTimeoutMs: 300_000,
     }),
     sources: {
       httpVersion: 'RFC 1945',
@@ -170,6 +184,7 @@ export const SERVER_PROFILES: readonly ServerProfile[] = [
       framing: 'RFC 2068 §19.7.1 (read): a kept-alive 1.0 response must carry Content-Length',
       responseHeaderBytes: 'a short HTTP/1.0 response head',
       workers: WORKERS_UNLIMITED('NCSA httpd and Apache 1.x forked a process per connection up to MaxClients (150 in the shipped httpd.conf, recalled)'),
+      firstRequestTimeoutMs: APACHE_TIMEOUT,
       listenBacklog: BACKLOG_511('Apache 1.3 ListenBacklog default'),
       reclaimIdle: 'a process per connection, as Apache 1.x',
     },
@@ -188,6 +203,7 @@ export const SERVER_PROFILES: readonly ServerProfile[] = [
       framing: 'Content-Length',
       responseHeaderBytes: TYPICAL_HEADERS,
       workers: 'no limit: a model server',
+      firstRequestTimeoutMs: 'as nginx and Node: 60 s',
       listenBacklog: 'as Apache and nginx: 511',
       reclaimIdle: 'never idle: nothing to reclaim',
     },
@@ -195,7 +211,7 @@ export const SERVER_PROFILES: readonly ServerProfile[] = [
   {
     name: 'forever',
     title: 'A server that never closes a connection itself',
-    knobs: persistentDefaults({ idleTimeoutMs: null, maxRequests: null }),
+    knobs: persistentDefaults({ idleTimeoutMs: null, maxRequests: null, firstRequestTimeoutMs: null }),
     sources: {
       httpVersion: 'HTTP/1.1',
       keepAlive: 'keeps every connection',
@@ -206,6 +222,7 @@ export const SERVER_PROFILES: readonly ServerProfile[] = [
       framing: 'Content-Length',
       responseHeaderBytes: TYPICAL_HEADERS,
       workers: 'no limit: a model server',
+      firstRequestTimeoutMs: 'never: the client decides',
       listenBacklog: 'as Apache and nginx: 511',
       reclaimIdle: 'a model server: keeps every connection',
     },

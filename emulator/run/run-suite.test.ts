@@ -4,7 +4,7 @@ import { networkProfile } from '../profiles/network-profile.ts';
 import { SimWorld } from '../sim/sim-world.ts';
 import { testScenario } from '../testing/index.ts';
 import { LiveWorld } from '../live/live-world.ts';
-import { liveCannotServe, type World } from '../world.ts';
+import type { World } from '../world.ts';
 import { InterruptedError } from '../errors.ts';
 import { runSuite, runSuiteUntilStopped } from './run-suite.ts';
 
@@ -30,19 +30,15 @@ describe('runSuite', () => {
     expect(results.map((r) => r.browser)).toEqual(['chromium']);
   });
 
-  it('skips a scenario the live world cannot serve (a population), saying why, and simulates it', async () => {
+  it('runs a population in both worlds, as one run per network named by its mix', async () => {
     const users = { count: 3, arrivalPerSecond: 10, browsers: [{ browser: browserProfile('ie-6'), share: 1 }], readMs: 0, seed: 1 };
-    const crowd = { ...scenario, users };
-    const skipped: string[] = [];
-    const results = await runSuite({
-      scenarios: [crowd],
-      worlds: [new SimWorld(), new LiveWorld()],
-      onSkip: (s) => skipped.push(`${s.world}: ${s.why}`),
-    });
-    expect(skipped).toEqual([`live: ${liveCannotServe(crowd)}`]);
-    expect(skipped[0]).toMatch(/users: a population runs in the simulation only/);
-    expect(results.map((r) => r.world)).toEqual(['sim']);
-    expect(results[0]!.metrics.population).toMatchObject({ users: 3 });
+    const results = await runSuite({ scenarios: [{ ...scenario, users }], worlds: [new SimWorld(), new LiveWorld()] });
+    expect(results.map((r) => `${r.browser}/${r.world}`)).toEqual(['users: 100% ie-6/sim', 'users: 100% ie-6/live']);
+    for (const r of results) {
+      expect(r.errors).toEqual([]);
+      expect(r.metrics.population).toMatchObject({ users: 3, loadsCompleted: 3, loadsFailed: 0 });
+    }
+    expect(results[1]!.metrics.connectionsOpened).toBe(results[0]!.metrics.connectionsOpened);
   });
 
   it('runs a worker-limited scenario in both worlds, each reporting the server it measured', async () => {

@@ -24,6 +24,7 @@ const SERVER_KNOBS: readonly (keyof ServerKnobs)[] = [
   'framing',
   'responseHeaderBytes',
   'workers',
+  'firstRequestTimeoutMs',
   'listenBacklog',
   'reclaimIdle',
 ];

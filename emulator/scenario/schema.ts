@@ -272,7 +272,11 @@ const serverKnobFields = {
   ),
   workers: nullableNote(
     count(1, LIMITS.workers, 'connections served at once'),
-    'connections the server serves at once (MaxClients, worker_connections); null for no limit. Simulation only, for now',
+    'connections the server serves at once (MaxClients, worker_connections); null for no limit. The simulation and the live world (real browsers skip it)',
+  ).optional(),
+  firstRequestTimeoutMs: nullableNote(
+    duration(LIMITS.idleMs),
+    "how long a new connection may wait for its first request, ms (Apache's Timeout, nginx's client_header_timeout); null waits for ever",
   ).optional(),
   listenBacklog: count(0, LIMITS.listenBacklog, 'connections queued while every worker is taken (ListenBacklog)').optional(),
   reclaimIdle: z.boolean().optional().describe('a new connection finding every slot taken closes the longest-idle keep-alive one (nginx)'),
@@ -380,7 +384,7 @@ export const usersSchema = z
     readMs: duration(LIMITS.idleMs, "a user's reading time between page loads, ms").optional(),
     seed: count(0, 2 ** 31 - 1, 'seed of the arrival and browser draws').optional(),
   })
-  .meta({ id: 'Users', description: 'a population of users in place of one browser at a time (simulation only, for now)' });
+  .meta({ id: 'Users', description: 'a population of users in place of one browser at a time (the simulation and the live world)' });
 
 // The file -----------------------------------------------------------------------------------------------------------
 

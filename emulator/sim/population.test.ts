@@ -120,9 +120,15 @@ describe('a population by Poisson arrivals', () => {
     const off = run({ keepAlive: false, idleTimeoutMs: 0 });
     // IE 6 holds 2 connections and Chromium up to 6 after each load, until the server's timeout: at 50 users a second
     // a 15 s timeout keeps far more than 40 workers held, 5 s fewer, keep-alive off none once each response is sent.
+    // Measured (7 Dec): 15 s — p50 137 s, 735 of 1 000 loads failed; 5 s — p50 91 s, 532 failed; off — 0.6 s, none.
+    // A request waiting in the backlog past the client's 120 s deadline fails, so the backlog's summed wait is cut
+    // short where the queue is longest: the failures and the load times carry the comparison.
     for (const r of [long, short, off]) expect(r.errors).toEqual([]);
-    expect(long.server!.backlogWaitMs).toBeGreaterThan(short.server!.backlogWaitMs);
-    expect(short.server!.backlogWaitMs).toBeGreaterThan(off.server!.backlogWaitMs);
+    expect(long.population.loadsFailed).toBeGreaterThan(short.population.loadsFailed);
+    expect(short.population.loadsFailed).toBeGreaterThan(off.population.loadsFailed);
+    expect(off.population.loadsFailed).toBe(0);
+    expect(long.population.pageLoadMs.p50!).toBeGreaterThan(short.population.pageLoadMs.p50!);
+    expect(short.population.pageLoadMs.p50!).toBeGreaterThan(off.population.pageLoadMs.p50!);
     expect(long.population.pageLoadMs.p95!).toBeGreaterThan(short.population.pageLoadMs.p95!);
   });
 });

@@ -74,7 +74,7 @@ export interface SimTransportOptions {
   /**
    * Scenario ms a response may take from when its request becomes the oldest unanswered on its connection, as the
    * live client's deadline (NetTransport): past it the client destroys the connection. Modelled only when the
-   * scenario has faults (a stall is what passes it), so a run without faults pays nothing for it.
+   * scenario has faults or a worker limit (what can pass it), so a run with neither pays nothing for it.
    */
   requestTimeoutMs?: number;
   /** The client's SYN retransmission; read only when the server has a worker limit (nothing else drops a SYN). */
@@ -109,8 +109,13 @@ export class SimTransport implements Transport {
   private readonly resolvedAt = new Map<string, number>();
   private serverIdleMs = 0;
   private readonly faults: readonly FaultSpec[];
-  /** Whether the scenario has faults: every fault path (and the client's deadline) is behind this. */
+  /** Whether the scenario has faults: every fault path is behind this. */
   private readonly faulty: boolean;
+  /**
+   * Whether the client's request deadline is modelled: with faults (a stall passes it) or a worker limit (a request
+   * can wait in the backlog past it), as the live client always has it; a run with neither pays nothing for it.
+   */
+  private readonly deadlines: boolean;
   private readonly requestTimeoutMs: number;
   /** The server's workers and backlog; null when it serves every connection at once (then no path below pays for it). */
   private readonly capacity: ServerCapacity<SimConnection> | null;
@@ -133,6 +138,7 @@ export class SimTransport implements Transport {
         : server.workers === null
           ? null
           : new ServerCapacity<SimConnection>(server.workers, server.listenBacklog, server.reclaimIdle);
+    this.deadlines = this.faulty || this.capacity !== null;
     this.packets = new PacketCounter(network.packetHeaderBytes);
     this.path = {
       rttMs: network.rttMs,
@@ -175,7 +181,7 @@ export class SimTransport implements Transport {
     // SYN → (one way) → server accepts, SYN-ACK → (one way) → client connected; its ACK rides ahead of the request.
     this.queue.at(synAt, () => this.packets.handshake());
     this.queue.at(synAt + oneWay, () => {
-      if (!conn.serverClosed) conn.serverIdleSince = this.queue.now;
+      if (!conn.serverClosed) this.serverAwaitsFirst(conn);
     });
     this.queue.at(synAt + this.network.rttMs, () => {
       if (!conn.clientClosed) this.listener.connected(id);
@@ -187,7 +193,7 @@ export class SimTransport implements Transport {
     if (!conn || conn.clientClosed) return;
     let bytes = 0;
     for (const request of requests) bytes += requestLength(request);
-    if (this.faulty) {
+    if (this.deadlines) {
       if (conn.clientInFlight === 0) this.armDeadline(conn);
       conn.clientInFlight += requests.length;
     }
@@ -238,7 +244,7 @@ export class SimTransport implements Transport {
       this.packets.handshake();
       conn.accepted = admission === 'accepted';
       if (conn.accepted) {
-        conn.serverIdleSince = this.queue.now;
+        this.serverAwaitsFirst(conn);
         this.holdsIdle(conn);
       }
       this.queue.after(oneWay, () => {
@@ -251,7 +257,7 @@ export class SimTransport implements Transport {
   private readonly workerTakes = (conn: SimConnection): void => {
     conn.accepted = true;
     if (conn.serverClosed) return;
-    conn.serverIdleSince = this.queue.now;
+    this.serverAwaitsFirst(conn);
     const unread = conn.unread;
     conn.unread = null;
     if (unread) this.serverReceives(conn, unread);
@@ -289,11 +295,11 @@ export class SimTransport implements Transport {
   private readonly bodyArrives = (arg: Delivery) => {
     const { conn, decision } = arg;
     if (conn.clientClosed) return;
-    if (this.faulty) this.answered(conn);
+    if (this.deadlines) this.answered(conn);
     this.listener.responseDone(conn.id, { bytes: decision.bodyBytes });
     // The FIN follows the last data segment.
     if (decision.closeAfter) {
-      if (this.faulty) this.clearDeadline(conn);
+      if (this.deadlines) this.clearDeadline(conn);
       this.listener.peerClosed(conn.id, decision.closeAfter, 'the server closed after its response');
     }
   };
@@ -398,6 +404,20 @@ export class SimTransport implements Transport {
     this.listener.peerClosed(conn.id, 'error', `${what} (${arg.kind} fault) after ${arg.decision.bodyBytes} body bytes`);
   };
 
+  /**
+   * A new connection waits for its first request until the server's first-request timeout (Apache's Timeout; its
+   * KeepAliveTimeout rules only between requests), then is closed as idle, as the fixture site closes it.
+   */
+  private serverAwaitsFirst(conn: SimConnection): void {
+    conn.serverIdleSince = this.queue.now;
+    const timeout = this.server.firstRequestTimeoutMs;
+    if (timeout === null) return;
+    conn.serverIdleTimer = this.queue.after(timeout, () => {
+      conn.serverIdleTimer = null;
+      this.serverCloses(conn, 'server-idle-timeout', true);
+    });
+  }
+
   /** A kept-alive connection waits for the next request until the server's idle timeout (or a close-idle-race's `ms`). */
   private serverWaits(conn: SimConnection): void {
     conn.serverIdleSince = this.queue.now;
@@ -441,13 +461,13 @@ export class SimTransport implements Transport {
     conn.down.whenDrained(() => {
       this.queue.after(this.network.rttMs / 2, () => {
         if (conn.clientClosed) return;
-        if (this.faulty) this.clearDeadline(conn);
+        if (this.deadlines) this.clearDeadline(conn);
         this.listener.peerClosed(conn.id, reason, `the server closed the idle connection (${reason ?? 'close-idle-race fault'})`);
       });
     });
   }
 
-  // ── The client's deadline (only with faults) ──────────────────────────────────────────────────────────────────────
+  // ── The client's deadline (with faults or a worker limit) ──────────────────────────────────────────────────────────────────────
 
   /** The oldest unanswered request's deadline starts now. */
   private armDeadline(conn: SimConnection): void {

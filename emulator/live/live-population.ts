@@ -1,0 +1,237 @@
+/**
+ * A population over real sockets: the users the simulation plans (population/plan.ts: the same seed, the same
+ * arrivals and browsers), each an emulated browser of its own — its policy engine and `NetTransport`, through an access
+ * link of its own when the network is shaped — against one fixture site, whose worker limit they share. A user runs
+ * its steps, then keeps its idle connections as its browser would until they close, as in the simulation. The run
+ * keeps aggregates (population/metrics.ts), and the site's tracker must have accepted exactly the connections the
+ * users opened.
+ *
+ * Every run ends: each request has its deadline, a user's connections are closed at the latest when both sides'
+ * idle timeouts have passed, and a watchdog stops the rest.
+ */
+import type { AccessLink, ScenarioSite } from '../../fixtures-site/index.ts';
+import { PolicyEngine } from '../engine/engine.ts';
+import { withResponseProcessing } from '../engine/response-processing.ts';
+import { type LongTimeout, setLongTimeout } from '../long-timeout.ts';
+import { PopulationTally, type PopulationResult } from '../population/metrics.ts';
+import { type PlannedUser, planUsers, withReading } from '../population/plan.ts';
+import { buildSite, type Site } from '../page/site.ts';
+import { clientTimingOf } from '../profiles/client-timing.ts';
+import type { NetworkProfile } from '../profiles/network-profile.ts';
+import type { PageResult } from '../result/types.ts';
+import { runSteps } from '../run/run-steps.ts';
+import type { Population, Scenario, Step } from '../scenario/types.ts';
+import { schedulerKnobsOf } from '../scheduler/request-scheduler.ts';
+import type { Ms } from '../time.ts';
+import { discoverFromHtml } from './live-run.ts';
+import { NetTransport, relayTo } from './net-transport.ts';
+import { RealClock } from './real-clock.ts';
+
+export interface LivePopulationOptions {
+  /** Wall ms per scenario ms (the site was started with the same). */
+  timeScale: number;
+  /** Scenario ms a response may take (see NetTransport). */
+  requestTimeoutMs: number;
+  /** Arrival times in place of the Poisson draw (hand-worked tests), one per user. */
+  arrivalsMs?: readonly number[];
+  signal?: AbortSignal;
+  /** Wall ms after which the run is stopped whatever state it is in; by default generous (see defaultWatchdogMs). */
+  watchdogMs?: number;
+}
+
+/** Scenario ms a user's connections may outlive the sooner of the two sides' timeouts (or its steps, with neither). */
+const LINGER_WITHOUT_TIMEOUT_MS = 1_000;
+
+/** Runs the population against `site` (started with `linkPerClient` and the same time scale). */
+export async function runLivePopulation(
+  site: ScenarioSite,
+  scenario: Scenario,
+  population: Population,
+  network: NetworkProfile,
+  options: LivePopulationOptions,
+): Promise<PopulationResult> {
+  const errors: string[] = [];
+  const clock = new RealClock({ timeScale: options.timeScale, onError: (error) => errors.push(`a timer threw: ${describe(error)}`) });
+  const sites = new Map<string, Site>(Object.entries(scenario.sites).map(([name, spec]) => [name, buildSite(spec)]));
+  const users = planUsers(population, options.arrivalsMs);
+  const steps = withReading(scenario.steps, population.readMs);
+  const tally = new PopulationTally();
+  const running = new Set<LiveUser>();
+  let watchdog: LongTimeout | undefined;
+  let onAbort = () => {};
+
+  await new Promise<void>((allDone) => {
+    let left = users.length;
+    const userDone = () => {
+      if (--left === 0) allDone();
+    };
+    if (left === 0) return allDone();
+    const stop = (why: string) => {
+      errors.push(why);
+      for (const user of running) user.stop();
+      allDone();
+    };
+    onAbort = () => stop('the run was interrupted');
+    if (options.signal?.aborted) return onAbort();
+    options.signal?.addEventListener('abort', onAbort, { once: true });
+    const watchdogMs = options.watchdogMs ?? defaultWatchdogMs(users, steps, scenario, options);
+    watchdog = setLongTimeout(() => stop(`the run was stopped after ${watchdogMs} ms of wall time with users unfinished`), watchdogMs);
+    for (const planned of users) {
+      tally.arrived(planned.browser.name);
+      clock.setTimer(planned.atMs, () => {
+        const user = new LiveUser(planned, { site, scenario, network, steps, sites, clock, requestTimeoutMs: options.requestTimeoutMs }, tally, errors);
+        running.add(user);
+        void user.run().then(() => {
+          running.delete(user);
+          userDone();
+        });
+      });
+    }
+  });
+  watchdog?.cancel();
+  options.signal?.removeEventListener('abort', onAbort);
+  const endMs = clock.now();
+  clock.dispose();
+  await Promise.all([...running].map((user) => user.finished));
+
+  if (tally.usersDone < users.length) errors.push(`${users.length - tally.usersDone} users never finished their steps`);
+  const accepted = site.tracker.snapshot({ limit: 1, requestLimit: 0 }).stats.accepted;
+  if (accepted !== tally.connectionsOpened) errors.push(`tracker: the server accepted ${accepted} connections, the users opened ${tally.connectionsOpened}`);
+  return {
+    population: tally.metrics(users.length, users.at(-1)?.atMs ?? 0, endMs),
+    server: site.server.capacityMetrics(),
+    errors,
+  };
+}
+
+interface UserContext {
+  site: ScenarioSite;
+  scenario: Scenario;
+  network: NetworkProfile;
+  steps: readonly Step[];
+  sites: ReadonlyMap<string, Site>;
+  clock: RealClock;
+  requestTimeoutMs: number;
+}
+
+/** One user: its access link, engine and transport, from its arrival until its last connection has closed. */
+class LiveUser {
+  #finished!: () => void;
+  /** Resolves once the user's sockets and link are closed. */
+  readonly finished = new Promise<void>((resolve) => (this.#finished = resolve));
+  #engine: PolicyEngine | null = null;
+  #stopped = false;
+  #wake: () => void = () => {};
+
+  constructor(
+    private readonly planned: PlannedUser,
+    private readonly ctx: UserContext,
+    private readonly tally: PopulationTally,
+    private readonly errors: string[],
+  ) {}
+
+  /** Runs the steps, waits for the connections to close, then releases everything. */
+  async run(): Promise<void> {
+    const { site, clock, scenario, network } = this.ctx;
+    const browser = this.planned.browser;
+    let link: AccessLink | null = null;
+    let transport: NetTransport | null = null;
+    try {
+      link = await site.openAccessLink();
+      const port = link?.port ?? site.port;
+      const hasLimit = site.server.capacityMetrics() !== null;
+      const l = link;
+      let heard: ReturnType<typeof withResponseProcessing> | undefined;
+      transport = new NetTransport({
+        listener: relayTo(() => heard!),
+        clock,
+        resolve: () => ({ host: '127.0.0.1', port }),
+        requestTimeoutMs: this.ctx.requestTimeoutMs,
+        dnsMs: network.knobs.dnsMs,
+        syn: { retransmitMs: browser.knobs.synRetransmitMs, retries: browser.knobs.synRetries },
+        // Without a link the site sees the client's own port; behind one, the link's upstream port.
+        ...(hasLimit
+          ? { synFate: (clientPort: number) => (l ? l.upstreamPortFor(clientPort).then((up) => site.server.synFate(up)!) : site.server.synFate(clientPort)) }
+          : {}),
+      });
+      const engine = new PolicyEngine({ knobs: browser.knobs, clock, transport, proxy: scenario.proxy });
+      this.#engine = engine;
+      heard = withResponseProcessing(engine, clock, clientTimingOf(browser).responseMs);
+      const pages = await new Promise<PageResult[]>((resolve) => {
+        this.#wake = () => resolve([]);
+        runSteps(
+          {
+            engine,
+            clock,
+            steps: this.ctx.steps,
+            sites: this.ctx.sites,
+            discover: discoverFromHtml(this.ctx.sites, port),
+            wantHtmlBody: true,
+            htmlDiscovery: browser.knobs.htmlDiscovery,
+            scriptsBlockDiscovery: browser.knobs.scriptsBlockDiscovery,
+            timing: clientTimingOf(browser),
+            scheduler: schedulerKnobsOf(browser.knobs),
+          },
+          resolve,
+        );
+      });
+      if (!this.#stopped) {
+        this.tally.finished(pages);
+        await this.lingers(engine, lingerLimitMs(scenario, browser.knobs.idleTimeoutMs));
+      }
+      engine.closeAll('run-end');
+      this.tally.connections(engine.records());
+    } catch (error) {
+      this.errors.push(`a user (${browser.name}, arriving at ${Math.round(this.planned.atMs)} ms) failed: ${describe(error)}`);
+    } finally {
+      transport?.dispose();
+      await transport?.drained();
+      await link?.close();
+      this.#finished();
+    }
+  }
+
+  /** Ends the user now (the watchdog, an interrupt): its steps and its lingering stop where they are. */
+  stop(): void {
+    this.#stopped = true;
+    this.#wake();
+  }
+
+  /** Keeps the user's idle connections until they have all closed, or `limitMs` of scenario time has passed. */
+  private async lingers(engine: PolicyEngine, limitMs: number): Promise<void> {
+    const clock = this.ctx.clock;
+    const until = clock.now() + limitMs;
+    const open = () => engine.records().some((r) => r.closedAt === null);
+    while (open() && !this.#stopped && clock.now() < until) {
+      await new Promise<void>((resolve) => {
+        this.#wake = resolve;
+        // Scenario ms between looks: a tenth of a second, whatever the time scale.
+        clock.setTimer(100 as Ms, resolve);
+      });
+    }
+  }
+}
+
+/**
+ * How long a user's connections may outlive its steps: until whichever side closes them first would have — the
+ * browser's idle timeout, or the server's (its first-request timeout for a connection never used), as in the
+ * simulation, where a user's engine lives on until its connections close.
+ */
+function lingerLimitMs(scenario: Scenario, browserIdleMs: number | null): number {
+  const { idleTimeoutMs, firstRequestTimeoutMs } = scenario.server.knobs;
+  const server = idleTimeoutMs === null || firstRequestTimeoutMs === null ? Infinity : Math.max(idleTimeoutMs, firstRequestTimeoutMs);
+  const limit = Math.min(server, browserIdleMs ?? Infinity);
+  return (Number.isFinite(limit) ? limit : 0) + LINGER_WITHOUT_TIMEOUT_MS;
+}
+
+/** Generous: the last arrival, then each user's steps with every request taking its whole deadline, plus a minute. */
+function defaultWatchdogMs(users: readonly PlannedUser[], steps: readonly Step[], scenario: Scenario, options: LivePopulationOptions): number {
+  let stepsMs = 0;
+  for (const step of steps) stepsMs += step.kind === 'idle' ? step.ms : options.requestTimeoutMs * 4;
+  const lingerMs = lingerLimitMs(scenario, null);
+  return ((users.at(-1)?.atMs ?? 0) + stepsMs + lingerMs) * options.timeScale + 60_000;
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
