@@ -15,7 +15,11 @@ if (!process.argv.includes('--clean')) {
   const { build } = await import('esbuild');
   await build({
     absWorkingDir: root,
-    entryPoints: { main: 'emulator/cli/main.ts', 'site-process-child': 'emulator/browsers/site-process-child.ts' },
+    entryPoints: {
+      main: 'emulator/cli/main.ts',
+      'site-process-child': 'emulator/browsers/site-process-child.ts',
+      'sim-worker': 'emulator/run/sim-worker.ts',
+    },
     outdir: dist,
     outExtension: { '.js': '.mjs' },
     bundle: true,

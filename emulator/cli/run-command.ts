@@ -15,6 +15,7 @@ import type { CommandContext } from './command.ts';
 import { printable, say, warn } from './printable.ts';
 import { prepareOutputPath, probeReport, readResults, ResultsWriter, writeReport } from './results-file.ts';
 import { worldsByName } from './worlds.ts';
+import { defaultJobs } from '../run/sim-pool.ts';
 import { BaselineFigures, DEFAULT_TOLERANCE, judge } from '../compare/baseline.ts';
 import { createdBy } from '../tool-info.ts';
 import { writeHars } from './har-files.ts';
@@ -42,6 +43,7 @@ export async function runCommand(argv: string[], context: CommandContext = {}): 
       tolerance: { type: 'string' },
       junit: { type: 'string' },
       har: { type: 'string' },
+      jobs: { type: 'string' },
     },
   });
   if (positionals.length === 0) throw usageError(`run: expected scenario files or folders\n\n${RUN_USAGE}`);
@@ -53,6 +55,14 @@ export async function runCommand(argv: string[], context: CommandContext = {}): 
   if (values.resume && !values.json) throw usageError('--resume needs --json FILE: the results file to carry on from');
   const runs = values.runs === undefined ? 1 : boundedNumber(values.runs, '--runs', 1, 100, 'runs of each combination');
   if (!Number.isInteger(runs)) throw usageError(`--runs: expected a whole number from 1 to 100, got '${values.runs}'`);
+  // Simulations beside a world that measures time would slow it down: every core only for the simulation alone.
+  const jobs =
+    values.jobs === undefined
+      ? worldNames.every((w) => w === 'sim')
+        ? defaultJobs()
+        : 1
+      : boundedNumber(values.jobs, '--jobs', 1, 64, 'threads for the simulation');
+  if (!Number.isInteger(jobs)) throw usageError(`--jobs: expected a whole number from 1 to 64, got '${values.jobs}'`);
   if (values.tolerance !== undefined && !values.baseline) throw usageError('--tolerance needs --baseline FILE: it says how far figures may move from it');
   const tolerance = values.tolerance === undefined ? DEFAULT_TOLERANCE : parseVerdictTolerance(values.tolerance, DEFAULT_TOLERANCE);
   // Read before anything runs: a baseline this version cannot read is bad input now, not after an hour of runs.
@@ -114,6 +124,7 @@ export async function runCommand(argv: string[], context: CommandContext = {}): 
       scenarios,
       worlds,
       runs,
+      jobs,
       ...(browsers ? { browsers } : {}),
       ...(context.signal ? { signal: context.signal } : {}),
       ...(writer ? { done: (key) => writer.has(key) } : {}),

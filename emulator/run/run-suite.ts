@@ -2,15 +2,21 @@
  * Runs scenarios × networks × browsers × worlds, one after another, and hands each result over as soon as it exists,
  * so a failure later in a suite never loses what was already measured. Between two runs it hands the event loop back,
  * so Ctrl-C is heard; once `signal` aborts it stops, dropping the run in flight, and returns what finished.
+ *
+ * With `jobs` above 1, the simulations go to a pool of worker threads ahead of their turn (sim-pool.ts), so a sweep
+ * of population runs uses every core; their records are taken, and handed over, in the same order as a serial run's,
+ * and are the same records.
  */
 import type { BrowserProfile } from '../profiles/browser-profile.ts';
 import { browserProfile } from '../profiles/browsers.ts';
 import type { RunResult } from '../result/types.ts';
 import type { Scenario } from '../scenario/types.ts';
-import type { World } from '../world.ts';
+import type { World, WorldRun } from '../world.ts';
 import { InterruptedError } from '../errors.ts';
 import { runWorld, unlessInterrupted } from './run-world.ts';
 import { populationLabel } from '../population/label.ts';
+import { SimWorld } from '../sim/sim-world.ts';
+import { SimPool } from './sim-pool.ts';
 
 /** What names one record: a results file holds at most one per key. */
 export interface RunKey {
@@ -43,6 +49,8 @@ export interface SuiteRun {
    * simulation is run once whatever this says: it is deterministic, so more runs would only repeat the same figures.
    */
   runs?: number;
+  /** Threads for the simulation's runs (default 1: in this thread, one after another). */
+  jobs?: number;
 }
 
 export interface SuiteOutcome {
@@ -56,7 +64,6 @@ export async function runSuite(run: SuiteRun): Promise<RunResult[]> {
 }
 
 export async function runSuiteUntilStopped(run: SuiteRun): Promise<SuiteOutcome> {
-  const results: RunResult[] = [];
   // The whole plan first, so a progress display knows how many runs there are (skips are announced up front).
   const planned = [...plan(run)];
   const keyOf = (input: (typeof planned)[number]): RunKey => ({
@@ -67,19 +74,41 @@ export async function runSuiteUntilStopped(run: SuiteRun): Promise<SuiteOutcome>
     ...(input.repeat ? { repeat: input.repeat } : {}),
   });
   run.onPlan?.(planned.map(keyOf));
-  for (const input of planned) {
+  // A thread costs a start-up (its module graph): worth it from two simulations on, and never more than there are.
+  const simulations = planned.filter((p) => p.world instanceof SimWorld).length;
+  const pooled = (run.jobs ?? 1) > 1 && simulations > 1 ? new SimPool(Math.min(run.jobs!, simulations)) : null;
+  try {
+    return await runPlanned(run, planned, keyOf, pooled);
+  } finally {
+    await pooled?.close();
+  }
+}
+
+async function runPlanned(run: SuiteRun, planned: readonly PlannedRun[], keyOf: (input: PlannedRun) => RunKey, pool: SimPool | null): Promise<SuiteOutcome> {
+  const results: RunResult[] = [];
+  const inputOf = (p: PlannedRun) => ({ scenario: p.scenario, browser: p.browser, network: p.network, ...(run.signal ? { signal: run.signal } : {}) });
+  // The pool's simulations started ahead of their turn, by index in the plan; at most a thread's worth in flight.
+  const ahead = new Map<number, Promise<RunResult>>();
+  const pooledWorld = pool ? { name: 'sim' as const, run: (input: WorldRun) => pool.run(input) } : null;
+  const startAhead = (from: number) => {
+    for (let j = from; pooledWorld && j < planned.length && ahead.size < pool!.size; j++) {
+      if (!(planned[j]!.world instanceof SimWorld) || ahead.has(j)) continue;
+      const running = runWorld(pooledWorld, inputOf(planned[j]!));
+      // Awaited when its turn comes; one the suite never reaches (interrupted) must not be an unhandled rejection.
+      running.catch(() => {});
+      ahead.set(j, running);
+    }
+  };
+  for (const [index, input] of planned.entries()) {
     // Hand the event loop back between runs: a signal handler cannot run while one simulation follows another.
     await new Promise((resolve) => setImmediate(resolve));
     if (run.signal?.aborted) return { results, interrupted: true };
+    startAhead(index);
     run.onStart?.(keyOf(input));
     let result: RunResult;
     try {
-      const running = runWorld(input.world, {
-        scenario: input.scenario,
-        browser: input.browser,
-        network: input.network,
-        ...(run.signal ? { signal: run.signal } : {}),
-      });
+      const running = ahead.get(index) ?? runWorld(input.world, inputOf(input));
+      ahead.delete(index);
       result = await unlessInterrupted(running, run.signal);
       if (input.repeat !== undefined) result = { ...result, repeat: input.repeat };
     } catch (error) {
@@ -92,8 +121,16 @@ export async function runSuiteUntilStopped(run: SuiteRun): Promise<SuiteOutcome>
   return { results, interrupted: false };
 }
 
+interface PlannedRun {
+  scenario: Scenario;
+  network: Scenario['networks'][number];
+  browser: BrowserProfile;
+  world: World;
+  repeat: number | undefined;
+}
+
 /** Every run of the suite, in order, less those skipped (a world that cannot play a profile; a run already done). */
-function* plan(run: SuiteRun) {
+function* plan(run: SuiteRun): Generator<PlannedRun> {
   for (const scenario of run.scenarios) {
     // A population is one run per network and world, whatever its browsers (the world runs `scenario.users`).
     const browsers = scenario.users
