@@ -16,6 +16,7 @@ import { printable, say, warn } from './printable.ts';
 import { prepareOutputPath, probeReport, readResults, ResultsWriter, writeReport } from './results-file.ts';
 import { worldsByName } from './worlds.ts';
 import { defaultJobs } from '../run/sim-pool.ts';
+import type { Scenario } from '../scenario/types.ts';
 import { BaselineFigures, DEFAULT_TOLERANCE, judge } from '../compare/baseline.ts';
 import { createdBy } from '../tool-info.ts';
 import { writeHars } from './har-files.ts';
@@ -55,14 +56,8 @@ export async function runCommand(argv: string[], context: CommandContext = {}): 
   if (values.resume && !values.json) throw usageError('--resume needs --json FILE: the results file to carry on from');
   const runs = values.runs === undefined ? 1 : boundedNumber(values.runs, '--runs', 1, 100, 'runs of each combination');
   if (!Number.isInteger(runs)) throw usageError(`--runs: expected a whole number from 1 to 100, got '${values.runs}'`);
-  // Simulations beside a world that measures time would slow it down: every core only for the simulation alone.
-  const jobs =
-    values.jobs === undefined
-      ? worldNames.every((w) => w === 'sim')
-        ? defaultJobs()
-        : 1
-      : boundedNumber(values.jobs, '--jobs', 1, 64, 'threads for the simulation');
-  if (!Number.isInteger(jobs)) throw usageError(`--jobs: expected a whole number from 1 to 64, got '${values.jobs}'`);
+  const jobs = values.jobs === undefined ? null : boundedNumber(values.jobs, '--jobs', 1, 64, 'threads for the simulated populations');
+  if (jobs !== null && !Number.isInteger(jobs)) throw usageError(`--jobs: expected a whole number from 1 to 64, got '${values.jobs}'`);
   if (values.tolerance !== undefined && !values.baseline) throw usageError('--tolerance needs --baseline FILE: it says how far figures may move from it');
   const tolerance = values.tolerance === undefined ? DEFAULT_TOLERANCE : parseVerdictTolerance(values.tolerance, DEFAULT_TOLERANCE);
   // Read before anything runs: a baseline this version cannot read is bad input now, not after an hour of runs.
@@ -124,7 +119,7 @@ export async function runCommand(argv: string[], context: CommandContext = {}): 
       scenarios,
       worlds,
       runs,
-      jobs,
+      jobs: jobs ?? defaultJobsFor(scenarios, worldNames),
       ...(browsers ? { browsers } : {}),
       ...(context.signal ? { signal: context.signal } : {}),
       ...(writer ? { done: (key) => writer.has(key) } : {}),
@@ -249,3 +244,16 @@ async function prepareHarDir(dir: string): Promise<void> {
     throw usageError(`--har ${dir}: cannot make this folder (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
   }
 }
+
+/**
+ * Threads for the simulated populations when `--jobs` is not given: one per core for a sweep big enough to pay for
+ * their start-up (a second each through tsx; POOL_WORTH_USERS users in all, measured in docs/BENCHMARKS.md), and only
+ * when the simulation runs alone — threads beside the live world or a real browser would disturb the times they measure.
+ */
+function defaultJobsFor(scenarios: readonly Scenario[], worlds: readonly string[]): number {
+  const users = scenarios.reduce((sum, s) => sum + (s.users?.count ?? 0), 0);
+  return worlds.every((w) => w === 'sim') && users >= POOL_WORTH_USERS ? defaultJobs() : 1;
+}
+
+/** Users, over every population of a suite, from which threads pay: the default suite's 7 500 run faster in one. */
+const POOL_WORTH_USERS = 20_000;

@@ -18,8 +18,8 @@ export const RUN_USAGE = `keepalive-lab run <scenario files or folders>… [opti
   --resume           with --json: keep the results already in FILE and run only the ones missing from it
   --html FILE        write a report with connection waterfalls (one self-contained file)
   --quiet            print no table
-  --jobs N           threads for the simulation's runs (default: one per core when --world is sim alone, else 1,
-                     so nothing runs beside a world that measures time); results are those of a serial run
+  --jobs N           threads for the simulated population runs, 1 to 64 (default: one per core for a sweep of
+                     20 000 users or more when --world is sim alone, else 1); results are those of a serial run
 
   Regression testing (docs/REGRESSION.md):
   --runs N           run each live or real-browser combination N times (1 to 100; the simulation, being

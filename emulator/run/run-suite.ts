@@ -3,9 +3,10 @@
  * so a failure later in a suite never loses what was already measured. Between two runs it hands the event loop back,
  * so Ctrl-C is heard; once `signal` aborts it stops, dropping the run in flight, and returns what finished.
  *
- * With `jobs` above 1, the simulations go to a pool of worker threads ahead of their turn (sim-pool.ts), so a sweep
- * of population runs uses every core; their records are taken, and handed over, in the same order as a serial run's,
- * and are the same records.
+ * With `jobs` above 1, the simulated population runs go to a pool of worker threads ahead of their turn
+ * (sim-pool.ts), so a sweep of them uses every core while this thread runs the rest; their records are taken, and
+ * handed over, in the same order as a serial run's, and are the same records. One-user simulations stay here: they
+ * take milliseconds, less than a thread's start-up.
  */
 import type { BrowserProfile } from '../profiles/browser-profile.ts';
 import { browserProfile } from '../profiles/browsers.ts';
@@ -74,9 +75,10 @@ export async function runSuiteUntilStopped(run: SuiteRun): Promise<SuiteOutcome>
     ...(input.repeat ? { repeat: input.repeat } : {}),
   });
   run.onPlan?.(planned.map(keyOf));
-  // A thread costs a start-up (its module graph): worth it from two simulations on, and never more than there are.
-  const simulations = planned.filter((p) => p.world instanceof SimWorld).length;
-  const pooled = (run.jobs ?? 1) > 1 && simulations > 1 ? new SimPool(Math.min(run.jobs!, simulations)) : null;
+  // A thread costs a start-up (its module graph, about a second): worth it from two populations on, and never more
+  // threads than there are populations.
+  const populations = planned.filter(isPooled).length;
+  const pooled = (run.jobs ?? 1) > 1 && populations > 1 ? new SimPool(Math.min(run.jobs!, populations)) : null;
   try {
     return await runPlanned(run, planned, keyOf, pooled);
   } finally {
@@ -92,7 +94,7 @@ async function runPlanned(run: SuiteRun, planned: readonly PlannedRun[], keyOf: 
   const pooledWorld = pool ? { name: 'sim' as const, run: (input: WorldRun) => pool.run(input) } : null;
   const startAhead = (from: number) => {
     for (let j = from; pooledWorld && j < planned.length && ahead.size < pool!.size; j++) {
-      if (!(planned[j]!.world instanceof SimWorld) || ahead.has(j)) continue;
+      if (!isPooled(planned[j]!) || ahead.has(j)) continue;
       const running = runWorld(pooledWorld, inputOf(planned[j]!));
       // Awaited when its turn comes; one the suite never reaches (interrupted) must not be an unhandled rejection.
       running.catch(() => {});
@@ -119,6 +121,11 @@ async function runPlanned(run: SuiteRun, planned: readonly PlannedRun[], keyOf: 
     run.onResult?.(result);
   }
   return { results, interrupted: false };
+}
+
+/** What the pool runs: a simulated population (seconds of work each). */
+function isPooled(run: PlannedRun): boolean {
+  return run.world instanceof SimWorld && run.scenario.users !== undefined;
 }
 
 interface PlannedRun {

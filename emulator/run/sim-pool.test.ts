@@ -43,8 +43,9 @@ describe('the simulation pool', () => {
     expect(p50('sweep-15000-20')).toBeGreaterThan(p50('sweep-2000-20'));
   });
 
-  it('gives the shipped suite the same records as a serial run', { timeout: 60_000 }, async () => {
-    const scenarios = (await loadSuite('scenarios')).filter((s) => !s.users);
+  it('gives the shipped suite the same records as a serial run, its populations on the threads', { timeout: 60_000 }, async () => {
+    const scenarios = await loadSuite('scenarios');
+    expect(scenarios.filter((s) => s.users).length).toBeGreaterThan(1);
     const serial = await runSuite({ scenarios, worlds: [new SimWorld()] });
     expect(await runSuite({ scenarios, worlds: [new SimWorld()], jobs: 2 })).toEqual(serial);
   });
