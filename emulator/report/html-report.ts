@@ -8,6 +8,7 @@ import { formatCloses, formatLoads, groupRuns, POPULATION_COLUMNS, populationCel
 import { networkCharts } from './network-chart.ts';
 import { requestWaterfallSvg } from './request-waterfall-svg.ts';
 import { workersChart } from './workers-chart.ts';
+import { percentileChart, populationsSideBySide } from './percentile-chart.ts';
 import { esc, waterfallAxis, waterfallSvg } from './waterfall-svg.ts';
 
 export interface ReportOptions {
@@ -33,6 +34,7 @@ or the <span class="client-text">client</span>. Vertical lines: page load starts
 TIME_WAIT c/s: connections whose TIME_WAIT the client / the server holds (the side that closed first).</p>
 ${made ? `<ul class="made">${made}</ul>` : ''}<ol class="toc">${toc}</ol></header>
 ${networkCharts(results)}
+${populationsSideBySide(results)}
 ${sections.join('\n')}
 </body></html>
 `;
@@ -53,6 +55,14 @@ function populationSection(group: RunResult[], description: string | undefined):
   return `<section id="${anchor(first)}"><h2>${esc(first.scenario)} <small>server ${esc(first.server)} · network ${esc(first.network)} · a population of users</small></h2>
 ${description ? `<p class="about">${esc(description)}</p>` : ''}
 <table><thead><tr><th>users</th>${headers}</tr></thead><tbody>${rows}</tbody></table>
+${
+  group.length > 1
+    ? percentileChart(
+        'Load-time percentiles, run by run',
+        group.map((run) => ({ label: `${populationMix(run)} · ${run.world}`, run })),
+      )
+    : ''
+}
 ${group.map((r) => (r.metrics.server ? workersChart(`${r.browser} · ${r.world}`, r.metrics.server) : '')).join('')}</section>`;
 }
 
@@ -128,7 +138,7 @@ svg text{font:10px system-ui,sans-serif;fill:var(--muted)}svg .label{text-anchor
 svg .grid{stroke:#f2f4f7}svg .life{stroke:var(--line);stroke-width:1}svg .idle{stroke:var(--muted);stroke-dasharray:1 3;stroke-width:1.5}
 svg .connect{fill:var(--connect)}svg .wait{fill:var(--wait)}svg .recv{fill:var(--recv)}svg .failed .recv,svg .failed .wait{fill:var(--server)}
 svg .close{stroke-width:2}svg .close.server{stroke:var(--server)}svg .close.client{stroke:var(--client)}
-svg .break rect{fill:#f2f4f7}svg .blocked{fill:#d0d5dd}svg .host{fill:var(--muted)}details.requests{margin-left:16px}details.requests summary{font-weight:normal}figure.chart{margin:16px 0}figcaption{font-weight:600}svg .queued{stroke:var(--wait);stroke-width:2;stroke-dasharray:2 2}svg .page{stroke:#98a2b3;stroke-dasharray:3 3}svg .onload{stroke:var(--ok)}svg .busy,.key-busy{fill:var(--recv)}svg .idle-held,.key-idle{fill:var(--wait)}svg .limit{stroke:var(--server);stroke-dasharray:4 3}
+svg .break rect{fill:#f2f4f7}svg .blocked{fill:#d0d5dd}svg .host{fill:var(--muted)}details.requests{margin-left:16px}details.requests summary{font-weight:normal}figure.chart{margin:16px 0}figcaption{font-weight:600}svg .queued{stroke:var(--wait);stroke-width:2;stroke-dasharray:2 2}svg .page{stroke:#98a2b3;stroke-dasharray:3 3}svg .onload{stroke:var(--ok)}svg .busy,.key-busy{fill:var(--recv)}svg .idle-held,.key-idle{fill:var(--wait)}svg .limit{stroke:var(--server);stroke-dasharray:4 3}svg .p50,.key.p50{fill:var(--recv);background:var(--recv)}svg .p95,.key.p95{fill:#6ea8fe;background:#6ea8fe}svg .p99,.key.p99{fill:var(--wait);background:var(--wait)}svg .grid{stroke:var(--line)}svg text.bad{fill:var(--server)}
 .key{display:inline-block;width:14px;height:9px;vertical-align:middle}.key.wait{background:var(--wait)}.key.recv{background:var(--recv)}.key.connect{background:var(--connect)}
 input[name^="zoom-"]{position:absolute;opacity:0;pointer-events:none}.zoom{color:var(--muted);margin:4px 0}.zoom label{cursor:pointer;padding:0 4px;border:1px solid var(--line);border-radius:3px}
 .zoom-1:checked~.zoom label[for^="zoom-1-"]{font-weight:700;color:var(--fg)}.zoomed{overflow-x:auto}${ZOOM_CSS}

@@ -4,6 +4,9 @@ import { simulate } from '../sim/sim-world.ts';
 import { testNetwork, testScenario } from '../testing/index.ts';
 import { formatComparison, formatMs, tableLegend } from './format.ts';
 import { htmlReport } from './html-report.ts';
+import { runSuite } from '../run/run-suite.ts';
+import { loadScenarioText } from '../scenario/load.ts';
+import { SimWorld } from '../sim/sim-world.ts';
 
 const scenario = testScenario({ server: 'apache-2.2', site: { images: 6 } });
 const results = ['ie-6', 'chromium'].map((b) => simulate(scenario, browserProfile(b), testNetwork({ rttMs: 50 })));
@@ -119,5 +122,37 @@ describe('the request waterfall', () => {
     expect(svg.match(/<rect class="blocked"/g)!.length).toBeGreaterThanOrEqual(4);
     expect(svg.match(/<rect class="connect"/g)).toHaveLength(2);
     expect(svg).toContain('blocked ');
+  });
+});
+
+describe('population runs side by side', () => {
+  const crowd = (server: string, idleTimeoutMs: number) =>
+    loadScenarioText(
+      `name: crowd-${server}
+site: { images: 4, imageBytes: 3000, htmlBytes: 4000 }
+server: { profile: apache-2.2, idleTimeoutMs: ${idleTimeoutMs}, workers: 6 }
+network: { rttMs: 80 }
+users: { count: 40, arrivalPerSecond: 4, browsers: { ie-6: 1 } }
+`,
+      `crowd-${server}.yaml`,
+    );
+
+  it('charts each run’s p50, p95 and p99 on one axis, across scenarios at the top and within a scenario’s section', async () => {
+    const results = await runSuite({ scenarios: [crowd('short', 1_000), crowd('long', 15_000)], worlds: [new SimWorld()] });
+    const html = htmlReport([...results, { ...results[1]!, world: 'live' }]);
+    const top = html.match(/<section id="populations">[\s\S]*?<\/section>/)![0];
+    // One row per run: both scenarios, and the second in two worlds.
+    expect(top.match(/<rect class="p50"/g)).toHaveLength(3);
+    expect(top).toContain('crowd-short · sim');
+    expect(top).toContain('crowd-long · live');
+    // The bars are as long as the figures: the long timeout's p50 bar is the longer.
+    const p50Width = (label: string) => Number(new RegExp(`<rect class="p50" x="\\d+" y="[\\d.]+" width="([\\d.]+)"[^>]*><title>${label}: p50`).exec(top)![1]);
+    expect(results[1]!.metrics.population!.pageLoadMs.p50!).toBeGreaterThan(results[0]!.metrics.population!.pageLoadMs.p50!);
+    expect(p50Width('crowd-long · sim')).toBeGreaterThan(p50Width('crowd-short · sim'));
+    // The section of the scenario run in two worlds has its own chart; the other, one run, needs none.
+    const long = html.match(/<section id="crowd-long[\s\S]*?<\/section>/)![0];
+    expect(long).toContain('Load-time percentiles, run by run');
+    const short = html.match(/<section id="crowd-short[\s\S]*?<\/section>/)![0];
+    expect(short).not.toContain('Load-time percentiles');
   });
 });
