@@ -26,6 +26,8 @@ export interface EngineOptions {
   transport: Transport;
   /** Route every connection through one proxy: one pool, capped by `maxPerProxy`. */
   proxy?: boolean;
+  /** Told of each connection as it closes, its record complete (a population counts TIME_WAIT with it). */
+  onClosed?: (record: ConnectionRecord) => void;
 }
 
 const PROXY_POOL = 'proxy';
@@ -35,6 +37,7 @@ export class PolicyEngine implements TransportListener {
   private readonly clock: Clock;
   private readonly transport: Transport;
   private readonly proxy: boolean;
+  private readonly onClosed: ((record: ConnectionRecord) => void) | undefined;
   private readonly pools = new Map<string, HostPool>();
   private readonly open = new Map<ConnectionId, Connection>();
   private readonly allRecords: ConnectionRecord[] = [];
@@ -61,6 +64,7 @@ export class PolicyEngine implements TransportListener {
     this.clock = options.clock;
     this.transport = options.transport;
     this.proxy = options.proxy ?? false;
+    this.onClosed = options.onClosed;
     this.idleTimers = new IdleTimers(this.clock, this.knobs, (conn) => {
       this.closeByClient(conn, 'client-idle-timeout');
       this.retryStalled();
@@ -329,6 +333,7 @@ export class PolicyEngine implements TransportListener {
     conn.pool.remove(conn);
     this.open.delete(conn.id);
     conn.close(this.now(), by, reason);
+    this.onClosed?.(conn.record);
   }
 
   /** Asks again, ahead of requests asked for later. */

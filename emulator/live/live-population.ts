@@ -100,6 +100,7 @@ export async function runLivePopulation(
   return {
     population: tally.metrics(users.length, users.at(-1)?.atMs ?? 0, endMs),
     server: site.server.capacityMetrics(),
+    timeWait: tally.timeWaitTotals,
     errors,
   };
 }
@@ -154,7 +155,7 @@ class LiveUser {
           ? { synFate: (clientPort: number) => (l ? l.upstreamPortFor(clientPort).then((up) => site.server.synFate(up)!) : site.server.synFate(clientPort)) }
           : {}),
       });
-      const engine = new PolicyEngine({ knobs: browser.knobs, clock, transport, proxy: scenario.proxy });
+      const engine = new PolicyEngine({ knobs: browser.knobs, clock, transport, proxy: scenario.proxy, onClosed: (record) => this.tally.closed(record) });
       this.#engine = engine;
       heard = withResponseProcessing(engine, clock, clientTimingOf(browser).responseMs);
       const pages = await new Promise<PageResult[]>((resolve) => {

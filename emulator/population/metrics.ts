@@ -5,7 +5,7 @@
 import type { ServerCapacityMetrics } from '../http/server-capacity.ts';
 import type { NetworkProfile } from '../profiles/network-profile.ts';
 import { computeMetrics } from '../result/metrics.ts';
-import type { PageResult, RunResult, WorldName } from '../result/types.ts';
+import type { ConnectionRecord, PacketCounts, PageResult, RunResult, WorldName } from '../result/types.ts';
 import type { Population, Scenario } from '../scenario/types.ts';
 import { populationLabel } from './label.ts';
 
@@ -32,12 +32,49 @@ export interface PopulationMetrics {
   /** When the last user arrived, and when the last connection closed (scenario ms). */
   lastArrivalMs: number;
   endMs: number;
+  /**
+   * Sockets in TIME_WAIT at once, at the most, on each side: the side that closes a connection first holds it for
+   * TIME_WAIT_MS. Closes at the run's end are not counted.
+   */
+  timeWaitPeak: { client: number; server: number };
+  /** Every user's packets and bytes on the wire, summed (the simulation's count; null in the live world, as one user's). */
+  packets: PacketCounts | null;
+  bytesOnWire: number | null;
+}
+
+/**
+ * How long the side that closes first holds its socket in TIME_WAIT: Linux's TCP_TIMEWAIT_LEN, 60 s
+ * (include/net/tcp.h), for both sides — the servers measured here are Linux's. Windows XP's clients held theirs
+ * 240 s (TcpTimedWaitDelay's default); a client's own figure is not modelled.
+ */
+export const TIME_WAIT_MS = 60_000;
+
+/** The most sockets in TIME_WAIT at once on one side, from close times that come in order (a clock's). */
+class TimeWaitPeak {
+  readonly #since: number[] = [];
+  #head = 0;
+  peak = 0;
+  total = 0;
+
+  add(at: number): void {
+    this.total++;
+    this.#since.push(at);
+    while (this.#since[this.#head]! <= at - TIME_WAIT_MS) this.#head++;
+    // Drop what has left TIME_WAIT now and then, so the array stays as long as the window.
+    if (this.#head > 1024 && this.#head * 2 > this.#since.length) {
+      this.#since.splice(0, this.#head);
+      this.#head = 0;
+    }
+    this.peak = Math.max(this.peak, this.#since.length - this.#head);
+  }
 }
 
 export interface PopulationResult {
   population: PopulationMetrics;
   /** The server's capacity figures; null when it has no worker limit. */
   server: ServerCapacityMetrics | null;
+  /** Connections whose TIME_WAIT each side held, in all (`metrics.timeWait`, as one user's run counts them). */
+  timeWait: { client: number; server: number };
   errors: string[];
 }
 
@@ -50,6 +87,20 @@ export class PopulationTally {
   requests = 0;
   usersDone = 0;
   readonly usersByBrowser: Record<string, number> = {};
+  readonly #timeWait = { client: new TimeWaitPeak(), server: new TimeWaitPeak() };
+  /** Every user's packets, where the world counts them (the simulation's one counter, shared by every user). */
+  packets: { counts(): PacketCounts; bytesOnWire(): number } | null = null;
+
+  /** A connection has closed: its closer's socket enters TIME_WAIT (unless the run ended it). */
+  closed(record: Pick<ConnectionRecord, 'closedAt' | 'closedBy' | 'closeReason'>): void {
+    if (record.closedBy === null || record.closedAt === null || record.closeReason === 'run-end') return;
+    this.#timeWait[record.closedBy].add(record.closedAt);
+  }
+
+  /** Connections whose TIME_WAIT each side held, in all (`metrics.timeWait`, as one user's run counts them). */
+  get timeWaitTotals(): { client: number; server: number } {
+    return { client: this.#timeWait.client.total, server: this.#timeWait.server.total };
+  }
 
   arrived(browser: string): void {
     this.usersByBrowser[browser] = (this.usersByBrowser[browser] ?? 0) + 1;
@@ -84,6 +135,9 @@ export class PopulationTally {
       requests: this.requests,
       lastArrivalMs,
       endMs,
+      timeWaitPeak: { client: this.#timeWait.client.peak, server: this.#timeWait.server.peak },
+      packets: this.packets?.counts() ?? null,
+      bytesOnWire: this.packets?.bytesOnWire() ?? null,
     };
   }
 }
@@ -107,7 +161,8 @@ export function populationRunResult(
   network: NetworkProfile,
   result: PopulationResult,
 ): RunResult {
-  const metrics = computeMetrics([], [], { packets: null, bytesOnWire: null, serverIdleConnectionSeconds: 0, endAt: result.population.endMs });
+  const { packets, bytesOnWire, endMs } = result.population;
+  const metrics = { ...computeMetrics([], [], { packets, bytesOnWire, serverIdleConnectionSeconds: 0, endAt: endMs }), timeWait: result.timeWait };
   return {
     scenario: scenario.name,
     browser: populationLabel(population),

@@ -109,6 +109,7 @@ export const POPULATION_COLUMNS: readonly Column[] = [
   { title: 'queued', align: 'right' },
   { title: 'backlog wait s', align: 'right' },
   { title: 'SYNs dropped', align: 'right' },
+  { title: 'TIME_WAIT peak c/s', align: 'right' },
 ];
 
 /** A population run's cells under POPULATION_COLUMNS ('–' for the server's when it has no worker limit). */
@@ -126,6 +127,7 @@ export function populationCells(r: RunResult): string[] {
     s ? String(s.queuedConnections) : '–',
     s ? (s.backlogWaitMs / 1000).toFixed(1) : '–',
     s ? String(s.droppedSyns) : '–',
+    `${p.timeWaitPeak.client}/${p.timeWaitPeak.server}`,
   ];
 }
 
@@ -171,7 +173,8 @@ export function tableLegend(worlds: ReadonlySet<string>, populations = false): s
           'users: a population, by browser share · n: users · p50/p95/p99: page load time over every load (nearest rank) ·',
           "loads ok/failed: loads with every resource, and those without · workers max: most connections the server's workers",
           'held at once, of its limit · queued: connections that waited in the listen backlog · backlog wait s: their waits',
-          'summed · SYNs dropped: SYNs that found the backlog full (each resent by the client, or given up)',
+          'summed · SYNs dropped: SYNs that found the backlog full (each resent by the client, or given up) · TIME_WAIT',
+          'peak c/s: most sockets in TIME_WAIT at once on the client side / the server side (60 s each, Linux)',
           '(an event-driven server such as nginx closes idle connections instead: metrics.server.reclaimedIdle)',
         ]
       : []),

@@ -52,7 +52,13 @@ describe('a population against two workers', () => {
       connectionsOpened: 3,
       requests: 3,
       lastArrivalMs: 200,
+      // The server closes all three, idle, at 1 150, 1 250 and 2 150: all three sockets in its TIME_WAIT at once
+      // (60 s each); the clients close none first.
+      timeWaitPeak: { client: 0, server: 3 },
     });
+    // Every user's wire, summed: a SYN, a SYN-ACK and two FINs per connection.
+    expect(result.population.packets).toMatchObject({ syn: 3, synAck: 3, fin: 6 });
+    expect(result.population.bytesOnWire).toBeGreaterThan(3 * 800);
     // User 3 waited 1 150 − 250 = 900 ms in the backlog.
     expect(result.server).toEqual({
       workers: 2,

@@ -14,6 +14,8 @@ import type { Population, Scenario } from '../scenario/types.ts';
 import { ServerCapacity } from '../http/server-capacity.ts';
 import { EventQueue, runInterruptibly, SIM_SLICE_EVENTS } from './event-queue.ts';
 import type { SimConnection } from './sim-transport.ts';
+import { PacketCounter } from './packet-counter.ts';
+import type { ConnectionRecord } from '../result/types.ts';
 import { buildSites, resourceLookup, startSimClient } from './sim-client.ts';
 
 export interface PopulationOptions {
@@ -50,12 +52,16 @@ function startPopulation(scenario: Scenario, population: Population, network: Ne
   const users = planUsers(population, options.arrivalsMs);
   const steps = withReading(scenario.steps, population.readMs);
   const tally = new PopulationTally();
+  // One counter for every user's packets: the population's wire, summed.
+  const packets = new PacketCounter(network.knobs.packetHeaderBytes);
+  tally.packets = packets;
 
   for (const { atMs, browser } of users) {
     tally.arrived(browser.name);
     queue.at(atMs, () => {
       let records: () => readonly { requests: readonly unknown[] }[] = () => [];
-      const client = startSimClient({ queue, scenario, sites, lookup, browser, network, steps, capacity }, (pages) => {
+      const onClosed = (record: ConnectionRecord) => tally.closed(record);
+      const client = startSimClient({ queue, scenario, sites, lookup, browser, network, steps, capacity, packets, onClosed }, (pages) => {
         tally.finished(pages);
         // Every connection this user will open is open by now; its engine lives on (idle timers) until they close.
         tally.connections(records());
@@ -67,7 +73,12 @@ function startPopulation(scenario: Scenario, population: Population, network: Ne
   const finish = (): PopulationResult => {
     const errors: string[] = [];
     if (tally.usersDone < users.length) errors.push(`${users.length - tally.usersDone} users never finished their steps (a request was never answered)`);
-    return { population: tally.metrics(users.length, users.at(-1)?.atMs ?? 0, queue.now), server: capacity?.metrics() ?? null, errors };
+    return {
+      population: tally.metrics(users.length, users.at(-1)?.atMs ?? 0, queue.now),
+      server: capacity?.metrics() ?? null,
+      timeWait: tally.timeWaitTotals,
+      errors,
+    };
   };
   return { queue, finish };
 }

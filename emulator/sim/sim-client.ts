@@ -10,7 +10,8 @@ import { buildSite, heldResources, type Site } from '../page/site.ts';
 import type { BrowserProfile } from '../profiles/browser-profile.ts';
 import { clientTimingOf } from '../profiles/client-timing.ts';
 import type { NetworkProfile } from '../profiles/network-profile.ts';
-import type { PageResult } from '../result/types.ts';
+import type { ConnectionRecord, PageResult } from '../result/types.ts';
+import type { PacketCounter } from './packet-counter.ts';
 import { runSteps } from '../run/run-steps.ts';
 import type { Scenario, Step } from '../scenario/types.ts';
 import { schedulerKnobsOf } from '../scheduler/request-scheduler.ts';
@@ -33,6 +34,10 @@ export interface SimClient {
   steps?: readonly Step[];
   /** A server capacity shared with other clients (a population); by default the transport's own, from the knobs. */
   capacity?: ServerCapacity<SimConnection> | null;
+  /** A packet counter shared with other clients (a population's wire); by default the transport's own. */
+  packets?: PacketCounter;
+  /** Told of each connection as it closes (see EngineOptions.onClosed). */
+  onClosed?: (record: ConnectionRecord) => void;
 }
 
 /**
@@ -47,8 +52,15 @@ export function startSimClient(client: SimClient, done: (pages: PageResult[]) =>
     syn: { retransmitMs: browser.knobs.synRetransmitMs, retries: browser.knobs.synRetries },
     ...(client.requestTimeoutMs !== undefined ? { requestTimeoutMs: client.requestTimeoutMs } : {}),
     ...(client.capacity !== undefined ? { capacity: client.capacity } : {}),
+    ...(client.packets ? { packets: client.packets } : {}),
   });
-  const engine = new PolicyEngine({ knobs: browser.knobs, clock, transport, proxy: scenario.proxy });
+  const engine = new PolicyEngine({
+    knobs: browser.knobs,
+    clock,
+    transport,
+    proxy: scenario.proxy,
+    ...(client.onClosed ? { onClosed: client.onClosed } : {}),
+  });
   transport.listener = withResponseProcessing(engine, clock, clientTimingOf(browser).responseMs);
   runSteps(
     {

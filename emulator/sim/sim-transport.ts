@@ -84,6 +84,8 @@ export interface SimTransportOptions {
    * transport makes its own from the server's knobs when they set a worker limit.
    */
   capacity?: ServerCapacity<SimConnection> | null;
+  /** Where packets are counted: shared by a population's clients; by default the transport's own. */
+  packets?: PacketCounter;
 }
 
 interface Delivery {
@@ -139,7 +141,7 @@ export class SimTransport implements Transport {
           ? null
           : new ServerCapacity<SimConnection>(server.workers, server.listenBacklog, server.reclaimIdle);
     this.deadlines = this.faulty || this.capacity !== null;
-    this.packets = new PacketCounter(network.packetHeaderBytes);
+    this.packets = options.packets ?? new PacketCounter(network.packetHeaderBytes);
     this.path = {
       rttMs: network.rttMs,
       mss: network.mss,
