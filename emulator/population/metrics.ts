@@ -27,6 +27,8 @@ export interface PopulationMetrics {
   /** Over every load that reached its load event, failed resources or not (nearest rank). */
   pageLoadMs: Percentiles;
   connectionsOpened: number;
+  /** Connections the client gave up before they were up: every SYN unanswered (a full backlog) or refused. */
+  connectsFailed: number;
   /** Requests all users made (resent ones included). */
   requests: number;
   /** When the last user arrived, and when the last connection closed (scenario ms). */
@@ -88,11 +90,13 @@ export class PopulationTally {
   usersDone = 0;
   readonly usersByBrowser: Record<string, number> = {};
   readonly #timeWait = { client: new TimeWaitPeak(), server: new TimeWaitPeak() };
+  #connectsFailed = 0;
   /** Every user's packets, where the world counts them (the simulation's one counter, shared by every user). */
   packets: { counts(): PacketCounts; bytesOnWire(): number } | null = null;
 
   /** A connection has closed: its closer's socket enters TIME_WAIT (unless the run ended it). */
-  closed(record: Pick<ConnectionRecord, 'closedAt' | 'closedBy' | 'closeReason'>): void {
+  closed(record: Pick<ConnectionRecord, 'connectedAt' | 'closedAt' | 'closedBy' | 'closeReason'>): void {
+    if (record.connectedAt === null && record.closeReason === 'error') this.#connectsFailed++;
     if (record.closedBy === null || record.closedAt === null || record.closeReason === 'run-end') return;
     this.#timeWait[record.closedBy].add(record.closedAt);
   }
@@ -132,6 +136,7 @@ export class PopulationTally {
       loadsFailed: this.loadsFailed,
       pageLoadMs: percentiles(this.loads),
       connectionsOpened: this.connectionsOpened,
+      connectsFailed: this.#connectsFailed,
       requests: this.requests,
       lastArrivalMs,
       endMs,

@@ -88,6 +88,17 @@ describe('a population against two workers', () => {
   });
 });
 
+describe('a population against one worker and no backlog', () => {
+  it('counts the connections a user gave up on when every SYN found the backlog full', () => {
+    // User 1's page keeps the one worker thinking for 30 s; user 2 (at 100) sends its SYN at 100, 3 100 and 9 100, all
+    // dropped, and gives up 12 s after the last: its load fails, its one connection never up.
+    const scenario = testScenario({ site: { htmlBytes: 800 }, serverKnobs: { idleTimeoutMs: null, thinkMs: 30_000, workers: 1, listenBacklog: 0 } });
+    const result = simulatePopulation(scenario, crowd({ count: 2 }), network, { arrivalsMs: [0, 100] });
+    expect(result.population).toMatchObject({ loadsCompleted: 1, loadsFailed: 1, connectionsOpened: 2, connectsFailed: 1 });
+    expect(result.server).toMatchObject({ droppedSyns: 3 });
+  });
+});
+
 describe('a population by Poisson arrivals', () => {
   const scenario = testScenario({ site: { htmlBytes: 2_000, images: 4, imageBytes: 3_000 }, serverKnobs: { idleTimeoutMs: 5_000 } });
   const many = crowd({
