@@ -75,7 +75,9 @@ describe('a population in the live world', () => {
   it('agrees with the simulation on the counts of a Poisson crowd of two browsers against a worker limit', async () => {
     const scenario = testScenario({
       site: { htmlBytes: 2_000, images: 4, imageBytes: 3_000 },
-      serverKnobs: { idleTimeoutMs: 2_000, workers: 6, listenBacklog: 64 },
+      // A first-request timeout too: a connection a browser opened and never used is closed by the server, not kept
+      // until Chromium's own 5-minute idle timeout (which a user would wait out before leaving).
+      serverKnobs: { idleTimeoutMs: 2_000, firstRequestTimeoutMs: 2_000, workers: 6, listenBacklog: 64 },
     });
     const population = crowd({
       count: 30,
