@@ -15,7 +15,7 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const SCENARIO = `name: image-host
 description: Six workers, users arriving faster than a 5 s keep-alive timeout frees them.
 site: { images: 6, imageBytes: 3000, htmlBytes: 4000 }
-server: { profile: apache-2.2, workers: 6 }
+server: { profile: apache-2.2, workers: 6, firstRequestTimeoutMs: 5000 }
 network: { rttMs: 80 }
 users: { count: 16, arrivalPerSecond: 1, browsers: { ie-6: 3, chromium: 1 }, seed: 3 }
 `;
@@ -28,7 +28,7 @@ describe('a population scenario on the command line', () => {
     const html = join(dir, 'out.html');
     const out = await runCli(['run', file, '--world', 'sim,live', '--json', json, '--html', html]);
     expect(out.code, out.stderr).toBe(0);
-    expect(out.stdout).toContain('image-host — server apache-2.2+workers=6, network rtt80, a population of users');
+    expect(out.stdout).toContain('image-host — server apache-2.2+workers=6,firstRequestTimeoutMs=5000, network rtt80, a population of users');
     expect(out.stdout).toMatch(/75% ie-6, 25% chromium\s+sim\s+16\s/);
     expect(out.stdout).toMatch(/75% ie-6, 25% chromium\s+live\s+16\s/);
     expect(out.stdout).toContain('p50/p95/p99: page load time over every load');
