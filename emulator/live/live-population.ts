@@ -149,6 +149,7 @@ class LiveUser {
         resolve: () => ({ host: '127.0.0.1', port }),
         requestTimeoutMs: this.ctx.requestTimeoutMs,
         dnsMs: network.knobs.dnsMs,
+        handshakeMs: network.knobs.rttMs,
         syn: { retransmitMs: browser.knobs.synRetransmitMs, retries: browser.knobs.synRetries },
         // Without a link the site sees the client's own port; behind one, the link's upstream port.
         ...(hasLimit

@@ -28,6 +28,8 @@ export interface LiveRunInput extends WorldRun {
   timeScale: number;
   /** Scenario ms a response may take (see NetTransport). */
   requestTimeoutMs: number;
+  /** Scenario ms of a handshake's round trip (the network's RTT): when the engine hears a connection is up. */
+  handshakeMs?: number;
   /** Scenario ms of DNS per host; the network's dnsMs, as the sim charges it. */
   dnsMs?: number;
   /** The server's reason for closing the connection on `clientPort`, where the world knows it (the tracker). */
@@ -63,6 +65,7 @@ export async function runLive(input: LiveRunInput): Promise<LiveRunOutput> {
     requestTimeoutMs: input.requestTimeoutMs,
     ...(input.dnsMs ? { dnsMs: input.dnsMs } : {}),
     syn: { retransmitMs: browser.knobs.synRetransmitMs, retries: browser.knobs.synRetries },
+    handshakeMs: input.handshakeMs ?? 0,
     ...(input.synFate ? { synFate: input.synFate } : {}),
     ...(input.closeReason ? { closeReason: (_conn: ConnectionId, port: number | null) => (port === null ? null : input.closeReason!(port)) } : {}),
   });

@@ -51,6 +51,7 @@ export class LiveWorld implements World {
         timeScale,
         requestTimeoutMs: this.options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS,
         dnsMs: network.knobs.dnsMs,
+        handshakeMs: network.knobs.rttMs,
         closeReason: (port) => trackerCloseReason(site, port),
         synFate: (port) => site.server.synFate(port),
       });

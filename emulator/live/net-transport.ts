@@ -43,6 +43,13 @@ export interface NetTransportOptions {
   synFate?: (clientPort: number) => Promise<Admission> | null;
   /** The client's SYN retransmission (the browser's stack): a dropped SYN is sent again, as the sim does. */
   syn?: { retransmitMs: number; retries: number };
+  /**
+   * Scenario ms from a SYN to its SYN-ACK (the network's round trip): the engine hears a connection is up no sooner,
+   * as in the simulation. On loopback the kernel completes the connect at once; the shaper charges the handshake by
+   * holding the first bytes, so without this the engine would hand a waiting request to a new connection a round
+   * trip early. 0 by default.
+   */
+  handshakeMs?: number;
 }
 
 /**
@@ -202,6 +209,19 @@ export class NetTransport implements Transport {
     const established = () => {
       if (conn.state !== 'connecting' || conn.socket !== socket) return;
       this.#clearTimer(conn);
+      // The handshake's round trip: the engine hears of the connection when the SYN-ACK would have come back.
+      const handshakeLeft = synSentAt + (this.#options.handshakeMs ?? 0) - this.#options.clock.now();
+      if (handshakeLeft > 0) {
+        conn.timer = this.#options.clock.setTimer(handshakeLeft, () => {
+          conn.timer = null;
+          up();
+        });
+        return;
+      }
+      up();
+    };
+    const up = () => {
+      if (conn.state !== 'connecting' || conn.socket !== socket) return;
       conn.state = 'open';
       conn.clientPort = socket.localPort ?? null;
       if (conn.clientPort !== null) this.#ports.set(conn.id, conn.clientPort);

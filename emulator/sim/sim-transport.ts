@@ -258,7 +258,8 @@ export class SimTransport implements Transport {
   /** A worker has taken a connection from the backlog: it reads what the client sent meanwhile. */
   private readonly workerTakes = (conn: SimConnection): void => {
     conn.accepted = true;
-    if (conn.serverClosed) return;
+    // Closed by the client while it waited: the worker reads the FIN and takes the next.
+    if (conn.serverClosed) return this.serverEnded(conn);
     this.serverAwaitsFirst(conn);
     const unread = conn.unread;
     conn.unread = null;
@@ -503,11 +504,14 @@ export class SimTransport implements Transport {
     this.queue.after(this.network.rttMs / 2, () => this.serverStops(conn));
   };
 
-  /** The client's FIN has arrived. */
+  /**
+   * The client's FIN has arrived. On a connection still in the backlog it waits there with it, as in a kernel's
+   * accept queue: the worker that takes the connection finds it closed and is free again at once (`workerTakes`).
+   */
   private serverStops(conn: SimConnection): void {
     this.endServerIdle(conn);
     conn.serverClosed = true;
-    this.serverEnded(conn);
+    if (conn.accepted) this.serverEnded(conn);
     this.conns.delete(conn.id);
   }
 
