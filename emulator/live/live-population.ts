@@ -39,7 +39,7 @@ export interface LivePopulationOptions {
   watchdogMs?: number;
 }
 
-/** Scenario ms a user's connections may outlive the sooner of the two sides' timeouts (or its steps, with neither). */
+/** Scenario ms a user's connections may outlive its steps when neither side has a timeout that would close them. */
 const LINGER_WITHOUT_TIMEOUT_MS = 1_000;
 
 /** Runs the population against `site` (started with `linkPerClient` and the same time scale). */
@@ -120,9 +120,11 @@ class LiveUser {
   #finished!: () => void;
   /** Resolves once the user's sockets and link are closed. */
   readonly finished = new Promise<void>((resolve) => (this.#finished = resolve));
-  #engine: PolicyEngine | null = null;
   #stopped = false;
+  /** Ends what the user is waiting for (its steps, or its lingering) when it is stopped. */
   #wake: () => void = () => {};
+  /** Told of each of the user's connections as it closes (while it lingers). */
+  #closedOne: () => void = () => {};
 
   constructor(
     private readonly planned: PlannedUser,
@@ -156,8 +158,11 @@ class LiveUser {
           ? { synFate: (clientPort: number) => (l ? l.upstreamPortFor(clientPort).then((up) => site.server.synFate(up)!) : site.server.synFate(clientPort)) }
           : {}),
       });
-      const engine = new PolicyEngine({ knobs: browser.knobs, clock, transport, proxy: scenario.proxy, onClosed: (record) => this.tally.closed(record) });
-      this.#engine = engine;
+      const onClosed = (record: Parameters<PopulationTally['closed']>[0]) => {
+        this.tally.closed(record);
+        this.#closedOne();
+      };
+      const engine = new PolicyEngine({ knobs: browser.knobs, clock, transport, proxy: scenario.proxy, onClosed });
       heard = withResponseProcessing(engine, clock, clientTimingOf(browser).responseMs);
       const pages = await new Promise<PageResult[]>((resolve) => {
         this.#wake = () => resolve([]);
@@ -199,38 +204,44 @@ class LiveUser {
     this.#wake();
   }
 
-  /** Keeps the user's idle connections until they have all closed, or `limitMs` of scenario time has passed. */
-  private async lingers(engine: PolicyEngine, limitMs: number): Promise<void> {
+  /** Keeps the user's connections until they have all closed, or `limitMs` of scenario time has passed (null: no limit). */
+  private lingers(engine: PolicyEngine, limitMs: number | null): Promise<void> {
     const clock = this.ctx.clock;
-    const until = clock.now() + limitMs;
     const open = () => engine.records().some((r) => r.closedAt === null);
-    while (open() && !this.#stopped && clock.now() < until) {
-      await new Promise<void>((resolve) => {
-        this.#wake = resolve;
-        // Scenario ms between looks: a tenth of a second, whatever the time scale.
-        clock.setTimer(100 as Ms, resolve);
-      });
-    }
+    return new Promise<void>((resolve) => {
+      const timer = limitMs === null ? null : clock.setTimer(limitMs as Ms, () => done());
+      const done = () => {
+        if (timer !== null) clock.clearTimer(timer);
+        this.#closedOne = () => {};
+        resolve();
+      };
+      this.#wake = done;
+      this.#closedOne = () => {
+        if (!open()) done();
+      };
+      if (!open() || this.#stopped) done();
+    });
   }
 }
 
 /**
- * How long a user's connections may outlive its steps: until whichever side closes them first would have — the
- * browser's idle timeout, or the server's (its first-request timeout for a connection never used), as in the
- * simulation, where a user's engine lives on until its connections close.
+ * How long a user's connections may outlive its steps: until they have closed (null), as in the simulation, where a
+ * user's engine lives on until then — a connection still waiting in the backlog closes only once a worker has taken
+ * it and the server's timeout has run. Only when neither side has a timeout that would close them, a moment.
  */
-function lingerLimitMs(scenario: Scenario, browserIdleMs: number | null): number {
+function lingerLimitMs(scenario: Scenario, browserIdleMs: number | null): number | null {
   const { idleTimeoutMs, firstRequestTimeoutMs } = scenario.server.knobs;
-  const server = idleTimeoutMs === null || firstRequestTimeoutMs === null ? Infinity : Math.max(idleTimeoutMs, firstRequestTimeoutMs);
-  const limit = Math.min(server, browserIdleMs ?? Infinity);
-  return (Number.isFinite(limit) ? limit : 0) + LINGER_WITHOUT_TIMEOUT_MS;
+  const serverCloses = idleTimeoutMs !== null && firstRequestTimeoutMs !== null;
+  return serverCloses || browserIdleMs !== null ? null : LINGER_WITHOUT_TIMEOUT_MS;
 }
 
 /** Generous: the last arrival, then each user's steps with every request taking its whole deadline, plus a minute. */
 function defaultWatchdogMs(users: readonly PlannedUser[], steps: readonly Step[], scenario: Scenario, options: LivePopulationOptions): number {
   let stepsMs = 0;
   for (const step of steps) stepsMs += step.kind === 'idle' ? step.ms : options.requestTimeoutMs * 4;
-  const lingerMs = lingerLimitMs(scenario, null);
+  // A user's connections may outlive its steps by the longer of the server's timeouts (its worker may come late).
+  const { idleTimeoutMs, firstRequestTimeoutMs } = scenario.server.knobs;
+  const lingerMs = Math.max(idleTimeoutMs ?? 0, firstRequestTimeoutMs ?? 0, LINGER_WITHOUT_TIMEOUT_MS) * 2;
   return ((users.at(-1)?.atMs ?? 0) + stepsMs + lingerMs) * options.timeScale + 60_000;
 }
 
