@@ -17,8 +17,8 @@ import { errorResponse } from './response.ts';
 import type { ConnectionTracker, SnapshotOptions } from './tracker.ts';
 import { listen, listeningPort } from './listen.ts';
 import { EventStreams, MAX_EVENT_STREAMS } from './event-streams.ts';
-import { ServerCapacity, type Admission, type ServerCapacityMetrics } from '../emulator/http/server-capacity.ts';
-import { SynFates } from './syn-fates.ts';
+import { capacityOf, type Admission, type ServerCapacity, type ServerCapacityMetrics } from '../emulator/http/server-capacity.ts';
+import { Rendezvous } from './rendezvous.ts';
 
 export const CONTROL_PREFIX = '/__keepalive-lab/';
 
@@ -99,8 +99,11 @@ export class ProfileServer {
   private readonly maxConnections: number;
   /** Resolved responses by method, host and target; null when the content is resolved afresh every time. */
   private readonly contentCache: Map<string, Promise<ContentResponse>> | null;
-  /** Each connection's admission, for the live client's TCP stack (see syn-fates.ts); null without a worker limit. */
-  private readonly synFates: SynFates | null;
+  /**
+   * Each connection's admission by client port, for the live client's TCP stack: on loopback the kernel completes
+   * every connect, so a dropped SYN cannot show itself as silence. Null without a worker limit.
+   */
+  private readonly synFates: Rendezvous<Admission> | null;
   /** The client port behind a peer port (the shaper's map when shaped; by default the peer port itself). */
   clientPortOf: (remotePort: number) => number | undefined = (remotePort) => remotePort;
 
@@ -110,10 +113,10 @@ export class ProfileServer {
     const defaultHost = options.defaultHost ?? 'localhost';
     const handlers = [...options.handlers];
     this.contentCache = options.contentCache === false ? null : new Map();
-    const { workers, listenBacklog, reclaimIdle } = options.knobs;
+    const capacity = capacityOf<Socket>(options.knobs);
     const startedAt = performance.now();
     const timeScale = options.timeScale ?? 1;
-    this.synFates = workers === null ? null : new SynFates();
+    this.synFates = capacity ? new Rendezvous<Admission>() : null;
     this.ctx = {
       knobs: options.knobs,
       serverName: options.serverName ?? 'keepalive-lab',
@@ -132,7 +135,7 @@ export class ProfileServer {
         this.streaming.delete(connection);
       },
       sent: null,
-      capacity: workers === null ? null : new ServerCapacity<Socket>(workers, listenBacklog, reclaimIdle),
+      capacity,
       now: () => (performance.now() - startedAt) / timeScale,
     };
     this.eventStreams = options.tracker ? new EventStreams(options.tracker) : null;
@@ -174,11 +177,16 @@ export class ProfileServer {
   }
 
   /**
-   * What the server did with the SYN of the connection from `clientPort` (see syn-fates.ts); null when it has no
+   * What the server did with the SYN of the connection from `clientPort` (see `synFates`); null when it has no
    * worker limit (then every connection is accepted at once).
    */
   synFate(clientPort: number): Promise<Admission> | null {
     return this.synFates?.ask(clientPort) ?? null;
+  }
+
+  /** Whether the server has a worker limit (then connections may queue and SYNs be dropped). */
+  get hasWorkerLimit(): boolean {
+    return this.ctx.capacity !== null;
   }
 
   /** The capacity's figures (`metrics.server`), when the server has a worker limit. */

@@ -20,15 +20,13 @@ import { Link, Stream } from './link.ts';
 import { type NetworkKnobs, RECEIVE_WINDOW_BYTES } from '../emulator/profiles/network-profile.ts';
 import { listen, listeningPort } from './listen.ts';
 import { PortMap } from './port-map.ts';
+import { Rendezvous } from './rendezvous.ts';
 
 /**
  * Bytes queued per connection and direction before its source socket is paused: a few hundred segments, far more
  * than any profile's bandwidth-delay product, so a connection that can send is never starved by the bound.
  */
 export const SHAPER_QUEUE_BYTES = 1024 * 1024;
-
-/** Upstream ports kept for clients that have not asked for theirs (`upstreamPortFor`). */
-const MAX_UNASKED_PORTS = 4_096;
 
 export interface ShaperOptions {
   target: { host: string; port: number };
@@ -58,9 +56,8 @@ export class Shaper {
   private readonly rtt: number;
   /** Each open upstream socket's downstream, by its local port (the peer port the site sees). */
   private readonly downByUpstreamPort = new Map<number, Stream>();
-  /** Upstream ports by client port, until asked for (`upstreamPortFor`); and who is waiting for one. */
-  private readonly upstreamPorts = new Map<number, number>();
-  private readonly upstreamWaiters = new Map<number, (port: number) => void>();
+  /** Upstream ports by client port, until asked for (`upstreamPortFor`). */
+  private readonly upstreamPorts = new Rendezvous<number>();
 
   constructor(private readonly options: ShaperOptions) {
     this.rtt = options.network.rttMs;
@@ -93,24 +90,7 @@ export class Shaper {
    * sees), once it is bound: half a round trip after the client connected. Asked once per connection.
    */
   upstreamPortFor(clientPort: number): Promise<number> {
-    const port = this.upstreamPorts.get(clientPort);
-    if (port !== undefined) {
-      this.upstreamPorts.delete(clientPort);
-      return Promise.resolve(port);
-    }
-    return new Promise((resolve) => this.upstreamWaiters.set(clientPort, resolve));
-  }
-
-  private upstreamBound(clientPort: number, upstreamPort: number): void {
-    const waiter = this.upstreamWaiters.get(clientPort);
-    if (!waiter) {
-      // Kept for a client that will ask; a client that never does (a real browser) leaves only the newest few.
-      this.upstreamPorts.set(clientPort, upstreamPort);
-      if (this.upstreamPorts.size > MAX_UNASKED_PORTS) this.upstreamPorts.delete(this.upstreamPorts.keys().next().value!);
-      return;
-    }
-    this.upstreamWaiters.delete(clientPort);
-    waiter(upstreamPort);
+    return this.upstreamPorts.ask(clientPort);
   }
 
   private client(address: string): Client {
@@ -186,7 +166,7 @@ export class Shaper {
       this.sockets.add(upstream);
       const u = upstream;
       down.source = u;
-      this.ports.register(u, clientPort, (port) => this.upstreamBound(clientPort, port));
+      this.ports.register(u, clientPort, (port) => this.upstreamPorts.post(clientPort, port));
       u.on('connect', () => {
         const port = u.localPort ?? 0;
         this.downByUpstreamPort.set(port, down);

@@ -7,7 +7,7 @@ import { withClientTiming, type BrowserProfile } from '../profiles/browser-profi
 import { browserProfile } from '../profiles/browsers.ts';
 import { NO_CLIENT_TIME } from '../profiles/client-timing.ts';
 import type { ServerKnobs } from '../profiles/server-profile.ts';
-import { testNetwork, testScenario } from '../testing/index.ts';
+import { slowFirstImage, testNetwork, testScenario } from '../testing/index.ts';
 import { ServerCapacity } from './server-capacity.ts';
 import { simulate } from '../sim/sim-world.ts';
 
@@ -60,23 +60,6 @@ describe('a server with one worker', () => {
     });
   });
 
-  // A listed page whose first image keeps the server thinking for `slowMs`: the second needs its own connection.
-  const slowFirst = (slowMs: number, server: Partial<ServerKnobs>) =>
-    testScenario({
-      sites: {
-        main: {
-          domain: 'test.localhost',
-          path: '/',
-          htmlBytes: 800,
-          resources: [
-            { host: 'test.localhost', path: '/slow.gif', bytes: 800, type: 'image', waitMs: slowMs },
-            { host: 'test.localhost', path: '/b.gif', bytes: 800, type: 'image' },
-          ],
-        },
-      },
-      serverKnobs: server,
-    });
-
   it('closes idle connections for newcomers when the server is event-driven (nginx), racing the requests in flight', () => {
     const reclaiming = run({ idleTimeoutMs: 1_000, workers: 1, listenBacklog: 10, reclaimIdle: true });
     // 250: the second connection's SYN finds the one slot held by the first, idle since its HTML left at 150: the
@@ -98,7 +81,7 @@ describe('a server with one worker', () => {
   });
 
   it('drops the SYN when the backlog is full too, and the client resends it after its stack timeout', () => {
-    const result = simulate(slowFirst(4_000, { idleTimeoutMs: 1_500, workers: 1, listenBacklog: 0 }), ie6, network);
+    const result = simulate(slowFirstImage(4_000, { idleTimeoutMs: 1_500, workers: 1, listenBacklog: 0 }), ie6, network);
     // The slow image holds the one worker from 250 to 4 250 (in at 4 300). The second connection's SYN, sent at 200, is
     // dropped at 250; IE 6's stack resends it at 3 200 (+3 s), dropped again at 3 250; the next would go at 9 200. The
     // second image does not wait for it: it goes on the first connection once that is free, in at 4 400.
@@ -109,7 +92,7 @@ describe('a server with one worker', () => {
   });
 
   it('fails the connect after the last retry, with the reason', () => {
-    const result = simulate(slowFirst(30_000, { idleTimeoutMs: null, workers: 1, listenBacklog: 0 }), ie6, network);
+    const result = simulate(slowFirstImage(30_000, { idleTimeoutMs: null, workers: 1, listenBacklog: 0 }), ie6, network);
     // The worker is held until 30 250. The second connection's SYNs go at 200, 3 200 and 9 200, all dropped; IE 6
     // gives up 12 s after the last, at 21 200: the image that waited for that connection fails, saying why.
     expect(result.connections.find((c) => c.id === 2)).toMatchObject({ closedAt: 21_200, closedBy: 'client', closeReason: 'error' });
@@ -122,7 +105,7 @@ describe('a server with one worker', () => {
 
   it("resends sooner from today's stack: 1 s, doubled", () => {
     const todays: BrowserProfile = { ...ie6, knobs: { ...ie6.knobs, synRetransmitMs: 1_000, synRetries: 6 } };
-    const result = simulate(slowFirst(4_000, { idleTimeoutMs: 1_500, workers: 1, listenBacklog: 0 }), todays, network);
+    const result = simulate(slowFirstImage(4_000, { idleTimeoutMs: 1_500, workers: 1, listenBacklog: 0 }), todays, network);
     // Sent at 200 and resent at 1 200 and 3 200, each dropped while the worker is held to 4 250 (the next would go at
     // 7 200): three drops before the load event at 4 400, against IE 6's two.
     expect(result.metrics.pageLoadMs).toEqual([4_400]);

@@ -13,7 +13,14 @@
  * server: every connection of a run, or of a population of users, competes for the same slots.
  */
 
+import type { ServerKnobs } from '../profiles/server-profile.ts';
+
 export type Admission = 'accepted' | 'queued' | 'dropped';
+
+/** The server's capacity from its knobs, as every world builds it; null without a worker limit (nothing pays then). */
+export function capacityOf<C>(knobs: Pick<ServerKnobs, 'workers' | 'listenBacklog' | 'reclaimIdle'>): ServerCapacity<C> | null {
+  return knobs.workers === null ? null : new ServerCapacity<C>(knobs.workers, knobs.listenBacklog, knobs.reclaimIdle);
+}
 
 /** What a run reports of the server's capacity (`metrics.server`), when the scenario gives it a worker limit. */
 export interface ServerCapacityMetrics {

@@ -142,7 +142,7 @@ class LiveUser {
     try {
       link = await site.openAccessLink();
       const port = link?.port ?? site.port;
-      const hasLimit = site.server.capacityMetrics() !== null;
+      const hasLimit = site.server.hasWorkerLimit;
       const l = link;
       let heard: ReturnType<typeof withResponseProcessing> | undefined;
       transport = new NetTransport({

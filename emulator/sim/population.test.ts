@@ -7,7 +7,7 @@ import { withClientTiming } from '../profiles/browser-profile.ts';
 import { browserProfile } from '../profiles/browsers.ts';
 import { NO_CLIENT_TIME } from '../profiles/client-timing.ts';
 import type { ServerKnobs } from '../profiles/server-profile.ts';
-import { testNetwork, testScenario } from '../testing/index.ts';
+import { testCrowd, testNetwork, testScenario } from '../testing/index.ts';
 import type { Population } from '../scenario/types.ts';
 import { percentiles } from '../population/metrics.ts';
 import { simulatePopulation } from './population.ts';
@@ -15,14 +15,7 @@ import { simulatePopulation } from './population.ts';
 const ie6 = withClientTiming(browserProfile('ie-6'), NO_CLIENT_TIME);
 const chromium = withClientTiming(browserProfile('chromium'), NO_CLIENT_TIME);
 const network = testNetwork({ rttMs: 100 });
-const crowd = (over: Partial<Population>): Population => ({
-  count: 3,
-  arrivalPerSecond: 10,
-  browsers: [{ browser: ie6, share: 1 }],
-  readMs: 0,
-  seed: 1,
-  ...over,
-});
+const crowd = (over: Partial<Population> = {}): Population => testCrowd(ie6, over);
 
 describe('percentiles', () => {
   it('takes the nearest rank: p of n values is the ⌈p·n⌉-th smallest', () => {

@@ -11,7 +11,7 @@ import type { NetworkProfile } from '../profiles/network-profile.ts';
 import { PopulationTally, type PopulationResult } from '../population/metrics.ts';
 import { planUsers, withReading } from '../population/plan.ts';
 import type { Population, Scenario } from '../scenario/types.ts';
-import { ServerCapacity } from '../http/server-capacity.ts';
+import { capacityOf } from '../http/server-capacity.ts';
 import { EventQueue, runInterruptibly, SIM_SLICE_EVENTS } from './event-queue.ts';
 import type { SimConnection } from './sim-transport.ts';
 import { PacketCounter } from './packet-counter.ts';
@@ -47,8 +47,7 @@ function startPopulation(scenario: Scenario, population: Population, network: Ne
   const queue = new EventQueue();
   const sites = buildSites(scenario);
   const lookup = resourceLookup(sites);
-  const { workers, listenBacklog, reclaimIdle } = scenario.server.knobs;
-  const capacity = workers === null ? null : new ServerCapacity<SimConnection>(workers, listenBacklog, reclaimIdle);
+  const capacity = capacityOf<SimConnection>(scenario.server.knobs);
   const users = planUsers(population, options.arrivalsMs);
   const steps = withReading(scenario.steps, population.readMs);
   const tally = new PopulationTally();

@@ -17,7 +17,7 @@ import { simResponse, type SimResponse } from './sim-server.ts';
 import { serverThinkMs } from '../http/server-response.ts';
 import type { HeldResource } from '../page/site.ts';
 import { TcpSender, type PathParams } from './tcp-sender.ts';
-import { ServerCapacity, type ServerCapacityMetrics } from '../http/server-capacity.ts';
+import { capacityOf, type ServerCapacity, type ServerCapacityMetrics } from '../http/server-capacity.ts';
 
 /** What the simulated server holds at a host and path: the body's size and the resource's own server time, if any. */
 export type ResourceLookup = (host: string, path: string) => HeldResource | null;
@@ -134,12 +134,7 @@ export class SimTransport implements Transport {
     this.faulty = this.faults.length > 0;
     this.requestTimeoutMs = options.requestTimeoutMs ?? REQUEST_DEADLINE_MS;
     this.syn = options.syn ?? { retransmitMs: 3_000, retries: 2 };
-    this.capacity =
-      options.capacity !== undefined
-        ? options.capacity
-        : server.workers === null
-          ? null
-          : new ServerCapacity<SimConnection>(server.workers, server.listenBacklog, server.reclaimIdle);
+    this.capacity = options.capacity !== undefined ? options.capacity : capacityOf<SimConnection>(server);
     this.deadlines = this.faulty || this.capacity !== null;
     this.packets = options.packets ?? new PacketCounter(network.packetHeaderBytes);
     this.path = {

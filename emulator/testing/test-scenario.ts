@@ -2,7 +2,8 @@
 import type { SiteSpec } from '../page/site.ts';
 import type { NetworkKnobs, NetworkProfile } from '../profiles/network-profile.ts';
 import { serverProfile, type ServerKnobs } from '../profiles/server-profile.ts';
-import type { Scenario, Step } from '../scenario/types.ts';
+import type { BrowserProfile } from '../profiles/browser-profile.ts';
+import type { Population, Scenario, Step } from '../scenario/types.ts';
 
 export function testScenario(options: {
   site?: Partial<SiteSpec>;
@@ -34,4 +35,30 @@ export function testNetwork(knobs: Partial<NetworkKnobs>): NetworkProfile {
     sources: {},
     knobs: { rttMs: 100, bandwidthKbps: null, upBandwidthKbps: null, mss: 1000, initialCwnd: 100, dnsMs: 0, packetHeaderBytes: 40, ...knobs },
   };
+}
+
+/**
+ * A listed page whose first image keeps the server thinking for `slowMs`, so the second needs a connection of its own:
+ * the worker-limit cases, hand-worked in the simulation and played again over real sockets.
+ */
+export function slowFirstImage(slowMs: number, serverKnobs: Partial<ServerKnobs>): Scenario {
+  return testScenario({
+    sites: {
+      main: {
+        domain: 'test.localhost',
+        path: '/',
+        htmlBytes: 800,
+        resources: [
+          { host: 'test.localhost', path: '/slow.gif', bytes: 800, type: 'image', waitMs: slowMs },
+          { host: 'test.localhost', path: '/b.gif', bytes: 800, type: 'image' },
+        ],
+      },
+    },
+    serverKnobs,
+  });
+}
+
+/** A population for the hand-worked cases: 3 users of `browser`, 10 a second, no reading, seed 1. */
+export function testCrowd(browser: BrowserProfile, over: Partial<Population> = {}): Population {
+  return { count: 3, arrivalPerSecond: 10, browsers: [{ browser, share: 1 }], readMs: 0, seed: 1, ...over };
 }

@@ -12,19 +12,12 @@ import type { NetworkProfile } from '../../emulator/profiles/network-profile.ts'
 import type { PopulationResult } from '../../emulator/population/metrics.ts';
 import type { Population, Scenario } from '../../emulator/scenario/types.ts';
 import { simulatePopulation } from '../../emulator/sim/population.ts';
-import { testNetwork, testScenario } from '../../emulator/testing/index.ts';
+import { testCrowd, testNetwork, testScenario } from '../../emulator/testing/index.ts';
 
 const ie6 = withClientTiming(browserProfile('ie-6'), NO_CLIENT_TIME);
 const chromium = withClientTiming(browserProfile('chromium'), NO_CLIENT_TIME);
 const network = testNetwork({ rttMs: 100 });
-const crowd = (over: Partial<Population>): Population => ({
-  count: 3,
-  arrivalPerSecond: 10,
-  browsers: [{ browser: ie6, share: 1 }],
-  readMs: 0,
-  seed: 1,
-  ...over,
-});
+const crowd = (over: Partial<Population> = {}): Population => testCrowd(ie6, over);
 
 async function live(scenario: Scenario, population: Population, net: NetworkProfile, timeScale: number, arrivalsMs?: number[]): Promise<PopulationResult> {
   const site = await startScenarioSite(scenario, net.knobs, { timeScale, linkPerClient: true });

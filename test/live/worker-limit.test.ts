@@ -10,11 +10,10 @@ import { LiveWorld } from '../../emulator/live/live-world.ts';
 import { withClientTiming } from '../../emulator/profiles/browser-profile.ts';
 import { browserProfile } from '../../emulator/profiles/browsers.ts';
 import { NO_CLIENT_TIME } from '../../emulator/profiles/client-timing.ts';
-import type { ServerKnobs } from '../../emulator/profiles/server-profile.ts';
 import type { RunResult } from '../../emulator/result/types.ts';
 import type { Scenario } from '../../emulator/scenario/types.ts';
 import { simulate } from '../../emulator/sim/sim-world.ts';
-import { testNetwork, testScenario } from '../../emulator/testing/index.ts';
+import { slowFirstImage, testNetwork, testScenario } from '../../emulator/testing/index.ts';
 
 const ie6 = withClientTiming(browserProfile('ie-6'), NO_CLIENT_TIME);
 const network = testNetwork({ rttMs: 100 });
@@ -28,23 +27,6 @@ async function bothWorlds(scenario: Scenario, timeScale: number): Promise<{ sim:
 
 /** Live load time over the sim's: the shaper and the server's timers keep it near 1 however busy the machine is. */
 const loadRatio = (r: { sim: RunResult; live: RunResult }) => r.live.metrics.pageLoadMs[0]! / r.sim.metrics.pageLoadMs[0]!;
-
-/** A listed page whose first image keeps the server thinking for `slowMs`: the second needs its own connection. */
-const slowFirst = (slowMs: number, server: Partial<ServerKnobs>) =>
-  testScenario({
-    sites: {
-      main: {
-        domain: 'test.localhost',
-        path: '/',
-        htmlBytes: 800,
-        resources: [
-          { host: 'test.localhost', path: '/slow.gif', bytes: 800, type: 'image', waitMs: slowMs },
-          { host: 'test.localhost', path: '/b.gif', bytes: 800, type: 'image' },
-        ],
-      },
-    },
-    serverKnobs: server,
-  });
 
 describe('a worker limit on the fixture site, against the simulation', () => {
   it("queues IE 6's second connection unread until the first is closed idle", async () => {
@@ -68,7 +50,7 @@ describe('a worker limit on the fixture site, against the simulation', () => {
   });
 
   it('drops the SYN when the backlog is full too; the live client resends it after its stack timeout', async () => {
-    const both = await bothWorlds(slowFirst(4_000, { idleTimeoutMs: 1_500, workers: 1, listenBacklog: 0 }), 0.2);
+    const both = await bothWorlds(slowFirstImage(4_000, { idleTimeoutMs: 1_500, workers: 1, listenBacklog: 0 }), 0.2);
     expect(both.live.errors).toEqual([]);
     // The SYN at 200 and its resend at 3 200 both meet the worker held to 4 250; the next would go at 9 200, after
     // the load event (4 400), which the second image reaches on the first connection.
@@ -83,7 +65,7 @@ describe('a worker limit on the fixture site, against the simulation', () => {
   });
 
   it('fails the connect after the last retry, with the same reason in both worlds', async () => {
-    const both = await bothWorlds(slowFirst(30_000, { idleTimeoutMs: null, workers: 1, listenBacklog: 0 }), 0.1);
+    const both = await bothWorlds(slowFirstImage(30_000, { idleTimeoutMs: null, workers: 1, listenBacklog: 0 }), 0.1);
     for (const r of [both.sim, both.live]) {
       const b = r.pages[0]!.resources.find((x) => x.path === '/b.gif')!;
       expect(b.failed).toMatch(/no answer to 3 SYNs: the server's listen backlog stayed full/);
