@@ -19,9 +19,8 @@ import { buildSite, type Site } from '../page/site.ts';
 import { clientTimingOf } from '../profiles/client-timing.ts';
 import type { NetworkProfile } from '../profiles/network-profile.ts';
 import type { PageResult } from '../result/types.ts';
-import { runSteps } from '../run/run-steps.ts';
+import { browserStepKnobs, runSteps } from '../run/run-steps.ts';
 import type { Population, Scenario, Step } from '../scenario/types.ts';
-import { schedulerKnobsOf } from '../scheduler/request-scheduler.ts';
 import type { Ms } from '../time.ts';
 import { discoverFromHtml } from './live-run.ts';
 import { NetTransport, relayTo } from './net-transport.ts';
@@ -174,10 +173,7 @@ class LiveUser {
             sites: this.ctx.sites,
             discover: discoverFromHtml(this.ctx.sites, port),
             wantHtmlBody: true,
-            htmlDiscovery: browser.knobs.htmlDiscovery,
-            scriptsBlockDiscovery: browser.knobs.scriptsBlockDiscovery,
-            timing: clientTimingOf(browser),
-            scheduler: schedulerKnobsOf(browser.knobs),
+            ...browserStepKnobs(browser),
           },
           resolve,
         );

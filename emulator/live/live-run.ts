@@ -11,11 +11,10 @@ import { PolicyEngine } from '../engine/engine.ts';
 import { withResponseProcessing } from '../engine/response-processing.ts';
 import type { ConnectionId, TransportListener } from '../engine/transport.ts';
 import { clientTimingOf } from '../profiles/client-timing.ts';
-import { schedulerKnobsOf } from '../scheduler/request-scheduler.ts';
 import type { DiscoverSubresources } from '../page/load-page.ts';
 import { buildSite, siteResources, type Resource, type Site } from '../page/site.ts';
 import type { CloseReason, ConnectionRecord, PageResult } from '../result/types.ts';
-import { runSteps } from '../run/run-steps.ts';
+import { browserStepKnobs, runSteps } from '../run/run-steps.ts';
 import type { WorldRun } from '../world.ts';
 import { SubresourceScanner, type DiscoveredResource } from './discover-subresources.ts';
 import { NetTransport, relayTo, type NetTransportOptions } from './net-transport.ts';
@@ -88,8 +87,6 @@ export async function runLive(input: LiveRunInput): Promise<LiveRunOutput> {
     }, input.watchdogMs ?? defaultWatchdogMs(input));
     try {
       const discover = discoverFromHtml(sites, input.target.port);
-      const htmlDiscovery = browser.knobs.htmlDiscovery;
-      const scheduler = schedulerKnobsOf(browser.knobs);
       runSteps(
         {
           engine: engine!,
@@ -98,10 +95,7 @@ export async function runLive(input: LiveRunInput): Promise<LiveRunOutput> {
           sites,
           discover,
           wantHtmlBody: true,
-          htmlDiscovery,
-          scriptsBlockDiscovery: browser.knobs.scriptsBlockDiscovery,
-          timing: clientTimingOf(browser),
-          scheduler,
+          ...browserStepKnobs(browser),
         },
         resolve,
       );

@@ -6,11 +6,11 @@
 import type { PolicyEngine } from '../engine/engine.ts';
 import { loadPage, type DiscoverSubresources } from '../page/load-page.ts';
 import type { Site } from '../page/site.ts';
-import type { HtmlDiscovery } from '../profiles/browser-profile.ts';
-import type { ClientTiming } from '../profiles/client-timing.ts';
+import type { BrowserProfile, HtmlDiscovery } from '../profiles/browser-profile.ts';
+import { clientTimingOf, type ClientTiming } from '../profiles/client-timing.ts';
 import type { PageResult } from '../result/types.ts';
 import type { Step } from '../scenario/types.ts';
-import type { SchedulerKnobs } from '../scheduler/request-scheduler.ts';
+import { schedulerKnobsOf, type SchedulerKnobs } from '../scheduler/request-scheduler.ts';
 import type { Clock } from '../time.ts';
 
 export interface StepRun {
@@ -24,6 +24,16 @@ export interface StepRun {
   scriptsBlockDiscovery: boolean;
   timing: ClientTiming;
   scheduler: SchedulerKnobs;
+}
+
+/** What a browser profile brings to its steps: how it finds subresources, its own times, its request scheduler. */
+export function browserStepKnobs(browser: BrowserProfile): Pick<StepRun, 'htmlDiscovery' | 'scriptsBlockDiscovery' | 'timing' | 'scheduler'> {
+  return {
+    htmlDiscovery: browser.knobs.htmlDiscovery,
+    scriptsBlockDiscovery: browser.knobs.scriptsBlockDiscovery,
+    timing: clientTimingOf(browser),
+    scheduler: schedulerKnobsOf(browser.knobs),
+  };
 }
 
 export function runSteps(run: StepRun, done: (pages: PageResult[]) => void): void {

@@ -12,9 +12,8 @@ import { clientTimingOf } from '../profiles/client-timing.ts';
 import type { NetworkProfile } from '../profiles/network-profile.ts';
 import type { ConnectionRecord, PageResult } from '../result/types.ts';
 import type { PacketCounter } from './packet-counter.ts';
-import { runSteps } from '../run/run-steps.ts';
+import { browserStepKnobs, runSteps } from '../run/run-steps.ts';
 import type { Scenario, Step } from '../scenario/types.ts';
-import { schedulerKnobsOf } from '../scheduler/request-scheduler.ts';
 import type { EventQueue } from './event-queue.ts';
 import type { ServerCapacity } from '../http/server-capacity.ts';
 import { SimClock } from './sim-clock.ts';
@@ -70,10 +69,7 @@ export function startSimClient(client: SimClient, done: (pages: PageResult[]) =>
       sites: client.sites,
       discover: subresourcesFromModel,
       wantHtmlBody: false,
-      htmlDiscovery: browser.knobs.htmlDiscovery,
-      scriptsBlockDiscovery: browser.knobs.scriptsBlockDiscovery,
-      timing: clientTimingOf(browser),
-      scheduler: schedulerKnobsOf(browser.knobs),
+      ...browserStepKnobs(browser),
     },
     done,
   );
