@@ -29,7 +29,7 @@ const scenario: Scenario = {
   // Chromium's policy without its measured processing time: undici has no HTML to parse, so neither does the emulator.
   browsers: [withClientTiming(browserProfile('chromium'), NO_CLIENT_TIME)],
   steps: [{ kind: 'load', site: 'main', path: '/' }],
-  proxy: false,
+  proxy: null,
   faults: [],
 };
 

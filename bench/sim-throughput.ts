@@ -32,7 +32,7 @@ const scenario: Scenario = {
   networks: [],
   browsers: [],
   steps,
-  proxy: false,
+  proxy: null,
   faults: [],
 };
 const network = { ...networkProfile('cable'), knobs: { ...networkProfile('cable').knobs, rttMs: 50, bandwidthKbps: 10_000 } };

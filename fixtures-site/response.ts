@@ -6,9 +6,12 @@ import { STATUS_CODES } from 'node:http';
 import { keepAliveHeaderValue, type RequestAsSeen, type ResponseDecision } from '../emulator/http/server-response.ts';
 import { hasToken, type ParsedRequest } from './http1.ts';
 
-/** The request as the server policy reads it: its version and its Connection tokens. */
+/**
+ * The request as the server policy reads it: its version and its Connection tokens. A browser writes its keep-alive
+ * wish to a proxy in `Proxy-Connection` instead, which a proxy reads as Connection (Squid does; RFC 7230 §A.1.2).
+ */
 export function requestAsSeen(request: ParsedRequest): RequestAsSeen {
-  const connection = request.headers.get('connection');
+  const connection = request.headers.get('connection') ?? request.headers.get('proxy-connection');
   return { httpVersion: request.httpVersion, asksKeepAlive: hasToken(connection, 'keep-alive'), asksClose: hasToken(connection, 'close') };
 }
 
@@ -22,7 +25,7 @@ export interface HeadInput {
   contentLength: number;
 }
 
-const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'content-length', 'transfer-encoding', 'date', 'server']);
+const HOP_BY_HOP = new Set(['connection', 'proxy-connection', 'keep-alive', 'content-length', 'transfer-encoding', 'date', 'server']);
 
 export function buildHead(input: HeadInput): Buffer {
   const { decision } = input;

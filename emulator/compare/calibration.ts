@@ -62,7 +62,7 @@ export function calibrationScenario(page: CalibrationPage): Scenario {
     networks: [calibrationNetwork(page)],
     browsers: [],
     steps: [{ kind: 'load', site: 'main', path: '/' }],
-    proxy: false,
+    proxy: null,
     faults: [],
   };
 }

@@ -28,6 +28,8 @@ export interface EngineOptions {
   proxy?: boolean;
   /** Told of each connection as it closes, its record complete (a population counts TIME_WAIT with it). */
   onClosed?: (record: ConnectionRecord) => void;
+  /** Told of each connection as it starts opening (a proxy counts its active users by them). */
+  onOpened?: () => void;
 }
 
 const PROXY_POOL = 'proxy';
@@ -38,6 +40,10 @@ export class PolicyEngine implements TransportListener {
   private readonly transport: Transport;
   private readonly proxy: boolean;
   private readonly onClosed: ((record: ConnectionRecord) => void) | undefined;
+  private readonly onOpened: (() => void) | undefined;
+  /** Per-host cap set while running (`setPerHostCap`), in place of the knobs'. */
+  private perHostCap: number | null = null;
+  private readonly capOverride = () => this.perHostCap;
   private readonly pools = new Map<string, HostPool>();
   private readonly open = new Map<ConnectionId, Connection>();
   private readonly allRecords: ConnectionRecord[] = [];
@@ -65,6 +71,7 @@ export class PolicyEngine implements TransportListener {
     this.transport = options.transport;
     this.proxy = options.proxy ?? false;
     this.onClosed = options.onClosed;
+    this.onOpened = options.onOpened;
     this.idleTimers = new IdleTimers(this.clock, this.knobs, (conn) => {
       this.closeByClient(conn, 'client-idle-timeout');
       this.retryStalled();
@@ -96,6 +103,7 @@ export class PolicyEngine implements TransportListener {
       path: request.path,
       httpVersion: this.knobs.httpVersion,
       keepAlive: this.knobs.keepAlive,
+      proxied: this.proxy,
       wantBody: request.wantBody,
       streamBody: request.streamBody ?? false,
     };
@@ -113,6 +121,17 @@ export class PolicyEngine implements TransportListener {
     };
     pool.enqueue(pending);
     this.dispatch(pool);
+    this.flush();
+  }
+
+  /**
+   * Every pool's cap from now on, in place of the knobs' (`null`: the knobs' again): a proxy's 2·N follows its active
+   * users. A raised cap opens connections for waiting requests at once; a lowered one lets open connections finish.
+   */
+  setPerHostCap(cap: number | null): void {
+    if (cap === this.perHostCap) return;
+    this.perHostCap = cap;
+    for (const pool of this.pools.values()) this.dispatch(pool);
     this.flush();
   }
 
@@ -300,6 +319,7 @@ export class PolicyEngine implements TransportListener {
     const conn = pool.openConnection(this.nextConnectionId++, this.now());
     this.open.set(conn.id, conn);
     this.allRecords.push(conn.record);
+    this.onOpened?.();
     this.transport.open(conn.id, pool.key);
   }
 
@@ -403,7 +423,7 @@ export class PolicyEngine implements TransportListener {
     const key = this.proxy ? PROXY_POOL : host;
     let pool = this.pools.get(key);
     if (!pool) {
-      pool = new HostPool(key, this.knobs, this.proxy);
+      pool = new HostPool(key, this.knobs, this.proxy, this.capOverride);
       this.pools.set(key, pool);
     }
     return pool;

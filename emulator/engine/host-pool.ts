@@ -27,6 +27,8 @@ export class HostPool {
     readonly key: string,
     private readonly knobs: BrowserKnobs,
     private readonly viaProxy: boolean,
+    /** A cap set while running in place of the knobs' (a proxy's 2·N, which follows its users); null: the knobs'. */
+    private readonly capOverride: () => number | null = () => null,
   ) {}
 
   get idle(): readonly Connection[] {
@@ -48,6 +50,8 @@ export class HostPool {
   }
 
   get cap(): number {
+    const override = this.capOverride();
+    if (override !== null) return override;
     if (this.viaProxy) return this.knobs.maxPerProxy;
     return this.#serverVersion === '1.0' ? this.knobs.maxPerHost10 : this.knobs.maxPerHost;
   }

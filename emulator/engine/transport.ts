@@ -15,6 +15,11 @@ export interface RequestHead {
   httpVersion: '1.0' | '1.1';
   /** HTTP/1.0: send `Connection: Keep-Alive`. HTTP/1.1: `false` sends `Connection: close`. */
   keepAlive: boolean;
+  /**
+   * Written to a forward proxy: the target in absolute form (`http://host/path`) and the keep-alive wish in
+   * `Proxy-Connection`, as browsers wrote it to proxies (a hop-by-hop header the proxy does not pass on).
+   */
+  proxied: boolean;
   /** Keep the body (the HTML, to find its images); others are only counted. */
   wantBody: boolean;
   /**

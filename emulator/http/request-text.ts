@@ -13,9 +13,10 @@ const COMMON_HEADERS =
 
 export function requestText(head: RequestHead, port?: number): string {
   const host = port === undefined || port === 80 ? head.host : `${head.host}:${port}`;
-  let text = `GET ${head.path} HTTP/${head.httpVersion}\r\nHost: ${host}\r\n${COMMON_HEADERS}`;
+  const target = head.proxied ? `http://${host}${head.path}` : head.path;
+  let text = `GET ${target} HTTP/${head.httpVersion}\r\nHost: ${host}\r\n${COMMON_HEADERS}`;
   const connection = connectionHeader(head);
-  if (connection !== null) text += `Connection: ${connection}\r\n`;
+  if (connection !== null) text += `${head.proxied ? 'Proxy-Connection' : 'Connection'}: ${connection}\r\n`;
   return `${text}\r\n`;
 }
 
@@ -39,8 +40,9 @@ export function requestLength(head: RequestHead, port?: number): number {
   const hostLength = port === undefined || port === 80 ? head.host.length : head.host.length + 1 + String(port).length;
   // "GET " + path + " HTTP/1.x\r\n" + "Host: " + host + "\r\n" + common headers + connection header + "\r\n"
   let length = 4 + head.path.length + 11 + 6 + hostLength + 2 + COMMON_HEADERS.length + 2;
-  if (head.keepAlive)
-    length += 24; // 'Connection: Keep-Alive' or 'keep-alive'
-  else if (head.httpVersion === '1.1') length += 19;
+  // To a proxy: "http://" + host before the path, and "Proxy-" before "Connection".
+  if (head.proxied) length += 7 + hostLength;
+  const connection = head.keepAlive ? 24 : head.httpVersion === '1.1' ? 19 : 0; // 'Connection: Keep-Alive\r\n', '…close\r\n'
+  if (connection > 0) length += connection + (head.proxied ? 6 : 0);
   return length;
 }

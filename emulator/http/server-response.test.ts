@@ -18,6 +18,7 @@ function wire(version: '1.0' | '1.1', connection?: string): RequestAsSeen {
 }
 
 const head = (httpVersion: '1.0' | '1.1', keepAlive = true): RequestHead => ({
+  proxied: false,
   id: 1,
   host: 'a.localhost',
   path: '/',

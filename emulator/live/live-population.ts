@@ -161,7 +161,7 @@ class LiveUser {
         this.tally.closed(record);
         this.#closedOne();
       };
-      const engine = new PolicyEngine({ knobs: browser.knobs, clock, transport, proxy: scenario.proxy, onClosed });
+      const engine = new PolicyEngine({ knobs: browser.knobs, clock, transport, proxy: scenario.proxy !== null, onClosed });
       heard = withResponseProcessing(engine, clock, clientTimingOf(browser).responseMs);
       const pages = await new Promise<PageResult[]>((resolve) => {
         this.#wake = () => resolve([]);

@@ -53,7 +53,7 @@ function scenario(spec: SiteSpec, steps: Step[]): Scenario {
     networks: [networkProfile('loopback')],
     browsers: [browserProfile('chromium')],
     steps,
-    proxy: false,
+    proxy: null,
     faults: [],
   };
 }

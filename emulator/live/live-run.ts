@@ -68,7 +68,7 @@ export async function runLive(input: LiveRunInput): Promise<LiveRunOutput> {
     ...(input.synFate ? { synFate: input.synFate } : {}),
     ...(input.closeReason ? { closeReason: (_conn: ConnectionId, port: number | null) => (port === null ? null : input.closeReason!(port)) } : {}),
   });
-  engine = new PolicyEngine({ knobs: browser.knobs, clock, transport, proxy: scenario.proxy });
+  engine = new PolicyEngine({ knobs: browser.knobs, clock, transport, proxy: scenario.proxy !== null });
   heard = withResponseProcessing(engine, clock, clientTimingOf(browser).responseMs);
 
   let watchdog: LongTimeout | undefined;

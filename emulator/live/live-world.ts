@@ -60,7 +60,7 @@ export class LiveWorld implements World {
       await settled(site);
       const snapshot = site.snapshot();
       this.options.inspect?.(snapshot);
-      const check = checkAgainstTracker(out.connections, snapshot.connections, scenario.proxy);
+      const check = checkAgainstTracker(out.connections, snapshot.connections, scenario.proxy !== null);
       const server = site.server.capacityMetrics();
       const metrics = computeMetrics(out.connections, out.pages, {
         // Real sockets without a capture: packets and wire bytes are not counted.

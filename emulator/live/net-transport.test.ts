@@ -13,6 +13,7 @@ const req = (path: string, over: Partial<RequestHead> = {}): RequestHead => ({
   path,
   httpVersion: '1.1',
   keepAlive: true,
+  proxied: false,
   wantBody: false,
   streamBody: false,
   ...over,

@@ -2,6 +2,7 @@
  * What a population run reports, in either world (`metrics.population`, `metrics.server`): each load's time for the
  * percentiles and counts, never a record per request, so memory stays bounded however many users come.
  */
+import type { ProxyMetrics } from '../proxy/proxy-core.ts';
 import type { ServerCapacityMetrics } from '../http/server-capacity.ts';
 import type { NetworkProfile } from '../profiles/network-profile.ts';
 import { computeMetrics } from '../result/metrics.ts';
@@ -77,6 +78,8 @@ export interface PopulationResult {
   server: ServerCapacityMetrics | null;
   /** Connections whose TIME_WAIT each side held, in all (`metrics.timeWait`, as one user's run counts them). */
   timeWait: { client: number; server: number };
+  /** Through a forward proxy: its side towards the origins (the population's connections are to the proxy). */
+  proxy?: ProxyMetrics;
   errors: string[];
 }
 
@@ -179,6 +182,7 @@ export function populationRunResult(
       connectionsOpened: result.population.connectionsOpened,
       population: result.population,
       ...(result.server ? { server: result.server } : {}),
+      ...(result.proxy ? { proxy: result.proxy } : {}),
     },
     pages: [],
     connections: [],

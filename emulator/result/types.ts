@@ -5,6 +5,7 @@
  */
 import type { ResourceType } from '../page/site.ts';
 import type { PopulationMetrics } from '../population/metrics.ts';
+import type { ProxyMetrics } from '../proxy/proxy-core.ts';
 import type { ServerCapacityMetrics } from '../http/server-capacity.ts';
 
 export type WorldName = 'sim' | 'live' | 'chromium' | 'firefox';
@@ -150,6 +151,11 @@ export interface Metrics {
   server?: ServerCapacityMetrics;
   /** A population run's figures (the scenario's `users`): load-time percentiles over all users, loads, connections. */
   population?: PopulationMetrics;
+  /**
+   * Through a forward proxy (the scenario's `proxy`): its two sides apart. The run's connections are the browsers' to
+   * the proxy; these are the proxy's to each origin, with its users and cap.
+   */
+  proxy?: ProxyMetrics;
 }
 
 export interface RunResult {

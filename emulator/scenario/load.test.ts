@@ -56,7 +56,7 @@ describe('the gallery example', () => {
       { kind: 'idle', ms: 90_000 },
       { kind: 'load', site: 'main', path: '/' },
     ]);
-    expect(scenario.proxy).toBe(false);
+    expect(scenario.proxy).toBeNull();
     expect(scenario.faults).toEqual([]);
   });
 
@@ -409,7 +409,34 @@ steps:
     const { issues, message, file, code } = error as ScenarioError;
     expect([file, code]).toEqual(['many.yaml', 'KAL_ERR_SCENARIO']);
     expect(issues.map((i) => i.line)).toEqual([2, 3, 4]);
-    expect(message).toContain('many.yaml:3:8  proxy: expected true or false, got "yes"');
+    expect(message).toContain(
+      'many.yaml:3:8  proxy: expected true, false or a mapping of proxy knobs (upstream, idleTimeoutMs, keepAliveToOrigin, pipelining), got "yes"',
+    );
+  });
+});
+
+describe('proxy', () => {
+  it("takes RFC 2616's 2·N with Squid's timeouts for proxy: true, and the file's knobs over them", () => {
+    expect(loadScenarioText('name: p\nsite: {}\nproxy: true\n', 'p.yaml').proxy).toEqual({
+      upstream: '2n',
+      idleTimeoutMs: 120_000,
+      keepAliveToOrigin: true,
+      pipelining: 1,
+    });
+    expect(loadScenarioText('name: p\nsite: {}\nproxy: { upstream: 4, idleTimeoutMs: null }\n', 'p.yaml').proxy).toEqual({
+      upstream: 4,
+      idleTimeoutMs: null,
+      keepAliveToOrigin: true,
+      pipelining: 1,
+    });
+    expect(loadScenarioText('name: p\nsite: {}\nproxy: { upstream: null }\n', 'p.yaml').proxy?.upstream).toBeNull();
+  });
+
+  it('names the knob and what it takes when one is wrong', () => {
+    expect(() => loadScenarioText('name: p\nsite: {}\nproxy: { upstream: 3n }\n', 'p.yaml')).toThrow(
+      /p\.yaml:3:20 {2}proxy\.upstream: expected '2n', a whole number from 1 to \d+, or null, got "3n"/,
+    );
+    expect(() => loadScenarioText('name: p\nsite: {}\nproxy: { upstrem: 2 }\n', 'p.yaml')).toThrow(/proxy.*upstrem/);
   });
 });
 

@@ -15,6 +15,7 @@ import { didYouMean } from './suggest.ts';
 import type { FaultKind, FaultSpec, Population, Scenario, Step } from './types.ts';
 import type { BrowserProfile } from '../profiles/browser-profile.ts';
 import { BROWSER_PROFILES } from '../profiles/browsers.ts';
+import { DEFAULT_PROXY, type ProxyPolicy } from '../proxy/proxy-policy.ts';
 
 export { DEFAULT_NETWORK, DEFAULT_SERVER } from './resolve-profiles.ts';
 export { MAIN_SITE, SITE_DEFAULTS, slug } from './resolve-sites.ts';
@@ -76,7 +77,7 @@ export function resolveScenarioFile(file: ScenarioFile, fileName: string): Resol
       networks,
       browsers,
       steps,
-      proxy: file.proxy ?? false,
+      proxy: proxyPolicyOf(file.proxy),
       faults,
       ...(users ? { users, browsers: users.browsers.map((b) => b.browser) } : {}),
     },
@@ -208,4 +209,16 @@ function describePages(pages: number): string {
   if (pages === 1) return 'one page: /';
   if (pages === 2) return '2 pages: /, /page/2';
   return `${pages} pages: /, /page/2 … /page/${pages}`;
+}
+
+/** `proxy:` as the worlds run it: none, every default (`true`), or the defaults with the file's knobs over them. */
+function proxyPolicyOf(raw: ScenarioFile['proxy']): ProxyPolicy | null {
+  if (raw === undefined || raw === false) return null;
+  if (raw === true) return { ...DEFAULT_PROXY };
+  return {
+    upstream: raw.upstream !== undefined ? raw.upstream : DEFAULT_PROXY.upstream,
+    idleTimeoutMs: raw.idleTimeoutMs !== undefined ? raw.idleTimeoutMs : DEFAULT_PROXY.idleTimeoutMs,
+    keepAliveToOrigin: raw.keepAliveToOrigin ?? DEFAULT_PROXY.keepAliveToOrigin,
+    pipelining: raw.pipelining ?? DEFAULT_PROXY.pipelining,
+  };
 }

@@ -386,6 +386,27 @@ export const usersSchema = z
   })
   .meta({ id: 'Users', description: 'a population of users in place of one browser at a time (the simulation and the live world)' });
 
+/** A forward proxy's own policy (emulator/proxy/proxy-policy.ts); each key left out takes `proxy: true`'s value. */
+export const proxySchema = z
+  .strictObject({
+    upstream: z
+      .union([z.literal('2n'), count(1, LIMITS.connections), z.null()], {
+        error: expecting(`'2n', a whole number from 1 to ${LIMITS.connections}, or null`),
+      })
+      .optional()
+      .describe("most connections the proxy keeps to one origin: '2n' (RFC 2616 §8.1.4, N its active users), a number, or null for none"),
+    idleTimeoutMs: z
+      .union([duration(LIMITS.idleMs), z.null()], { error: expecting(`a time in ms from 0 to ${showLimit(LIMITS.idleMs, 'ms')}, or null`) })
+      .optional()
+      .describe('how long the proxy keeps an idle connection, to an origin or from a browser; null: for ever'),
+    keepAliveToOrigin: z
+      .boolean({ error: expecting('true or false') })
+      .optional()
+      .describe('whether the proxy keeps its origin connections alive'),
+    pipelining: count(1, LIMITS.pipelineDepth, 'requests in flight on one origin connection; 1 = no pipelining').optional(),
+  })
+  .meta({ id: 'Proxy', description: "a forward proxy's policy towards origins; true takes every default (docs/SCENARIOS.md)" });
+
 // The file -----------------------------------------------------------------------------------------------------------
 
 export const scenarioFileSchema = z
@@ -398,7 +419,12 @@ export const scenarioFileSchema = z
     network: networkSchema.optional().describe('network profile(s); one result per network; default loopback'),
     browsers: listOf(browserSchema, LIMITS.listLength, 'browser').optional().describe('browser profiles; default every shipped profile'),
     steps: stepsSchema.optional().describe('what the user does; default [{ load: / }]'),
-    proxy: z.boolean().optional().describe('route every connection through one proxy'),
+    proxy: z
+      .union([z.boolean(), proxySchema], {
+        error: expecting('true, false or a mapping of proxy knobs (upstream, idleTimeoutMs, keepAliveToOrigin, pipelining)'),
+      })
+      .optional()
+      .describe("route every connection through one forward proxy: true for RFC 2616's 2·N with Squid's timeouts, or its knobs"),
     users: usersSchema.optional().describe('many users against the server (docs/SCENARIOS.md); browsers then defines profiles they may use'),
     faults: z
       .array(faultSchema)

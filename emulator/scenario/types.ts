@@ -6,6 +6,7 @@ import type { BrowserProfile } from '../profiles/browser-profile.ts';
 import type { NetworkProfile } from '../profiles/network-profile.ts';
 import type { ServerProfile } from '../profiles/server-profile.ts';
 import type { SiteSpec } from '../page/site.ts';
+import type { ProxyPolicy } from '../proxy/proxy-policy.ts';
 
 export type Step =
   /** Load a page of a site and wait for its load event (and its late images). */
@@ -52,8 +53,11 @@ export interface Scenario {
   networks: NetworkProfile[];
   browsers: BrowserProfile[];
   steps: Step[];
-  /** Route every connection through one proxy (per-proxy caps apply). */
-  proxy: boolean;
+  /**
+   * Route every connection through one forward proxy with this policy towards the origins (the browser's per-proxy
+   * cap applies to its side); null: straight to the servers.
+   */
+  proxy: ProxyPolicy | null;
   faults: FaultSpec[];
   /** A population of users in place of one browser at a time; `browsers` then lists theirs. */
   users?: Population;

@@ -17,6 +17,7 @@ import type { SimConnection } from './sim-transport.ts';
 import { PacketCounter } from './packet-counter.ts';
 import type { ConnectionRecord } from '../result/types.ts';
 import { buildSites, resourceLookup, startSimClient } from './sim-client.ts';
+import { startSimProxy } from './sim-proxy.ts';
 
 export interface PopulationOptions {
   /** Arrival times in place of the Poisson draw (hand-worked tests), one per user. */
@@ -54,17 +55,22 @@ function startPopulation(scenario: Scenario, population: Population, network: Ne
   // One counter for every user's packets: the population's wire, summed.
   const packets = new PacketCounter(network.knobs.packetHeaderBytes);
   tally.packets = packets;
+  // Behind a proxy, the users share its connections to the origin (and the origin's capacity is met by the proxy).
+  const proxy = scenario.proxy ? startSimProxy({ queue, scenario, policy: scenario.proxy, network, lookup, capacity, packets }).core : undefined;
 
   for (const { atMs, browser } of users) {
     tally.arrived(browser.name);
     queue.at(atMs, () => {
       let records: () => readonly { requests: readonly unknown[] }[] = () => [];
       const onClosed = (record: ConnectionRecord) => tally.closed(record);
-      const client = startSimClient({ queue, scenario, sites, lookup, browser, network, steps, capacity, packets, onClosed }, (pages) => {
-        tally.finished(pages);
-        // Every connection this user will open is open by now; its engine lives on (idle timers) until they close.
-        tally.connections(records());
-      });
+      const client = startSimClient(
+        { queue, scenario, sites, lookup, browser, network, steps, capacity, packets, onClosed, ...(proxy ? { proxy } : {}) },
+        (pages) => {
+          tally.finished(pages);
+          // Every connection this user will open is open by now; its engine lives on (idle timers) until they close.
+          tally.connections(records());
+        },
+      );
       records = () => client.engine.records();
     });
   }
@@ -76,6 +82,7 @@ function startPopulation(scenario: Scenario, population: Population, network: Ne
       population: tally.metrics(users.length, users.at(-1)?.atMs ?? 0, queue.now),
       server: capacity?.metrics() ?? null,
       timeWait: tally.timeWaitTotals,
+      ...(proxy ? { proxy: proxy.metrics() } : {}),
       errors,
     };
   };

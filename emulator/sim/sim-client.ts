@@ -18,6 +18,9 @@ import type { EventQueue } from './event-queue.ts';
 import type { ServerCapacity } from '../http/server-capacity.ts';
 import { SimClock } from './sim-clock.ts';
 import { SimTransport, type ResourceLookup, type SimConnection } from './sim-transport.ts';
+import type { ProxyCore } from '../proxy/proxy-core.ts';
+import { proxyServerKnobs } from '../proxy/proxy-policy.ts';
+import { PROXY_LAN } from './sim-proxy.ts';
 
 /** What one browser on the simulated network needs: the run's queue, sites and server, its own profile. */
 export interface SimClient {
@@ -37,6 +40,8 @@ export interface SimClient {
   packets?: PacketCounter;
   /** Told of each connection as it closes (see EngineOptions.onClosed). */
   onClosed?: (record: ConnectionRecord) => void;
+  /** The forward proxy every request goes through (the scenario's `proxy`); the client reaches it over `PROXY_LAN`. */
+  proxy?: ProxyCore;
 }
 
 /**
@@ -44,21 +49,40 @@ export interface SimClient {
  * its policy engine and its steps, started on the queue now; `done` gets its pages when the steps are over.
  */
 export function startSimClient(client: SimClient, done: (pages: PageResult[]) => void): { engine: PolicyEngine; transport: SimTransport } {
-  const { queue, scenario, browser, network } = client;
+  const { queue, scenario, browser, network, proxy } = client;
   const clock = new SimClock(queue);
-  const transport = new SimTransport(queue, network.knobs, scenario.server.knobs, client.lookup, {
-    faults: scenario.faults,
-    syn: { retransmitMs: browser.knobs.synRetransmitMs, retries: browser.knobs.synRetries },
-    ...(client.requestTimeoutMs !== undefined ? { requestTimeoutMs: client.requestTimeoutMs } : {}),
-    ...(client.capacity !== undefined ? { capacity: client.capacity } : {}),
-    ...(client.packets ? { packets: client.packets } : {}),
-  });
+  const syn = { retransmitMs: browser.knobs.synRetransmitMs, retries: browser.knobs.synRetries };
+  const transport = proxy
+    ? // Through the proxy: its LAN, the proxy as the server (the origin's faults and capacity are on its side).
+      new SimTransport(queue, PROXY_LAN.knobs, proxyServerKnobs(proxy.policy), client.lookup, {
+        syn,
+        front: proxy,
+        ...(client.requestTimeoutMs !== undefined ? { requestTimeoutMs: client.requestTimeoutMs } : {}),
+        ...(client.packets ? { packets: client.packets } : {}),
+      })
+    : new SimTransport(queue, network.knobs, scenario.server.knobs, client.lookup, {
+        faults: scenario.faults,
+        syn,
+        ...(client.requestTimeoutMs !== undefined ? { requestTimeoutMs: client.requestTimeoutMs } : {}),
+        ...(client.capacity !== undefined ? { capacity: client.capacity } : {}),
+        ...(client.packets ? { packets: client.packets } : {}),
+      });
+  const hooks = proxy?.userHooks();
+  const onClosed = client.onClosed;
   const engine = new PolicyEngine({
     knobs: browser.knobs,
     clock,
     transport,
-    proxy: scenario.proxy,
-    ...(client.onClosed ? { onClosed: client.onClosed } : {}),
+    proxy: proxy !== undefined,
+    ...(hooks ? { onOpened: hooks.onOpened } : {}),
+    ...(onClosed || hooks
+      ? {
+          onClosed: (record: ConnectionRecord) => {
+            hooks?.onClosed();
+            onClosed?.(record);
+          },
+        }
+      : {}),
   });
   transport.listener = withResponseProcessing(engine, clock, clientTimingOf(browser).responseMs);
   runSteps(

@@ -19,11 +19,11 @@ export interface SimResponse {
 }
 
 /** What the server answers to a request on a connection that has already carried `servedBefore` responses. */
-export function simResponse(knobs: ServerKnobs, request: RequestHead, servedBefore: number, bodyBytes: number | null): SimResponse {
+export function simResponse(knobs: ServerKnobs, request: RequestHead, servedBefore: number, bodyBytes: number | null, status?: number): SimResponse {
   const decision = decideResponse(knobs, requestAsSeen(request), servedBefore);
   const hint = decision.keepAliveHeader;
   const head: ResponseHead = {
-    status: bodyBytes === null ? 404 : 200,
+    status: status ?? (bodyBytes === null ? 404 : 200),
     httpVersion: knobs.httpVersion,
     keepAlive: decision.keepAlive,
     keepAliveTimeoutMs: hint?.timeoutSeconds == null ? null : hint.timeoutSeconds * 1000,

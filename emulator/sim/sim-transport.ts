@@ -18,6 +18,7 @@ import { serverThinkMs } from '../http/server-response.ts';
 import type { HeldResource } from '../page/site.ts';
 import { TcpSender, type PathParams } from './tcp-sender.ts';
 import { capacityOf, type ServerCapacity, type ServerCapacityMetrics } from '../http/server-capacity.ts';
+import type { Forwarded } from '../proxy/proxy-core.ts';
 
 /** What the simulated server holds at a host and path: the body's size and the resource's own server time, if any. */
 export type ResourceLookup = (host: string, path: string) => HeldResource | null;
@@ -60,6 +61,14 @@ export interface SimConnection {
   unread: RequestHead[] | null;
   /** Its worker (or backlog place) has been given back. */
   released: boolean;
+  // Proxy (only read when the transport's server is a proxy) ──────────────────────────────────────────────────────
+  /** What the origin answered for each request in `serverQueue`, in step with it; `answer` unset while forwarded. */
+  forwarded: { answer?: Forwarded }[];
+}
+
+/** A forward proxy as the server of a browser's transport: it forwards each request instead of thinking (sim-proxy.ts). */
+export interface SimFront {
+  forward(host: string, path: string, done: (result: Forwarded) => void): void;
 }
 
 /** The client's TCP stack: when an unanswered SYN is sent again, and how often (the browser profile's knobs). */
@@ -86,6 +95,11 @@ export interface SimTransportOptions {
   capacity?: ServerCapacity<SimConnection> | null;
   /** Where packets are counted: shared by a population's clients; by default the transport's own. */
   packets?: PacketCounter;
+  /**
+   * The server is a forward proxy: each request is answered once the proxy has it from the origin (in order), with
+   * the `server` knobs as the proxy's towards browsers. Faults then belong to the proxy's transport to the origin.
+   */
+  front?: SimFront;
 }
 
 interface Delivery {
@@ -94,6 +108,9 @@ interface Delivery {
   /** The fault that broke this response's body, if one did. */
   kind?: string;
 }
+
+/** What a proxy answers when the origin could not be reached or broke off (RFC 9110 §15.6.3). */
+const BAD_GATEWAY = 502;
 
 /** Faults that cut a response's body short or leave it unfinished: the server closes with the client mid-body. */
 const BROKEN_BODY: ReadonlySet<string> = new Set(['reset-mid-body', 'truncated-chunked', 'short-body']);
@@ -122,6 +139,7 @@ export class SimTransport implements Transport {
   /** The server's workers and backlog; null when it serves every connection at once (then no path below pays for it). */
   private readonly capacity: ServerCapacity<SimConnection> | null;
   private readonly syn: SynRetransmission;
+  private readonly front: SimFront | null;
 
   constructor(
     private readonly queue: EventQueue,
@@ -130,6 +148,7 @@ export class SimTransport implements Transport {
     private readonly lookup: ResourceLookup,
     options: SimTransportOptions = {},
   ) {
+    this.front = options.front ?? null;
     this.faults = options.faults ?? [];
     this.faulty = this.faults.length > 0;
     this.requestTimeoutMs = options.requestTimeoutMs ?? REQUEST_DEADLINE_MS;
@@ -170,6 +189,7 @@ export class SimTransport implements Transport {
       accepted: true,
       unread: null,
       released: false,
+      forwarded: [],
     };
     this.conns.set(id, conn);
     const synAt = this.dnsAnswer(host);
@@ -324,6 +344,7 @@ export class SimTransport implements Transport {
     this.endServerIdle(conn);
     // Its worker serves again (a close, instead, gives the worker back: `serverEnded`).
     this.capacity?.busy(conn, this.queue.now);
+    if (this.front) return this.forwardAll(conn, requests);
     for (const request of requests) {
       conn.pendingAtServer++;
       conn.serverQueue.push(request);
@@ -345,10 +366,31 @@ export class SimTransport implements Transport {
     }
   }
 
-  private serverResponds(conn: SimConnection, request: RequestHead, fault: FaultSpec | null): void {
+  /** A proxy forwards each request as it arrives and answers them in order, each once the origin's answer is in. */
+  private forwardAll(conn: SimConnection, requests: readonly RequestHead[]): void {
+    for (const request of requests) {
+      conn.pendingAtServer++;
+      conn.serverQueue.push(request);
+      const slot: { answer?: Forwarded } = {};
+      conn.forwarded.push(slot);
+      this.front!.forward(request.host, request.path, (answer) => {
+        slot.answer = answer;
+        while (!conn.serverClosed && conn.forwarded[0]?.answer !== undefined) {
+          this.serverResponds(conn, conn.serverQueue.shift()!, null, conn.forwarded.shift()!.answer);
+        }
+      });
+    }
+  }
+
+  private serverResponds(conn: SimConnection, request: RequestHead, fault: FaultSpec | null, forwarded?: Forwarded): void {
     if (conn.serverClosed) return;
     conn.pendingAtServer--;
-    const decision = simResponse(this.server, request, conn.served++, this.lookup(request.host, request.path)?.bytes ?? null);
+    const decision =
+      forwarded === undefined
+        ? simResponse(this.server, request, conn.served++, this.lookup(request.host, request.path)?.bytes ?? null)
+        : 'failed' in forwarded
+          ? simResponse(this.server, request, conn.served++, 0, BAD_GATEWAY)
+          : simResponse(this.server, request, conn.served++, forwarded.bodyBytes, forwarded.status);
     if (fault !== null && BROKEN_BODY.has(fault.kind)) {
       this.serverBreaks(conn, request, decision, fault);
       return;

@@ -7,6 +7,7 @@ import type { Scenario } from '../scenario/types.ts';
 import type { World, WorldRun } from '../world.ts';
 import { EventQueue, runInterruptibly, SIM_SLICE_EVENTS } from './event-queue.ts';
 import { buildSites, resourceLookup, startSimClient } from './sim-client.ts';
+import { startSimProxy } from './sim-proxy.ts';
 
 export class SimWorld implements World {
   readonly name = 'sim' as const;
@@ -59,10 +60,18 @@ interface Simulation {
 function startSimulation(scenario: Scenario, browser: BrowserProfile, network: NetworkProfile, options: SimulateOptions = {}): Simulation {
   const queue = new EventQueue();
   const sites = buildSites(scenario);
+  const lookup = resourceLookup(sites);
   let pages: PageResult[] | undefined;
-  const { engine, transport } = startSimClient({ queue, scenario, sites, lookup: resourceLookup(sites), browser, network, ...options }, (done) => {
-    pages = done;
-  });
+  // Through a proxy, the origin is the proxy's business: its capacity, idle seconds and the wire are read from its side.
+  const proxy = scenario.proxy ? startSimProxy({ queue, scenario, policy: scenario.proxy, network, lookup, ...options }) : null;
+  const client = startSimClient(
+    { queue, scenario, sites, lookup, browser, network, ...options, ...(proxy ? { proxy: proxy.core, packets: proxy.transport.packets } : {}) },
+    (done) => {
+      pages = done;
+    },
+  );
+  const engine = client.engine;
+  const transport = proxy?.transport ?? client.transport;
   const finish = (): RunResult => {
     const errors: string[] = [];
     if (!pages) {
@@ -71,6 +80,7 @@ function startSimulation(scenario: Scenario, browser: BrowserProfile, network: N
     }
     const endAt = queue.now;
     engine.closeAll('run-end');
+    proxy?.core.engine.closeAll('run-end');
     const connections = [...engine.records()];
     const capacity = transport.capacityMetrics();
     return {
@@ -87,6 +97,7 @@ function startSimulation(scenario: Scenario, browser: BrowserProfile, network: N
           endAt,
         }),
         ...(capacity ? { server: capacity } : {}),
+        ...(proxy ? { proxy: proxy.core.metrics() } : {}),
       },
       pages,
       connections,

@@ -23,7 +23,7 @@ export function testScenario(options: {
     networks: [],
     browsers: [],
     steps: options.steps ?? [{ kind: 'load', site: 'main', path: '/' }],
-    proxy: false,
+    proxy: null,
     faults: [],
   };
 }

@@ -123,7 +123,7 @@ export function shapeScenario(shape: Shape, domain = 'fidelity.localhost'): Scen
     networks: [],
     browsers: [],
     steps: shape.steps ?? [{ kind: 'load', site: 'main', path: '/' }],
-    proxy: false,
+    proxy: null,
     faults: [],
   };
 }
