@@ -51,6 +51,11 @@ export interface ProfileServerOptions {
    * matching) is most of a response's cost. Set false for handlers whose answers change.
    */
   contentCache?: boolean;
+  /**
+   * Where responses come from instead of `handlers` (a forward proxy in front of the site relays its origin's); no
+   * content cache then, since the answer depends on the origin's.
+   */
+  content?: (request: ParsedRequest) => Promise<ContentResponse>;
 }
 
 export interface ContentResponse {
@@ -112,7 +117,7 @@ export class ProfileServer {
     this.maxConnections = options.maxConnections ?? 1024;
     const defaultHost = options.defaultHost ?? 'localhost';
     const handlers = [...options.handlers];
-    this.contentCache = options.contentCache === false ? null : new Map();
+    this.contentCache = options.contentCache === false || options.content ? null : new Map();
     const capacity = capacityOf<Socket>(options.knobs);
     const startedAt = performance.now();
     const timeScale = options.timeScale ?? 1;
@@ -128,7 +133,7 @@ export class ProfileServer {
       headersTimeoutMs: options.headersTimeoutMs ?? 60_000,
       controlPrefix: CONTROL_PREFIX,
       defaultHost,
-      content: this.contentCache ? cached(this.contentCache, handlers, defaultHost) : (request) => content(handlers, request, defaultHost),
+      content: options.content ?? (this.contentCache ? cached(this.contentCache, handlers, defaultHost) : (request) => content(handlers, request, defaultHost)),
       control: (request, connection) => this.control(request, connection),
       forget: (connection) => {
         this.connections.delete(connection);
@@ -214,6 +219,11 @@ export class ProfileServer {
       pending.push(this.ctx.content({ method: 'GET', target: path, path, httpVersion: '1.1', headers: new Map([['host', host]]), host, bytes: 0 }));
     }
     await Promise.all(pending);
+  }
+
+  /** What this server answers to `request` (its status, headers and body), without a socket: a proxy relays it. */
+  resolveContent(request: ParsedRequest): Promise<ContentResponse> {
+    return this.ctx.content(request);
   }
 
   /** Responses the content cache holds. */

@@ -19,6 +19,7 @@ import type { WorldRun } from '../world.ts';
 import { SubresourceScanner, type DiscoveredResource } from './discover-subresources.ts';
 import { NetTransport, relayTo, type NetTransportOptions } from './net-transport.ts';
 import { RealClock } from './real-clock.ts';
+import type { ProxyUserHooks } from '../proxy/proxy-core.ts';
 
 export interface LiveRunInput extends WorldRun {
   /** Where every host's connections go (the fixture site, or the shaper in front of it). Loopback. */
@@ -37,6 +38,8 @@ export interface LiveRunInput extends WorldRun {
   synFate?: NetTransportOptions['synFate'];
   /** Wall ms after which the run is ended whatever state it is in. */
   watchdogMs?: number;
+  /** The forward proxy's hooks for this user, when the scenario goes through one (it counts its active users). */
+  proxyHooks?: ProxyUserHooks;
 }
 
 export interface LiveRunOutput {
@@ -68,7 +71,13 @@ export async function runLive(input: LiveRunInput): Promise<LiveRunOutput> {
     ...(input.synFate ? { synFate: input.synFate } : {}),
     ...(input.closeReason ? { closeReason: (_conn: ConnectionId, port: number | null) => (port === null ? null : input.closeReason!(port)) } : {}),
   });
-  engine = new PolicyEngine({ knobs: browser.knobs, clock, transport, proxy: scenario.proxy !== null });
+  engine = new PolicyEngine({
+    knobs: browser.knobs,
+    clock,
+    transport,
+    proxy: scenario.proxy !== null,
+    ...(input.proxyHooks ? { onOpened: input.proxyHooks.onOpened, onClosed: input.proxyHooks.onClosed } : {}),
+  });
   heard = withResponseProcessing(engine, clock, clientTimingOf(browser).responseMs);
 
   let watchdog: LongTimeout | undefined;

@@ -17,6 +17,7 @@ import { populationRunResult } from '../population/metrics.ts';
 import type { Population } from '../scenario/types.ts';
 import { chooseTimeScale } from './time-scale.ts';
 import { checkAgainstTracker, serverIdleSeconds } from './tracker-check.ts';
+import type { LiveProxy } from './live-proxy.ts';
 
 export interface LiveWorldOptions {
   /** Wall ms per scenario ms; by default a shaped round trip takes 20 ms of wall time (see chooseTimeScale). */
@@ -44,23 +45,47 @@ export class LiveWorld implements World {
     throwIfInterrupted(input.signal);
     const site = await startScenarioSite(scenario, network.knobs, { timeScale });
     const untrack = onCleanup({ what: 'the fixture site (live world)', close: () => site.close() });
+    let proxy: LiveProxy | null = null;
     try {
+      const requestTimeoutMs = this.options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
+      const errors: string[] = [];
+      if (scenario.proxy) {
+        const { LiveProxy } = await import('./live-proxy.ts');
+        proxy = await LiveProxy.start({ policy: scenario.proxy, site, network: network.knobs, timeScale, requestTimeoutMs, onError: (e) => errors.push(e) });
+      }
       const out = await runLive({
         ...input,
-        target: { host: '127.0.0.1', port: site.port },
         timeScale,
-        requestTimeoutMs: this.options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS,
-        dnsMs: network.knobs.dnsMs,
-        handshakeMs: network.knobs.rttMs,
-        closeReason: (port) => trackerCloseReason(site, port),
-        synFate: (port) => site.server.synFate(port),
+        requestTimeoutMs,
+        ...(proxy
+          ? // The browser reaches its proxy over the LAN, unshaped: no DNS of its own, a handshake in no time (sim-proxy.ts).
+            {
+              target: { host: '127.0.0.1', port: proxy.port },
+              closeReason: (port: number) => proxy!.closeReasonFor(port),
+              proxyHooks: proxy.core.userHooks(),
+            }
+          : {
+              target: { host: '127.0.0.1', port: site.port },
+              dnsMs: network.knobs.dnsMs,
+              handshakeMs: network.knobs.rttMs,
+              closeReason: (port: number) => trackerCloseReason(site, port),
+              synFate: (port: number) => site.server.synFate(port),
+            }),
       });
       // Interrupted: the run stopped where it was and closed its sockets; it leaves no record.
       throwIfInterrupted(input.signal);
+      // The proxy ends its origin connections as the browser ended its own (run-end), as the simulation's does.
+      await proxy?.close();
       await settled(site);
       const snapshot = site.snapshot();
       this.options.inspect?.(snapshot);
-      const check = checkAgainstTracker(out.connections, snapshot.connections, scenario.proxy !== null);
+      // Each tracker is the truth for its side: the proxy's for the browser's connections, the site's for the origin's.
+      const problems = proxy
+        ? [
+            ...checkAgainstTracker(out.connections, proxy.snapshot().connections, true).problems.map((p) => `proxy tracker: ${p}`),
+            ...checkAgainstTracker(proxy.originConnections(), snapshot.connections).problems.map((p) => `tracker: ${p}`),
+          ]
+        : checkAgainstTracker(out.connections, snapshot.connections).problems.map((p) => `tracker: ${p}`);
       const server = site.server.capacityMetrics();
       const metrics = computeMetrics(out.connections, out.pages, {
         // Real sockets without a capture: packets and wire bytes are not counted.
@@ -75,12 +100,13 @@ export class LiveWorld implements World {
         world: 'live',
         network: network.name,
         server: scenario.server.name,
-        metrics: server ? { ...metrics, server } : metrics,
+        metrics: { ...metrics, ...(server ? { server } : {}), ...(proxy ? { proxy: proxy.core.metrics() } : {}) },
         pages: out.pages,
         connections: out.connections,
-        errors: [...out.errors, ...check.problems.map((p) => `tracker: ${p}`)],
+        errors: [...out.errors, ...errors, ...problems],
       };
     } finally {
+      await proxy?.close();
       await site.close();
       untrack();
     }

@@ -19,7 +19,7 @@ const network = testNetwork({ rttMs: 100 });
 /** One host, 20 images, the server thinking 200 ms on each: every connection either side allows is used. */
 function behind(proxy: Partial<ProxyPolicy>): Scenario {
   return {
-    ...testScenario({ site: { images: 20, imageBytes: 500, htmlBytes: 800 }, serverKnobs: { thinkMs: 200, idleTimeoutMs: 60_000 } }),
+    ...testScenario({ site: { images: 20, imageBytes: 500, htmlBytes: 2_000 }, serverKnobs: { thinkMs: 200, idleTimeoutMs: 60_000 } }),
     proxy: { ...DEFAULT_PROXY, ...proxy },
   };
 }

@@ -1,0 +1,64 @@
+/**
+ * A forward proxy on loopback in front of the fixture site (emulator/live/live-proxy.ts), against the simulation's
+ * (emulator/sim/sim-proxy.ts): the browser's per-proxy cap on one side, the proxy's cap towards the origin on the
+ * other, each side counted by its own tracker and agreeing with the simulation.
+ */
+import { describe, expect, it } from 'vitest';
+import type { TrackerSnapshot } from '../../fixtures-site/index.ts';
+import { LiveWorld } from '../../emulator/live/live-world.ts';
+import { withClientTiming, type BrowserProfile } from '../../emulator/profiles/browser-profile.ts';
+import { browserProfile } from '../../emulator/profiles/browsers.ts';
+import { NO_CLIENT_TIME } from '../../emulator/profiles/client-timing.ts';
+import { DEFAULT_PROXY, type ProxyPolicy } from '../../emulator/proxy/proxy-policy.ts';
+import type { RunResult } from '../../emulator/result/types.ts';
+import type { Scenario } from '../../emulator/scenario/types.ts';
+import { simulate } from '../../emulator/sim/sim-world.ts';
+import { testNetwork, testScenario } from '../../emulator/testing/index.ts';
+
+const ie6 = withClientTiming(browserProfile('ie-6'), NO_CLIENT_TIME);
+const firefox3 = withClientTiming(browserProfile('firefox-3'), NO_CLIENT_TIME);
+const network = testNetwork({ rttMs: 100 });
+
+/** One host, 20 images, 200 ms of server time each: every connection either side allows is used. */
+function behind(proxy: Partial<ProxyPolicy>): Scenario {
+  return {
+    ...testScenario({ site: { images: 20, imageBytes: 500, htmlBytes: 2_000 }, serverKnobs: { thinkMs: 200, idleTimeoutMs: 60_000 } }),
+    proxy: { ...DEFAULT_PROXY, ...proxy },
+  };
+}
+
+async function bothWorlds(scenario: Scenario, browser: BrowserProfile): Promise<{ sim: RunResult; live: RunResult; origin: TrackerSnapshot }> {
+  let origin: TrackerSnapshot | undefined;
+  const live = await new LiveWorld({ timeScale: 0.2, inspect: (s) => (origin = s) }).run({ scenario, browser, network });
+  return { sim: simulate(scenario, browser, network), live, origin: origin! };
+}
+
+describe('a forward proxy on loopback, against the simulation', () => {
+  it("Firefox 3's eight connections to the proxy share the two that 2·N allows one user towards the origin", async () => {
+    const { sim, live, origin } = await bothWorlds(behind({ upstream: '2n' }), firefox3);
+    // Each tracker agrees with its side's engine (the run would say so in errors otherwise).
+    expect(live.errors).toEqual([]);
+    for (const r of [sim, live]) {
+      expect(r.metrics.connectionsPerHost).toEqual({ proxy: 8 });
+      expect(r.metrics.proxy).toMatchObject({ originConnections: { 'test.localhost': 2 }, requestsForwarded: 21, requestsFailed: 0, upstreamCapPeak: 2 });
+      expect(r.metrics.failedResources).toBe(0);
+    }
+    // The site saw only the proxy's two connections, carrying all 21 requests.
+    expect(origin.connections).toHaveLength(2);
+    expect(origin.connections.reduce((n, c) => n + c.requests.length, 0)).toBe(21);
+    // Two origin connections at 200 ms a response: about 11 rounds, so the live load is near the sim's.
+    const ratio = live.metrics.pageLoadMs[0]! / sim.metrics.pageLoadMs[0]!;
+    expect(ratio).toBeGreaterThan(0.8);
+    expect(ratio).toBeLessThan(1.25);
+  });
+
+  it('IE 6 keeps to its per-proxy cap of 2; a proxy with no cap opens no more towards the origin than it is asked for', async () => {
+    const { sim, live, origin } = await bothWorlds(behind({ upstream: null }), ie6);
+    expect(live.errors).toEqual([]);
+    for (const r of [sim, live]) {
+      expect(r.metrics.connectionsPerHost).toEqual({ proxy: 2 });
+      expect(r.metrics.proxy?.originConnections).toEqual({ 'test.localhost': 2 });
+    }
+    expect(origin.connections).toHaveLength(2);
+  });
+});
