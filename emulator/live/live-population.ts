@@ -25,6 +25,8 @@ import type { Ms } from '../time.ts';
 import { discoverFromHtml } from './live-run.ts';
 import { NetTransport, relayTo } from './net-transport.ts';
 import { RealClock } from './real-clock.ts';
+import type { LiveProxy } from './live-proxy.ts';
+import { proxyServerKnobs } from '../proxy/proxy-policy.ts';
 
 export interface LivePopulationOptions {
   /** Wall ms per scenario ms (the site was started with the same). */
@@ -36,6 +38,11 @@ export interface LivePopulationOptions {
   signal?: AbortSignal;
   /** Wall ms after which the run is stopped whatever state it is in; by default generous (see defaultWatchdogMs). */
   watchdogMs?: number;
+  /**
+   * The forward proxy every user goes through (the scenario's `proxy`), started in front of `site`: users reach it
+   * over the LAN (no access links); its tracker must have accepted what they opened, the site's what it opened.
+   */
+  proxy?: LiveProxy;
 }
 
 /** Scenario ms a user's connections may outlive its steps when neither side has a timeout that would close them. */
@@ -78,7 +85,12 @@ export async function runLivePopulation(
     for (const planned of users) {
       tally.arrived(planned.browser.name);
       clock.setTimer(planned.atMs, () => {
-        const user = new LiveUser(planned, { site, scenario, network, steps, sites, clock, requestTimeoutMs: options.requestTimeoutMs }, tally, errors);
+        const user = new LiveUser(
+          planned,
+          { site, scenario, network, steps, sites, clock, requestTimeoutMs: options.requestTimeoutMs, proxy: options.proxy ?? null },
+          tally,
+          errors,
+        );
         running.add(user);
         void user.run().then(() => {
           running.delete(user);
@@ -94,12 +106,24 @@ export async function runLivePopulation(
   await Promise.all([...running].map((user) => user.finished));
 
   if (tally.usersDone < users.length) errors.push(`${users.length - tally.usersDone} users never finished their steps`);
-  const accepted = site.tracker.snapshot({ limit: 1, requestLimit: 0 }).stats.accepted;
-  if (accepted !== tally.connectionsOpened) errors.push(`tracker: the server accepted ${accepted} connections, the users opened ${tally.connectionsOpened}`);
+  const proxy = options.proxy;
+  await proxy?.close();
+  const accepted = (tracker: ScenarioSite['tracker']) => tracker.snapshot({ limit: 1, requestLimit: 0 }).stats.accepted;
+  if (proxy) {
+    const atProxy = accepted(proxy.tracker);
+    const originOpened = proxy.originConnections().length;
+    if (atProxy !== tally.connectionsOpened)
+      errors.push(`proxy tracker: the proxy accepted ${atProxy} connections, the users opened ${tally.connectionsOpened}`);
+    if (accepted(site.tracker) !== originOpened)
+      errors.push(`tracker: the server accepted ${accepted(site.tracker)} connections, the proxy opened ${originOpened}`);
+  } else if (accepted(site.tracker) !== tally.connectionsOpened) {
+    errors.push(`tracker: the server accepted ${accepted(site.tracker)} connections, the users opened ${tally.connectionsOpened}`);
+  }
   return {
     population: tally.metrics(users.length, users.at(-1)?.atMs ?? 0, endMs),
     server: site.server.capacityMetrics(),
     timeWait: tally.timeWaitTotals,
+    ...(proxy ? { proxy: proxy.core.metrics() } : {}),
     errors,
   };
 }
@@ -112,6 +136,7 @@ interface UserContext {
   sites: ReadonlyMap<string, Site>;
   clock: RealClock;
   requestTimeoutMs: number;
+  proxy: LiveProxy | null;
 }
 
 /** One user: its access link, engine and transport, from its arrival until its last connection has closed. */
@@ -134,14 +159,15 @@ class LiveUser {
 
   /** Runs the steps, waits for the connections to close, then releases everything. */
   async run(): Promise<void> {
-    const { site, clock, scenario, network } = this.ctx;
+    const { site, clock, scenario, network, proxy } = this.ctx;
     const browser = this.planned.browser;
     let link: AccessLink | null = null;
     let transport: NetTransport | null = null;
     try {
-      link = await site.openAccessLink();
-      const port = link?.port ?? site.port;
-      const hasLimit = site.server.hasWorkerLimit;
+      // Behind a proxy, the user reaches it over the LAN (sim-proxy.ts): no access link, DNS or handshake time.
+      link = proxy ? null : await site.openAccessLink();
+      const port = proxy?.port ?? link?.port ?? site.port;
+      const hasLimit = !proxy && site.server.hasWorkerLimit;
       const l = link;
       let heard: ReturnType<typeof withResponseProcessing> | undefined;
       transport = new NetTransport({
@@ -149,19 +175,27 @@ class LiveUser {
         clock,
         resolve: () => ({ host: '127.0.0.1', port }),
         requestTimeoutMs: this.ctx.requestTimeoutMs,
-        dnsMs: network.knobs.dnsMs,
-        handshakeMs: network.knobs.rttMs,
+        ...(proxy ? {} : { dnsMs: network.knobs.dnsMs, handshakeMs: network.knobs.rttMs }),
         syn: { retransmitMs: browser.knobs.synRetransmitMs, retries: browser.knobs.synRetries },
         // Without a link the site sees the client's own port; behind one, the link's upstream port.
         ...(hasLimit
           ? { synFate: (clientPort: number) => (l ? l.upstreamPortFor(clientPort).then((up) => site.server.synFate(up)!) : site.server.synFate(clientPort)) }
           : {}),
       });
+      const hooks = proxy?.core.userHooks();
       const onClosed = (record: Parameters<PopulationTally['closed']>[0]) => {
+        hooks?.onClosed();
         this.tally.closed(record);
         this.#closedOne();
       };
-      const engine = new PolicyEngine({ knobs: browser.knobs, clock, transport, proxy: scenario.proxy !== null, onClosed });
+      const engine = new PolicyEngine({
+        knobs: browser.knobs,
+        clock,
+        transport,
+        proxy: proxy !== null,
+        onClosed,
+        ...(hooks ? { onOpened: hooks.onOpened } : {}),
+      });
       heard = withResponseProcessing(engine, clock, clientTimingOf(browser).responseMs);
       const pages = await new Promise<PageResult[]>((resolve) => {
         this.#wake = () => resolve([]);
@@ -226,7 +260,8 @@ class LiveUser {
  * it and the server's timeout has run. Only when neither side has a timeout that would close them, a moment.
  */
 function lingerLimitMs(scenario: Scenario, browserIdleMs: number | null): number | null {
-  const { idleTimeoutMs, firstRequestTimeoutMs } = scenario.server.knobs;
+  // Behind a proxy, the proxy is the server that closes the user's idle connections.
+  const { idleTimeoutMs, firstRequestTimeoutMs } = scenario.proxy ? proxyServerKnobs(scenario.proxy) : scenario.server.knobs;
   const serverCloses = idleTimeoutMs !== null && firstRequestTimeoutMs !== null;
   return serverCloses || browserIdleMs !== null ? null : LINGER_WITHOUT_TIMEOUT_MS;
 }
@@ -236,7 +271,7 @@ function defaultWatchdogMs(users: readonly PlannedUser[], steps: readonly Step[]
   let stepsMs = 0;
   for (const step of steps) stepsMs += step.kind === 'idle' ? step.ms : options.requestTimeoutMs * 4;
   // A user's connections may outlive its steps by the longer of the server's timeouts (its worker may come late).
-  const { idleTimeoutMs, firstRequestTimeoutMs } = scenario.server.knobs;
+  const { idleTimeoutMs, firstRequestTimeoutMs } = scenario.proxy ? proxyServerKnobs(scenario.proxy) : scenario.server.knobs;
   const lingerMs = Math.max(idleTimeoutMs ?? 0, firstRequestTimeoutMs ?? 0, LINGER_WITHOUT_TIMEOUT_MS) * 2;
   return ((users.at(-1)?.atMs ?? 0) + stepsMs + lingerMs) * options.timeScale + 60_000;
 }

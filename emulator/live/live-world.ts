@@ -117,18 +117,31 @@ export class LiveWorld implements World {
     const { scenario, network } = input;
     const { startScenarioSite } = await import('../../fixtures-site/index.ts');
     throwIfInterrupted(input.signal);
-    const site = await startScenarioSite(scenario, network.knobs, { timeScale, linkPerClient: true, maxConnections: POPULATION_MAX_CONNECTIONS });
+    // Behind a proxy, the users share its one path to the site (the shaper); otherwise each has an access link.
+    const site = await startScenarioSite(scenario, network.knobs, {
+      timeScale,
+      linkPerClient: !scenario.proxy,
+      maxConnections: POPULATION_MAX_CONNECTIONS,
+    });
     const untrack = onCleanup({ what: 'the fixture site (live world)', close: () => site.close() });
+    let proxy: LiveProxy | null = null;
     try {
+      const requestTimeoutMs = this.options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
+      if (scenario.proxy) {
+        const { LiveProxy } = await import('./live-proxy.ts');
+        proxy = await LiveProxy.start({ policy: scenario.proxy, site, network: network.knobs, timeScale, requestTimeoutMs });
+      }
       const result = await runLivePopulation(site, scenario, users, network, {
         timeScale,
-        requestTimeoutMs: this.options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS,
+        requestTimeoutMs,
         ...(input.signal ? { signal: input.signal } : {}),
+        ...(proxy ? { proxy } : {}),
       });
       throwIfInterrupted(input.signal);
       this.options.inspect?.(site.snapshot());
       return populationRunResult('live', scenario, users, network, result);
     } finally {
+      await proxy?.close();
       await site.close();
       untrack();
     }

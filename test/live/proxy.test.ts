@@ -13,7 +13,12 @@ import { DEFAULT_PROXY, type ProxyPolicy } from '../../emulator/proxy/proxy-poli
 import type { RunResult } from '../../emulator/result/types.ts';
 import type { Scenario } from '../../emulator/scenario/types.ts';
 import { simulate } from '../../emulator/sim/sim-world.ts';
-import { testNetwork, testScenario } from '../../emulator/testing/index.ts';
+import { testCrowd, testNetwork, testScenario } from '../../emulator/testing/index.ts';
+import { startScenarioSite } from '../../fixtures-site/index.ts';
+import { LiveProxy } from '../../emulator/live/live-proxy.ts';
+import { runLivePopulation } from '../../emulator/live/live-population.ts';
+import type { PopulationResult } from '../../emulator/population/metrics.ts';
+import { simulatePopulation } from '../../emulator/sim/population.ts';
 
 const ie6 = withClientTiming(browserProfile('ie-6'), NO_CLIENT_TIME);
 const firefox3 = withClientTiming(browserProfile('firefox-3'), NO_CLIENT_TIME);
@@ -61,4 +66,36 @@ describe('a forward proxy on loopback, against the simulation', () => {
     }
     expect(origin.connections).toHaveLength(2);
   });
+
+  it('three users at once behind one proxy: 2·N lets it open 6 connections to the origin, a fixed cap 3', async () => {
+    const crowd = testCrowd(firefox3, { count: 3 });
+    const arrivals = [0, 0, 0];
+    for (const [upstream, cap] of [
+      ['2n', 6],
+      [3, 3],
+    ] as const) {
+      // The proxy closes idle connections after 2 s (scenario time) so the users' lingering ends soon.
+      const scenario = behind({ upstream, idleTimeoutMs: 2_000 });
+      const sim = simulatePopulation(scenario, crowd, network, { arrivalsMs: arrivals });
+      const got = await livePopulation(scenario, crowd, arrivals);
+      expect(got.errors).toEqual([]);
+      for (const r of [sim, got]) {
+        // 3 users × 8 connections to the proxy (Firefox 3's per-proxy cap); N = 3 at the peak.
+        expect(r.population).toMatchObject({ loadsCompleted: 3, loadsFailed: 0, connectionsOpened: 24 });
+        expect(r.proxy).toMatchObject({ activeUsersPeak: 3, upstreamCapPeak: cap, originConnections: { 'test.localhost': cap }, requestsForwarded: 63 });
+      }
+    }
+  });
 });
+
+async function livePopulation(scenario: Scenario, population: ReturnType<typeof testCrowd>, arrivalsMs: number[]): Promise<PopulationResult> {
+  const timeScale = 0.2;
+  const site = await startScenarioSite(scenario, network.knobs, { timeScale });
+  const proxy = await LiveProxy.start({ policy: scenario.proxy!, site, network: network.knobs, timeScale, requestTimeoutMs: 120_000 });
+  try {
+    return await runLivePopulation(site, scenario, population, network, { timeScale, requestTimeoutMs: 120_000, arrivalsMs, proxy });
+  } finally {
+    await proxy.close();
+    await site.close();
+  }
+}
