@@ -42,6 +42,18 @@ describe('diffWorlds', () => {
     ]);
   });
 
+  it("names a proxy's connections to an origin that differ", () => {
+    const proxied = (world: 'sim' | 'live', origins: Record<string, number>): RunResult => {
+      const r = result(world, { perHost: { proxy: 8 }, load: [1000] });
+      return { ...r, metrics: { ...r.metrics, proxy: { originConnections: origins } as NonNullable<RunResult['metrics']['proxy']> } };
+    };
+    expect(diffWorlds(proxied('sim', { a: 2 }), proxied('live', { a: 2 })).counts).toEqual([]);
+    expect(diffWorlds(proxied('sim', { a: 2 }), proxied('live', { a: 3, b: 1 })).counts).toEqual([
+      "proxy's connections to a: 2 → 3",
+      "proxy's connections to b: 0 → 1",
+    ]);
+  });
+
   it('pairs each run’s worlds for the text under the table', () => {
     const sim = result('sim', { perHost: { a: 1 }, load: [100] });
     const live = result('live', { perHost: { a: 1 }, load: [100] });

@@ -1,6 +1,6 @@
 /**
  * Where two worlds' results for the same scenario differ: the counts that must agree exactly (connections per host,
- * closes by reason, failed resources) and the page load times, as a ratio. Used by `--world sim,live` to print the
+ * a proxy's connections per origin, closes by reason, failed resources) and the page load times, as a ratio. Used by `--world sim,live` to print the
  * differences under the side-by-side table, and by the agreement tests.
  */
 import { CLOSE_REASONS, type RunResult } from '../result/types.ts';
@@ -27,6 +27,14 @@ export function diffWorlds(a: RunResult, b: RunResult): WorldDiff {
     const x = a.metrics.closesByReason[reason];
     const y = b.metrics.closesByReason[reason];
     if (x !== y) counts.push(`closes (${reason}): ${x} → ${y}`);
+  }
+  // Through a proxy, its side towards the origins too: connections per origin host.
+  const originsA = a.metrics.proxy?.originConnections ?? {};
+  const originsB = b.metrics.proxy?.originConnections ?? {};
+  for (const host of [...new Set([...Object.keys(originsA), ...Object.keys(originsB)])].sort()) {
+    const x = originsA[host] ?? 0;
+    const y = originsB[host] ?? 0;
+    if (x !== y) counts.push(`proxy's connections to ${host}: ${x} → ${y}`);
   }
   if (a.metrics.failedResources !== b.metrics.failedResources) {
     counts.push(`failed resources: ${a.metrics.failedResources} → ${b.metrics.failedResources}`);

@@ -37,7 +37,7 @@ function run(scenario: string, browser: string, network?: string): RunResult {
 describe('the default suite', () => {
   it('loads, and every run completes with no failed resource and no error', () => {
     expect(scenarios.length).toBeGreaterThanOrEqual(12);
-    expect(crowds.size).toBe(5);
+    expect(crowds.size).toBe(7);
     for (const [name, crowd] of crowds) expect(crowd.errors, name).toEqual([]);
     for (const runs of results.values()) {
       for (const r of runs) {
@@ -155,3 +155,45 @@ describe('image-host-2006: why Apache 2.2 shortened the keep-alive timeout', () 
     expect(chromium.population.connectionsOpened).toBeGreaterThan(classic.population.connectionsOpened);
   });
 });
+
+describe('behind a proxy: what its pooling does to the origin and to each visitor', () => {
+  const crowd = (name: string) => crowds.get(name)!;
+
+  it('office-proxy-2006: 2·N follows the users, a fixed cap of 4 holds; both spare the image host most connections', () => {
+    const rfc = crowd('office-proxy-2006-rfc-2n');
+    const fixed = crowd('office-proxy-2006-fixed-cap');
+    for (const r of [rfc, fixed]) {
+      // 120 visitors, 21 requests each, every one forwarded; each browser keeps its per-proxy cap (IE 6: 2, Firefox 2: 4).
+      expect(r.proxy).toMatchObject({ requestsForwarded: 120 * 21, requestsFailed: 0 });
+      expect(r.population).toMatchObject({ loadsCompleted: 120, loadsFailed: 0 });
+      // Straight to the host every visitor would open 2 connections of its own (IE 6 and Firefox 2: 2 per server): 240.
+      expect(r.proxy!.originConnections[ORIGIN(r)]).toBeLessThan(240 / 4);
+    }
+    // A browser keeps idle connections to its proxy for a minute (IE 6) or five (Firefox 2) and the proxy keeps them
+    // two: nearly everyone who came in the last two minutes counts in N.
+    expect(rfc.proxy!.activeUsersPeak).toBeGreaterThan(100);
+    expect(rfc.proxy!.upstreamCapPeak).toBe(2 * rfc.proxy!.activeUsersPeak);
+    expect(fixed.proxy!.upstreamCapPeak).toBe(4);
+    // Four connections for the whole office: visitors' images queue at the proxy, and the slowest loads show it.
+    expect(fixed.proxy!.originConnections[ORIGIN(fixed)]).toBeLessThan(rfc.proxy!.originConnections[ORIGIN(rfc)]!);
+    expect(fixed.population.pageLoadMs.p95!).toBeGreaterThan(rfc.population.pageLoadMs.p95! * 1.3);
+  });
+
+  it('per-proxy-caps: each browser keeps to its per-proxy cap, whatever the number of hosts', () => {
+    // maxPerProxy: IE 6 2 (KB 183110), Firefox 2 4, Firefox 3 8 (max-persistent-connections-per-proxy), Chromium 32.
+    for (const [browser, cap] of [
+      ['ie-6', 2],
+      ['firefox-2', 4],
+      ['firefox-3', 8],
+      ['chromium', 32],
+    ] as const) {
+      expect(run('per-proxy-caps', browser).metrics.connectionsPerHost, browser).toEqual({ proxy: cap });
+    }
+    // Straight to the servers, Firefox 3 would open 6 to each of 4 image hosts and one for the page: 25, not 8.
+    const origin = run('per-proxy-caps', 'firefox-3').metrics.proxy!.originConnections;
+    expect(Object.keys(origin)).toHaveLength(5);
+  });
+});
+
+/** The one origin host of a single-site population scenario. */
+const ORIGIN = (r: PopulationResult) => Object.keys(r.proxy!.originConnections)[0]!;
