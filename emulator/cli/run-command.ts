@@ -110,6 +110,7 @@ export async function runCommand(argv: string[], context: CommandContext = {}): 
     let group: RunResult[] = [];
     let ran = 0;
     let populations = 0;
+    let proxied = 0;
     let failed = 0;
     let nothingLoaded = 0;
     let figures = values.baseline || values['save-baseline'] ? new BaselineFigures() : null;
@@ -136,6 +137,7 @@ export async function runCommand(argv: string[], context: CommandContext = {}): 
         if (values.har) harWrites.push(writeHars(values.har, result));
         ran++;
         if (result.metrics.population) populations++;
+        if (result.metrics.proxy) proxied++;
         if (result.errors.length > 0) failed++;
         else if (loadedNoPage(result)) nothingLoaded++;
         if (values.html) forReport.push(result);
@@ -149,7 +151,7 @@ export async function runCommand(argv: string[], context: CommandContext = {}): 
     });
     progress?.finish();
     if (!values.quiet && group.length > 0) print(group);
-    if (!values.quiet && ran > 0) say(`\n${tableLegend(new Set(worlds.map((w) => w.name)), populations > 0)}`);
+    if (!values.quiet && ran > 0) say(`\n${tableLegend(new Set(worlds.map((w) => w.name)), populations > 0, proxied > 0)}`);
     writer?.close();
     await Promise.all(harWrites);
     if ((figures || junit) && writer && writer.kept.size > 0) {

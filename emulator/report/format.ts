@@ -59,6 +59,7 @@ function formatGroup(group: RunResult[], description: string | undefined): strin
   const worlds = new Set(group.map((r) => (r.repeat === undefined ? r.world : `${r.world} #${r.repeat}`)));
   const pages = first.metrics.pageLoadMs.length;
   const slowest = Math.max(...group.map((r) => r.metrics.totalLoadMs));
+  const proxied = hasProxy(group);
   const columns: Column[] = [
     { title: 'browser' },
     // Several worlds, or several runs of one (`--runs`, numbered #1, #2 …).
@@ -66,6 +67,7 @@ function formatGroup(group: RunResult[], description: string | undefined): strin
     { title: pages > 1 ? `load (${pages} pages)` : 'load', align: 'right' },
     { title: '' },
     { title: 'conns', align: 'right' },
+    ...(proxied ? [PROXY_COLUMN] : []),
     { title: 'max open', align: 'right' },
     { title: 'req/conn', align: 'right' },
     { title: 'reused', align: 'right' },
@@ -84,6 +86,7 @@ function formatGroup(group: RunResult[], description: string | undefined): strin
       loads,
       bar(m.totalLoadMs, slowest, 16),
       String(m.connectionsOpened),
+      ...(proxied ? [proxyCell(r)] : []),
       String(m.maxOpenTotal),
       m.requestsPerConnection.toFixed(1),
       String(m.reusedRequests),
@@ -95,6 +98,23 @@ function formatGroup(group: RunResult[], description: string | undefined): strin
     ];
   });
   return framed(`${first.scenario} — server ${first.server}, network ${first.network}`, description, textTable(columns, rows), group);
+}
+
+/** Through a proxy, a column for its side towards the origins, after the browsers' connections (to the proxy). */
+export const PROXY_COLUMN: Column = { title: 'to origin', align: 'right' };
+
+/** Whether any run of a group went through a proxy (its tables then show the proxy's side). */
+export function hasProxy(group: readonly RunResult[]): boolean {
+  return group.some((r) => r.metrics.proxy !== undefined);
+}
+
+/** A proxy's connections to the origins, summed, and the most it allowed itself to one origin (its 2·N at the peak). */
+export function proxyCell(r: RunResult): string {
+  const p = r.metrics.proxy;
+  if (!p) return '–';
+  let origin = 0;
+  for (const n of Object.values(p.originConnections)) origin += n;
+  return `${origin} (cap ${p.upstreamCapPeak ?? 'none'})`;
 }
 
 /** A population's figures after its mix and world: the text table's columns and the HTML report's. */
@@ -139,8 +159,9 @@ export function populationMix(r: RunResult): string {
 /** A population's runs (the scenario's `users`): load-time percentiles over every user, and what the server went through. */
 function formatPopulationGroup(group: RunResult[], description: string | undefined): string {
   const first = group[0]!;
-  const columns: Column[] = [{ title: 'users' }, { title: 'world' }, ...POPULATION_COLUMNS];
-  const rows = group.map((r) => [populationMix(r), r.world, ...populationCells(r)]);
+  const proxied = hasProxy(group);
+  const columns: Column[] = [{ title: 'users' }, { title: 'world' }, ...POPULATION_COLUMNS, ...(proxied ? [PROXY_COLUMN] : [])];
+  const rows = group.map((r) => [populationMix(r), r.world, ...populationCells(r), ...(proxied ? [proxyCell(r)] : [])]);
   const title = `${first.scenario} — server ${first.server}, network ${first.network}, a population of users`;
   return framed(title, description, textTable(columns, rows), group);
 }
@@ -166,8 +187,14 @@ function wrap(text: string, width: number): string[] {
 }
 
 /** What the table's abbreviated columns mean, and who played a row in a real-browser world: printed once under the tables. */
-export function tableLegend(worlds: ReadonlySet<string>, populations = false): string {
+export function tableLegend(worlds: ReadonlySet<string>, populations = false, proxies = false): string {
   const lines = [
+    ...(proxies
+      ? [
+          "through a proxy: conns are the browsers' connections to the proxy · to origin: the proxy's connections to the",
+          "origins, and the most it allowed itself to one origin (RFC 2616's 2·N at its peak, a fixed cap, or none)",
+        ]
+      : []),
     ...(populations
       ? [
           'users: a population, by browser share · n: users · p50/p95/p99: page load time over every load (nearest rank) ·',

@@ -4,7 +4,7 @@
  */
 import type { RunResult } from '../result/types.ts';
 import type { CreatedBy } from '../tool-info.ts';
-import { formatCloses, formatLoads, groupRuns, POPULATION_COLUMNS, populationCells, populationMix } from './format.ts';
+import { formatCloses, formatLoads, groupRuns, hasProxy, POPULATION_COLUMNS, populationCells, populationMix, PROXY_COLUMN, proxyCell } from './format.ts';
 import { networkCharts } from './network-chart.ts';
 import { requestWaterfallSvg } from './request-waterfall-svg.ts';
 import { workersChart } from './workers-chart.ts';
@@ -43,15 +43,16 @@ ${sections.join('\n')}
 /** A population's runs: load-time percentiles over every user, and what the server's workers went through. */
 function populationSection(group: RunResult[], description: string | undefined): string {
   const first = group[0]!;
+  const proxied = hasProxy(group);
   const rows = group
     .map(
       (r) =>
-        `<tr><th scope="row">${esc(populationMix(r))} <small>${r.world}</small></th>${populationCells(r)
+        `<tr><th scope="row">${esc(populationMix(r))} <small>${r.world}</small></th>${[...populationCells(r), ...(proxied ? [proxyCell(r)] : [])]
           .map((v) => `<td class="num">${esc(v)}</td>`)
           .join('')}</tr>`,
     )
     .join('');
-  const headers = POPULATION_COLUMNS.map((c) => `<th>${esc(c.title)}</th>`).join('');
+  const headers = [...POPULATION_COLUMNS, ...(proxied ? [PROXY_COLUMN] : [])].map((c) => `<th>${esc(c.title)}</th>`).join('');
   return `<section id="${anchor(first)}"><h2>${esc(first.scenario)} <small>server ${esc(first.server)} · network ${esc(first.network)} · a population of users</small></h2>
 ${description ? `<p class="about">${esc(description)}</p>` : ''}
 <table><thead><tr><th>users</th>${headers}</tr></thead><tbody>${rows}</tbody></table>
@@ -74,6 +75,7 @@ function section(group: RunResult[], description: string | undefined): string {
   const first = group[0]!;
   if (first.metrics.population) return populationSection(group, description);
   const slowest = Math.max(...group.map((r) => r.metrics.totalLoadMs), 1);
+  const proxied = hasProxy(group);
   const endAt = Math.max(
     ...group.flatMap((r) => [...r.connections.map((c) => c.closedAt ?? 0), ...r.pages.map((p) => p.startedAt + (p.lateDoneMs ?? p.loadMs ?? 0))]),
     1,
@@ -84,7 +86,7 @@ function section(group: RunResult[], description: string | undefined): string {
       const width = (100 * m.totalLoadMs) / slowest;
       return `<tr><th scope="row">${esc(r.browser)}${group.some((g) => g.world !== first.world) ? ` <small>${r.world}</small>` : ''}</th>
 <td class="num">${formatLoads(m.pageLoadMs, m.totalLoadMs)}</td><td class="barcell"><div class="bar" style="width:${width.toFixed(1)}%"></div></td>
-<td class="num">${m.connectionsOpened}</td><td class="num">${m.maxOpenTotal}</td><td class="num">${m.requestsPerConnection.toFixed(1)}</td>
+<td class="num">${m.connectionsOpened}</td>${proxied ? `<td class="num">${esc(proxyCell(r))}</td>` : ''}<td class="num">${m.maxOpenTotal}</td><td class="num">${m.requestsPerConnection.toFixed(1)}</td>
 <td class="num">${m.reusedRequests}</td><td class="num">${m.staleRetries}</td><td class="num">${m.packets?.total ?? '–'}</td>
 <td class="num">${m.timeWait.client}/${m.timeWait.server}</td><td class="num">${m.serverIdleConnectionSeconds.toFixed(1)}</td><td>${esc(formatCloses(m.closesByReason))}${m.failedResources ? ` <b class="bad">${m.failedResources} failed</b>` : ''}</td></tr>`;
     })
@@ -100,7 +102,7 @@ function section(group: RunResult[], description: string | undefined): string {
     .join('');
   return `<section id="${anchor(first)}"><h2>${esc(first.scenario)} <small>server ${esc(first.server)} · network ${esc(first.network)}</small></h2>
 ${description ? `<p class="about">${esc(description)}</p>` : ''}
-<table><thead><tr><th>browser</th><th>load</th><th></th><th>conns</th><th>max open</th><th>req/conn</th><th>reused</th><th>retries</th><th>packets</th><th>TIME_WAIT c/s</th><th>srv idle s</th><th>closes</th></tr></thead><tbody>${rows}</tbody></table>
+<table><thead><tr><th>browser</th><th>load</th><th></th><th>conns</th>${proxied ? '<th title="the proxy\'s connections to the origins (its cap per origin)">to origin</th>' : ''}<th>max open</th><th>req/conn</th><th>reused</th><th>retries</th><th>packets</th><th>TIME_WAIT c/s</th><th>srv idle s</th><th>closes</th></tr></thead><tbody>${rows}</tbody></table>
 ${zoomed(anchor(first), waterfalls)}</section>`;
 }
 
