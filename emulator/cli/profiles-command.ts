@@ -6,11 +6,12 @@ import { CLIENT_TIMING_NAMES, NO_CLIENT_TIME } from '../profiles/client-timing.t
 import { NETWORK_PROFILES, type NetworkProfile } from '../profiles/network-profile.ts';
 import { SERVER_PROFILES, type ServerProfile } from '../profiles/server-profile.ts';
 import { textTable } from '../report/text-table.ts';
+import { DEFAULT_PROXY_PROFILE } from '../proxy/proxy-policy.ts';
 import { refuseExtraArguments } from './args.ts';
 import { printable } from './printable.ts';
 import { PROFILES_USAGE } from './usage.ts';
 
-type AnyProfile = BrowserProfile | ServerProfile | NetworkProfile;
+type AnyProfile = BrowserProfile | ServerProfile | NetworkProfile | typeof DEFAULT_PROXY_PROFILE;
 
 export async function profilesCommand(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, strict: true, options: { json: { type: 'boolean', default: false } } });
@@ -19,6 +20,7 @@ export async function profilesCommand(argv: string[]): Promise<number> {
     ...BROWSER_PROFILES.map((profile) => ({ kind: 'browser', profile })),
     ...SERVER_PROFILES.map((profile) => ({ kind: 'server', profile })),
     ...NETWORK_PROFILES.map((profile) => ({ kind: 'network', profile })),
+    { kind: 'proxy', profile: DEFAULT_PROXY_PROFILE },
   ];
   const name = positionals[0];
   if (name) {
@@ -39,7 +41,7 @@ export async function profilesCommand(argv: string[]): Promise<number> {
     return 0;
   }
   if (values.json) {
-    console.log(JSON.stringify({ browsers: BROWSER_PROFILES, servers: SERVER_PROFILES, networks: NETWORK_PROFILES }, null, 2));
+    console.log(JSON.stringify({ browsers: BROWSER_PROFILES, servers: SERVER_PROFILES, networks: NETWORK_PROFILES, proxy: DEFAULT_PROXY_PROFILE }, null, 2));
     return 0;
   }
   console.log('Browser profiles\n');
@@ -110,6 +112,11 @@ export async function profilesCommand(argv: string[]): Promise<number> {
         String(k.initialCwnd),
       ]),
     ),
+  );
+  const proxy = DEFAULT_PROXY_PROFILE.knobs;
+  console.log(
+    `\nProxy (\`proxy: true\`; a scenario may set each knob): upstream ${proxy.upstream} per origin, idle timeout ${(proxy.idleTimeoutMs ?? 0) / 1000} s, ` +
+      `keep-alive to origin ${proxy.keepAliveToOrigin ? 'yes' : 'no'}, pipelining ${proxy.pipelining}`,
   );
   console.log('\nEvery value cites its source: `keepalive-lab profiles <name>` shows them.');
   return 0;

@@ -37,6 +37,14 @@ export const PROXY_SOURCES: Record<ProxyKnobName, string> = {
   pipelining: 'Squid does not pipeline requests to origins (pipeline_prefetch reads ahead from clients only; squid.conf, read)',
 };
 
+/** `proxy: true` as `keepalive-lab profiles proxy` shows it: the knobs and where each comes from. */
+export const DEFAULT_PROXY_PROFILE = {
+  name: 'proxy',
+  title: "A forward proxy, as `proxy: true` runs it: RFC 2616's 2·N towards origins, Squid 2's timeouts",
+  knobs: DEFAULT_PROXY,
+  sources: PROXY_SOURCES,
+} as const;
+
 /** The proxy's cap towards each origin with `activeUsers` users; `null`: none. RFC 2616's 2·N counts at least one user. */
 export function upstreamCapFor(policy: ProxyPolicy, activeUsers: number): number | null {
   if (policy.upstream === '2n') return 2 * Math.max(1, activeUsers);

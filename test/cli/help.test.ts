@@ -48,4 +48,11 @@ describe('help', () => {
     expect(out.stderr).toContain('keepalive-lab profiles [name] [options]');
     expect(out.stderr).not.toContain('keepalive-lab calibrate');
   });
+
+  it('profiles proxy shows what proxy: true runs, each knob with its source', async () => {
+    const out = await runCli(['profiles', 'proxy']);
+    expect(out.code).toBe(0);
+    expect(out.stdout).toMatch(/upstream\s+"2n"\s+RFC 2616 §8\.1\.4/);
+    expect(out.stdout).toMatch(/idleTimeoutMs\s+120000\s+Squid 2\.5 pconn_timeout/);
+  });
 });
