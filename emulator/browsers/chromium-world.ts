@@ -1,7 +1,9 @@
 /**
  * The Chromium world: real Chromium (Debian's, through Playwright) loads the scenario's site through the fixture
  * site's shaper. The tracker gives the connections (the truth); the DevTools log ties each request to its connection
- * and gives client-side times. The same RunResult shape as sim and live.
+ * and gives client-side times. The same RunResult shape as sim and live. A scenario with a proxy is loaded through
+ * the LiveProxy beside the site (the context's proxy, chromiumContextProxy); the proxy's tracker then gives the
+ * browser's connections and the site's the proxy's.
  */
 import { chromium, type Browser } from 'playwright-core';
 import { withClientTiming } from '../profiles/browser-profile.ts';
@@ -11,7 +13,7 @@ import { onCleanup } from '../cleanup.ts';
 import { throwIfInterrupted } from '../run/run-world.ts';
 import { realBrowserCannotServe, type World, type WorldRun } from '../world.ts';
 import { CdpNetworkLog } from './cdp-network.ts';
-import { chromiumLaunchOptions } from './chromium-launch.ts';
+import { chromiumContextProxy, chromiumLaunchOptions } from './chromium-launch.ts';
 import { asExpression } from './page-timing.ts';
 import { buildRealResult } from './real-result.ts';
 import type { StartRealSite } from './real-site.ts';
@@ -70,8 +72,8 @@ export class ChromiumWorld implements World {
       const launched = browser;
       untrack = onCleanup({ what: 'Chromium', close: () => launched.close() });
       throwIfInterrupted(input.signal);
-      // A fresh context: no cache, no sockets from an earlier run.
-      const context = await browser.newContext();
+      // A fresh context: no cache, no sockets from an earlier run; through the scenario's proxy when it has one.
+      const context = await browser.newContext(site.proxyPort === null ? {} : { proxy: chromiumContextProxy(site.proxyPort) });
       const page = await context.newPage();
       const log = await CdpNetworkLog.attach(page);
       const timeout = this.options.pageTimeoutMs ?? 180_000;
@@ -87,8 +89,10 @@ export class ChromiumWorld implements World {
       const settleBy = performance.now() + 2_000;
       while (log.pending() > 0 && performance.now() < settleBy) await new Promise((r) => setTimeout(r, 20));
       const snapshot = await site.snapshot();
+      const proxy = await site.proxySnapshot();
       await log.detach();
-      return { ...buildRealResult({ world: 'chromium', ...input, snapshot, ...played, cdp: log.records() }), browserVersion: `Chromium ${browser.version()}` };
+      const result = buildRealResult({ world: 'chromium', ...input, snapshot, ...(proxy ? { proxy } : {}), ...played, cdp: log.records() });
+      return { ...result, browserVersion: `Chromium ${browser.version()}` };
     } finally {
       input.signal?.removeEventListener('abort', onAbort);
       await browser?.close().catch(() => undefined);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { BROWSER_PROFILES, browserProfile } from '../profiles/browsers.ts';
 import { KNOB_NAMES } from '../profiles/browser-profile.ts';
-import { firefoxAsPlayed, firefoxCannotPlay, firefoxPlan, GECKO_PACING, QUIET_PREFS, userJs } from './firefox-prefs.ts';
+import { firefoxAsPlayed, firefoxCannotPlay, firefoxPlan, firefoxProxyPrefs, GECKO_PACING, QUIET_PREFS, userJs } from './firefox-prefs.ts';
 
 describe('firefoxPlan', () => {
   it("writes Firefox 2's caps and keep-alive timeout as the Gecko 1.8 prefs", () => {
@@ -130,5 +130,19 @@ describe('firefoxCannotPlay', () => {
 describe('userJs', () => {
   it('writes one user_pref line per pref, sorted, with JSON literals', () => {
     expect(userJs({ 'b.x': 2, 'a.y': '1.0', 'c.z': false })).toBe('user_pref("a.y", "1.0");\nuser_pref("b.x", 2);\nuser_pref("c.z", false);\n');
+  });
+});
+
+describe('firefoxProxyPrefs', () => {
+  it('points Firefox at the HTTP proxy on loopback for every host, localhost names included, over the quiet direct default', () => {
+    const prefs = { ...QUIET_PREFS, ...firefoxProxyPrefs(8123) };
+    expect(prefs).toMatchObject({
+      'network.proxy.type': 1,
+      'network.proxy.http': '127.0.0.1',
+      'network.proxy.http_port': 8123,
+      'network.proxy.allow_hijacking_localhost': true,
+      'network.proxy.no_proxies_on': '',
+    });
+    expect(userJs(prefs)).toContain('user_pref("network.proxy.allow_hijacking_localhost", true);');
   });
 });

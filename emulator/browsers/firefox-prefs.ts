@@ -243,6 +243,27 @@ export function firefoxCannotPlay(knobs: BrowserKnobs): { knob: KnobName; why: s
   return out;
 }
 
+/**
+ * Firefox through the scenario's forward proxy on loopback (in place of QUIET_PREFS' `network.proxy.type` 0):
+ * - `network.proxy.type` 1: manual proxy configuration (0 is direct; mozilla modules/libpref/init/all.js, read);
+ * - `network.proxy.http` / `network.proxy.http_port`: the HTTP proxy's host and port, to which Firefox writes its
+ *   requests in absolute form;
+ * - `network.proxy.allow_hijacking_localhost` true: Gecko never proxies `localhost` names or loopback addresses unless
+ *   this is set (its own tests set it to proxy localhost channels: netwerk/test/unit_ipc/test_is_proxy_used.js, read),
+ *   and every fixture host is a `*.localhost` name;
+ * - `network.proxy.no_proxies_on` '': no host bypasses the proxy (the default lists none but is emptied to be sure).
+ * Measured: the proxy's tracker sees every connection of the load (test/browsers/proxy.spec.ts).
+ */
+export function firefoxProxyPrefs(proxyPort: number): Prefs {
+  return {
+    'network.proxy.type': 1,
+    'network.proxy.http': '127.0.0.1',
+    'network.proxy.http_port': proxyPort,
+    'network.proxy.allow_hijacking_localhost': true,
+    'network.proxy.no_proxies_on': '',
+  };
+}
+
 /** The prefs as `user.js` lines, sorted so a diff between two profiles reads easily. */
 export function userJs(prefs: Prefs): string {
   return (

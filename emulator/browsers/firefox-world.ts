@@ -1,14 +1,15 @@
 /**
  * The Firefox world: Firefox ESR with the profile's knobs as prefs (firefox-prefs.ts), kept running across the steps
  * over Marionette, loading the site through the fixture site's shaper. Connections come from the tracker; Firefox
- * gives no per-request connection ids, so requests are tied to connections on the server side only.
+ * gives no per-request connection ids, so requests are tied to connections on the server side only. Through the
+ * scenario's proxy when it has one (firefoxProxyPrefs).
  */
 import { withClientTiming } from '../profiles/browser-profile.ts';
 import { FIREFOX_ESR_153_TIMING } from '../profiles/client-timing.ts';
 import type { RunResult } from '../result/types.ts';
 import { throwIfInterrupted } from '../run/run-world.ts';
 import { realBrowserCannotServe, type World, type WorldRun } from '../world.ts';
-import { firefoxAsPlayed, firefoxCannotPlay, firefoxPlan } from './firefox-prefs.ts';
+import { firefoxAsPlayed, firefoxCannotPlay, firefoxPlan, firefoxProxyPrefs } from './firefox-prefs.ts';
 import { FirefoxSession } from './firefox-session.ts';
 import { playSteps } from './play-steps.ts';
 import { buildRealResult } from './real-result.ts';
@@ -57,7 +58,8 @@ export class FirefoxWorld implements World {
     const onAbort = () => void firefox?.close();
     input.signal?.addEventListener('abort', onAbort, { once: true });
     try {
-      firefox = await FirefoxSession.start({ prefs: plan.prefs, pageLoadTimeoutMs: this.options.pageTimeoutMs ?? 180_000 });
+      const prefs = site.proxyPort === null ? plan.prefs : { ...plan.prefs, ...firefoxProxyPrefs(site.proxyPort) };
+      firefox = await FirefoxSession.start({ prefs, pageLoadTimeoutMs: this.options.pageTimeoutMs ?? 180_000 });
       throwIfInterrupted(input.signal);
       const session = firefox;
       const played = await playSteps(
@@ -68,8 +70,9 @@ export class FirefoxWorld implements World {
       );
       throwIfInterrupted(input.signal);
       const snapshot = await site.snapshot();
+      const proxy = await site.proxySnapshot();
       // The knobs Firefox has no pref for are listed by compare (firefoxPlan().unplayable), not as errors.
-      const result = buildRealResult({ world: 'firefox', ...input, snapshot, ...played });
+      const result = buildRealResult({ world: 'firefox', ...input, snapshot, ...(proxy ? { proxy } : {}), ...played });
       return session.version ? { ...result, browserVersion: session.version } : result;
     } finally {
       input.signal?.removeEventListener('abort', onAbort);

@@ -26,7 +26,12 @@ const LATE_GRACE_MS = 60_000;
 
 /** With `signal`: an idle step ends early once it aborts (the world then closes its browser and unwinds). */
 export async function playSteps(scenario: Scenario, site: RealSite, driver: StepDriver, signal?: AbortSignal): Promise<PlayedSteps> {
-  if (scenario.proxy) throw new RealWorldUnsupportedError('real-browser', 'it routes through a proxy, which the fixture site does not provide');
+  if (scenario.proxy && site.proxyPort === null) {
+    throw new RealWorldUnsupportedError(
+      'real-browser',
+      'it routes through a proxy and the site it was handed runs none (the fixture site does: startRealSiteHere, startFixtureSiteInProcess)',
+    );
+  }
   const sites = new Map<string, Site>(Object.entries(scenario.sites).map(([name, spec]) => [name, buildSite(spec)]));
   const pages: PageObservation[] = [];
   const errors: string[] = [];

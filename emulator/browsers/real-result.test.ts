@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { browserProfile } from '../profiles/browsers.ts';
+import { DEFAULT_PROXY } from '../proxy/proxy-policy.ts';
 import { testNetwork, testScenario } from '../testing/index.ts';
 import type { CdpRequestRecord } from './cdp-network.ts';
 import { buildRealResult } from './real-result.ts';
@@ -98,6 +99,71 @@ describe('buildRealResult', () => {
       ['/images/3.gif', 1, true],
     ]);
     expect(result.metrics.pageLoadMs).toEqual([430]);
+  });
+});
+
+describe('buildRealResult through a proxy', () => {
+  // The same load through a forward proxy: the proxy's tracker holds the browser's two connections (the `snapshot`
+  // above, now on the unshaped LAN); the site's tracker holds the proxy's one connection to the origin, idle from
+  // tracker 380 ms to the end.
+  const proxyScenario = { ...scenario, proxy: { ...DEFAULT_PROXY, upstream: 1 } };
+  const metrics = {
+    clientConnections: 3,
+    originConnections: { 'test.localhost': 1 },
+    requestsForwarded: 5,
+    requestsFailed: 0,
+    activeUsersPeak: 1,
+    upstreamCapPeak: 1,
+  };
+  const origin = {
+    epochMs: EPOCH + 10,
+    connections: [
+      conn(9, 45, [req(1, '/', 145, 148), req(2, '/images/1.gif', 255, 258), req(3, '/images/2.gif', 345, 348), req(4, '/images/3.gif', 365, 368)], {
+        idle: [{ from: 380, to: null }],
+      }),
+    ],
+  };
+  const build = (originSeen = origin) =>
+    buildRealResult({
+      world: 'chromium',
+      scenario: proxyScenario,
+      browser: browserProfile('chromium'),
+      network,
+      snapshot: originSeen,
+      proxy: { snapshot, metrics },
+      startEpochMs: EPOCH,
+      endEpochMs: EPOCH + 1000,
+      pages: [{ step: 0, site: 'main', path: '/', startedAt: EPOCH, loadAt: EPOCH + 430, lateDoneAt: null }],
+    });
+
+  it("shows the browser's connections under host proxy, with the proxy's figures beside them", () => {
+    const result = build();
+    expect(result.errors).toEqual([expect.stringMatching(/^note: 1 connection/)]);
+    expect(result.metrics.connectionsPerHost).toEqual({ proxy: 2 });
+    expect(result.metrics.proxy).toEqual(metrics);
+    expect(result.pages[0]!.resources.map((r) => [r.path, r.connection])).toEqual([
+      ['/', 1],
+      ['/images/1.gif', 1],
+      ['/images/2.gif', 2],
+      ['/images/3.gif', 1],
+    ]);
+  });
+
+  it('takes the LAN to the proxy as unshaped: no half-RTT shift, connected as it opens', () => {
+    const c1 = build().connections[0]!;
+    // Accepted at tracker 40 ms = run 50 ms, as the browser opened it; the HTML's request at tracker 140 = run 150.
+    expect(c1).toMatchObject({ host: 'proxy', openedAt: 50, connectedAt: 50 });
+    expect(c1.requests[0]).toMatchObject({ sentAt: 150, doneAt: 160 });
+  });
+
+  it("reads the server's idle time from the origin's side", () => {
+    // The origin connection idle from tracker 380 ms (run 390) to the end of the run (1000): 0.61 s.
+    expect(build().metrics.serverIdleConnectionSeconds).toBeCloseTo(0.61, 6);
+  });
+
+  it("reports a site tracker that disagrees with the proxy's count of origin connections", () => {
+    const twice = { ...origin, connections: [...origin.connections, conn(10, 50, [req(1, '/images/9.gif', 60, 70)])] };
+    expect(build(twice).errors).toContain("the proxy counted 1 connection(s) to test.localhost, the site's tracker saw 2 carrying requests");
   });
 });
 

@@ -7,6 +7,11 @@
  * unscaled, so run ms are scenario ms. Through the shaper, the server sees a client event half an RTT late; times
  * known only from the server side are moved back by rtt/2 to the client's view, and a connection counts as connected
  * one RTT after it opened (the shaper holds the client's first bytes for the emulated handshake).
+ *
+ * Through a proxy (`proxy`), the browser's connections are the proxy tracker's (browser → proxy), shown under host
+ * `proxy` as the engine's one proxy pool records them in the emulated worlds; the browser reaches the proxy over the
+ * LAN, unshaped, so their times need no shift and a connection is connected as it opens. The site's tracker then holds
+ * the proxy's connections to the origin: `metrics.proxy` is the proxy's own count, and the site must agree with it.
  */
 import { buildSite, type Resource, type Site } from '../page/site.ts';
 import type { BrowserProfile } from '../profiles/browser-profile.ts';
@@ -23,6 +28,7 @@ import {
 } from '../result/types.ts';
 import type { Scenario } from '../scenario/types.ts';
 import type { CdpRequestRecord } from './cdp-network.ts';
+import type { ProxySide } from './real-site.ts';
 import { tieCdpToTracker, type Tie } from './tie.ts';
 import type { TrackedConnectionView, TrackedRequestView, TrackerSnapshotView } from './tracker-view.ts';
 
@@ -45,7 +51,10 @@ export interface RealRunInput {
   scenario: Scenario;
   browser: BrowserProfile;
   network: NetworkProfile;
+  /** The site's tracker: the browser's connections, or through a proxy the proxy's to the origin. */
   snapshot: TrackerSnapshotView;
+  /** The proxy's side, when the scenario routes through one: its tracker holds the browser's connections. */
+  proxy?: ProxySide;
   startEpochMs: number;
   /** Epoch ms when the last step finished (connections still open then close as 'run-end'). */
   endEpochMs: number;
@@ -56,13 +65,17 @@ export interface RealRunInput {
 
 export function buildRealResult(input: RealRunInput): RunResult {
   const errors = [...(input.errors ?? [])];
-  const half = input.network.knobs.rttMs / 2;
+  // The browser's side: the site's tracker through the shaper, or the proxy's on the unshaped LAN.
+  const front = input.proxy?.snapshot ?? input.snapshot;
+  const half = input.proxy ? 0 : input.network.knobs.rttMs / 2;
+  const handshakeMs = input.proxy ? 0 : input.network.knobs.rttMs;
   const run = (epochMs: number): number => epochMs - input.startEpochMs;
-  const tracked = (ms: number): number => run(input.snapshot.epochMs + ms);
+  const tracked = (ms: number): number => run(front.epochMs + ms);
   const endAt = run(input.endEpochMs);
+  if (input.proxy) errors.push(...originDisagreements(input.proxy, input.snapshot));
 
-  const used = input.snapshot.connections.filter((c) => c.requests.some((r) => !BROWSER_OWN_PATHS.includes(r.path)));
-  const unused = input.snapshot.connections.length - used.length;
+  const used = front.connections.filter((c) => c.requests.some((r) => !BROWSER_OWN_PATHS.includes(r.path)));
+  const unused = front.connections.length - used.length;
   if (unused > 0) errors.push(`note: ${unused} connection(s) carried no page request (spare or speculative sockets); not counted`);
 
   const pageRecords = input.cdp?.filter((r) => !BROWSER_OWN_PATHS.some((p) => r.url.endsWith(p)));
@@ -94,9 +107,9 @@ export function buildRealResult(input: RealRunInput): RunResult {
       });
     return {
       id: c.id,
-      host: c.host ?? '(unknown)',
+      host: input.proxy ? PROXY_HOST : (c.host ?? '(unknown)'),
       openedAt,
-      connectedAt: openedAt + input.network.knobs.rttMs,
+      connectedAt: openedAt + handshakeMs,
       ...closed,
       requests,
       idle: c.idle.map((gap) => ({ from: tracked(gap.from), to: gap.to === null ? (closed.closedAt ?? endAt) : tracked(gap.to) })),
@@ -109,18 +122,57 @@ export function buildRealResult(input: RealRunInput): RunResult {
   const context: PageContext = { sites, connections: used, tie, run, tracked, half, errors };
   const pages = input.pages.map((p, i) => pageResult(p, input.pages[i + 1]?.startedAt ?? input.endEpochMs, context));
 
-  const serverIdleConnectionSeconds = connections.reduce((sum, c) => sum + c.idle.reduce((s, gap) => s + Math.max(0, gap.to - gap.from), 0), 0) / 1000;
+  // The server's idle connection-seconds: the browser's connections' gaps, or through a proxy the origin's (the
+  // simulation reads them from the proxy's side too).
+  const serverIdleConnectionSeconds = input.proxy
+    ? originIdleSeconds(input.snapshot, run, endAt)
+    : connections.reduce((sum, c) => sum + c.idle.reduce((s, gap) => s + Math.max(0, gap.to - gap.from), 0), 0) / 1000;
+  const metrics = computeMetrics(connections, pages, { packets: null, bytesOnWire: null, serverIdleConnectionSeconds, endAt });
   return {
     scenario: input.scenario.name,
     browser: input.browser.name,
     world: input.world,
     network: input.network.name,
     server: input.scenario.server.name,
-    metrics: computeMetrics(connections, pages, { packets: null, bytesOnWire: null, serverIdleConnectionSeconds, endAt }),
+    metrics: input.proxy ? { ...metrics, proxy: input.proxy.metrics } : metrics,
     pages,
     connections,
     errors,
   };
+}
+
+/** The engine's one pool for every connection to a proxy (engine.ts, PROXY_POOL): the host its records show. */
+const PROXY_HOST = 'proxy';
+
+/**
+ * Where the proxy's count of its connections to each origin and the site's tracker differ: each is the truth for
+ * the proxy's decisions and for the wire, so a difference is an error of the run.
+ */
+function originDisagreements(proxy: ProxySide, origin: TrackerSnapshotView): string[] {
+  const seen: Record<string, number> = {};
+  for (const c of origin.connections) {
+    if (c.requests.length === 0) continue; // accepted but never asked (nothing of the proxy's decisions to compare)
+    const host = c.host ?? '(unknown)';
+    seen[host] = (seen[host] ?? 0) + 1;
+  }
+  const counted = proxy.metrics.originConnections;
+  const hosts = [...new Set([...Object.keys(counted), ...Object.keys(seen)])].sort();
+  return hosts
+    .filter((host) => (counted[host] ?? 0) !== (seen[host] ?? 0))
+    .map((host) => `the proxy counted ${counted[host] ?? 0} connection(s) to ${host}, the site's tracker saw ${seen[host] ?? 0} carrying requests`);
+}
+
+/** Idle seconds of the origin's connections (the site's tracker, through a proxy); still idle at the end: until then. */
+function originIdleSeconds(origin: TrackerSnapshotView, run: (epochMs: number) => number, endAt: number): number {
+  const at = (ms: number) => run(origin.epochMs + ms);
+  let ms = 0;
+  for (const c of origin.connections) {
+    for (const gap of c.idle) {
+      const to = gap.to ?? c.closedAt;
+      ms += Math.max(0, (to === null ? endAt : Math.min(at(to), endAt)) - at(gap.from));
+    }
+  }
+  return ms / 1000;
 }
 
 /**

@@ -1,6 +1,6 @@
 /**
- * The child side of site-process.ts: starts the fixture site for the scenario the parent sends, answers snapshot
- * requests with the tracker's record, and exits when told to close or when the parent goes away (so a killed run
+ * The child side of site-process.ts: starts the fixture site (and the scenario's proxy, if any) for the scenario the
+ * parent sends, answers snapshot requests with the trackers' records, and exits when told to close or when the parent goes away (so a killed run
  * never leaves a server behind).
  */
 import { startRealSiteHere, type RealSite } from './real-site.ts';
@@ -25,12 +25,16 @@ async function handle(message: ParentMessage): Promise<void> {
       const started = await startRealSiteHere(message.scenario, message.network);
       site = started;
       // The public port is the same for every host: read it back from one URL.
-      send({ kind: 'started', port: Number(new URL(started.url('localhost', '/')).port) });
+      send({ kind: 'started', port: Number(new URL(started.url('localhost', '/')).port), proxyPort: started.proxyPort });
       return;
     }
     case 'snapshot':
       if (!site) throw new Error('snapshot asked before the site started');
       send({ kind: 'snapshot', id: message.id, snapshot: await site.snapshot() });
+      return;
+    case 'proxy-snapshot':
+      if (!site) throw new Error("the proxy's snapshot asked before the site started");
+      send({ kind: 'proxy-snapshot', id: message.id, side: await site.proxySnapshot() });
       return;
     case 'close':
       await shutDown();

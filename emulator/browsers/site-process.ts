@@ -8,7 +8,7 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { onCleanup } from '../cleanup.ts';
 import { COMPILED, packagePath } from '../package-root.ts';
-import type { RealSite, StartRealSite } from './real-site.ts';
+import type { ProxySide, RealSite, StartRealSite } from './real-site.ts';
 import type { ChildMessage, ParentMessage } from './site-process-protocol.ts';
 import type { TrackerSnapshotView } from './tracker-view.ts';
 
@@ -42,7 +42,7 @@ export const startFixtureSiteInProcess: StartRealSite = async (scenario, network
   });
   child.once('exit', untrack);
   try {
-    const started = await ask(child, { kind: 'start', scenario, network }, (m) => (m.kind === 'started' ? m.port : undefined), START_TIMEOUT_MS, 'start');
+    const started = await ask(child, { kind: 'start', scenario, network }, (m) => (m.kind === 'started' ? m : undefined), START_TIMEOUT_MS, 'start');
     site = remoteSite(child, started);
     return site;
   } catch (error) {
@@ -51,7 +51,7 @@ export const startFixtureSiteInProcess: StartRealSite = async (scenario, network
   }
 };
 
-function remoteSite(child: ChildProcess, port: number): RealSite {
+function remoteSite(child: ChildProcess, { port, proxyPort }: { port: number; proxyPort: number | null }): RealSite {
   let nextId = 1;
   let closing: Promise<void> | null = null;
   return {
@@ -64,6 +64,18 @@ function remoteSite(child: ChildProcess, port: number): RealSite {
         (m) => (m.kind === 'snapshot' && m.id === id ? m.snapshot : undefined),
         SNAPSHOT_TIMEOUT_MS,
         "send its tracker's record",
+      );
+    },
+    proxyPort,
+    proxySnapshot: () => {
+      if (proxyPort === null) return null;
+      const id = nextId++;
+      return ask<ProxySide | null>(
+        child,
+        { kind: 'proxy-snapshot', id },
+        (m) => (m.kind === 'proxy-snapshot' && m.id === id ? m.side : undefined),
+        SNAPSHOT_TIMEOUT_MS,
+        "send its proxy's tracker record and figures",
       );
     },
     // Safe twice (the world's finally, and the cleanup registry after an interrupt).

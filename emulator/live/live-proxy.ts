@@ -104,6 +104,19 @@ export class LiveProxy {
     return this.front.port;
   }
 
+  /**
+   * For a browser with no engine of ours (a real one): it is one user, active while it holds a connection to the
+   * proxy, counted from the proxy's own tracker as each connection is accepted and closed (`ProxyCore.userHooks`, as
+   * an emulated user's engine reports them). Call once, before the browser connects.
+   */
+  countOneUserByConnections(): void {
+    const hooks = this.core.userHooks();
+    this.tracker.on('event', (event) => {
+      if (event.type === 'open') hooks.onOpened();
+      else if (event.type === 'close') hooks.onClosed();
+    });
+  }
+
   /** Why the proxy closed the browser's connection from `clientPort`, when it did (its tracker's reason). */
   closeReasonFor(clientPort: number) {
     const tracked = this.tracker.byClientPort(clientPort).at(-1);

@@ -122,6 +122,9 @@ export const startStandInSite: StartRealSite = async (scenario) => {
   const site: RealSite = {
     url,
     snapshot: () => ({ epochMs, connections: structuredClone([...records.values()]) }),
+    // No proxy: play-steps refuses a proxy scenario on a site that brings none.
+    proxyPort: null,
+    proxySnapshot: () => null,
     close: async () => {
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
