@@ -57,6 +57,7 @@ describe('firefoxPlan', () => {
         'maxPerHost10',
         'pacing',
         'pipelineDepth',
+        'proxyPooling',
         'reuseOrder',
         'scheduler',
         'schedulerMaxDelayable',

@@ -41,6 +41,7 @@ export const KNOBS_WITHOUT_PREF: Readonly<Partial<Record<KnobName, string>>> = {
   maxPerHost10:
     'network.http.max-connections-per-server (non-persistent connections) was removed; Firefox applies the ' +
     'persistent per-server cap to HTTP/1.0 servers too',
+  proxyPooling: 'no pref: Gecko keeps one pool per proxy for every origin, capped by max-persistent-connections-per-proxy (measured)',
   atTotalCap: 'no pref: at network.http.max-connections Gecko closes idle connections itself (nsHttpConnectionMgr)',
   honourKeepAliveTimeout: 'no pref: Gecko reads the Keep-Alive: timeout= header itself',
   reuseOrder: 'no pref: LRU or MRU choice of an idle connection is fixed in nsHttpConnectionMgr',

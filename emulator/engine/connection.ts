@@ -48,7 +48,7 @@ export class Connection {
     this.#lastUsedAt = openedAt;
     this.record = {
       id,
-      host: pool.key,
+      host: pool.peer,
       openedAt,
       connectedAt: null,
       closedAt: null,

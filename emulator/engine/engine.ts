@@ -24,7 +24,10 @@ export interface EngineOptions {
   knobs: BrowserKnobs;
   clock: Clock;
   transport: Transport;
-  /** Route every connection through one proxy: one pool, capped by `maxPerProxy`. */
+  /**
+   * Route every connection through one proxy: one pool capped by `maxPerProxy`, or with `proxyPooling: per-origin` a
+   * group per origin (each capped by `maxPerHost`) under `maxPerProxy` in all.
+   */
   proxy?: boolean;
   /** Told of each connection as it closes, its record complete (a population counts TIME_WAIT with it). */
   onClosed?: (record: ConnectionRecord) => void;
@@ -39,6 +42,10 @@ export class PolicyEngine implements TransportListener {
   private readonly clock: Clock;
   private readonly transport: Transport;
   private readonly proxy: boolean;
+  /** Through a proxy that groups by origin, every pool is a group inside the proxy's: pooled per host, capped in all. */
+  private readonly groupsPerOrigin: boolean;
+  /** The cap on every connection open at once: the knobs' total, and the proxy's when its groups share it. */
+  private readonly totalCap: number | null;
   private readonly onClosed: ((record: ConnectionRecord) => void) | undefined;
   private readonly onOpened: (() => void) | undefined;
   /** Per-host cap set while running (`setPerHostCap`), in place of the knobs'. */
@@ -70,6 +77,9 @@ export class PolicyEngine implements TransportListener {
     this.clock = options.clock;
     this.transport = options.transport;
     this.proxy = options.proxy ?? false;
+    this.groupsPerOrigin = this.proxy && this.knobs.proxyPooling === 'per-origin';
+    const { maxTotal, maxPerProxy } = this.knobs;
+    this.totalCap = this.groupsPerOrigin ? Math.min(maxTotal ?? Number.POSITIVE_INFINITY, maxPerProxy) : maxTotal;
     this.onClosed = options.onClosed;
     this.onOpened = options.onOpened;
     this.idleTimers = new IdleTimers(this.clock, this.knobs, (conn) => {
@@ -296,7 +306,7 @@ export class PolicyEngine implements TransportListener {
 
   /** Whether the total cap lets one more connection open, evicting an idle one elsewhere if the profile does. */
   private roomForOneMore(pool: HostPool): boolean {
-    const max = this.knobs.maxTotal;
+    const max = this.totalCap;
     if (max === null || this.open.size < max) return true;
     const victim = evictionVictim(this.knobs.atTotalCap, this.pools, pool);
     if (!victim) return false;
@@ -420,10 +430,11 @@ export class PolicyEngine implements TransportListener {
   }
 
   private poolFor(host: string): HostPool {
-    const key = this.proxy ? PROXY_POOL : host;
+    const key = this.proxy && !this.groupsPerOrigin ? PROXY_POOL : host;
     let pool = this.pools.get(key);
     if (!pool) {
-      pool = new HostPool(key, this.knobs, this.proxy, this.capOverride);
+      // A group per origin is capped as a host is (maxPerHost); its connections still go to the proxy.
+      pool = new HostPool(key, this.knobs, this.proxy && !this.groupsPerOrigin, this.capOverride, this.proxy ? PROXY_POOL : key);
       this.pools.set(key, pool);
     }
     return pool;

@@ -29,6 +29,8 @@ export class HostPool {
     private readonly viaProxy: boolean,
     /** A cap set while running in place of the knobs' (a proxy's 2·N, which follows its users); null: the knobs'. */
     private readonly capOverride: () => number | null = () => null,
+    /** Where its connections go, as their records name it: the host, or `proxy` for every pool through one. */
+    readonly peer: string = key,
   ) {}
 
   get idle(): readonly Connection[] {

@@ -47,6 +47,12 @@ export interface BrowserKnobs {
   maxPerHost10: number;
   /** Most connections open to one proxy, when the scenario goes through a proxy. */
   maxPerProxy: number;
+  /**
+   * How connections to a proxy are pooled: `per-proxy`, one pool for every origin capped by `maxPerProxy` (a proxy
+   * counts as one server); `per-origin`, a group per origin host inside the proxy's pool, each capped by `maxPerHost`
+   * and all together by `maxPerProxy`, a connection never carrying another origin's requests (Chromium).
+   */
+  proxyPooling: ProxyPooling;
   /** Most connections open in all, idle ones included; `null` for no limit. */
   maxTotal: number | null;
   /** What to do when `maxTotal` is reached. */
@@ -94,6 +100,8 @@ export interface BrowserKnobs {
 
 export type SchedulerKind = 'none' | 'chromium';
 
+export type ProxyPooling = 'per-proxy' | 'per-origin';
+
 export type KnobName = keyof BrowserKnobs;
 
 export interface BrowserProfile {
@@ -116,6 +124,7 @@ export const KNOB_NAMES: readonly KnobName[] = [
   'maxPerHost',
   'maxPerHost10',
   'maxPerProxy',
+  'proxyPooling',
   'maxTotal',
   'atTotalCap',
   'idleTimeoutMs',

@@ -66,6 +66,7 @@ export function proxyClientKnobs(policy: ProxyPolicy): BrowserKnobs {
     maxPerHost: cap,
     maxPerHost10: cap,
     maxPerProxy: cap,
+    proxyPooling: 'per-proxy',
     maxTotal: null,
     atTotalCap: 'wait',
     idleTimeoutMs: policy.idleTimeoutMs,

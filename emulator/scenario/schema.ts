@@ -204,6 +204,10 @@ export const browserKnobFields = {
   maxPerHost: count(1, LIMITS.connections, 'most connections to one HTTP/1.1 server').optional(),
   maxPerHost10: count(1, LIMITS.connections, 'most connections to a server that answered HTTP/1.0').optional(),
   maxPerProxy: count(1, LIMITS.connections, 'most connections to one proxy').optional(),
+  proxyPooling: z
+    .enum(['per-proxy', 'per-origin'])
+    .optional()
+    .describe('one pool to the proxy for every origin (per-proxy), or a group per origin inside it, each capped by maxPerHost (per-origin)'),
   maxTotal: nullableNote(count(1, LIMITS.connections), 'most connections in all; null for no limit').optional(),
   atTotalCap: z.enum(['evict-lru-idle', 'evict-idle-other-host', 'wait']).optional().describe('what to do at maxTotal'),
   idleTimeoutMs: nullableNote(duration(LIMITS.idleMs), 'idle connection lifetime, ms; null keeps it forever').optional(),

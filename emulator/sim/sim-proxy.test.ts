@@ -14,6 +14,7 @@ import { simulate } from './sim-world.ts';
 
 const ie6 = withClientTiming(browserProfile('ie-6'), NO_CLIENT_TIME);
 const firefox3 = withClientTiming(browserProfile('firefox-3'), NO_CLIENT_TIME);
+const chromium = withClientTiming(browserProfile('chromium'), NO_CLIENT_TIME);
 const network = testNetwork({ rttMs: 100 });
 
 /** One host, 20 images, the server thinking 200 ms on each: every connection either side allows is used. */
@@ -38,6 +39,26 @@ describe('one browser behind a proxy', () => {
     expect(ie.metrics.proxy?.originConnections).toEqual({ 'test.localhost': 2 });
     expect(firefox.metrics.proxy?.originConnections).toEqual({ 'test.localhost': 8 });
     expect(firefox.metrics.proxy).toMatchObject({ clientConnections: 8, requestsForwarded: 21, requestsFailed: 0, activeUsersPeak: 1 });
+  });
+
+  it('Chromium keeps a group per origin inside the proxy’s pool: 6 per origin host, not one pool of 32', () => {
+    // proxyPooling per-origin (client_socket_pool_manager.cc; measured 6 and 13 by test/browsers/proxy.spec.ts).
+    const oneHost = simulate(behind({ upstream: null }), chromium, network);
+    expect(oneHost.errors).toEqual([]);
+    expect(oneHost.metrics.connectionsPerHost).toEqual({ proxy: 6 });
+    // A page and two image hosts, 40 images: the page's group keeps its one connection, each image host's fills to 6.
+    const twoHosts: Scenario = {
+      ...testScenario({
+        site: { hosts: 2, images: 40, imageBytes: 500, htmlBytes: 4_000 },
+        serverKnobs: { thinkMs: 200, idleTimeoutMs: 60_000 },
+      }),
+      proxy: { ...DEFAULT_PROXY, upstream: null },
+    };
+    const result = simulate(twoHosts, chromium, network);
+    expect(result.errors).toEqual([]);
+    expect(result.metrics.connectionsPerHost).toEqual({ proxy: 13 });
+    // No connection to the proxy carries two origins' requests.
+    for (const conn of result.connections) expect(new Set(conn.requests.map((r) => new URL(r.url).host)).size).toBe(1);
   });
 
   it('keeps to 2·N connections to the origin with one user (N = 1): Firefox 3’s eight connections to it share two', () => {
