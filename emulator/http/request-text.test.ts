@@ -5,6 +5,7 @@ import { requestLength, requestText } from './request-text.ts';
 describe('request bytes', () => {
   const base: RequestHead = {
     id: 1,
+    method: 'GET',
     host: 'img3.gallery.localhost',
     path: '/images/12.gif',
     httpVersion: '1.1',
@@ -17,6 +18,7 @@ describe('request bytes', () => {
     ['HTTP/1.1 close', { ...base, keepAlive: false }],
     ['HTTP/1.0 Keep-Alive', { ...base, httpVersion: '1.0', keepAlive: true }],
     ['HTTP/1.0 plain', { ...base, httpVersion: '1.0', keepAlive: false }],
+    ['a HEAD heartbeat', { ...base, method: 'HEAD', path: '/ping' }],
   ] as const)('counts exactly the bytes it writes (%s), with and without a port', (_, head) => {
     expect(requestLength(head)).toBe(requestText(head).length);
     expect(requestLength(head, 8080)).toBe(requestText(head, 8080).length);
@@ -27,5 +29,12 @@ describe('request bytes', () => {
     expect(requestText({ ...base, keepAlive: false })).toContain('\r\nConnection: close\r\n');
     expect(requestText({ ...base, httpVersion: '1.0', keepAlive: false })).not.toContain('Connection:');
     expect(requestText(base, 8080)).toMatch(/^GET \/images\/12\.gif HTTP\/1\.1\r\nHost: img3\.gallery\.localhost:8080\r\n/);
+  });
+
+  it('writes a heartbeat as HEAD, one byte longer than the same GET', () => {
+    const heartbeat: RequestHead = { ...base, method: 'HEAD' };
+    expect(requestText(heartbeat)).toMatch(/^HEAD \/images\/12\.gif HTTP\/1\.1\r\n/);
+    // "HEAD" is 4 bytes where "GET" is 3.
+    expect(requestLength(heartbeat)).toBe(requestLength(base) + 1);
   });
 });

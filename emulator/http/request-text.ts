@@ -13,7 +13,7 @@ const COMMON_HEADERS =
 
 export function requestText(head: RequestHead, port?: number): string {
   const host = port === undefined || port === 80 ? head.host : `${head.host}:${port}`;
-  let text = `GET ${head.path} HTTP/${head.httpVersion}\r\nHost: ${host}\r\n${COMMON_HEADERS}`;
+  let text = `${head.method} ${head.path} HTTP/${head.httpVersion}\r\nHost: ${host}\r\n${COMMON_HEADERS}`;
   const connection = connectionHeader(head);
   if (connection !== null) text += `Connection: ${connection}\r\n`;
   return `${text}\r\n`;
@@ -37,8 +37,8 @@ const AS_SEEN = { '1.0': [seen('1.0', false), seen('1.0', true)], '1.1': [seen('
 /** `requestText(head, port).length`, without building the string: the simulation asks this for every request. */
 export function requestLength(head: RequestHead, port?: number): number {
   const hostLength = port === undefined || port === 80 ? head.host.length : head.host.length + 1 + String(port).length;
-  // "GET " + path + " HTTP/1.x\r\n" + "Host: " + host + "\r\n" + common headers + connection header + "\r\n"
-  let length = 4 + head.path.length + 11 + 6 + hostLength + 2 + COMMON_HEADERS.length + 2;
+  // method + " " + path + " HTTP/1.x\r\n" + "Host: " + host + "\r\n" + common headers + connection header + "\r\n"
+  let length = head.method.length + 1 + head.path.length + 11 + 6 + hostLength + 2 + COMMON_HEADERS.length + 2;
   if (head.keepAlive)
     length += 24; // 'Connection: Keep-Alive' or 'keep-alive'
   else if (head.httpVersion === '1.1') length += 19;

@@ -9,6 +9,7 @@ const HOST = 'example.localhost';
 let nextId = 1;
 const req = (path: string, over: Partial<RequestHead> = {}): RequestHead => ({
   id: nextId++,
+  method: 'GET',
   host: HOST,
   path,
   httpVersion: '1.1',

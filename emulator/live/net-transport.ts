@@ -304,7 +304,8 @@ export class NetTransport implements Transport {
     conn.lastHead = response;
     conn.bodyDecoder = request.streamBody && request.wantBody ? new StringDecoder('utf8') : null;
     this.#listener.responseHead(conn.id, response);
-    return { keepBody: request.wantBody, streamBody: request.streamBody };
+    // A HEAD response has no body whatever its Content-Length says (RFC 9112 §6.3): the parser must be told.
+    return { bodiless: request.method === 'HEAD', keepBody: request.wantBody, streamBody: request.streamBody };
   }
 
   /** A piece of a streamed body came off the socket: the engine hears of it at once, the text only if it is kept. */

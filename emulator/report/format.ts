@@ -8,6 +8,7 @@ import { bar, textTable, type Column } from './text-table.ts';
 const REASON_LABELS: Record<CloseReason, string> = {
   'client-idle-timeout': 'client idle',
   'client-eviction': 'evicted',
+  'client-dead-peer': 'dead peer',
   'server-idle-timeout': 'server idle',
   'server-max-requests': 'server max',
   'connection-close': 'Connection: close',

@@ -18,8 +18,11 @@ export type ServerCloseReason = (typeof SERVER_CLOSE_REASONS)[number];
 /** The reasons a response itself can give (the idle timeout closes between responses). */
 export type ResponseCloseReason = Exclude<ServerCloseReason, 'server-idle-timeout'>;
 
-/** Every reason a connection closes: the server's, and the client's own ('run-end': still open when the run ended). */
-export type CloseReason = 'client-idle-timeout' | 'client-eviction' | ServerCloseReason | 'error' | 'run-end';
+/**
+ * Every reason a connection closes: the server's, and the client's own ('run-end': still open when the run ended;
+ * 'client-dead-peer': a heartbeat had no answer within the profile's `heartbeat.giveUpMs`).
+ */
+export type CloseReason = 'client-idle-timeout' | 'client-eviction' | 'client-dead-peer' | ServerCloseReason | 'error' | 'run-end';
 
 /**
  * The reasons in the order results list them. Spelt out (a spread of SERVER_CLOSE_REASONS would do it, but the
@@ -28,6 +31,7 @@ export type CloseReason = 'client-idle-timeout' | 'client-eviction' | ServerClos
 export const CLOSE_REASONS = [
   'client-idle-timeout',
   'client-eviction',
+  'client-dead-peer',
   'server-idle-timeout',
   'server-max-requests',
   'connection-close',
@@ -78,6 +82,11 @@ export interface ConnectionRecord {
   requests: ConnectionRequest[];
   /** Periods with nothing in flight, [from, to). */
   idle: { from: number; to: number }[];
+  /**
+   * Heartbeats sent on it (the profile's `heartbeat`: HEAD requests of the client's own, not listed in `requests`);
+   * absent where a world sends none of its own (the real browsers).
+   */
+  heartbeats?: number;
   /** The client port, where a world knows it (live, real browsers): the key to the tracker's record. */
   clientPort?: number;
 }
@@ -132,8 +141,11 @@ export interface Metrics {
   connectionsPerHost: Record<string, number>;
   maxOpenPerHost: Record<string, number>;
   maxOpenTotal: number;
+  /** Page requests (resends included); heartbeats are counted apart. */
   requests: number;
   requestsPerConnection: number;
+  /** Heartbeats the client sent (the profile's `heartbeat`), over every connection. */
+  heartbeats: number;
   reusedRequests: number;
   pipelinedRequests: number;
   failedResources: number;
