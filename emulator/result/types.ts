@@ -129,6 +129,8 @@ export interface PacketCounts {
   data: number;
   fin: number;
   reset: number;
+  /** TCP keepalive probes and their ACKs (in `ack` too); absent in results written before they were counted. */
+  keepAlive?: number;
   /** Packets that open and close connections: SYN, SYN-ACK, handshake ACK, FINs and their ACKs. */
   openClose: number;
 }

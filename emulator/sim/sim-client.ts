@@ -49,6 +49,7 @@ export function startSimClient(client: SimClient, done: (pages: PageResult[]) =>
   const transport = new SimTransport(queue, network.knobs, scenario.server.knobs, client.lookup, {
     faults: scenario.faults,
     syn: { retransmitMs: browser.knobs.synRetransmitMs, retries: browser.knobs.synRetries },
+    tcpKeepAlive: browser.knobs.tcpKeepAlive,
     ...(client.requestTimeoutMs !== undefined ? { requestTimeoutMs: client.requestTimeoutMs } : {}),
     ...(client.capacity !== undefined ? { capacity: client.capacity } : {}),
     ...(client.packets ? { packets: client.packets } : {}),

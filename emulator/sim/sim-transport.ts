@@ -18,6 +18,8 @@ import { serverThinkMs } from '../http/server-response.ts';
 import type { HeldResource } from '../page/site.ts';
 import { TcpSender, type PathParams } from './tcp-sender.ts';
 import { capacityOf, type ServerCapacity, type ServerCapacityMetrics } from '../http/server-capacity.ts';
+import type { TcpKeepAlive } from '../profiles/browser-profile.ts';
+import { keepAliveProbes } from './tcp-keepalive.ts';
 
 /** What the simulated server holds at a host and path: the body's size and the resource's own server time, if any. */
 export type ResourceLookup = (host: string, path: string) => HeldResource | null;
@@ -60,6 +62,11 @@ export interface SimConnection {
   unread: RequestHead[] | null;
   /** Its worker (or backlog place) has been given back. */
   released: boolean;
+  // TCP keepalive (only read when the browser sets it) ─────────────────────────────────────────────────────────────
+  /** Since when the client's side has carried nothing (no request out, no response awaited); null while it does. */
+  quietSince: number | null;
+  /** Requests the client has written and not yet had answered in full. */
+  awaiting: number;
 }
 
 /** The client's TCP stack: when an unanswered SYN is sent again, and how often (the browser profile's knobs). */
@@ -86,6 +93,8 @@ export interface SimTransportOptions {
   capacity?: ServerCapacity<SimConnection> | null;
   /** Where packets are counted: shared by a population's clients; by default the transport's own. */
   packets?: PacketCounter;
+  /** The browser's TCP keepalive (tcp-keepalive.ts): probes on quiet connections, counted as packets. */
+  tcpKeepAlive?: TcpKeepAlive | null;
 }
 
 interface Delivery {
@@ -122,6 +131,7 @@ export class SimTransport implements Transport {
   /** The server's workers and backlog; null when it serves every connection at once (then no path below pays for it). */
   private readonly capacity: ServerCapacity<SimConnection> | null;
   private readonly syn: SynRetransmission;
+  private readonly keepAlive: TcpKeepAlive | null;
 
   constructor(
     private readonly queue: EventQueue,
@@ -134,6 +144,7 @@ export class SimTransport implements Transport {
     this.faulty = this.faults.length > 0;
     this.requestTimeoutMs = options.requestTimeoutMs ?? REQUEST_DEADLINE_MS;
     this.syn = options.syn ?? { retransmitMs: 3_000, retries: 2 };
+    this.keepAlive = options.tcpKeepAlive ?? null;
     this.capacity = options.capacity !== undefined ? options.capacity : capacityOf<SimConnection>(server);
     this.deadlines = this.faulty || this.capacity !== null;
     this.packets = options.packets ?? new PacketCounter(network.packetHeaderBytes);
@@ -170,6 +181,8 @@ export class SimTransport implements Transport {
       accepted: true,
       unread: null,
       released: false,
+      quietSince: null,
+      awaiting: 0,
     };
     this.conns.set(id, conn);
     const synAt = this.dnsAnswer(host);
@@ -181,7 +194,9 @@ export class SimTransport implements Transport {
       if (!conn.serverClosed) this.serverAwaitsFirst(conn);
     });
     this.queue.at(synAt + this.network.rttMs, () => {
-      if (!conn.clientClosed) this.listener.connected(id);
+      if (conn.clientClosed) return;
+      this.quietStarts(conn);
+      this.listener.connected(id);
     });
   }
 
@@ -190,6 +205,10 @@ export class SimTransport implements Transport {
     if (!conn || conn.clientClosed) return;
     let bytes = 0;
     for (const request of requests) bytes += requestLength(request);
+    if (this.keepAlive) {
+      this.quietEnds(conn);
+      conn.awaiting += requests.length;
+    }
     if (this.deadlines) {
       if (conn.clientInFlight === 0) this.armDeadline(conn);
       conn.clientInFlight += requests.length;
@@ -200,6 +219,7 @@ export class SimTransport implements Transport {
   close(id: ConnectionId): void {
     const conn = this.conns.get(id);
     if (!conn || conn.clientClosed) return;
+    this.quietEnds(conn);
     conn.clientClosed = true;
     this.clearDeadline(conn);
     if (conn.serverClosed) {
@@ -245,7 +265,9 @@ export class SimTransport implements Transport {
         this.holdsIdle(conn);
       }
       this.queue.after(oneWay, () => {
-        if (!conn.clientClosed) this.listener.connected(conn.id);
+        if (conn.clientClosed) return;
+        this.quietStarts(conn);
+        this.listener.connected(conn.id);
       });
     });
   }
@@ -294,9 +316,11 @@ export class SimTransport implements Transport {
     const { conn, decision } = arg;
     if (conn.clientClosed) return;
     if (this.deadlines) this.answered(conn);
+    if (this.keepAlive && --conn.awaiting === 0) this.quietStarts(conn);
     this.listener.responseDone(conn.id, { bytes: decision.bodyBytes });
     // The FIN follows the last data segment.
     if (decision.closeAfter) {
+      this.quietEnds(conn);
       if (this.deadlines) this.clearDeadline(conn);
       this.listener.peerClosed(conn.id, decision.closeAfter, 'the server closed after its response');
     }
@@ -398,6 +422,7 @@ export class SimTransport implements Transport {
     const { conn } = arg;
     if (conn.clientClosed) return;
     this.clearDeadline(conn);
+    this.quietEnds(conn);
     const what = arg.kind === 'reset-mid-body' ? 'connection reset mid-response' : 'the server closed the connection mid-response';
     this.listener.peerClosed(conn.id, 'error', `${what} (${arg.kind} fault) after ${arg.decision.bodyBytes} body bytes`);
   };
@@ -460,6 +485,7 @@ export class SimTransport implements Transport {
       this.queue.after(this.network.rttMs / 2, () => {
         if (conn.clientClosed) return;
         if (this.deadlines) this.clearDeadline(conn);
+        this.quietEnds(conn);
         this.listener.peerClosed(conn.id, reason, `the server closed the idle connection (${reason ?? 'close-idle-race fault'})`);
       });
     });
@@ -489,6 +515,7 @@ export class SimTransport implements Transport {
   private readonly deadlinePasses = (conn: SimConnection) => {
     conn.deadline = null;
     if (conn.clientClosed) return;
+    this.quietEnds(conn);
     conn.clientClosed = true;
     this.listener.abandoned(conn.id, `a request timed out: no complete response within ${this.requestTimeoutMs} ms; the connection was destroyed`);
     if (conn.serverClosed) {
@@ -508,6 +535,20 @@ export class SimTransport implements Transport {
     conn.serverClosed = true;
     if (conn.accepted) this.serverEnded(conn);
     this.conns.delete(conn.id);
+  }
+
+  // ── The client's TCP keepalive (tcp-keepalive.ts) ───────────────────────────────────────────────────────────────
+
+  /** The client's side of `conn` carries nothing from now: keepalive probes would start after `idleMs`. */
+  private quietStarts(conn: SimConnection): void {
+    if (this.keepAlive && conn.awaiting === 0) conn.quietSince = this.queue.now;
+  }
+
+  /** The quiet period ends (the client sends, or the connection closes): its probes and their ACKs are counted. */
+  private quietEnds(conn: SimConnection): void {
+    if (!this.keepAlive || conn.quietSince === null) return;
+    this.packets.keepAliveProbes(keepAliveProbes(this.queue.now - conn.quietSince, this.keepAlive));
+    conn.quietSince = null;
   }
 
   private endServerIdle(conn: SimConnection): void {
