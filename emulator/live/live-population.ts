@@ -152,6 +152,7 @@ class LiveUser {
         dnsMs: network.knobs.dnsMs,
         handshakeMs: network.knobs.rttMs,
         syn: { retransmitMs: browser.knobs.synRetransmitMs, retries: browser.knobs.synRetries },
+        ...(browser.knobs.tcpKeepAlive ? { tcpKeepAliveWallMs: browser.knobs.tcpKeepAlive.idleMs * this.ctx.clock.timeScale } : {}),
         // Without a link the site sees the client's own port; behind one, the link's upstream port.
         ...(hasLimit
           ? { synFate: (clientPort: number) => (l ? l.upstreamPortFor(clientPort).then((up) => site.server.synFate(up)!) : site.server.synFate(clientPort)) }

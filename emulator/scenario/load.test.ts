@@ -432,9 +432,9 @@ network: [dsl, { profile: dsl }]
     expect(issues[2]!.message).toContain("two networks are named 'dsl'");
   });
 
-  it('requires ms for faults that last a while', () => {
-    const issues = issuesOf('name: f\nsite: {}\nfaults:\n  - { kind: reset-mid-body }\n  - { kind: stall }\n');
-    expect(issues).toEqual([{ path: 'faults[1]', line: 5, column: 5, message: "a 'stall' fault needs `ms`: how long" }]);
+  it('requires ms for faults that last a while, and takes a stall without ms as one that never ends', () => {
+    const issues = issuesOf('name: f\nsite: {}\nfaults:\n  - { kind: stall }\n  - { kind: slow-headers }\n');
+    expect(issues).toEqual([{ path: 'faults[1]', line: 5, column: 5, message: "a 'slow-headers' fault needs `ms`: how long" }]);
   });
 });
 

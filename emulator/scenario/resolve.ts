@@ -20,7 +20,8 @@ export { DEFAULT_NETWORK, DEFAULT_SERVER } from './resolve-profiles.ts';
 export { MAIN_SITE, SITE_DEFAULTS, slug } from './resolve-sites.ts';
 /** More steps than this after unrolling repeats is a typo (`repeat: 100000`), not a scenario. */
 export const MAX_STEPS = LIMITS.steps;
-const FAULTS_NEEDING_MS: readonly FaultKind[] = ['stall', 'slow-headers', 'close-idle-race'];
+/** A `stall` without `ms` never answers (a hung server: the client must give up), as the fixture site and the simulation play it. */
+const FAULTS_NEEDING_MS: readonly FaultKind[] = ['slow-headers', 'close-idle-race'];
 
 /** Either the scenario or every problem found; never half of each. */
 export type Resolution = { scenario: Scenario; issues: [] } | { scenario?: undefined; issues: RawIssue[] };

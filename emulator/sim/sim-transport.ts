@@ -63,10 +63,11 @@ export interface SimConnection {
   /** Its worker (or backlog place) has been given back. */
   released: boolean;
   // TCP keepalive (only read when the browser sets it) ─────────────────────────────────────────────────────────────
-  /** Since when the client's side has carried nothing (no request out, no response awaited); null while it does. */
+  /**
+   * Since when no segment has crossed the connection either way (TCP's idle, whatever HTTP is waiting for): the last
+   * response's last byte, or the ACK of the last request; null while a response is arriving or after the close.
+   */
   quietSince: number | null;
-  /** Requests the client has written and not yet had answered in full. */
-  awaiting: number;
 }
 
 /** The client's TCP stack: when an unanswered SYN is sent again, and how often (the browser profile's knobs). */
@@ -182,7 +183,6 @@ export class SimTransport implements Transport {
       unread: null,
       released: false,
       quietSince: null,
-      awaiting: 0,
     };
     this.conns.set(id, conn);
     const synAt = this.dnsAnswer(host);
@@ -207,7 +207,9 @@ export class SimTransport implements Transport {
     for (const request of requests) bytes += requestLength(request);
     if (this.keepAlive) {
       this.quietEnds(conn);
-      conn.awaiting += requests.length;
+      // Quiet again once the server's kernel has ACKed the request, a round trip on (its transfer time neglected),
+      // until the response's first byte: a hung server leaves its connection quiet, and the stack probes it.
+      conn.quietSince = this.queue.now + this.network.rttMs;
     }
     if (this.deadlines) {
       if (conn.clientInFlight === 0) this.armDeadline(conn);
@@ -303,7 +305,9 @@ export class SimTransport implements Transport {
   private readonly requestsArrive = (arg: { conn: SimConnection; requests: readonly RequestHead[] }) => this.serverReceives(arg.conn, arg.requests);
   private readonly respondNext = (conn: SimConnection) => this.serverResponds(conn, conn.serverQueue.shift()!, this.faulty ? conn.faultQueue.shift()! : null);
   private readonly headArrives = (arg: Delivery) => {
-    if (!arg.conn.clientClosed) this.listener.responseHead(arg.conn.id, arg.decision.head);
+    if (arg.conn.clientClosed) return;
+    this.quietEnds(arg.conn);
+    this.listener.responseHead(arg.conn.id, arg.decision.head);
   };
   /** A round's piece of a streamed response has arrived: its body so far (the header bytes come first). */
   private readonly bodyProgresses = (arg: Delivery, bytesSoFar: number) => {
@@ -316,7 +320,7 @@ export class SimTransport implements Transport {
     const { conn, decision } = arg;
     if (conn.clientClosed) return;
     if (this.deadlines) this.answered(conn);
-    if (this.keepAlive && --conn.awaiting === 0) this.quietStarts(conn);
+    this.quietStarts(conn);
     this.listener.responseDone(conn.id, { bytes: decision.bodyBytes });
     // The FIN follows the last data segment.
     if (decision.closeAfter) {
@@ -539,15 +543,19 @@ export class SimTransport implements Transport {
 
   // ── The client's TCP keepalive (tcp-keepalive.ts) ───────────────────────────────────────────────────────────────
 
-  /** The client's side of `conn` carries nothing from now: keepalive probes would start after `idleMs`. */
+  /** Nothing crosses `conn` from now (connected, or a response's last byte is in): probes start after `idleMs`. */
   private quietStarts(conn: SimConnection): void {
-    if (this.keepAlive && conn.awaiting === 0) conn.quietSince = this.queue.now;
+    if (this.keepAlive) conn.quietSince = this.queue.now;
   }
 
-  /** The quiet period ends (the client sends, or the connection closes): its probes and their ACKs are counted. */
+  /**
+   * A segment crosses again (the client sends, a response's first byte arrives) or the connection closes: the quiet
+   * period's probes and their ACKs are counted (none for a period not begun yet: a request not yet ACKed).
+   */
   private quietEnds(conn: SimConnection): void {
     if (!this.keepAlive || conn.quietSince === null) return;
-    this.packets.keepAliveProbes(keepAliveProbes(this.queue.now - conn.quietSince, this.keepAlive));
+    const quietMs = this.queue.now - conn.quietSince;
+    if (quietMs > 0) this.packets.keepAliveProbes(keepAliveProbes(quietMs, this.keepAlive));
     conn.quietSince = null;
   }
 
