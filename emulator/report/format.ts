@@ -13,6 +13,7 @@ const REASON_LABELS: Record<CloseReason, string> = {
   'server-max-requests': 'server max',
   'connection-close': 'Connection: close',
   'http10-end': '1.0 end',
+  'server-dead-client': 'dead client',
   error: 'error',
   'run-end': 'open at end',
 };

@@ -13,10 +13,13 @@ export type WorldName = 'sim' | 'live' | 'chromium' | 'firefox';
  * Why a server closes by its own policy: named the same in a client's result and in the fixture site's tracker
  * (fixtures-site/tracker.ts builds its vocabulary on this list).
  */
-export const SERVER_CLOSE_REASONS = ['server-idle-timeout', 'server-max-requests', 'connection-close', 'http10-end'] as const;
+export const SERVER_CLOSE_REASONS = ['server-idle-timeout', 'server-max-requests', 'connection-close', 'http10-end', 'server-dead-client'] as const;
 export type ServerCloseReason = (typeof SERVER_CLOSE_REASONS)[number];
-/** The reasons a response itself can give (the idle timeout closes between responses). */
-export type ResponseCloseReason = Exclude<ServerCloseReason, 'server-idle-timeout'>;
+/**
+ * The reasons a response itself can give (the idle timeout closes between responses; the server's `deadClientMs`
+ * whenever the client has been silent that long).
+ */
+export type ResponseCloseReason = Exclude<ServerCloseReason, 'server-idle-timeout' | 'server-dead-client'>;
 
 /**
  * Every reason a connection closes: the server's, and the client's own ('run-end': still open when the run ended;
@@ -36,6 +39,7 @@ export const CLOSE_REASONS = [
   'server-max-requests',
   'connection-close',
   'http10-end',
+  'server-dead-client',
   'error',
   'run-end',
 ] as const satisfies readonly CloseReason[];

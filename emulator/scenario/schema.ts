@@ -319,6 +319,10 @@ const serverKnobFields = {
   ).optional(),
   listenBacklog: count(0, LIMITS.listenBacklog, 'connections queued while every worker is taken (ListenBacklog)').optional(),
   reclaimIdle: z.boolean().optional().describe('a new connection finding every slot taken closes the longest-idle keep-alive one (nginx)'),
+  deadClientMs: nullableNote(
+    period('ms with no request bytes from the client before the server closes it as dead, even mid-response'),
+    'a server that expects to hear from its clients (heartbeats count); null never closes a client for silence',
+  ).optional(),
 } satisfies Record<keyof ServerKnobs, z.ZodType>;
 
 export const serverSchema = z.union(

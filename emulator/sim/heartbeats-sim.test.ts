@@ -119,3 +119,33 @@ describe('TCP keepalive', () => {
     expect(result.metrics.bytesOnWire).toBe(plain.metrics.bytesOnWire! + 8 * 40);
   });
 });
+
+describe("the server's deadClientMs", () => {
+  const deadAfter10s = (over: Parameters<typeof testScenario>[0] = {}) => readingPause({ server: 'forever', serverKnobs: { deadClientMs: 10_000 }, ...over });
+
+  it('closes a silent client 10 s after it last heard from it, and heartbeats are heard', () => {
+    const silent = simulate(deadAfter10s(), chromium, RTT_100);
+    // The page's request reaches the server at 150 (the 'forever' server has no idle timeout of its own); nothing more
+    // is heard: closed at 150 + 10 000 = 10 150, its FIN at the client 50 ms later.
+    expect(silent.connections[0]).toMatchObject({ closedBy: 'server', closeReason: 'server-dead-client', closedAt: 10_200 });
+    expect(silent.metrics.connectionsOpened).toBe(2);
+    // A heartbeat reaches the server every 4 100 ms (4 000 + a round trip), well within 10 s: never closed.
+    const beatingRun = simulate(deadAfter10s(), beating, RTT_100);
+    expect(beatingRun.metrics.connectionsOpened).toBe(1);
+    expect(beatingRun.metrics.closesByReason['server-dead-client']).toBe(0);
+  });
+
+  it('closes it even mid-response: a response stalled past deadClientMs ends the connection, and the request fails', () => {
+    const scenario = testScenario({
+      server: 'forever',
+      serverKnobs: { deadClientMs: 10_000 },
+      site: { htmlBytes: 800 },
+      steps: [{ kind: 'load', site: 'main', path: '/' }],
+    });
+    const result = simulate({ ...scenario, faults: [{ kind: 'stall', path: '/', ms: 30_000 }] }, chromium, RTT_100);
+    // Request at the server at 150, to be answered at 30 150; the server gives its client up at 10 150 (FIN at the
+    // client at 10 200). A fresh connection's request is not resent: the page fails.
+    expect(result.connections[0]).toMatchObject({ closedBy: 'server', closeReason: 'server-dead-client', closedAt: 10_200 });
+    expect(result.metrics.pageLoadMs).toEqual([null]);
+  });
+});

@@ -39,6 +39,8 @@ export interface SimConnection {
   serverFreeAt: number;
   serverIdleTimer: EventHandle | null;
   serverIdleSince: number | null;
+  /** The server's `deadClientMs`: when it closes the connection for the client's silence (only with the knob set). */
+  deadClientTimer: EventHandle | null;
   serverClosed: boolean;
   clientClosed: boolean;
   /** Responses the server has handed to its sender whose last byte has not left yet. */
@@ -170,6 +172,7 @@ export class SimTransport implements Transport {
       serverFreeAt: 0,
       serverIdleTimer: null,
       serverIdleSince: null,
+      deadClientTimer: null,
       serverClosed: false,
       clientClosed: false,
       unsent: 0,
@@ -350,6 +353,7 @@ export class SimTransport implements Transport {
       return;
     }
     this.endServerIdle(conn);
+    this.heardFromClient(conn);
     // Its worker serves again (a close, instead, gives the worker back: `serverEnded`).
     this.capacity?.busy(conn, this.queue.now);
     for (const request of requests) {
@@ -437,6 +441,7 @@ export class SimTransport implements Transport {
    */
   private serverAwaitsFirst(conn: SimConnection): void {
     conn.serverIdleSince = this.queue.now;
+    this.heardFromClient(conn);
     const timeout = this.server.firstRequestTimeoutMs;
     if (timeout === null) return;
     conn.serverIdleTimer = this.queue.after(timeout, () => {
@@ -444,6 +449,22 @@ export class SimTransport implements Transport {
       this.serverCloses(conn, 'server-idle-timeout', true);
     });
   }
+
+  /**
+   * The server has just heard from the client (accepted it, or read its requests): with `deadClientMs` it closes the
+   * connection that long after, whatever it is doing then, unless it hears again first.
+   */
+  private heardFromClient(conn: SimConnection): void {
+    const deadClientMs = this.server.deadClientMs;
+    if (deadClientMs === null) return;
+    if (conn.deadClientTimer) this.queue.cancel(conn.deadClientTimer);
+    conn.deadClientTimer = this.queue.after(deadClientMs, this.clientTakenForDead, conn);
+  }
+
+  private readonly clientTakenForDead = (conn: SimConnection) => {
+    conn.deadClientTimer = null;
+    if (!conn.serverClosed) this.serverCloses(conn, 'server-dead-client', true);
+  };
 
   /** A kept-alive connection waits for the next request until the server's idle timeout (or a close-idle-race's `ms`). */
   private serverWaits(conn: SimConnection): void {

@@ -75,4 +75,25 @@ faults: [ { kind: stall, path: /, nthOnConnection: 2 } ]`);
     expect(sim.metrics.closesByReason['client-dead-peer']).toBe(1);
     expect(result.metrics.closesByReason['client-dead-peer']).toBe(1);
   });
+
+  it('are heard by a server with deadClientMs, which closes a silent client as dead', { timeout: 60_000 }, async () => {
+    const scenario = (browser: string) => `name: dead-client
+site: { images: 0, htmlBytes: 4096 }
+server: { profile: forever, deadClientMs: 6000 }
+network: { rttMs: 100, bandwidthKbps: 10000 }
+browsers: [${browser}]
+steps: [ { load: / }, { idleMs: 12000 }, { load: / } ]`;
+    const silent = await liveAndSim(scenario('chromium'));
+    expect(silent.result.errors).toEqual([]);
+    // Nothing heard for 6 s after the first request: the site closes the connection, and says why.
+    expect(silent.tracker.connections[0]).toMatchObject({ closedBy: 'server', closeReason: 'server-dead-client' });
+    expect(silent.result.metrics.closesByReason['server-dead-client']).toBe(1);
+    expect(silent.sim.metrics.closesByReason['server-dead-client']).toBe(1);
+    expect(silent.tracker.stats.accepted).toBe(2);
+    // A HEAD every 4 s plus a round trip is heard within the 6 s: one connection for both loads.
+    const beating = await liveAndSim(scenario(BROWSER));
+    expect(beating.result.errors).toEqual([]);
+    expect(beating.tracker.stats.accepted).toBe(1);
+    expect(beating.result.metrics.closesByReason['server-dead-client']).toBe(0);
+  });
 });
