@@ -232,6 +232,15 @@ browsers:
     ]);
   });
 
+  it('refuses a population whose browser sends heartbeats with no idle timeout of its own: it would never end', () => {
+    const issues = issuesOf(
+      'name: p\nsite: {}\nbrowsers: [{ name: b, extends: chromium, idleTimeoutMs: null, heartbeat: { intervalMs: 4000, path: /, giveUpMs: 9000 } }]\nusers: { count: 10, arrivalPerSecond: 1, browsers: { b: 1 } }\n',
+    );
+    expect(issues.map((i) => `${i.path}: ${i.message}`)).toEqual([
+      "users.browsers.b: 'b' sends heartbeats and has no idleTimeoutMs: its users' connections would never close (a population waits for them); give it an idleTimeoutMs",
+    ]);
+  });
+
   it('takes request pacing as one knob, its three numbers or null, and names what is missing from it', () => {
     const paced = loadScenarioText(
       'name: paced\nsite: {}\nbrowsers: [{ name: ie-6-paced, extends: ie-6, pacing: { perSecond: 80, burst: 10, minParallelism: 6 } }]\n',

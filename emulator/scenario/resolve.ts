@@ -98,6 +98,14 @@ function resolveUsers(
   const browsers: { browser: BrowserProfile; share: number }[] = [];
   for (const [name, share] of Object.entries(raw.browsers)) {
     const browser = defined.find((b) => b.name === name) ?? BROWSER_PROFILES.find((b) => b.name === name);
+    // A user's connections outlive its steps until they close; heartbeats restart the server's idle timeout, so only
+    // the browser's own timeout would close them, and without one the population never ends.
+    if (browser?.knobs.heartbeat && browser.knobs.idleTimeoutMs === null) {
+      problem(
+        ['users', 'browsers', name],
+        `'${name}' sends heartbeats and has no idleTimeoutMs: its users' connections would never close (a population waits for them); give it an idleTimeoutMs`,
+      );
+    }
     if (browser) browsers.push({ browser, share });
     else
       problem(
