@@ -68,6 +68,8 @@ export class SiteConnection {
   private hasWorker: boolean;
   /** Its worker (or backlog place) has been given back. */
   private released = false;
+  /** The profile's `deadClientMs`: closes the connection when the client has been silent that long. */
+  private deadClientTimer: NodeJS.Timeout | null = null;
 
   constructor(
     readonly socket: Socket,
@@ -82,8 +84,10 @@ export class SiteConnection {
     socket.on('end', () => this.onEnd());
     socket.on('error', (err: NodeJS.ErrnoException) => this.onError(err));
     socket.on('close', () => this.onClose());
-    if (accepted) this.armWaitTimer();
-    else socket.pause(); // in the kernel's backlog: what the client sends waits unread
+    if (accepted) {
+      this.armWaitTimer();
+      this.heardFromClient();
+    } else socket.pause(); // in the kernel's backlog: what the client sends waits unread
   }
 
   /** A worker has taken the connection from the backlog: it reads what the client sent meanwhile. */
@@ -92,6 +96,21 @@ export class SiteConnection {
     this.hasWorker = true;
     if (!this.throttled) this.socket.resume();
     this.armWaitTimer();
+    this.heardFromClient();
+  }
+
+  /**
+   * The client was just heard from (accepted, or bytes read): with the profile's `deadClientMs` the server closes the
+   * connection that long after, busy or not (mid-response, a stall), unless it hears again first, as the simulation.
+   */
+  private heardFromClient(): void {
+    const deadClientMs = this.ctx.knobs.deadClientMs;
+    if (deadClientMs === null || this.state !== 'open') return;
+    if (this.deadClientTimer) clearTimeout(this.deadClientTimer);
+    this.deadClientTimer = setTimeout(() => {
+      this.deadClientTimer = null;
+      this.serverClose('server-dead-client');
+    }, deadClientMs * this.ctx.timeScale);
   }
 
   /** Gives the worker (or the backlog place) back, once: the server's side of the connection has ended. */
@@ -108,6 +127,7 @@ export class SiteConnection {
   private onData(data: Buffer): void {
     if (this.record) this.record.bytesIn += data.length;
     if (this.state !== 'open') return; // the server is closing: bytes that crossed its FIN are dropped (the race)
+    if (this.hasWorker) this.heardFromClient();
     this.parse(data);
     this.armWaitTimer();
     void this.pump();
@@ -398,6 +418,8 @@ export class SiteConnection {
 
   private onClose(): void {
     this.clearTimer();
+    if (this.deadClientTimer) clearTimeout(this.deadClientTimer);
+    this.deadClientTimer = null;
     this.wakeSleepers();
     // A close with nothing recorded (destroyed underneath us): the client went away.
     if (this.record && this.record.closedAt === null) this.tracker?.close(this.record, 'client', this.clientEnded ? 'client-fin' : 'reset');

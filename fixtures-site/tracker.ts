@@ -4,7 +4,7 @@
  * wall-clock milliseconds since the tracker started (divide by the time scale for scenario milliseconds).
  *
  * Close reasons use the vocabulary of emulator/result/types.ts where one applies ('server-idle-timeout',
- * 'server-max-requests', 'connection-close', 'http10-end', 'error'), plus what only a server sees: 'client-fin' (the
+ * 'server-max-requests', 'connection-close', 'http10-end', 'server-dead-client', 'error'), plus what only a server sees: 'client-fin' (the
  * client closed first), 'reset', 'fault' (an injected fault closed it), and the robustness closes 'bad-request',
  * 'headers-timeout', 'over-capacity', 'shutdown' and 'slow-reader' (an event stream whose observer fell too far behind).
  *

@@ -44,6 +44,13 @@ export class ChromiumWorld implements World {
     if (browser.knobs.htmlDiscovery !== 'streaming') {
       return "htmlDiscovery: real Chromium's preload scanner always finds images as the HTML streams in; it has no switch to wait";
     }
+    if (browser.knobs.heartbeat !== null) {
+      return 'heartbeat: real Chromium sends no heartbeats of its own on idle connections, and has no switch to';
+    }
+    const keepAlive = browser.knobs.tcpKeepAlive;
+    if (keepAlive?.idleMs !== 45_000 || keepAlive.intervalMs !== 45_000 || keepAlive.probes !== 9) {
+      return 'tcpKeepAlive: real Chromium sets 45 s (kTCPKeepAliveSeconds) and the kernel its probes; it has no switch for either';
+    }
     return browser.knobs.scriptsBlockDiscovery
       ? "scriptsBlockDiscovery: real Chromium's preload scanner keeps finding resources while a script downloads; it has no switch to stop"
       : null;

@@ -51,6 +51,7 @@ describe('firefoxPlan', () => {
       // Gecko always streams (htmlDiscovery), past scripts too. Nor a request scheduler: Gecko has none like Chromium's.
       [
         'atTotalCap',
+        'heartbeat',
         'honourKeepAliveTimeout',
         'htmlDiscovery',
         'keepAlive',
@@ -70,6 +71,22 @@ describe('firefoxPlan', () => {
     );
     for (const u of plan.unplayable) expect(u.why.length).toBeGreaterThan(20);
     expect(plan.mapped.map((m) => m.knob).sort()).toEqual([...KNOB_NAMES].sort());
+  });
+
+  it("writes a profile's TCP keepalive as Gecko's, in whole seconds, and turns it off for a profile without", () => {
+    // Chromium's 45 s / 45 s / 9: the general idle time and HTTP's two (short- and long-lived connections) alike.
+    expect(firefoxPlan(browserProfile('chromium').knobs).prefs).toMatchObject({
+      'network.tcp.keepalive.enabled': true,
+      'network.tcp.keepalive.idle_time': 45,
+      'network.tcp.keepalive.retry_interval': 45,
+      'network.tcp.keepalive.probe_count': 9,
+      'network.http.tcp_keepalive.short_lived_idle_time': 45,
+      'network.http.tcp_keepalive.long_lived_idle_time': 45,
+    });
+    // 1 500 ms rounds up to 2 s; 200 ms to the 1 s Gecko's prefs can say at least.
+    const fast = firefoxPlan({ ...browserProfile('firefox-3').knobs, tcpKeepAlive: { idleMs: 1_500, intervalMs: 200, probes: 3 } }).prefs;
+    expect(fast).toMatchObject({ 'network.tcp.keepalive.idle_time': 2, 'network.tcp.keepalive.retry_interval': 1, 'network.tcp.keepalive.probe_count': 3 });
+    expect(firefoxPlan(browserProfile('firefox-3').knobs).prefs['network.tcp.keepalive.enabled']).toBe(false);
   });
 
   it("writes a profile's request pacing as Gecko's pacing prefs", () => {
@@ -125,6 +142,11 @@ describe('firefoxCannotPlay', () => {
   it("flags Chromium's request scheduler, which Gecko has no equivalent of", () => {
     expect(firefoxCannotPlay(browserProfile('chromium').knobs).map((u) => u.knob)).toEqual(['scheduler']);
     expect(firefoxCannotPlay({ ...browserProfile('chromium').knobs, scheduler: 'none' })).toEqual([]);
+  });
+
+  it('flags a heartbeat, which no browser sends of its own', () => {
+    const knobs = { ...browserProfile('firefox-3').knobs, heartbeat: { intervalMs: 4_000, path: '/', giveUpMs: 9_000 } };
+    expect(firefoxCannotPlay(knobs).map((u) => u.knob)).toEqual(['heartbeat']);
   });
 });
 

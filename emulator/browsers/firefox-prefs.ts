@@ -54,6 +54,7 @@ export const KNOBS_WITHOUT_PREF: Readonly<Partial<Record<KnobName, string>>> = {
   scriptsBlockDiscovery: "no pref: Gecko's speculative parser keeps finding resources while a script downloads",
   synRetransmitMs: "no pref: SYN retransmission is the operating system's (Linux here: 1 s, doubled)",
   synRetries: "no pref: the operating system's (Linux net.ipv4.tcp_syn_retries)",
+  heartbeat: 'no pref: no browser sends heartbeats of its own on idle connections (a page script would; the emulator cannot make Firefox)',
 };
 
 /**
@@ -160,6 +161,26 @@ function mapKnob(knob: KnobName, k: BrowserKnobs): KnobMapping {
       // says so.
       if (k.maxTotal === null) return { knob, prefs: { 'network.http.pacing.requests.enabled': false } };
       return { knob, prefs: {}, note: PACING_KEPT };
+    case 'tcpKeepAlive': {
+      // ESR 153's greprefs.js (read): network.tcp.keepalive.* (on, 600 s idle, 1 s between 4 probes), and for HTTP
+      // the idle time of network.http.tcp_keepalive.{short,long}_lived_idle_time (10 s for a connection's first 60 s,
+      // then 600 s), which replace the general one: all set to the profile's.
+      if (k.tcpKeepAlive === null) return { knob, prefs: { 'network.tcp.keepalive.enabled': false } };
+      const seconds = (ms: number) => Math.max(1, Math.ceil(ms / 1000));
+      const idle = seconds(k.tcpKeepAlive.idleMs);
+      return {
+        knob,
+        prefs: {
+          'network.tcp.keepalive.enabled': true,
+          'network.tcp.keepalive.idle_time': idle,
+          'network.tcp.keepalive.retry_interval': seconds(k.tcpKeepAlive.intervalMs),
+          'network.tcp.keepalive.probe_count': k.tcpKeepAlive.probes,
+          'network.http.tcp_keepalive.short_lived_idle_time': idle,
+          'network.http.tcp_keepalive.long_lived_idle_time': idle,
+        },
+        note: 'whole seconds, at least 1',
+      };
+    }
     default:
       return { knob, prefs: {}, note: KNOBS_WITHOUT_PREF[knob] ?? 'no pref' };
   }
@@ -241,6 +262,7 @@ export function firefoxCannotPlay(knobs: BrowserKnobs): { knob: KnobName; why: s
   if (!knobs.keepAlive) out.push({ knob: 'keepAlive', why: KNOBS_WITHOUT_PREF.keepAlive! });
   if (knobs.pipelineDepth > 1) out.push({ knob: 'pipelineDepth', why: KNOBS_WITHOUT_PREF.pipelineDepth! });
   if (knobs.scheduler !== 'none') out.push({ knob: 'scheduler', why: KNOBS_WITHOUT_PREF.scheduler! });
+  if (knobs.heartbeat !== null) out.push({ knob: 'heartbeat', why: KNOBS_WITHOUT_PREF.heartbeat! });
   return out;
 }
 

@@ -1,12 +1,13 @@
 /**
  * One client connection's lifecycle, changed only through the named transitions below:
  *
- *   connecting ──markConnected──► busy ⇄ idle        (becomeIdle →, ← wake)
+ *   connecting ──markConnected──► busy ⇄ idle        (becomeIdle →, ← wake, ← beginHeartbeat)
  *        │                          │      │
  *        └────────── close ─────────┴──────┴──► closed
  *
  * `retiring` marks a busy connection the server has said it will close: it finishes what is in flight and takes
- * nothing new. Each transition asserts what it needs (a closed connection is never woken, an idle one has nothing in
+ * nothing new. `beating` marks a busy connection carrying the engine's own heartbeat (engine/heartbeats.ts): no page
+ * request joins it, and it keeps the client's idle deadline running. Each transition asserts what it needs (a closed connection is never woken, an idle one has nothing in
  * flight); its pool moves it between the pool's lists (host-pool.ts).
  */
 import type { CloseReason, ConnectionRecord, Side } from '../result/types.ts';
@@ -36,6 +37,10 @@ export class Connection {
   #serverKeepAliveMax: number | null = null;
   /** Whether the last entry of `record.idle` is still open (its `to` moves when the connection leaves idle). */
   #idleOpen = false;
+  /** A heartbeat is in flight: busy, but for no page. */
+  #beating = false;
+  /** The host of the last request written: where a heartbeat goes (the pool's key is 'proxy' behind a proxy). */
+  #lastHost: string;
   /** Made on the first idle period with a timeout: a connection that never idles (no keep-alive) has none. */
   #idleTimer: IdleTimer | null = null;
   readonly record: ConnectionRecord;
@@ -46,6 +51,7 @@ export class Connection {
     openedAt: number,
   ) {
     this.#lastUsedAt = openedAt;
+    this.#lastHost = pool.key;
     this.record = {
       id,
       host: pool.peer,
@@ -56,6 +62,7 @@ export class Connection {
       closeReason: null,
       requests: [],
       idle: [],
+      heartbeats: 0,
     };
   }
 
@@ -73,6 +80,13 @@ export class Connection {
   }
   get retiring(): boolean {
     return this.#retiring;
+  }
+  /** Carrying a heartbeat: busy, and no page request may join it. */
+  get beating(): boolean {
+    return this.#beating;
+  }
+  get lastHost(): string {
+    return this.#lastHost;
   }
   /** The server answered HTTP/1.1 and keeps the connection: a request may be pipelined behind another. */
   get serverPersistent11(): boolean {
@@ -115,10 +129,43 @@ export class Connection {
     this.#state = 'busy';
   }
 
+  /**
+   * Leaves idle to carry a heartbeat. Unlike `wake`, the idle deadline stays: a heartbeat is not use, so the client's
+   * idle timeout still runs from the last page request. Called by its pool, which takes it off its idle list.
+   */
+  beginHeartbeat(at: number): void {
+    invariant(this.#state === 'idle', 'beginHeartbeat: only an idle connection sends a heartbeat');
+    this.#endIdle(at);
+    this.#state = 'busy';
+    this.#beating = true;
+  }
+
+  /** Gives the heartbeat `request` (HEAD) to this connection, written by `takeWrites`; counted, not listed as a page request. */
+  assignHeartbeat(request: PendingRequest, at: number): void {
+    invariant(this.#beating && this.#inFlight.length === 0, 'assignHeartbeat: a heartbeat goes alone on a connection begun for it');
+    this.#toWrite.push(request);
+    request.current = {
+      requestId: request.head.id,
+      url: `http://${request.head.host}${request.head.path}`,
+      sentAt: at,
+      firstByteAt: null,
+      doneAt: null,
+      status: null,
+      bodyBytes: 0,
+      reused: this.#completed > 0,
+      pipelined: false,
+      attempt: 0,
+    };
+    request.response = null;
+    this.#inFlight.push(request);
+    this.record.heartbeats = (this.record.heartbeats ?? 0) + 1;
+  }
+
   /** Gives `request` to this connection; it is written, with the others given in the same decision, by `takeWrites`. */
   assign(request: PendingRequest, at: number): void {
-    invariant(this.#state === 'busy' && !this.#retiring, 'assign: only a busy connection that is not retiring takes a request');
+    invariant(this.#state === 'busy' && !this.#retiring && !this.#beating, 'assign: only a busy connection that is not retiring nor beating takes a request');
     this.#toWrite.push(request);
+    this.#lastHost = request.head.host;
     request.current = {
       requestId: request.head.id,
       url: `http://${request.head.host}${request.head.path}`,
@@ -162,7 +209,9 @@ export class Connection {
     const request = this.#inFlight.shift();
     invariant(request !== undefined && request.response !== null, 'finishResponse: a response answers a request in flight with its head received');
     this.#completed++;
-    this.#lastUsedAt = at;
+    // A heartbeat's answer is not use: the idle list's order (reuse, eviction) stays that of the page requests.
+    if (this.#beating) this.#beating = false;
+    else this.#lastUsedAt = at;
     // Remembered only while the connection stays open: when a response ends it, the engine reads the max= of the one
     // before (Apache counts max= down to 1 and closes after the next response).
     if (!this.#retiring) this.#serverKeepAliveMax = request.response.keepAliveMax;
@@ -171,6 +220,7 @@ export class Connection {
 
   /** Every request still in flight, which will not be answered here; none are left. */
   takeUnanswered(): PendingRequest[] {
+    this.#beating = false;
     return this.#inFlight.splice(0);
   }
 

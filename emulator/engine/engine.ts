@@ -5,14 +5,15 @@
  *
  * Layers, as undici's dispatcher: this manager (pools by host, the total cap, eviction, what is written and told when)
  * → `HostPool` (per-host cap, idle list, queue) → `Connection` (lifecycle). The pool and the connection change only
- * through their own transitions, which assert their invariants; idle timers and request pacing are parts of their own
- * (idle-timers.ts, pacing-gate.ts).
+ * through their own transitions, which assert their invariants; idle timers, heartbeats and request pacing are parts of
+ * their own (idle-timers.ts, heartbeats.ts, pacing-gate.ts).
  */
 import type { BrowserKnobs } from '../profiles/browser-profile.ts';
 import type { CloseReason, ConnectionRecord } from '../result/types.ts';
 import type { Clock } from '../time.ts';
 import { closeReasonAfterResponse, closeReasonWithRequestsInFlight } from './close-reason.ts';
 import type { Connection } from './connection.ts';
+import { Heartbeats } from './heartbeats.ts';
 import { HostPool } from './host-pool.ts';
 import { IdleTimers } from './idle-timers.ts';
 import { PacingGate } from './pacing-gate.ts';
@@ -65,6 +66,8 @@ export class PolicyEngine implements TransportListener {
   private readonly writeQueue: Connection[] = [];
   private flushing = false;
   private readonly idleTimers: IdleTimers;
+  /** The application heartbeat on idle connections, when the profile sends one. */
+  private readonly heartbeats: Heartbeats | null;
   /** Gecko's request pacing, when the profile paces. */
   private readonly pacing: PacingGate | null;
   private nextConnectionId = 1;
@@ -87,6 +90,14 @@ export class PolicyEngine implements TransportListener {
       this.retryStalled();
       this.flush();
     });
+    const heartbeat = options.knobs.heartbeat;
+    this.heartbeats =
+      heartbeat === null
+        ? null
+        : new Heartbeats(this.clock, heartbeat, {
+            beat: (conn) => this.beat(conn),
+            deadPeer: (conn) => this.deadPeer(conn),
+          });
     const pacing = options.knobs.pacing;
     this.pacing =
       pacing === null
@@ -109,6 +120,7 @@ export class PolicyEngine implements TransportListener {
   fetch(request: FetchRequest, done: FetchCallback, onProgress?: ProgressCallback): void {
     const head: RequestHead = {
       id: this.nextRequestId++,
+      method: 'GET',
       host: request.host,
       path: request.path,
       httpVersion: this.knobs.httpVersion,
@@ -206,6 +218,7 @@ export class PolicyEngine implements TransportListener {
     const conn = this.open.get(id);
     const request = conn?.inFlight[0];
     if (!conn || !request?.current || !request.response) return;
+    if (request.heartbeat) return this.heartbeatAnswered(conn, request);
     conn.finishResponse(this.now());
     request.body = body;
     request.current.doneAt = this.now();
@@ -238,6 +251,7 @@ export class PolicyEngine implements TransportListener {
     this.forget(conn, 'server', closeReason);
     const resend: PendingRequest[] = [];
     for (const request of unanswered) {
+      if (request.heartbeat) continue; // no page asked for it: nothing to resend or fail
       const attempt = request.current;
       const nothingArrived = request.response === null;
       // Chromium and Gecko resend only when the connection was reused (or the request pipelined) and no response
@@ -261,7 +275,7 @@ export class PolicyEngine implements TransportListener {
     const conn = this.open.get(id);
     if (!conn) return;
     if (conn.state === 'connecting') return this.connectFailed(id, detail);
-    for (const request of conn.takeUnanswered()) this.fail(request, conn, detail);
+    for (const request of conn.takeUnanswered()) if (!request.heartbeat) this.fail(request, conn, detail);
     this.forget(conn, 'client', 'error');
     this.afterSlotFreed(conn.pool);
     this.flush();
@@ -350,16 +364,83 @@ export class PolicyEngine implements TransportListener {
   private makeIdle(conn: Connection): void {
     conn.pool.park(conn, this.now());
     this.idleTimers.start(conn);
+    this.heartbeats?.idle(conn);
+  }
+
+  // ── Heartbeats (heartbeats.ts) ───────────────────────────────────────────────────────────────────────────────
+
+  /** `conn` has sat idle for the heartbeat's interval: HEAD <path> on it, to its last request's host. */
+  private beat(conn: Connection): void {
+    const policy = this.heartbeats!.policy;
+    conn.pool.takeForHeartbeat(conn, this.now());
+    const heartbeat: PendingRequest = {
+      head: {
+        id: this.nextRequestId++,
+        method: 'HEAD',
+        host: conn.lastHost,
+        path: policy.path,
+        httpVersion: this.knobs.httpVersion,
+        keepAlive: this.knobs.keepAlive,
+        proxied: this.proxy,
+        wantBody: false,
+        streamBody: false,
+      },
+      heartbeat: true,
+      queuedAt: this.now(),
+      done: () => {},
+      onProgress: null,
+      attempt: 0,
+      current: null,
+      response: null,
+      body: null,
+      outcome: null,
+    };
+    if (!conn.hasUnwritten) this.writeQueue.push(conn);
+    conn.assignHeartbeat(heartbeat, this.now());
+    this.heartbeats!.sent(conn);
+    this.flush();
+  }
+
+  /**
+   * The heartbeat's whole answer is in: the connection is idle again, with the client's idle deadline it had (a
+   * heartbeat is not use) and its next heartbeat an interval from now; a page request waiting meanwhile takes it.
+   */
+  private heartbeatAnswered(conn: Connection, heartbeat: PendingRequest): void {
+    conn.finishResponse(this.now());
+    heartbeat.current!.doneAt = this.now();
+    this.heartbeats!.answered(conn);
+    if (conn.retiring) {
+      // The server closes after answering it (its Connection: close, its max=): as after any response.
+      const reason = closeReasonAfterResponse(heartbeat.head, heartbeat.response!, conn.serverKeepAliveMax);
+      this.forget(conn, 'server', reason);
+      this.transport.close(conn.id);
+      this.afterSlotFreed(conn.pool);
+    } else {
+      conn.pool.park(conn, this.now());
+      this.idleTimers.resume(conn);
+      this.heartbeats!.idle(conn);
+      this.dispatch(conn.pool);
+      if (conn.state === 'idle') this.retryStalled();
+    }
+    this.flush();
+  }
+
+  /** No complete answer to the heartbeat within `giveUpMs`: the client takes the server for dead and closes. */
+  private deadPeer(conn: Connection): void {
+    this.closeByClient(conn, 'client-dead-peer');
+    this.afterSlotFreed(conn.pool);
+    this.flush();
   }
 
   private closeByClient(conn: Connection, reason: CloseReason): void {
-    for (const request of conn.takeUnanswered()) this.fail(request, conn, `the client closed the connection (${reason})`);
+    for (const request of conn.takeUnanswered()) if (!request.heartbeat) this.fail(request, conn, `the client closed the connection (${reason})`);
     this.forget(conn, 'client', reason);
     this.transport.close(conn.id);
   }
 
   /** Takes `conn` out of every list and records how it ended. */
   private forget(conn: Connection, by: 'client' | 'server', reason: CloseReason): void {
+    this.heartbeats?.stop(conn);
     conn.pool.remove(conn);
     this.open.delete(conn.id);
     conn.close(this.now(), by, reason);

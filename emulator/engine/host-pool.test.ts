@@ -7,7 +7,17 @@ import type { PendingRequest } from './pending-request.ts';
 const pool = (reuseOrder: 'mru' | 'lru' = 'mru') => new HostPool('a.localhost', { ...browserProfile('ie-6').knobs, reuseOrder }, false);
 
 function request(id: number): PendingRequest {
-  const head = { id, host: 'a.localhost', path: `/${id}`, httpVersion: '1.1', keepAlive: true, proxied: false, wantBody: false, streamBody: false } as const;
+  const head = {
+    id,
+    method: 'GET',
+    host: 'a.localhost',
+    path: `/${id}`,
+    httpVersion: '1.1',
+    keepAlive: true,
+    proxied: false,
+    wantBody: false,
+    streamBody: false,
+  } as const;
   return { head, queuedAt: 0, done: () => {}, onProgress: null, attempt: 0, current: null, response: null, body: null, outcome: null };
 }
 

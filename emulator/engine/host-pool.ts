@@ -93,6 +93,14 @@ export class HostPool {
     return conn;
   }
 
+  /** Takes the idle `conn` off the idle list to carry a heartbeat (no page request may join it). */
+  takeForHeartbeat(conn: Connection, at: number): void {
+    const index = this.#idle.indexOf(conn);
+    invariant(conn.pool === this && index >= 0, 'takeForHeartbeat: a heartbeat goes on an idle connection of this pool');
+    this.#idle.splice(index, 1);
+    conn.beginHeartbeat(at);
+  }
+
   /** Takes `conn`, closing, off every list; the caller closes it. */
   remove(conn: Connection): void {
     const listed = this.#connections.delete(conn);
@@ -119,7 +127,7 @@ export class HostPool {
   pipelineTarget(): Connection | undefined {
     let best: Connection | undefined;
     for (const conn of this.#connections) {
-      if (conn.state !== 'busy' || conn.retiring || !conn.serverPersistent11) continue;
+      if (conn.state !== 'busy' || conn.retiring || conn.beating || !conn.serverPersistent11) continue;
       if (conn.inFlight.length >= this.knobs.pipelineDepth) continue;
       if (!best || conn.inFlight.length < best.inFlight.length) best = conn;
     }

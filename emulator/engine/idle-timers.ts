@@ -25,6 +25,14 @@ export class IdleTimers {
     if (timeout !== null) conn.idleTimer(this).closeAt(this.clock.now() + timeout);
   }
 
+  /**
+   * `conn` is idle again after a heartbeat: its deadline is the one set when it went idle after its last page request
+   * (a heartbeat is not use), armed again if the timer fired while the heartbeat was in flight.
+   */
+  resume(conn: Connection): void {
+    conn.idleTimer(this).resume();
+  }
+
   private timeoutOf(conn: Connection): number | null {
     const own = this.knobs.idleTimeoutMs;
     const hint = conn.serverKeepAliveTimeoutMs;
@@ -59,6 +67,11 @@ export class IdleTimer {
     if (this.timer === null) this.arm();
   }
 
+  /** Idle again after a heartbeat, with the deadline it had (none, if it never had one). */
+  resume(): void {
+    if (this.deadline !== Infinity) this.closeAt(this.deadline);
+  }
+
   /** The connection carries a request: no deadline while it does. */
   clearDeadline(): void {
     this.deadline = Infinity;
@@ -73,7 +86,8 @@ export class IdleTimer {
   private arm(): void {
     const clock = this.timers.clock;
     this.armedFor = this.deadline;
-    this.timer = clock.setTimer(this.deadline - clock.now(), this.fire);
+    // Past already when a heartbeat's answer brings the connection back to idle: fire at once.
+    this.timer = clock.setTimer(Math.max(0, this.deadline - clock.now()), this.fire);
   }
 
   private fired(): void {

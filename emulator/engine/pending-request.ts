@@ -43,6 +43,8 @@ export interface ProgressNotice {
 
 export interface PendingRequest {
   head: RequestHead;
+  /** The engine's own heartbeat (HEAD): no page asked for it, so none is told of it, and it is never resent. */
+  heartbeat?: true;
   queuedAt: number;
   done: FetchCallback;
   /** Only for a request that streams its body. */

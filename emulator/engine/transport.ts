@@ -10,6 +10,8 @@ export type ConnectionId = number;
 export interface RequestHead {
   /** Unique within a run; a resent request keeps its id. */
   id: number;
+  /** `HEAD` only for the engine's own heartbeats (engine/heartbeats.ts): its response has headers and no body. */
+  method: 'GET' | 'HEAD';
   host: string;
   path: string;
   httpVersion: '1.0' | '1.1';

@@ -5,6 +5,7 @@ import { requestLength, requestText } from './request-text.ts';
 describe('request bytes', () => {
   const base: RequestHead = {
     id: 1,
+    method: 'GET',
     host: 'img3.gallery.localhost',
     path: '/images/12.gif',
     httpVersion: '1.1',
@@ -21,6 +22,7 @@ describe('request bytes', () => {
     ['to a proxy, HTTP/1.1 keep-alive', { ...base, proxied: true }],
     ['to a proxy, HTTP/1.0 Keep-Alive', { ...base, proxied: true, httpVersion: '1.0' }],
     ['to a proxy, HTTP/1.0 plain', { ...base, proxied: true, httpVersion: '1.0', keepAlive: false }],
+    ['a HEAD heartbeat', { ...base, method: 'HEAD', path: '/ping' }],
   ] as const)('counts exactly the bytes it writes (%s), with and without a port', (_, head) => {
     expect(requestLength(head)).toBe(requestText(head).length);
     expect(requestLength(head, 8080)).toBe(requestText(head, 8080).length);
@@ -38,5 +40,12 @@ describe('request bytes', () => {
     expect(text).toMatch(/^GET http:\/\/img3\.gallery\.localhost:8080\/images\/12\.gif HTTP\/1\.0\r\n/);
     expect(text).toContain('\r\nProxy-Connection: Keep-Alive\r\n');
     expect(text).not.toContain('\r\nConnection:');
+  });
+
+  it('writes a heartbeat as HEAD, one byte longer than the same GET', () => {
+    const heartbeat: RequestHead = { ...base, method: 'HEAD' };
+    expect(requestText(heartbeat)).toMatch(/^HEAD \/images\/12\.gif HTTP\/1\.1\r\n/);
+    // "HEAD" is 4 bytes where "GET" is 3.
+    expect(requestLength(heartbeat)).toBe(requestLength(base) + 1);
   });
 });

@@ -14,7 +14,7 @@ const COMMON_HEADERS =
 export function requestText(head: RequestHead, port?: number): string {
   const host = port === undefined || port === 80 ? head.host : `${head.host}:${port}`;
   const target = head.proxied ? `http://${host}${head.path}` : head.path;
-  let text = `GET ${target} HTTP/${head.httpVersion}\r\nHost: ${host}\r\n${COMMON_HEADERS}`;
+  let text = `${head.method} ${target} HTTP/${head.httpVersion}\r\nHost: ${host}\r\n${COMMON_HEADERS}`;
   const connection = connectionHeader(head);
   if (connection !== null) text += `${head.proxied ? 'Proxy-Connection' : 'Connection'}: ${connection}\r\n`;
   return `${text}\r\n`;
@@ -38,8 +38,8 @@ const AS_SEEN = { '1.0': [seen('1.0', false), seen('1.0', true)], '1.1': [seen('
 /** `requestText(head, port).length`, without building the string: the simulation asks this for every request. */
 export function requestLength(head: RequestHead, port?: number): number {
   const hostLength = port === undefined || port === 80 ? head.host.length : head.host.length + 1 + String(port).length;
-  // "GET " + path + " HTTP/1.x\r\n" + "Host: " + host + "\r\n" + common headers + connection header + "\r\n"
-  let length = 4 + head.path.length + 11 + 6 + hostLength + 2 + COMMON_HEADERS.length + 2;
+  // method + " " + path + " HTTP/1.x\r\n" + "Host: " + host + "\r\n" + common headers + connection header + "\r\n"
+  let length = head.method.length + 1 + head.path.length + 11 + 6 + hostLength + 2 + COMMON_HEADERS.length + 2;
   // To a proxy: "http://" + host before the path, and "Proxy-" before "Connection".
   if (head.proxied) length += 7 + hostLength;
   const connection = head.keepAlive ? 24 : head.httpVersion === '1.1' ? 19 : 0; // 'Connection: Keep-Alive\r\n', '…close\r\n'

@@ -20,6 +20,7 @@ function wire(version: '1.0' | '1.1', connection?: string): RequestAsSeen {
 const head = (httpVersion: '1.0' | '1.1', keepAlive = true): RequestHead => ({
   proxied: false,
   id: 1,
+  method: 'GET',
   host: 'a.localhost',
   path: '/',
   httpVersion,

@@ -16,6 +16,7 @@ import { type LongTimeout, setLongTimeout } from '../long-timeout.ts';
 import { PopulationTally, type PopulationResult } from '../population/metrics.ts';
 import { type PlannedUser, planUsers, withReading } from '../population/plan.ts';
 import { buildSite, type Site } from '../page/site.ts';
+import type { BrowserKnobs } from '../profiles/browser-profile.ts';
 import { clientTimingOf } from '../profiles/client-timing.ts';
 import type { NetworkProfile } from '../profiles/network-profile.ts';
 import type { PageResult } from '../result/types.ts';
@@ -177,6 +178,7 @@ class LiveUser {
         requestTimeoutMs: this.ctx.requestTimeoutMs,
         ...(proxy ? {} : { dnsMs: network.knobs.dnsMs, handshakeMs: network.knobs.rttMs }),
         syn: { retransmitMs: browser.knobs.synRetransmitMs, retries: browser.knobs.synRetries },
+        ...(browser.knobs.tcpKeepAlive ? { tcpKeepAliveWallMs: browser.knobs.tcpKeepAlive.idleMs * this.ctx.clock.timeScale } : {}),
         // Without a link the site sees the client's own port; behind one, the link's upstream port.
         ...(hasLimit
           ? { synFate: (clientPort: number) => (l ? l.upstreamPortFor(clientPort).then((up) => site.server.synFate(up)!) : site.server.synFate(clientPort)) }
@@ -214,7 +216,7 @@ class LiveUser {
       });
       if (!this.#stopped) {
         this.tally.finished(pages);
-        await this.lingers(engine, lingerLimitMs(scenario, browser.knobs.idleTimeoutMs));
+        await this.lingers(engine, lingerLimitMs(scenario, browser.knobs));
       }
       engine.closeAll('run-end');
       this.tally.connections(engine.records());
@@ -259,11 +261,12 @@ class LiveUser {
  * user's engine lives on until then — a connection still waiting in the backlog closes only once a worker has taken
  * it and the server's timeout has run. Only when neither side has a timeout that would close them, a moment.
  */
-function lingerLimitMs(scenario: Scenario, browserIdleMs: number | null): number | null {
+function lingerLimitMs(scenario: Scenario, browser: BrowserKnobs): number | null {
   // Behind a proxy, the proxy is the server that closes the user's idle connections.
   const { idleTimeoutMs, firstRequestTimeoutMs } = scenario.proxy ? proxyServerKnobs(scenario.proxy) : scenario.server.knobs;
-  const serverCloses = idleTimeoutMs !== null && firstRequestTimeoutMs !== null;
-  return serverCloses || browserIdleMs !== null ? null : LINGER_WITHOUT_TIMEOUT_MS;
+  // Heartbeats restart the server's idle timeout: then only the browser's own closes its connections.
+  const serverCloses = idleTimeoutMs !== null && firstRequestTimeoutMs !== null && browser.heartbeat === null;
+  return serverCloses || browser.idleTimeoutMs !== null ? null : LINGER_WITHOUT_TIMEOUT_MS;
 }
 
 /** Generous: the last arrival, then each user's steps with every request taking its whole deadline, plus a minute. */
@@ -272,7 +275,9 @@ function defaultWatchdogMs(users: readonly PlannedUser[], steps: readonly Step[]
   for (const step of steps) stepsMs += step.kind === 'idle' ? step.ms : options.requestTimeoutMs * 4;
   // A user's connections may outlive its steps by the longer of the server's timeouts (its worker may come late).
   const { idleTimeoutMs, firstRequestTimeoutMs } = scenario.proxy ? proxyServerKnobs(scenario.proxy) : scenario.server.knobs;
-  const lingerMs = Math.max(idleTimeoutMs ?? 0, firstRequestTimeoutMs ?? 0, LINGER_WITHOUT_TIMEOUT_MS) * 2;
+  // A browser that sends heartbeats keeps its connections until its own idle timeout (the scenario refuses one without).
+  const heartbeatIdleMs = scenario.browsers.map((b) => (b.knobs.heartbeat ? (b.knobs.idleTimeoutMs ?? 0) : 0));
+  const lingerMs = Math.max(idleTimeoutMs ?? 0, firstRequestTimeoutMs ?? 0, LINGER_WITHOUT_TIMEOUT_MS, ...heartbeatIdleMs) * 2;
   return ((users.at(-1)?.atMs ?? 0) + stepsMs + lingerMs) * options.timeScale + 60_000;
 }
 

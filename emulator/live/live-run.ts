@@ -68,6 +68,7 @@ export async function runLive(input: LiveRunInput): Promise<LiveRunOutput> {
     ...(input.dnsMs ? { dnsMs: input.dnsMs } : {}),
     syn: { retransmitMs: browser.knobs.synRetransmitMs, retries: browser.knobs.synRetries },
     handshakeMs: input.handshakeMs ?? 0,
+    ...(browser.knobs.tcpKeepAlive ? { tcpKeepAliveWallMs: browser.knobs.tcpKeepAlive.idleMs * input.timeScale } : {}),
     ...(input.synFate ? { synFate: input.synFate } : {}),
     ...(input.closeReason ? { closeReason: (_conn: ConnectionId, port: number | null) => (port === null ? null : input.closeReason!(port)) } : {}),
   });

@@ -1,5 +1,5 @@
 import net from 'node:net';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { RequestHead } from '../engine/transport.ts';
 import { requestText } from '../http/request-text.ts';
 import { NetTransport, TransportMisuseError } from './net-transport.ts';
@@ -9,6 +9,7 @@ const HOST = 'example.localhost';
 let nextId = 1;
 const req = (path: string, over: Partial<RequestHead> = {}): RequestHead => ({
   id: nextId++,
+  method: 'GET',
   host: HOST,
   path,
   httpVersion: '1.1',
@@ -27,11 +28,21 @@ interface Rig {
 }
 const rigs: Rig[] = [];
 
-async function rig(onRequest: (conn: SeenConnection, head: string, index: number) => void, requestTimeoutMs = 10_000): Promise<Rig> {
+async function rig(
+  onRequest: (conn: SeenConnection, head: string, index: number) => void,
+  requestTimeoutMs = 10_000,
+  tcpKeepAliveWallMs?: number,
+): Promise<Rig> {
   const server = await startScriptedServer(onRequest);
   const listener = new RecordingListener();
   const clock = new ManualClock();
-  const transport = new NetTransport({ listener, clock, resolve: () => ({ host: '127.0.0.1', port: server.port }), requestTimeoutMs });
+  const transport = new NetTransport({
+    listener,
+    clock,
+    resolve: () => ({ host: '127.0.0.1', port: server.port }),
+    requestTimeoutMs,
+    ...(tcpKeepAliveWallMs === undefined ? {} : { tcpKeepAliveWallMs }),
+  });
   const r = { server, listener, clock, transport };
   rigs.push(r);
   return r;
@@ -84,6 +95,35 @@ describe('NetTransport', () => {
       'responseHead',
       'responseDone',
     ]);
+  });
+
+  it('reads the answer to a HEAD heartbeat as headers alone, whatever its Content-Length, and the next response whole', async () => {
+    // A HEAD is answered with the GET's headers (Content-Length: 5) and no body; then a GET's 5-byte body follows.
+    const r = await rig((c, head) => c.socket.write(head.startsWith('HEAD ') ? 'HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\n' : httpResponse('hello')));
+    await connect(r);
+    r.transport.send(1, [req('/', { method: 'HEAD' })]);
+    await until(() => r.listener.of('responseDone').length === 1, 'the HEAD response');
+    r.transport.send(1, [req('/', { wantBody: true })]);
+    await until(() => r.listener.of('responseDone').length === 2, 'the GET response');
+    // Read as a body, the HEAD's 5 announced bytes would have swallowed the start of the GET's response.
+    expect(r.listener.of('responseDone').map((e) => e.body)).toEqual([{ bytes: 0 }, { bytes: 5, text: 'hello' }]);
+    expect(r.server.connections[0]!.requests[0]).toMatch(/^HEAD \/ HTTP\/1\.1\r\n/);
+  });
+
+  it("turns on TCP keepalive with the profile's idle time, no less than the kernel's whole second", async () => {
+    const setKeepAlive = vi.spyOn(net.Socket.prototype, 'setKeepAlive');
+    try {
+      // 4 500 scenario ms at a time scale of 0.1: 450 ms of wall time, below Linux's 1 s granularity → 1 000.
+      const r = await rig(() => {}, 10_000, 450);
+      await connect(r);
+      expect(setKeepAlive).toHaveBeenCalledWith(true, 1_000);
+      setKeepAlive.mockClear();
+      const plain = await rig(() => {});
+      await connect(plain);
+      expect(setKeepAlive).not.toHaveBeenCalled();
+    } finally {
+      setKeepAlive.mockRestore();
+    }
   });
 
   it('writes exact request heads and reuses one connection for sequential requests', async () => {

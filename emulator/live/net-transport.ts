@@ -50,6 +50,15 @@ export interface NetTransportOptions {
    * trip early. 0 by default.
    */
   handshakeMs?: number;
+  /**
+   * Wall ms a socket carries nothing before the kernel's first TCP keepalive probe (the profile's `tcpKeepAlive.idleMs`
+   * times the run's time scale); absent: SO_KEEPALIVE off. Node 20 sets only SO_KEEPALIVE and TCP_KEEPIDLE per
+   * socket (`socket.setKeepAlive(true, ms)`, whole seconds, at least 1): the interval and the count of probes stay the
+   * kernel's (net.ipv4.tcp_keepalive_intvl, tcp_keepalive_probes). On loopback every probe is ACKed by the kernel
+   * across the shaper, so the live world shows only that probes change nothing above TCP; a vanished network is
+   * the simulation's to show (docs/HEARTBEATS.md).
+   */
+  tcpKeepAliveWallMs?: number;
 }
 
 /**
@@ -199,6 +208,10 @@ export class NetTransport implements Transport {
     }
     conn.port = target.port;
     const socket = net.connect({ host: target.host, port: target.port, noDelay: true });
+    // Node takes the delay in ms and the kernel whole seconds: below 1 s it would be 0, which Node reads as "keep the
+    // kernel's default" (2 hours), so a time-scaled delay is rounded up to 1 s at least.
+    const keepAliveMs = this.#options.tcpKeepAliveWallMs;
+    if (keepAliveMs !== undefined) socket.setKeepAlive(true, Math.max(1_000, keepAliveMs));
     conn.socket = socket;
     this.#sockets.add(socket);
     const connectMs = this.#options.connectTimeoutMs ?? this.#options.requestTimeoutMs;
@@ -304,7 +317,8 @@ export class NetTransport implements Transport {
     conn.lastHead = response;
     conn.bodyDecoder = request.streamBody && request.wantBody ? new StringDecoder('utf8') : null;
     this.#listener.responseHead(conn.id, response);
-    return { keepBody: request.wantBody, streamBody: request.streamBody };
+    // A HEAD response has no body whatever its Content-Length says (RFC 9112 §6.3): the parser must be told.
+    return { bodiless: request.method === 'HEAD', keepBody: request.wantBody, streamBody: request.streamBody };
   }
 
   /** A piece of a streamed body came off the socket: the engine hears of it at once, the text only if it is kept. */

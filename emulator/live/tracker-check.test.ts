@@ -69,6 +69,13 @@ describe('checkAgainstTracker', () => {
     expect(checkAgainstTracker(records, [tracked({ host: 'img1.a.localhost' })]).problems).toHaveLength(1);
   });
 
+  it('holds a connection that carried only heartbeats to the tracker as one that carried requests', () => {
+    // No page request, but a HEAD went out on it: the server must have seen it.
+    const problems = checkAgainstTracker([record({ clientPort: 1, heartbeats: 1 })], []).problems;
+    expect(problems).toEqual(["connection 1 to a.localhost (client port 1) is not in the server's tracker"]);
+    expect(checkAgainstTracker([record({ clientPort: 1, heartbeats: 0 })], []).problems).toEqual([]);
+  });
+
   it('ignores connections that never connected', () => {
     expect(checkAgainstTracker([record({ connectedAt: null, clientPort: undefined })], []).problems).toEqual([]);
   });

@@ -38,7 +38,7 @@ export function checkAgainstTracker(records: readonly ConnectionRecord[], tracke
     if (!t) {
       // A connection that carried nothing can close before the shaper has opened its side to the site (seen under
       // heavy load): the server never saw it, and there is nothing to disagree about. As for the server's side below.
-      if (record.requests.length === 0) continue;
+      if (record.requests.length === 0 && !record.heartbeats) continue;
       problems.push(`connection ${record.id} to ${record.host} (client port ${record.clientPort ?? '?'}) is not in the server's tracker`);
       continue;
     }

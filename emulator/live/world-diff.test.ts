@@ -54,6 +54,14 @@ describe('diffWorlds', () => {
     ]);
   });
 
+  it('counts heartbeats as a figure the worlds must agree on', () => {
+    const sim = result('sim', { perHost: { a: 6 }, load: [1000] });
+    const live = result('live', { perHost: { a: 6 }, load: [1000] });
+    sim.metrics.heartbeats = 84;
+    live.metrics.heartbeats = 83;
+    expect(diffWorlds(sim, live).counts).toEqual(['heartbeats: 84 → 83']);
+  });
+
   it('pairs each run’s worlds for the text under the table', () => {
     const sim = result('sim', { perHost: { a: 1 }, load: [100] });
     const live = result('live', { perHost: { a: 1 }, load: [100] });

@@ -1,6 +1,6 @@
 /**
  * Where two worlds' results for the same scenario differ: the counts that must agree exactly (connections per host,
- * a proxy's connections per origin, closes by reason, failed resources) and the page load times, as a ratio. Used by `--world sim,live` to print the
+ * a proxy's connections per origin, closes by reason, heartbeats, failed resources) and the page load times, as a ratio. Used by `--world sim,live` to print the
  * differences under the side-by-side table, and by the agreement tests.
  */
 import { CLOSE_REASONS, type RunResult } from '../result/types.ts';
@@ -36,6 +36,8 @@ export function diffWorlds(a: RunResult, b: RunResult): WorldDiff {
     const y = originsB[host] ?? 0;
     if (x !== y) counts.push(`proxy's connections to ${host}: ${x} → ${y}`);
   }
+  // Heartbeats: a count the worlds must agree on too (a scenario keeps its heartbeats clear of the load steps).
+  if ((a.metrics.heartbeats ?? 0) !== (b.metrics.heartbeats ?? 0)) counts.push(`heartbeats: ${a.metrics.heartbeats ?? 0} → ${b.metrics.heartbeats ?? 0}`);
   if (a.metrics.failedResources !== b.metrics.failedResources) {
     counts.push(`failed resources: ${a.metrics.failedResources} → ${b.metrics.failedResources}`);
   }

@@ -33,6 +33,29 @@ export interface RequestPacing {
   minParallelism: number;
 }
 
+/**
+ * An application heartbeat on idle keep-alive connections (engine/heartbeats.ts): every `intervalMs` a connection has
+ * sat idle in its pool (since it went idle, or since the last heartbeat's answer) the client sends `HEAD <path>` on it,
+ * and closes it as dead ('client-dead-peer') when no complete answer has come `giveUpMs` after sending.
+ */
+export interface HeartbeatPolicy {
+  intervalMs: number;
+  /** The path asked for with HEAD, on the connection's own host. */
+  path: string;
+  giveUpMs: number;
+}
+
+/**
+ * TCP keepalive (SO_KEEPALIVE) under the browser: after `idleMs` with no traffic on a connection the stack sends a
+ * probe (no payload) every `intervalMs`; after `probes` probes without an ACK the connection is dead. Below HTTP: it
+ * restarts no server's idle timeout, and a hung server process still ACKs (its kernel answers).
+ */
+export interface TcpKeepAlive {
+  idleMs: number;
+  intervalMs: number;
+  probes: number;
+}
+
 export interface BrowserKnobs {
   /** HTTP version of the request line. */
   httpVersion: '1.0' | '1.1';
@@ -96,6 +119,10 @@ export interface BrowserKnobs {
    */
   synRetransmitMs: number;
   synRetries: number;
+  /** An application heartbeat on idle connections (`HeartbeatPolicy`); `null`: none. One knob, so one source. */
+  heartbeat: HeartbeatPolicy | null;
+  /** The stack's keepalive probes on idle connections (`TcpKeepAlive`); `null`: SO_KEEPALIVE off. */
+  tcpKeepAlive: TcpKeepAlive | null;
 }
 
 export type SchedulerKind = 'none' | 'chromium';
@@ -141,15 +168,21 @@ export const KNOB_NAMES: readonly KnobName[] = [
   'scriptsBlockDiscovery',
   'synRetransmitMs',
   'synRetries',
+  'heartbeat',
+  'tcpKeepAlive',
 ];
 
-/** Whether two sets of knobs agree on `knob`: by value, since `pacing` is an object. */
+/** Whether two sets of knobs agree on `knob`: by value, since `pacing`, `heartbeat` and `tcpKeepAlive` are objects. */
 export function sameKnob(a: BrowserKnobs, b: BrowserKnobs, knob: KnobName): boolean {
   const x = a[knob];
   const y = b[knob];
   if (x === y) return true;
   if (x === null || y === null || typeof x !== 'object' || typeof y !== 'object') return false;
-  return x.perSecond === y.perSecond && x.burst === y.burst && x.minParallelism === y.minParallelism;
+  // Each of these knobs is a flat record of numbers and strings, the same keys on both sides.
+  const xs = x as unknown as Record<string, unknown>;
+  const ys = y as unknown as Record<string, unknown>;
+  const keys = Object.keys(xs);
+  return keys.length === Object.keys(ys).length && keys.every((k) => xs[k] === ys[k]);
 }
 
 /** A knob's value as a scenario file would write it: `6`, `null`, `mru`, `{ perSecond: 80, burst: 10, minParallelism: 6 }`. */

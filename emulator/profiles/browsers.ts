@@ -41,6 +41,14 @@ const WINDOWS_SYN_RETRIES =
   'Windows 2000/XP TcpMaxConnectRetransmissions default 2 (Microsoft TCP/IP implementation details, recalled): SYNs at 0, 3 and 9 s, given up at 21 s';
 const LINUX_RTO = 'RFC 6298 §2.1 (read): an initial RTO of 1 s, as Linux uses (TCP_TIMEOUT_INIT), doubled on each retry';
 const LINUX_SYN_RETRIES = 'Linux net.ipv4.tcp_syn_retries default 6 (ip-sysctl documentation, recalled): given up after about 127 s';
+/**
+ * No application heartbeat: no HTTP/1.x browser sent requests of its own on an idle keep-alive connection to keep it
+ * open or to test it (none of the sources above, nor RFC 2616 §8.1, describe one); the heartbeats of the seeds are an
+ * application's own (a page's script, a long-poll), not the browser's connection policy.
+ */
+const NO_HEARTBEAT =
+  'null: no HTTP/1.x browser sent application heartbeats on idle keep-alive connections (none of its sources, nor RFC 2616 §8.1, describes one)';
+const NO_TCP_KEEPALIVE = 'null: no source found that this browser set SO_KEEPALIVE on its HTTP sockets: off (the stack default)';
 const NOT_DOCUMENTED = 'not documented; the engine default (MRU, as Chromium) is assumed';
 const GECKO_SINK =
   "Gecko 1.8/1.9's parser tokenizes the HTML as it arrives and its content sink creates <img> elements, which start " +
@@ -70,6 +78,8 @@ const http10: BrowserProfile = {
     scriptsBlockDiscovery: false,
     synRetransmitMs: 3_000,
     synRetries: 5,
+    heartbeat: null,
+    tcpKeepAlive: null,
   },
   sources: {
     httpVersion: 'RFC 1945: HTTP/1.0 request line',
@@ -94,6 +104,8 @@ const http10: BrowserProfile = {
     scriptsBlockDiscovery: 'a robot that runs no scripts: a script is one more request, found where its tag is',
     synRetransmitMs: RFC1122_RTO,
     synRetries: RFC1122_SYN_R2,
+    heartbeat: NO_HEARTBEAT,
+    tcpKeepAlive: NO_TCP_KEEPALIVE,
   },
 };
 
@@ -120,6 +132,8 @@ const netscape4: BrowserProfile = {
     scriptsBlockDiscovery: true,
     synRetransmitMs: 3_000,
     synRetries: 2,
+    heartbeat: null,
+    tcpKeepAlive: null,
   },
   sources: {
     httpVersion: `${WANG_CAO}: Navigator 4.05 sends HTTP/1.0 requests with Connection: Keep-Alive`,
@@ -143,6 +157,8 @@ const netscape4: BrowserProfile = {
       'Netscape 2 and later stopped parsing at a <script src> until the script had arrived and run, because it may document.write what follows (recalled; the reason HTML 4.01 added `defer`)',
     synRetransmitMs: WINDOWS_RTO,
     synRetries: WINDOWS_SYN_RETRIES,
+    heartbeat: NO_HEARTBEAT,
+    tcpKeepAlive: NO_TCP_KEEPALIVE,
   },
   notes: [
     'Netscape 4 counts network.max_connections (4) across servers for active transfers; the emulator applies it per host, ' +
@@ -173,6 +189,8 @@ const ie6: BrowserProfile = {
     scriptsBlockDiscovery: true,
     synRetransmitMs: 3_000,
     synRetries: 2,
+    heartbeat: null,
+    tcpKeepAlive: null,
   },
   sources: {
     httpVersion: 'IE 6 sends HTTP/1.1 by default ("Use HTTP 1.1" advanced option) (recalled)',
@@ -194,6 +212,8 @@ const ie6: BrowserProfile = {
     scriptsBlockDiscovery: `${SCRIPTS_BLOCK}: while a script downloads, IE 6 and 7 start no other download`,
     synRetransmitMs: WINDOWS_RTO,
     synRetries: WINDOWS_SYN_RETRIES,
+    heartbeat: NO_HEARTBEAT,
+    tcpKeepAlive: NO_TCP_KEEPALIVE,
   },
 };
 
@@ -234,6 +254,8 @@ const firefox2: BrowserProfile = {
     scriptsBlockDiscovery: true,
     synRetransmitMs: 3_000,
     synRetries: 2,
+    heartbeat: null,
+    tcpKeepAlive: null,
   },
   sources: {
     httpVersion: `${GECKO18}: network.http.version = "1.1"`,
@@ -258,6 +280,8 @@ const firefox2: BrowserProfile = {
     scriptsBlockDiscovery: `${SCRIPTS_BLOCK}: Firefox 2 and 3.0 too; Gecko's speculative parser (Mozilla bug 364315) came with Firefox 3.5 (recalled)`,
     synRetransmitMs: WINDOWS_RTO,
     synRetries: WINDOWS_SYN_RETRIES,
+    heartbeat: NO_HEARTBEAT,
+    tcpKeepAlive: NO_TCP_KEEPALIVE,
   },
 };
 
@@ -306,6 +330,8 @@ const opera9: BrowserProfile = {
     scriptsBlockDiscovery: true,
     synRetransmitMs: 3_000,
     synRetries: 2,
+    heartbeat: null,
+    tcpKeepAlive: null,
   },
   sources: {
     httpVersion: 'Opera 9 speaks HTTP/1.1 (recalled)',
@@ -327,6 +353,8 @@ const opera9: BrowserProfile = {
     scriptsBlockDiscovery: 'no source found for Opera 9; modelled as the browsers of its era, which parsed no further while a script downloaded',
     synRetransmitMs: WINDOWS_RTO,
     synRetries: WINDOWS_SYN_RETRIES,
+    heartbeat: NO_HEARTBEAT,
+    tcpKeepAlive: NO_TCP_KEEPALIVE,
   },
 };
 
@@ -353,6 +381,8 @@ const rfc2616: BrowserProfile = {
     scriptsBlockDiscovery: false,
     synRetransmitMs: 3_000,
     synRetries: 5,
+    heartbeat: null,
+    tcpKeepAlive: null,
   },
   sources: {
     httpVersion: 'RFC 2616',
@@ -375,6 +405,8 @@ const rfc2616: BrowserProfile = {
     scriptsBlockDiscovery: 'a protocol-only client that runs no scripts: a script is one more request, found where its tag is',
     synRetransmitMs: RFC1122_RTO,
     synRetries: RFC1122_SYN_R2,
+    heartbeat: NO_HEARTBEAT,
+    tcpKeepAlive: NO_TCP_KEEPALIVE,
   },
 };
 
@@ -404,6 +436,8 @@ const chromium: BrowserProfile = {
     scriptsBlockDiscovery: false,
     synRetransmitMs: 1_000,
     synRetries: 6,
+    heartbeat: null,
+    tcpKeepAlive: { idleMs: 45_000, intervalMs: 45_000, probes: 9 },
   },
   sources: {
     httpVersion: 'chromium net/http/http_basic_state.cc: HTTP/1.1 request line (read)',
@@ -449,6 +483,12 @@ const chromium: BrowserProfile = {
       'chromium third_party/blink/renderer/core/html/parser/html_preload_scanner.cc: the preload scanner keeps finding resources while the parser waits for a script (recalled; its WebKit ancestor HTMLPreloadScanner, read)',
     synRetransmitMs: LINUX_RTO,
     synRetries: LINUX_SYN_RETRIES,
+    heartbeat: NO_HEARTBEAT,
+    tcpKeepAlive:
+      'chromium net/socket/tcp_socket_posix.cc (read): a client socket gets SO_KEEPALIVE with ' +
+      'kTCPKeepAliveSeconds = 45 (not on Android or iOS), and SetTCPKeepAlive sets both TCP_KEEPIDLE and TCP_KEEPINTVL ' +
+      'to it on Linux (tcp_socket_win.cc the same through SIO_KEEPALIVE_VALS, to keep NAT mappings alive, crbug.com/27400); ' +
+      'probes: Linux net.ipv4.tcp_keepalive_probes default 9 (tcp(7), read), which Chromium leaves as it is',
   },
   notes: [
     'Unused idle sockets (preconnects) time out after 60 s in Chromium; the emulator never preconnects.',

@@ -40,6 +40,12 @@ export interface ServerKnobs {
    * connection (Apache prefork) cannot: the idle connection's process is blocked reading it.
    */
   reclaimIdle: boolean;
+  /**
+   * How long the server waits with nothing heard from a client (no request bytes; TCP's ACKs are below it) before
+   * closing the connection as dead, even mid-response ('server-dead-client'); `null`: never. What a server that expects
+   * heartbeats does: they count as heard, so a client that sends them more often keeps its connection.
+   */
+  deadClientMs: number | null;
 }
 
 export type ServerKnobName = keyof ServerKnobs;
@@ -65,6 +71,9 @@ const WORKERS_UNLIMITED = (real: string) => `${real}; left unlimited (null) so r
 /** Apache's wait for a new connection's first request: its Timeout (KeepAliveTimeout rules only between requests). */
 const APACHE_TIMEOUT =
   'httpd core Timeout directive (read): 300 s by default (the shipped httpd.conf of 1.3–2.2 says Timeout 300), the wait for the first request on a new connection; mod_reqtimeout, off by default before 2.4, shortens it';
+/** No web server of the profiles closes a client for silence across requests and responses: only its own timers per step. */
+const NO_DEAD_CLIENT = (timers: string) =>
+  `null: no such timer (${timers}; recalled from its documentation); a scenario sets it to model a server that expects heartbeats`;
 const BACKLOG_511 = (who: string) => `${who} (read): 511, capped by the kernel's net.core.somaxconn`;
 
 function apache(name: string, title: string, idleTimeoutMs: number, timeoutSource: string, maxSource: string): ServerProfile {
@@ -84,6 +93,7 @@ function apache(name: string, title: string, idleTimeoutMs: number, timeoutSourc
       firstRequestTimeoutMs: 300_000,
       listenBacklog: 511,
       reclaimIdle: false,
+      deadClientMs: null,
     },
     sources: {
       httpVersion: 'Apache 1.3 and later answer HTTP/1.1',
@@ -98,6 +108,7 @@ function apache(name: string, title: string, idleTimeoutMs: number, timeoutSourc
       firstRequestTimeoutMs: APACHE_TIMEOUT,
       listenBacklog: BACKLOG_511('Apache mpm_common ListenBacklog default'),
       reclaimIdle: 'prefork: a process per connection, blocked reading its idle keep-alive connection until KeepAliveTimeout',
+      deadClientMs: NO_DEAD_CLIENT('Apache: Timeout bounds each read and write of a request, KeepAliveTimeout the wait between requests'),
     },
   };
 }
@@ -115,6 +126,7 @@ const persistentDefaults = (overrides: Partial<ServerKnobs>): ServerKnobs => ({
   firstRequestTimeoutMs: 60_000,
   listenBacklog: 511,
   reclaimIdle: false,
+  deadClientMs: null,
   ...overrides,
 });
 
@@ -142,6 +154,7 @@ export const SERVER_PROFILES: readonly ServerProfile[] = [
       listenBacklog: BACKLOG_511('nginx listen directive, backlog= default on Linux'),
       reclaimIdle:
         'nginx src/core/ngx_connection.c ngx_drain_connections: idle keep-alive connections are reusable and closed, oldest first, when free connections run out (read in M. Dounin\'s 2020 patch "Core: reusing connections in advance")',
+      deadClientMs: NO_DEAD_CLIENT('nginx: keepalive_timeout between requests, client_body_timeout and send_timeout between two reads or writes'),
     },
   },
   {
@@ -161,6 +174,7 @@ export const SERVER_PROFILES: readonly ServerProfile[] = [
       firstRequestTimeoutMs: 'Node docs (read): server.headersTimeout 60 000 ms',
       listenBacklog: BACKLOG_511('Node docs, server.listen backlog default'),
       reclaimIdle: 'Node.js http.Server has no connection limit to reclaim from',
+      deadClientMs: NO_DEAD_CLIENT('Node.js: keepAliveTimeout between requests, headersTimeout and requestTimeout for one request'),
     },
   },
   {
@@ -187,6 +201,7 @@ export const SERVER_PROFILES: readonly ServerProfile[] = [
       firstRequestTimeoutMs: APACHE_TIMEOUT,
       listenBacklog: BACKLOG_511('Apache 1.3 ListenBacklog default'),
       reclaimIdle: 'a process per connection, as Apache 1.x',
+      deadClientMs: NO_DEAD_CLIENT('the servers of the time: a timeout per read and write, and the idle timeout between requests'),
     },
   },
   {
@@ -206,6 +221,7 @@ export const SERVER_PROFILES: readonly ServerProfile[] = [
       firstRequestTimeoutMs: 'as nginx and Node: 60 s',
       listenBacklog: 'as Apache and nginx: 511',
       reclaimIdle: 'never idle: nothing to reclaim',
+      deadClientMs: 'null: it closes after each response anyway',
     },
   },
   {
@@ -225,6 +241,7 @@ export const SERVER_PROFILES: readonly ServerProfile[] = [
       firstRequestTimeoutMs: 'never: the client decides',
       listenBacklog: 'as Apache and nginx: 511',
       reclaimIdle: 'a model server: keeps every connection',
+      deadClientMs: 'null: a model server that never closes a connection itself',
     },
   },
 ];

@@ -84,6 +84,9 @@ export function proxyClientKnobs(policy: ProxyPolicy): BrowserKnobs {
     // Linux: RFC 6298's 1 s initial RTO, net.ipv4.tcp_syn_retries = 6 (a proxy of today's stack).
     synRetransmitMs: 1_000,
     synRetries: 6,
+    // Squid sends no heartbeats, and its tcp_keepalive directive is off by default (squid.conf, read).
+    heartbeat: null,
+    tcpKeepAlive: null,
   };
 }
 
@@ -106,5 +109,7 @@ export function proxyServerKnobs(policy: ProxyPolicy): ServerKnobs {
     firstRequestTimeoutMs: 300_000,
     listenBacklog: 511,
     reclaimIdle: false,
+    // Squid's client_lifetime (a day) is its only bound on a silent client beyond the idle timeout: none here.
+    deadClientMs: null,
   };
 }

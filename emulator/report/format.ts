@@ -8,10 +8,12 @@ import { bar, textTable, type Column } from './text-table.ts';
 const REASON_LABELS: Record<CloseReason, string> = {
   'client-idle-timeout': 'client idle',
   'client-eviction': 'evicted',
+  'client-dead-peer': 'dead peer',
   'server-idle-timeout': 'server idle',
   'server-max-requests': 'server max',
   'connection-close': 'Connection: close',
   'http10-end': '1.0 end',
+  'server-dead-client': 'dead client',
   error: 'error',
   'run-end': 'open at end',
 };
@@ -60,6 +62,8 @@ function formatGroup(group: RunResult[], description: string | undefined): strin
   const pages = first.metrics.pageLoadMs.length;
   const slowest = Math.max(...group.map((r) => r.metrics.totalLoadMs));
   const proxied = hasProxy(group);
+  // Heartbeats only where a profile sends them: every other table stays as it was.
+  const beats = group.some((r) => (r.metrics.heartbeats ?? 0) > 0);
   const columns: Column[] = [
     { title: 'browser' },
     // Several worlds, or several runs of one (`--runs`, numbered #1, #2 …).
@@ -72,6 +76,7 @@ function formatGroup(group: RunResult[], description: string | undefined): strin
     { title: 'req/conn', align: 'right' },
     { title: 'reused', align: 'right' },
     { title: 'retries', align: 'right' },
+    ...(beats ? [{ title: 'beats', align: 'right' as const }] : []),
     { title: 'packets', align: 'right' },
     { title: 'TIME_WAIT c/s', align: 'right' },
     { title: 'srv idle s', align: 'right' },
@@ -91,6 +96,7 @@ function formatGroup(group: RunResult[], description: string | undefined): strin
       m.requestsPerConnection.toFixed(1),
       String(m.reusedRequests),
       String(m.staleRetries),
+      ...(beats ? [String(m.heartbeats ?? 0)] : []),
       m.packets ? String(m.packets.total) : '–',
       `${m.timeWait.client}/${m.timeWait.server}`,
       m.serverIdleConnectionSeconds.toFixed(1),
@@ -209,7 +215,8 @@ export function tableLegend(worlds: ReadonlySet<string>, populations = false, pr
     'connection · retries: requests resent after a stale connection · packets: TCP segments both ways (sim only) ·',
     'TIME_WAIT c/s: closed connections whose TIME_WAIT the client / the server holds (the side that closed first) ·',
     "srv idle s: the server's connection-seconds spent idle · closes: why connections closed ('1.0 end': an HTTP/1.0",
-    "response's end; 'open at end': still open when the run ended)",
+    "response's end; 'open at end': still open when the run ended; 'dead peer': a heartbeat went unanswered) · beats",
+    '(where a profile sends them): heartbeats, HEAD requests of the client’s own, not counted in req/conn',
   ];
   if (worlds.has('chromium')) lines.push('world chromium: real Chromium, with the knobs of the row’s profile it can be set to (docs/REAL-BROWSERS.md)');
   if (worlds.has('firefox')) lines.push('world firefox: real Firefox ESR, with the row’s profile as prefs (a row ie-6 · firefox is Firefox ESR playing IE 6)');

@@ -20,7 +20,9 @@ export function computeMetrics(connections: readonly ConnectionRecord[], pages: 
   let reusedRequests = 0;
   let pipelinedRequests = 0;
   let staleRetries = 0;
+  let heartbeats = 0;
   for (const conn of connections) {
+    heartbeats += conn.heartbeats ?? 0;
     connectionsPerHost[conn.host] = (connectionsPerHost[conn.host] ?? 0) + 1;
     if (conn.closeReason) closesByReason[conn.closeReason]++;
     // Whoever closes first holds TIME_WAIT; connections the run itself shut down say nothing about the policy.
@@ -45,6 +47,7 @@ export function computeMetrics(connections: readonly ConnectionRecord[], pages: 
     maxOpenTotal: total,
     requests,
     requestsPerConnection: connections.length === 0 ? 0 : requests / connections.length,
+    heartbeats,
     reusedRequests,
     pipelinedRequests,
     failedResources,

@@ -14,13 +14,19 @@ export type WorldName = 'sim' | 'live' | 'chromium' | 'firefox';
  * Why a server closes by its own policy: named the same in a client's result and in the fixture site's tracker
  * (fixtures-site/tracker.ts builds its vocabulary on this list).
  */
-export const SERVER_CLOSE_REASONS = ['server-idle-timeout', 'server-max-requests', 'connection-close', 'http10-end'] as const;
+export const SERVER_CLOSE_REASONS = ['server-idle-timeout', 'server-max-requests', 'connection-close', 'http10-end', 'server-dead-client'] as const;
 export type ServerCloseReason = (typeof SERVER_CLOSE_REASONS)[number];
-/** The reasons a response itself can give (the idle timeout closes between responses). */
-export type ResponseCloseReason = Exclude<ServerCloseReason, 'server-idle-timeout'>;
+/**
+ * The reasons a response itself can give (the idle timeout closes between responses; the server's `deadClientMs`
+ * whenever the client has been silent that long).
+ */
+export type ResponseCloseReason = Exclude<ServerCloseReason, 'server-idle-timeout' | 'server-dead-client'>;
 
-/** Every reason a connection closes: the server's, and the client's own ('run-end': still open when the run ended). */
-export type CloseReason = 'client-idle-timeout' | 'client-eviction' | ServerCloseReason | 'error' | 'run-end';
+/**
+ * Every reason a connection closes: the server's, and the client's own ('run-end': still open when the run ended;
+ * 'client-dead-peer': a heartbeat had no answer within the profile's `heartbeat.giveUpMs`).
+ */
+export type CloseReason = 'client-idle-timeout' | 'client-eviction' | 'client-dead-peer' | ServerCloseReason | 'error' | 'run-end';
 
 /**
  * The reasons in the order results list them. Spelt out (a spread of SERVER_CLOSE_REASONS would do it, but the
@@ -29,10 +35,12 @@ export type CloseReason = 'client-idle-timeout' | 'client-eviction' | ServerClos
 export const CLOSE_REASONS = [
   'client-idle-timeout',
   'client-eviction',
+  'client-dead-peer',
   'server-idle-timeout',
   'server-max-requests',
   'connection-close',
   'http10-end',
+  'server-dead-client',
   'error',
   'run-end',
 ] as const satisfies readonly CloseReason[];
@@ -79,6 +87,11 @@ export interface ConnectionRecord {
   requests: ConnectionRequest[];
   /** Periods with nothing in flight, [from, to). */
   idle: { from: number; to: number }[];
+  /**
+   * Heartbeats sent on it (the profile's `heartbeat`: HEAD requests of the client's own, not listed in `requests`);
+   * absent where a world sends none of its own (the real browsers).
+   */
+  heartbeats?: number;
   /** The client port, where a world knows it (live, real browsers): the key to the tracker's record. */
   clientPort?: number;
 }
@@ -121,6 +134,8 @@ export interface PacketCounts {
   data: number;
   fin: number;
   reset: number;
+  /** TCP keepalive probes and their ACKs (in `ack` too); absent in results written before they were counted. */
+  keepAlive?: number;
   /** Packets that open and close connections: SYN, SYN-ACK, handshake ACK, FINs and their ACKs. */
   openClose: number;
 }
@@ -133,8 +148,11 @@ export interface Metrics {
   connectionsPerHost: Record<string, number>;
   maxOpenPerHost: Record<string, number>;
   maxOpenTotal: number;
+  /** Page requests (resends included); heartbeats are counted apart. */
   requests: number;
   requestsPerConnection: number;
+  /** Heartbeats the client sent (the profile's `heartbeat`), over every connection. */
+  heartbeats: number;
   reusedRequests: number;
   pipelinedRequests: number;
   failedResources: number;

@@ -19,8 +19,8 @@ describe('docs/SCENARIOS.md', () => {
   it('has examples that all load', async () => {
     const examples = await scenarioExamples();
     // Gallery, drawn sizes, a listed site, many servers, slow server, modem vs LAN, six per host, client timing, shared
-    // knobs, browse, a proxy, stale reuse, a population.
-    expect(examples).toHaveLength(13);
+    // knobs, browse, a proxy, stale reuse, a population; heartbeats between six per host and client timing.
+    expect(examples).toHaveLength(14);
     for (const example of examples) expect(() => loadScenarioText(example, 'SCENARIOS.md')).not.toThrow();
   });
 

@@ -59,6 +59,8 @@ export const LIMITS = {
    */
   minPacingPerSecond: 0.01,
   maxPacingPerSecond: 10_000,
+  /** TCP keepalive probes before a connection is dead: Linux's TCP_KEEPCNT takes at most 127 (MAX_TCP_KEEPCNT). */
+  keepAliveProbes: 127,
   /** A phase of the browser's own processing time: a browser busy a minute per phase is hung. */
   clientTimingMs: 60_000,
 

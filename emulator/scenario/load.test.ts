@@ -213,6 +213,34 @@ browsers:
     expect(issues).toEqual([expect.objectContaining({ path: 'browsers[0].name', line: 3, message: expect.stringContaining('maxPerHost 6 ≠ 2') })]);
   });
 
+  it('takes a heartbeat and TCP keepalive as one knob each, and names what is wrong in them', () => {
+    const derived = loadScenarioText(
+      'name: beats\nsite: {}\nbrowsers: [{ name: b, extends: chromium, heartbeat: { intervalMs: 4000, path: /, giveUpMs: 9000 }, tcpKeepAlive: null }]\n',
+      'beats.yaml',
+    ).browsers[0]!;
+    expect(derived.knobs).toMatchObject({ heartbeat: { intervalMs: 4000, path: '/', giveUpMs: 9000 }, tcpKeepAlive: null });
+    expect(derived.sources.heartbeat).toBe('scenario beats.yaml');
+    const problems = (knobs: string) =>
+      issuesOf(`name: p\nsite: {}\nbrowsers: [{ name: p, extends: chromium, ${knobs} }]\n`).map((i) => `${i.path}: ${i.message}`);
+    expect(problems('heartbeat: { intervalMs: 0, path: ping, giveUpMs: 9000 }')).toEqual([
+      'browsers[0].heartbeat.intervalMs: expected a time in ms from 1 to 86400000 (1 day), got 0',
+      'browsers[0].heartbeat.path: expected a path starting with "/", without spaces or "#", got "ping"',
+    ]);
+    expect(problems('heartbeat: 4000')).toEqual(['browsers[0].heartbeat: expected { intervalMs, path, giveUpMs } or null, got 4000']);
+    expect(problems('tcpKeepAlive: { idleMs: 1000, intervalMs: 1000 }')).toEqual([
+      'browsers[0].tcpKeepAlive.probes: missing: expected a whole number from 1 to 127',
+    ]);
+  });
+
+  it('refuses a population whose browser sends heartbeats with no idle timeout of its own: it would never end', () => {
+    const issues = issuesOf(
+      'name: p\nsite: {}\nbrowsers: [{ name: b, extends: chromium, idleTimeoutMs: null, heartbeat: { intervalMs: 4000, path: /, giveUpMs: 9000 } }]\nusers: { count: 10, arrivalPerSecond: 1, browsers: { b: 1 } }\n',
+    );
+    expect(issues.map((i) => `${i.path}: ${i.message}`)).toEqual([
+      "users.browsers.b: 'b' sends heartbeats and has no idleTimeoutMs: its users' connections would never close (a population waits for them); give it an idleTimeoutMs",
+    ]);
+  });
+
   it('takes request pacing as one knob, its three numbers or null, and names what is missing from it', () => {
     const paced = loadScenarioText(
       'name: paced\nsite: {}\nbrowsers: [{ name: ie-6-paced, extends: ie-6, pacing: { perSecond: 80, burst: 10, minParallelism: 6 } }]\n',
@@ -459,9 +487,9 @@ network: [dsl, { profile: dsl }]
     expect(issues[2]!.message).toContain("two networks are named 'dsl'");
   });
 
-  it('requires ms for faults that last a while', () => {
-    const issues = issuesOf('name: f\nsite: {}\nfaults:\n  - { kind: reset-mid-body }\n  - { kind: stall }\n');
-    expect(issues).toEqual([{ path: 'faults[1]', line: 5, column: 5, message: "a 'stall' fault needs `ms`: how long" }]);
+  it('requires ms for faults that last a while, and takes a stall without ms as one that never ends', () => {
+    const issues = issuesOf('name: f\nsite: {}\nfaults:\n  - { kind: stall }\n  - { kind: slow-headers }\n');
+    expect(issues).toEqual([{ path: 'faults[1]', line: 5, column: 5, message: "a 'slow-headers' fault needs `ms`: how long" }]);
   });
 });
 

@@ -14,7 +14,7 @@ import { didYouMean } from './suggest.ts';
 export const DEFAULT_SERVER = 'apache-2.2';
 export const DEFAULT_NETWORK = 'loopback';
 
-const SERVER_KNOBS: readonly (keyof ServerKnobs)[] = [
+const SERVER_KNOBS = [
   'httpVersion',
   'keepAlive',
   'idleTimeoutMs',
@@ -27,7 +27,12 @@ const SERVER_KNOBS: readonly (keyof ServerKnobs)[] = [
   'firstRequestTimeoutMs',
   'listenBacklog',
   'reclaimIdle',
-];
+  'deadClientMs',
+] as const satisfies readonly (keyof ServerKnobs)[];
+/** Fails to compile if SERVER_KNOBS leaves a knob out (a scenario's override of it would be dropped in silence). */
+type MissingServerKnob = Exclude<keyof ServerKnobs, (typeof SERVER_KNOBS)[number]>;
+const _everyServerKnobListed: [MissingServerKnob] extends [never] ? true : MissingServerKnob = true;
+void _everyServerKnobListed;
 const NETWORK_KNOBS: readonly (keyof NetworkKnobs)[] = ['rttMs', 'bandwidthKbps', 'upBandwidthKbps', 'mss', 'initialCwnd', 'dnsMs', 'packetHeaderBytes'];
 function unknownProfile(kind: string, name: string, known: readonly { name: string }[]): string {
   const names = known.map((p) => p.name);

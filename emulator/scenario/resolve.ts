@@ -21,7 +21,8 @@ export { DEFAULT_NETWORK, DEFAULT_SERVER } from './resolve-profiles.ts';
 export { MAIN_SITE, SITE_DEFAULTS, slug } from './resolve-sites.ts';
 /** More steps than this after unrolling repeats is a typo (`repeat: 100000`), not a scenario. */
 export const MAX_STEPS = LIMITS.steps;
-const FAULTS_NEEDING_MS: readonly FaultKind[] = ['stall', 'slow-headers', 'close-idle-race'];
+/** A `stall` without `ms` never answers (a hung server: the client must give up), as the fixture site and the simulation play it. */
+const FAULTS_NEEDING_MS: readonly FaultKind[] = ['slow-headers', 'close-idle-race'];
 
 /** Either the scenario or every problem found; never half of each. */
 export type Resolution = { scenario: Scenario; issues: [] } | { scenario?: undefined; issues: RawIssue[] };
@@ -98,6 +99,14 @@ function resolveUsers(
   const browsers: { browser: BrowserProfile; share: number }[] = [];
   for (const [name, share] of Object.entries(raw.browsers)) {
     const browser = defined.find((b) => b.name === name) ?? BROWSER_PROFILES.find((b) => b.name === name);
+    // A user's connections outlive its steps until they close; heartbeats restart the server's idle timeout, so only
+    // the browser's own timeout would close them, and without one the population never ends.
+    if (browser?.knobs.heartbeat && browser.knobs.idleTimeoutMs === null) {
+      problem(
+        ['users', 'browsers', name],
+        `'${name}' sends heartbeats and has no idleTimeoutMs: its users' connections would never close (a population waits for them); give it an idleTimeoutMs`,
+      );
+    }
     if (browser) browsers.push({ browser, share });
     else
       problem(

@@ -8,7 +8,7 @@
  */
 import type { ClientTiming } from '../profiles/client-timing.ts';
 import { z } from 'zod';
-import type { BrowserKnobs, RequestPacing } from '../profiles/browser-profile.ts';
+import type { BrowserKnobs, HeartbeatPolicy, RequestPacing, TcpKeepAlive } from '../profiles/browser-profile.ts';
 import type { NetworkKnobs } from '../profiles/network-profile.ts';
 import type { ServerKnobs } from '../profiles/server-profile.ts';
 import { LIMITS, showLimit } from './limits.ts';
@@ -197,6 +197,43 @@ const pacing = nullableNote(
   "request pacing (Gecko's token bucket): { perSecond, burst, minParallelism }; null for none",
 );
 
+/** A period from 1 ms to a day: a period of 0 would repeat at the same instant for ever. */
+function period(description: string) {
+  const error = expecting(`a time in ms from 1 to ${showLimit(LIMITS.idleMs, 'ms')}`);
+  return z.number({ error }).min(1, { error }).max(LIMITS.idleMs, { error }).describe(description);
+}
+
+/** The application heartbeat: one knob, all three fields or `null` (profiles/browser-profile.ts `HeartbeatPolicy`). */
+const HEARTBEAT_SHAPE = '{ intervalMs, path, giveUpMs } or null';
+const heartbeat = nullableNote(
+  z.strictObject(
+    {
+      intervalMs: period('ms a connection sits idle (since it went idle or since the last answer) before a heartbeat is sent'),
+      path: z
+        .string({ error: expecting('a path starting with "/"') })
+        .regex(/^\/[^\s#]*$/, { error: expecting('a path starting with "/", without spaces or "#"') })
+        .describe("the path the heartbeat asks for with HEAD, on the connection's own host"),
+      giveUpMs: period('ms after a heartbeat is sent without a complete answer before the client closes the connection as dead'),
+    } satisfies Record<keyof HeartbeatPolicy, z.ZodType>,
+    { error: (iss) => (iss.code === 'invalid_type' ? expecting(HEARTBEAT_SHAPE)(iss) : undefined) },
+  ),
+  'an application heartbeat on idle connections: { intervalMs, path, giveUpMs }; null for none',
+);
+
+/** TCP keepalive: one knob, all three fields or `null` (profiles/browser-profile.ts `TcpKeepAlive`). */
+const TCP_KEEPALIVE_SHAPE = '{ idleMs, intervalMs, probes } or null';
+const tcpKeepAlive = nullableNote(
+  z.strictObject(
+    {
+      idleMs: period('ms without traffic before the first probe (TCP_KEEPIDLE)'),
+      intervalMs: period('ms between probes (TCP_KEEPINTVL)'),
+      probes: count(1, LIMITS.keepAliveProbes, 'probes without an ACK before the connection is dead (TCP_KEEPCNT)'),
+    } satisfies Record<keyof TcpKeepAlive, z.ZodType>,
+    { error: (iss) => (iss.code === 'invalid_type' ? expecting(TCP_KEEPALIVE_SHAPE)(iss) : undefined) },
+  ),
+  'TCP keepalive (SO_KEEPALIVE) on idle connections: { idleMs, intervalMs, probes }; null for off',
+);
+
 /** Every knob a scenario may override; `satisfies` keeps this list in step with BrowserKnobs. */
 export const browserKnobFields = {
   httpVersion: httpVersion.optional(),
@@ -227,6 +264,8 @@ export const browserKnobFields = {
   synRetransmitMs: duration(LIMITS.synRetransmitMs, 'first SYN retransmission timeout, ms (doubled on each retry)').optional(),
   synRetries: count(0, LIMITS.synRetries, 'SYN retransmissions before a connect fails').optional(),
   scriptsBlockDiscovery: z.boolean().optional().describe('whether a <script src> stops the finding of what follows it until the script has arrived'),
+  heartbeat: heartbeat.optional(),
+  tcpKeepAlive: tcpKeepAlive.optional(),
 } satisfies Record<keyof BrowserKnobs, z.ZodType>;
 
 /** The browser's own processing time (profiles/client-timing.ts): `none`, or figures that replace the base's. */
@@ -284,6 +323,10 @@ const serverKnobFields = {
   ).optional(),
   listenBacklog: count(0, LIMITS.listenBacklog, 'connections queued while every worker is taken (ListenBacklog)').optional(),
   reclaimIdle: z.boolean().optional().describe('a new connection finding every slot taken closes the longest-idle keep-alive one (nginx)'),
+  deadClientMs: nullableNote(
+    period('ms with no request bytes from the client before the server closes it as dead, even mid-response'),
+    'a server that expects to hear from its clients (heartbeats count); null never closes a client for silence',
+  ).optional(),
 } satisfies Record<keyof ServerKnobs, z.ZodType>;
 
 export const serverSchema = z.union(

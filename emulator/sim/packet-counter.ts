@@ -12,6 +12,8 @@ export class PacketCounter {
   data = 0;
   fin = 0;
   reset = 0;
+  /** TCP keepalive probes and their ACKs (pure ACK segments, so counted in `ack` too). */
+  keepAlive = 0;
   /** The handshake's third packet, and the ACKs of FINs: part of opening and closing, not of data. */
   private controlAcks = 0;
   payloadBytes = 0;
@@ -44,6 +46,12 @@ export class PacketCounter {
     this.payloadBytes += payload;
   }
 
+  /** `probes` TCP keepalive probes, each a segment without payload and its ACK. */
+  keepAliveProbes(probes: number): void {
+    this.ack += 2 * probes;
+    this.keepAlive += 2 * probes;
+  }
+
   /** A request that meets a closed socket: the server answers with a reset. */
   resetSent(): void {
     this.reset++;
@@ -59,6 +67,7 @@ export class PacketCounter {
       data: this.data,
       fin: this.fin,
       reset: this.reset,
+      keepAlive: this.keepAlive,
       openClose: this.syn + this.synAck + this.fin + this.controlAcks,
     };
   }

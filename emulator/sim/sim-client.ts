@@ -52,10 +52,12 @@ export function startSimClient(client: SimClient, done: (pages: PageResult[]) =>
   const { queue, scenario, browser, network, proxy } = client;
   const clock = new SimClock(queue);
   const syn = { retransmitMs: browser.knobs.synRetransmitMs, retries: browser.knobs.synRetries };
+  const tcpKeepAlive = browser.knobs.tcpKeepAlive;
   const transport = proxy
     ? // Through the proxy: its LAN, the proxy as the server (the origin's faults and capacity are on its side).
       new SimTransport(queue, PROXY_LAN.knobs, proxyServerKnobs(proxy.policy), client.lookup, {
         syn,
+        tcpKeepAlive,
         front: proxy,
         ...(client.requestTimeoutMs !== undefined ? { requestTimeoutMs: client.requestTimeoutMs } : {}),
         ...(client.packets ? { packets: client.packets } : {}),
@@ -63,6 +65,7 @@ export function startSimClient(client: SimClient, done: (pages: PageResult[]) =>
     : new SimTransport(queue, network.knobs, scenario.server.knobs, client.lookup, {
         faults: scenario.faults,
         syn,
+        tcpKeepAlive,
         ...(client.requestTimeoutMs !== undefined ? { requestTimeoutMs: client.requestTimeoutMs } : {}),
         ...(client.capacity !== undefined ? { capacity: client.capacity } : {}),
         ...(client.packets ? { packets: client.packets } : {}),

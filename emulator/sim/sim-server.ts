@@ -30,6 +30,7 @@ export function simResponse(knobs: ServerKnobs, request: RequestHead, servedBefo
     keepAliveMax: hint?.max ?? null,
     ...(decision.closeReason ? { closeReason: decision.closeReason } : {}),
   };
-  const body = bodyBytes ?? 0;
+  // A HEAD (a heartbeat) is answered with the head alone: the status and headers a GET would get, no body.
+  const body = request.method === 'HEAD' ? 0 : (bodyBytes ?? 0);
   return { head, bytes: knobs.responseHeaderBytes + body, bodyBytes: body, closeAfter: decision.closeReason };
 }

@@ -19,6 +19,8 @@ import type { HeldResource } from '../page/site.ts';
 import { TcpSender, type PathParams } from './tcp-sender.ts';
 import { capacityOf, type ServerCapacity, type ServerCapacityMetrics } from '../http/server-capacity.ts';
 import type { Forwarded } from '../proxy/proxy-core.ts';
+import type { TcpKeepAlive } from '../profiles/browser-profile.ts';
+import { keepAliveProbes } from './tcp-keepalive.ts';
 
 /** What the simulated server holds at a host and path: the body's size and the resource's own server time, if any. */
 export type ResourceLookup = (host: string, path: string) => HeldResource | null;
@@ -38,6 +40,8 @@ export interface SimConnection {
   serverFreeAt: number;
   serverIdleTimer: EventHandle | null;
   serverIdleSince: number | null;
+  /** The server's `deadClientMs`: when it closes the connection for the client's silence (only with the knob set). */
+  deadClientTimer: EventHandle | null;
   serverClosed: boolean;
   clientClosed: boolean;
   /** Responses the server has handed to its sender whose last byte has not left yet. */
@@ -64,6 +68,12 @@ export interface SimConnection {
   // Proxy (only read when the transport's server is a proxy) ──────────────────────────────────────────────────────
   /** What the origin answered for each request in `serverQueue`, in step with it; `answer` unset while forwarded. */
   forwarded: { answer?: Forwarded }[];
+  // TCP keepalive (only read when the browser sets it) ─────────────────────────────────────────────────────────────
+  /**
+   * Since when no segment has crossed the connection either way (TCP's idle, whatever HTTP is waiting for): the last
+   * response's last byte, or the ACK of the last request; null while a response is arriving or after the close.
+   */
+  quietSince: number | null;
 }
 
 /** A forward proxy as the server of a browser's transport: it forwards each request instead of thinking (sim-proxy.ts). */
@@ -100,6 +110,8 @@ export interface SimTransportOptions {
    * the `server` knobs as the proxy's towards browsers. Faults then belong to the proxy's transport to the origin.
    */
   front?: SimFront;
+  /** The browser's TCP keepalive (tcp-keepalive.ts): probes on quiet connections, counted as packets. */
+  tcpKeepAlive?: TcpKeepAlive | null;
 }
 
 interface Delivery {
@@ -140,6 +152,7 @@ export class SimTransport implements Transport {
   private readonly capacity: ServerCapacity<SimConnection> | null;
   private readonly syn: SynRetransmission;
   private readonly front: SimFront | null;
+  private readonly keepAlive: TcpKeepAlive | null;
 
   constructor(
     private readonly queue: EventQueue,
@@ -153,6 +166,7 @@ export class SimTransport implements Transport {
     this.faulty = this.faults.length > 0;
     this.requestTimeoutMs = options.requestTimeoutMs ?? REQUEST_DEADLINE_MS;
     this.syn = options.syn ?? { retransmitMs: 3_000, retries: 2 };
+    this.keepAlive = options.tcpKeepAlive ?? null;
     this.capacity = options.capacity !== undefined ? options.capacity : capacityOf<SimConnection>(server);
     this.deadlines = this.faulty || this.capacity !== null;
     this.packets = options.packets ?? new PacketCounter(network.packetHeaderBytes);
@@ -177,6 +191,7 @@ export class SimTransport implements Transport {
       serverFreeAt: 0,
       serverIdleTimer: null,
       serverIdleSince: null,
+      deadClientTimer: null,
       serverClosed: false,
       clientClosed: false,
       unsent: 0,
@@ -190,6 +205,7 @@ export class SimTransport implements Transport {
       unread: null,
       released: false,
       forwarded: [],
+      quietSince: null,
     };
     this.conns.set(id, conn);
     const synAt = this.dnsAnswer(host);
@@ -201,7 +217,9 @@ export class SimTransport implements Transport {
       if (!conn.serverClosed) this.serverAwaitsFirst(conn);
     });
     this.queue.at(synAt + this.network.rttMs, () => {
-      if (!conn.clientClosed) this.listener.connected(id);
+      if (conn.clientClosed) return;
+      this.quietStarts(conn);
+      this.listener.connected(id);
     });
   }
 
@@ -210,6 +228,12 @@ export class SimTransport implements Transport {
     if (!conn || conn.clientClosed) return;
     let bytes = 0;
     for (const request of requests) bytes += requestLength(request);
+    if (this.keepAlive) {
+      this.quietEnds(conn);
+      // Quiet again once the server's kernel has ACKed the request, a round trip on (its transfer time neglected),
+      // until the response's first byte: a hung server leaves its connection quiet, and the stack probes it.
+      conn.quietSince = this.queue.now + this.network.rttMs;
+    }
     if (this.deadlines) {
       if (conn.clientInFlight === 0) this.armDeadline(conn);
       conn.clientInFlight += requests.length;
@@ -220,6 +244,7 @@ export class SimTransport implements Transport {
   close(id: ConnectionId): void {
     const conn = this.conns.get(id);
     if (!conn || conn.clientClosed) return;
+    this.quietEnds(conn);
     conn.clientClosed = true;
     this.clearDeadline(conn);
     if (conn.serverClosed) {
@@ -265,7 +290,9 @@ export class SimTransport implements Transport {
         this.holdsIdle(conn);
       }
       this.queue.after(oneWay, () => {
-        if (!conn.clientClosed) this.listener.connected(conn.id);
+        if (conn.clientClosed) return;
+        this.quietStarts(conn);
+        this.listener.connected(conn.id);
       });
     });
   }
@@ -301,7 +328,9 @@ export class SimTransport implements Transport {
   private readonly requestsArrive = (arg: { conn: SimConnection; requests: readonly RequestHead[] }) => this.serverReceives(arg.conn, arg.requests);
   private readonly respondNext = (conn: SimConnection) => this.serverResponds(conn, conn.serverQueue.shift()!, this.faulty ? conn.faultQueue.shift()! : null);
   private readonly headArrives = (arg: Delivery) => {
-    if (!arg.conn.clientClosed) this.listener.responseHead(arg.conn.id, arg.decision.head);
+    if (arg.conn.clientClosed) return;
+    this.quietEnds(arg.conn);
+    this.listener.responseHead(arg.conn.id, arg.decision.head);
   };
   /** A round's piece of a streamed response has arrived: its body so far (the header bytes come first). */
   private readonly bodyProgresses = (arg: Delivery, bytesSoFar: number) => {
@@ -314,9 +343,11 @@ export class SimTransport implements Transport {
     const { conn, decision } = arg;
     if (conn.clientClosed) return;
     if (this.deadlines) this.answered(conn);
+    this.quietStarts(conn);
     this.listener.responseDone(conn.id, { bytes: decision.bodyBytes });
     // The FIN follows the last data segment.
     if (decision.closeAfter) {
+      this.quietEnds(conn);
       if (this.deadlines) this.clearDeadline(conn);
       this.listener.peerClosed(conn.id, decision.closeAfter, 'the server closed after its response');
     }
@@ -342,6 +373,7 @@ export class SimTransport implements Transport {
       return;
     }
     this.endServerIdle(conn);
+    this.heardFromClient(conn);
     // Its worker serves again (a close, instead, gives the worker back: `serverEnded`).
     this.capacity?.busy(conn, this.queue.now);
     if (this.front) return this.forwardAll(conn, requests);
@@ -440,6 +472,7 @@ export class SimTransport implements Transport {
     const { conn } = arg;
     if (conn.clientClosed) return;
     this.clearDeadline(conn);
+    this.quietEnds(conn);
     const what = arg.kind === 'reset-mid-body' ? 'connection reset mid-response' : 'the server closed the connection mid-response';
     this.listener.peerClosed(conn.id, 'error', `${what} (${arg.kind} fault) after ${arg.decision.bodyBytes} body bytes`);
   };
@@ -450,6 +483,7 @@ export class SimTransport implements Transport {
    */
   private serverAwaitsFirst(conn: SimConnection): void {
     conn.serverIdleSince = this.queue.now;
+    this.heardFromClient(conn);
     const timeout = this.server.firstRequestTimeoutMs;
     if (timeout === null) return;
     conn.serverIdleTimer = this.queue.after(timeout, () => {
@@ -457,6 +491,22 @@ export class SimTransport implements Transport {
       this.serverCloses(conn, 'server-idle-timeout', true);
     });
   }
+
+  /**
+   * The server has just heard from the client (accepted it, or read its requests): with `deadClientMs` it closes the
+   * connection that long after, whatever it is doing then, unless it hears again first.
+   */
+  private heardFromClient(conn: SimConnection): void {
+    const deadClientMs = this.server.deadClientMs;
+    if (deadClientMs === null) return;
+    if (conn.deadClientTimer) this.queue.cancel(conn.deadClientTimer);
+    conn.deadClientTimer = this.queue.after(deadClientMs, this.clientTakenForDead, conn);
+  }
+
+  private readonly clientTakenForDead = (conn: SimConnection) => {
+    conn.deadClientTimer = null;
+    if (!conn.serverClosed) this.serverCloses(conn, 'server-dead-client', true);
+  };
 
   /** A kept-alive connection waits for the next request until the server's idle timeout (or a close-idle-race's `ms`). */
   private serverWaits(conn: SimConnection): void {
@@ -502,6 +552,7 @@ export class SimTransport implements Transport {
       this.queue.after(this.network.rttMs / 2, () => {
         if (conn.clientClosed) return;
         if (this.deadlines) this.clearDeadline(conn);
+        this.quietEnds(conn);
         this.listener.peerClosed(conn.id, reason, `the server closed the idle connection (${reason ?? 'close-idle-race fault'})`);
       });
     });
@@ -531,6 +582,7 @@ export class SimTransport implements Transport {
   private readonly deadlinePasses = (conn: SimConnection) => {
     conn.deadline = null;
     if (conn.clientClosed) return;
+    this.quietEnds(conn);
     conn.clientClosed = true;
     this.listener.abandoned(conn.id, `a request timed out: no complete response within ${this.requestTimeoutMs} ms; the connection was destroyed`);
     if (conn.serverClosed) {
@@ -550,6 +602,24 @@ export class SimTransport implements Transport {
     conn.serverClosed = true;
     if (conn.accepted) this.serverEnded(conn);
     this.conns.delete(conn.id);
+  }
+
+  // ── The client's TCP keepalive (tcp-keepalive.ts) ───────────────────────────────────────────────────────────────
+
+  /** Nothing crosses `conn` from now (connected, or a response's last byte is in): probes start after `idleMs`. */
+  private quietStarts(conn: SimConnection): void {
+    if (this.keepAlive) conn.quietSince = this.queue.now;
+  }
+
+  /**
+   * A segment crosses again (the client sends, a response's first byte arrives) or the connection closes: the quiet
+   * period's probes and their ACKs are counted (none for a period not begun yet: a request not yet ACKed).
+   */
+  private quietEnds(conn: SimConnection): void {
+    if (!this.keepAlive || conn.quietSince === null) return;
+    const quietMs = this.queue.now - conn.quietSince;
+    if (quietMs > 0) this.packets.keepAliveProbes(keepAliveProbes(quietMs, this.keepAlive));
+    conn.quietSince = null;
   }
 
   private endServerIdle(conn: SimConnection): void {
