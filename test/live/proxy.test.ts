@@ -67,6 +67,28 @@ describe('a forward proxy on loopback, against the simulation', () => {
     expect(origin.connections).toHaveLength(2);
   });
 
+  it('the proxy speaks each hop for itself: HTTP/1.0 browsers to it, persistent HTTP/1.1 from it to the origin', async () => {
+    // Connection, Proxy-Connection and Keep-Alive are hop-by-hop. The http-1.0 profile asks for no keep-alive: the
+    // proxy closes each of its connections after one response (21 for the page and 20 images, up to 4 at once,
+    // maxPerProxy), while its own two (2·N) to the origin stay open for all 21. Netscape 4 writes
+    // Proxy-Connection: Keep-Alive, which the proxy honours: its 4 connections carry the page.
+    const http10 = withClientTiming(browserProfile('http-1.0'), NO_CLIENT_TIME);
+    const netscape = withClientTiming(browserProfile('netscape-4'), NO_CLIENT_TIME);
+    const plain = await bothWorlds(behind({ upstream: '2n' }), http10);
+    const keptAlive = await bothWorlds(behind({ upstream: '2n' }), netscape);
+    for (const { sim, live, origin } of [plain, keptAlive]) {
+      expect(live.errors).toEqual([]);
+      expect(live.metrics.connectionsPerHost).toEqual(sim.metrics.connectionsPerHost);
+      expect(live.metrics.closesByReason).toEqual(sim.metrics.closesByReason);
+      expect(live.metrics.proxy?.originConnections).toEqual({ 'test.localhost': 2 });
+      expect(sim.metrics.proxy?.originConnections).toEqual({ 'test.localhost': 2 });
+      expect(origin.connections).toHaveLength(2);
+    }
+    expect(plain.sim.metrics.connectionsPerHost).toEqual({ proxy: 21 });
+    expect(plain.sim.metrics.closesByReason['http10-end']).toBe(21);
+    expect(keptAlive.sim.metrics.connectionsPerHost).toEqual({ proxy: 4 });
+  });
+
   it('three users at once behind one proxy: 2·N lets it open 6 connections to the origin, a fixed cap 3', async () => {
     const crowd = testCrowd(firefox3, { count: 3 });
     const arrivals = [0, 0, 0];
