@@ -10,7 +10,7 @@
  * request joins it, and it keeps the client's idle deadline running. Each transition asserts what it needs (a closed connection is never woken, an idle one has nothing in
  * flight); its pool moves it between the pool's lists (host-pool.ts).
  */
-import type { CloseReason, ConnectionRecord, Side } from '../result/types.ts';
+import type { CloseReason, ConnectionRecord, ConnectionRequest, Side } from '../result/types.ts';
 import type { HostPool } from './host-pool.ts';
 import { IdleTimer, type IdleTimers } from './idle-timers.ts';
 import { invariant } from './invariant.ts';
@@ -140,11 +140,9 @@ export class Connection {
     this.#beating = true;
   }
 
-  /** Gives the heartbeat `request` (HEAD) to this connection, written by `takeWrites`; counted, not listed as a page request. */
-  assignHeartbeat(request: PendingRequest, at: number): void {
-    invariant(this.#beating && this.#inFlight.length === 0, 'assignHeartbeat: a heartbeat goes alone on a connection begun for it');
-    this.#toWrite.push(request);
-    request.current = {
+  /** The record of `request`'s attempt on this connection, written at `at`. */
+  #attempt(request: PendingRequest, at: number, pipelined: boolean, attempt: number): ConnectionRequest {
+    return {
       requestId: request.head.id,
       url: `http://${request.head.host}${request.head.path}`,
       sentAt: at,
@@ -153,9 +151,16 @@ export class Connection {
       status: null,
       bodyBytes: 0,
       reused: this.#completed > 0,
-      pipelined: false,
-      attempt: 0,
+      pipelined,
+      attempt,
     };
+  }
+
+  /** Gives the heartbeat `request` (HEAD) to this connection, written by `takeWrites`; counted, not listed as a page request. */
+  assignHeartbeat(request: PendingRequest, at: number): void {
+    invariant(this.#beating && this.#inFlight.length === 0, 'assignHeartbeat: a heartbeat goes alone on a connection begun for it');
+    this.#toWrite.push(request);
+    request.current = this.#attempt(request, at, false, 0);
     request.response = null;
     this.#inFlight.push(request);
     this.record.heartbeats = (this.record.heartbeats ?? 0) + 1;
@@ -166,21 +171,11 @@ export class Connection {
     invariant(this.#state === 'busy' && !this.#retiring && !this.#beating, 'assign: only a busy connection that is not retiring nor beating takes a request');
     this.#toWrite.push(request);
     this.#lastHost = request.head.host;
-    request.current = {
-      requestId: request.head.id,
-      url: `http://${request.head.host}${request.head.path}`,
-      sentAt: at,
-      firstByteAt: null,
-      doneAt: null,
-      status: null,
-      bodyBytes: 0,
-      reused: this.#completed > 0,
-      pipelined: this.#inFlight.length > 0,
-      attempt: request.attempt,
-    };
+    const attempt = this.#attempt(request, at, this.#inFlight.length > 0, request.attempt);
+    request.current = attempt;
     request.response = null;
     this.#inFlight.push(request);
-    this.record.requests.push(request.current);
+    this.record.requests.push(attempt);
   }
 
   /** The heads of the requests assigned in this decision, in order, to write as one; none are left to write. */

@@ -2,7 +2,6 @@ import type { BrowserProfile } from '../profiles/browser-profile.ts';
 import type { NetworkProfile } from '../profiles/network-profile.ts';
 import { computeMetrics } from '../result/metrics.ts';
 import type { PageResult, RunResult } from '../result/types.ts';
-import { throwIfInterrupted } from '../run/run-world.ts';
 import type { Scenario } from '../scenario/types.ts';
 import type { World, WorldRun } from '../world.ts';
 import { EventQueue, runInterruptibly, SIM_SLICE_EVENTS } from './event-queue.ts';

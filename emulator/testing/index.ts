@@ -16,6 +16,6 @@ export { ManualClock } from './manual-clock.ts';
 export { RecordingListener, type TransportEvent } from './recording-listener.ts';
 export { startScriptedServer, type ScriptedServer, type SeenConnection } from './scripted-server.ts';
 export { ScriptedTransport } from './scripted-transport.ts';
-export { slowFirstImage, testCrowd, testNetwork, testScenario } from './test-scenario.ts';
+export { behindProxy, slowFirstImage, testCrowd, testNetwork, testScenario } from './test-scenario.ts';
 export { noEarlierThanTimer, TIMER_EARLY_MS } from './timer-slack.ts';
 export { until } from './until.ts';

@@ -4,6 +4,7 @@ import type { NetworkKnobs, NetworkProfile } from '../profiles/network-profile.t
 import { serverProfile, type ServerKnobs } from '../profiles/server-profile.ts';
 import type { BrowserProfile } from '../profiles/browser-profile.ts';
 import type { Population, Scenario, Step } from '../scenario/types.ts';
+import { DEFAULT_PROXY, type ProxyPolicy } from '../proxy/proxy-policy.ts';
 
 export function testScenario(options: {
   site?: Partial<SiteSpec>;
@@ -61,4 +62,16 @@ export function slowFirstImage(slowMs: number, serverKnobs: Partial<ServerKnobs>
 /** A population for the hand-worked cases: 3 users of `browser`, 10 a second, no reading, seed 1. */
 export function testCrowd(browser: BrowserProfile, over: Partial<Population> = {}): Population {
   return { count: 3, arrivalPerSecond: 10, browsers: [{ browser, share: 1 }], readMs: 0, seed: 1, ...over };
+}
+
+/**
+ * A page behind a forward proxy with `proxy` over `proxy: true`'s knobs: one host, 20 images, 200 ms of server time
+ * each, so every connection either side allows is used (the proxy cases of the sim, the live world and real browsers).
+ * `site` changes the page (more hosts, more images).
+ */
+export function behindProxy(proxy: Partial<ProxyPolicy>, site: Partial<SiteSpec> = {}): Scenario {
+  return {
+    ...testScenario({ site: { images: 20, imageBytes: 500, htmlBytes: 2_000, ...site }, serverKnobs: { thinkMs: 200, idleTimeoutMs: 60_000 } }),
+    proxy: { ...DEFAULT_PROXY, ...proxy },
+  };
 }

@@ -15,23 +15,15 @@ import { startFixtureSiteInProcess } from '../../emulator/browsers/site-process.
 import type { TrackerSnapshotView } from '../../emulator/browsers/tracker-view.ts';
 import type { BrowserProfile } from '../../emulator/profiles/browser-profile.ts';
 import { browserProfile } from '../../emulator/profiles/browsers.ts';
-import { DEFAULT_PROXY, type ProxyPolicy } from '../../emulator/proxy/proxy-policy.ts';
 import type { RunResult } from '../../emulator/result/types.ts';
 import type { Scenario } from '../../emulator/scenario/types.ts';
 import { simulate } from '../../emulator/sim/sim-world.ts';
-import { testScenario } from '../../emulator/testing/index.ts';
+import { behindProxy } from '../../emulator/testing/index.ts';
 import type { World } from '../../emulator/world.ts';
 import { FIDELITY_NETWORK } from '../fidelity/site.ts';
 
 const network = FIDELITY_NETWORK;
 const realErrors = (errors: string[]): string[] => errors.filter((e) => !e.startsWith('note:'));
-
-function behind(proxy: Partial<ProxyPolicy>): Scenario {
-  return {
-    ...testScenario({ site: { images: 20, imageBytes: 500, htmlBytes: 2_000 }, serverKnobs: { thinkMs: 200, idleTimeoutMs: 60_000 } }),
-    proxy: { ...DEFAULT_PROXY, ...proxy },
-  };
-}
 
 /** The fixture site in its own process, keeping what the world last read of both trackers. */
 function recordingSite(): { startSite: StartRealSite; seen: { origin?: TrackerSnapshotView; proxy?: TrackerSnapshotView } } {
@@ -86,7 +78,7 @@ test.describe('Chromium through the proxy', () => {
   test("2·N: the proxy's two connections are all the site sees; Chromium keeps 6 to the proxy for the one origin host", async () => {
     test.setTimeout(120_000);
     const { startSite, seen } = recordingSite();
-    const { real, sim } = await realAndSim(new ChromiumWorld({ startSite }), behind({ upstream: '2n' }), browserProfile('chromium'));
+    const { real, sim } = await realAndSim(new ChromiumWorld({ startSite }), behindProxy({ upstream: '2n' }), browserProfile('chromium'));
     expect(realErrors(real.errors)).toEqual([]);
     // Every connection of the load reached the proxy: Playwright's <-loopback> makes Chromium proxy *.localhost, and
     // the site's tracker agrees with the proxy's count (buildRealResult says so in errors otherwise).
@@ -106,7 +98,7 @@ test.describe('Chromium through the proxy', () => {
   test('no upstream cap: the proxy opens one connection to the origin per connection Chromium opens to it', async () => {
     test.setTimeout(120_000);
     const { startSite, seen } = recordingSite();
-    const { real, sim } = await realAndSim(new ChromiumWorld({ startSite }), behind({ upstream: null }), browserProfile('chromium'));
+    const { real, sim } = await realAndSim(new ChromiumWorld({ startSite }), behindProxy({ upstream: null }), browserProfile('chromium'));
     expect(realErrors(real.errors)).toEqual([]);
     // Each of Chromium's 6 connections carries one request at a time, so the proxy has at most 6 in flight: 6 to
     // the origin.
@@ -119,11 +111,8 @@ test.describe('Chromium through the proxy', () => {
 
   test('over two image hosts: 6 connections to the proxy for each, none shared between hosts (the per-group cap)', async () => {
     test.setTimeout(120_000);
-    const scenario: Scenario = {
-      // 40 images over img1/img2.test.localhost, the HTML on test.localhost (8 000 bytes hold the 40 tags).
-      ...testScenario({ site: { hosts: 2, images: 40, imageBytes: 500, htmlBytes: 8_000 }, serverKnobs: { thinkMs: 200, idleTimeoutMs: 60_000 } }),
-      proxy: { ...DEFAULT_PROXY, upstream: null },
-    };
+    // 40 images over img1/img2.test.localhost, the HTML on test.localhost (8 000 bytes hold the 40 tags).
+    const scenario = behindProxy({ upstream: null }, { hosts: 2, images: 40, htmlBytes: 8_000 });
     const { real, sim } = await realAndSim(new ChromiumWorld({ startSite: recordingSite().startSite }), scenario, browserProfile('chromium'));
     expect(realErrors(real.errors)).toEqual([]);
     expect(real.metrics.failedResources).toBe(0);
@@ -148,7 +137,7 @@ test.describe('Firefox ESR through the proxy', () => {
     test.setTimeout(120_000);
     const { startSite, seen } = recordingSite();
     const world = new FirefoxWorld({ startSite });
-    const { real, sim } = await realAndSim(world, behind({ upstream: '2n' }), browserProfile('firefox-2'));
+    const { real, sim } = await realAndSim(world, behindProxy({ upstream: '2n' }), browserProfile('firefox-2'));
     expect(realErrors(real.errors)).toEqual([]);
     // Every connection reached the proxy (allow_hijacking_localhost): one straight to the site would be one more at
     // the site than the proxy counted, an error of the run.

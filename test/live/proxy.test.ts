@@ -9,11 +9,10 @@ import { LiveWorld } from '../../emulator/live/live-world.ts';
 import { withClientTiming, type BrowserProfile } from '../../emulator/profiles/browser-profile.ts';
 import { browserProfile } from '../../emulator/profiles/browsers.ts';
 import { NO_CLIENT_TIME } from '../../emulator/profiles/client-timing.ts';
-import { DEFAULT_PROXY, type ProxyPolicy } from '../../emulator/proxy/proxy-policy.ts';
 import type { RunResult } from '../../emulator/result/types.ts';
 import type { Scenario } from '../../emulator/scenario/types.ts';
 import { simulate } from '../../emulator/sim/sim-world.ts';
-import { testCrowd, testNetwork, testScenario } from '../../emulator/testing/index.ts';
+import { testCrowd, testNetwork, behindProxy } from '../../emulator/testing/index.ts';
 import { startScenarioSite } from '../../fixtures-site/index.ts';
 import { LiveProxy } from '../../emulator/live/live-proxy.ts';
 import { runLivePopulation } from '../../emulator/live/live-population.ts';
@@ -24,14 +23,6 @@ const ie6 = withClientTiming(browserProfile('ie-6'), NO_CLIENT_TIME);
 const firefox3 = withClientTiming(browserProfile('firefox-3'), NO_CLIENT_TIME);
 const network = testNetwork({ rttMs: 100 });
 
-/** One host, 20 images, 200 ms of server time each: every connection either side allows is used. */
-function behind(proxy: Partial<ProxyPolicy>): Scenario {
-  return {
-    ...testScenario({ site: { images: 20, imageBytes: 500, htmlBytes: 2_000 }, serverKnobs: { thinkMs: 200, idleTimeoutMs: 60_000 } }),
-    proxy: { ...DEFAULT_PROXY, ...proxy },
-  };
-}
-
 async function bothWorlds(scenario: Scenario, browser: BrowserProfile): Promise<{ sim: RunResult; live: RunResult; origin: TrackerSnapshot }> {
   let origin: TrackerSnapshot | undefined;
   const live = await new LiveWorld({ timeScale: 0.2, inspect: (s) => (origin = s) }).run({ scenario, browser, network });
@@ -40,7 +31,7 @@ async function bothWorlds(scenario: Scenario, browser: BrowserProfile): Promise<
 
 describe('a forward proxy on loopback, against the simulation', () => {
   it("Firefox 3's eight connections to the proxy share the two that 2·N allows one user towards the origin", async () => {
-    const { sim, live, origin } = await bothWorlds(behind({ upstream: '2n' }), firefox3);
+    const { sim, live, origin } = await bothWorlds(behindProxy({ upstream: '2n' }), firefox3);
     // Each tracker agrees with its side's engine (the run would say so in errors otherwise).
     expect(live.errors).toEqual([]);
     for (const r of [sim, live]) {
@@ -58,7 +49,7 @@ describe('a forward proxy on loopback, against the simulation', () => {
   });
 
   it('IE 6 keeps to its per-proxy cap of 2; a proxy with no cap opens no more towards the origin than it is asked for', async () => {
-    const { sim, live, origin } = await bothWorlds(behind({ upstream: null }), ie6);
+    const { sim, live, origin } = await bothWorlds(behindProxy({ upstream: null }), ie6);
     expect(live.errors).toEqual([]);
     for (const r of [sim, live]) {
       expect(r.metrics.connectionsPerHost).toEqual({ proxy: 2 });
@@ -74,8 +65,8 @@ describe('a forward proxy on loopback, against the simulation', () => {
     // Proxy-Connection: Keep-Alive, which the proxy honours: its 4 connections carry the page.
     const http10 = withClientTiming(browserProfile('http-1.0'), NO_CLIENT_TIME);
     const netscape = withClientTiming(browserProfile('netscape-4'), NO_CLIENT_TIME);
-    const plain = await bothWorlds(behind({ upstream: '2n' }), http10);
-    const keptAlive = await bothWorlds(behind({ upstream: '2n' }), netscape);
+    const plain = await bothWorlds(behindProxy({ upstream: '2n' }), http10);
+    const keptAlive = await bothWorlds(behindProxy({ upstream: '2n' }), netscape);
     for (const { sim, live, origin } of [plain, keptAlive]) {
       expect(live.errors).toEqual([]);
       expect(live.metrics.connectionsPerHost).toEqual(sim.metrics.connectionsPerHost);
@@ -97,7 +88,7 @@ describe('a forward proxy on loopback, against the simulation', () => {
       [3, 3],
     ] as const) {
       // The proxy closes idle connections after 2 s (scenario time) so the users' lingering ends soon.
-      const scenario = behind({ upstream, idleTimeoutMs: 2_000 });
+      const scenario = behindProxy({ upstream, idleTimeoutMs: 2_000 });
       const sim = simulatePopulation(scenario, crowd, network, { arrivalsMs: arrivals });
       const got = await livePopulation(scenario, crowd, arrivals);
       expect(got.errors).toEqual([]);
