@@ -4,7 +4,7 @@
  * time-scale.ts); results are in scenario time. The site's connection tracker is the truth: connections are matched
  * to it by client port, and where the two accounts differ the run says so in `errors`.
  */
-import type { ScenarioSite, TrackerSnapshot } from '../../fixtures-site/index.ts';
+import type { ScenarioSite, ScenarioSiteOptions, TrackerSnapshot } from '../../fixtures-site/index.ts';
 import { REQUEST_DEADLINE_MS } from '../http/faults.ts';
 import { computeMetrics } from '../result/metrics.ts';
 import { asCloseReason, type CloseReason, type RunResult } from '../result/types.ts';
@@ -40,19 +40,9 @@ export class LiveWorld implements World {
     const { scenario, browser, network } = input;
     const timeScale = this.options.timeScale ?? chooseTimeScale(network.knobs);
     if (scenario.users) return this.runPopulation(input, scenario.users, timeScale);
-    // Loaded on first use: msw and the site's server are not needed by a CLI run of the sim alone.
-    const { startScenarioSite } = await import('../../fixtures-site/index.ts');
-    throwIfInterrupted(input.signal);
-    const site = await startScenarioSite(scenario, network.knobs, { timeScale });
-    const untrack = onCleanup({ what: 'the fixture site (live world)', close: () => site.close() });
-    let proxy: LiveProxy | null = null;
-    try {
-      const requestTimeoutMs = this.options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
-      const errors: string[] = [];
-      if (scenario.proxy) {
-        const { LiveProxy } = await import('./live-proxy.ts');
-        proxy = await LiveProxy.start({ policy: scenario.proxy, site, network: network.knobs, timeScale, requestTimeoutMs, onError: (e) => errors.push(e) });
-      }
+    const requestTimeoutMs = this.options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
+    const errors: string[] = [];
+    return withLiveSite(input, { timeScale }, requestTimeoutMs, errors, async (site, proxy) => {
       const out = await runLive({
         ...input,
         timeScale,
@@ -105,32 +95,17 @@ export class LiveWorld implements World {
         connections: out.connections,
         errors: [...out.errors, ...errors, ...problems],
       };
-    } finally {
-      await proxy?.close();
-      await site.close();
-      untrack();
-    }
+    });
   }
 
   /** A population (`users`): every user an emulated browser on its own access link, against one fixture site. */
   private async runPopulation(input: WorldRun, users: Population, timeScale: number): Promise<RunResult> {
     const { scenario, network } = input;
-    const { startScenarioSite } = await import('../../fixtures-site/index.ts');
-    throwIfInterrupted(input.signal);
+    const requestTimeoutMs = this.options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
+    const errors: string[] = [];
     // Behind a proxy, the users share its one path to the site (the shaper); otherwise each has an access link.
-    const site = await startScenarioSite(scenario, network.knobs, {
-      timeScale,
-      linkPerClient: !scenario.proxy,
-      maxConnections: POPULATION_MAX_CONNECTIONS,
-    });
-    const untrack = onCleanup({ what: 'the fixture site (live world)', close: () => site.close() });
-    let proxy: LiveProxy | null = null;
-    try {
-      const requestTimeoutMs = this.options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
-      if (scenario.proxy) {
-        const { LiveProxy } = await import('./live-proxy.ts');
-        proxy = await LiveProxy.start({ policy: scenario.proxy, site, network: network.knobs, timeScale, requestTimeoutMs });
-      }
+    const siteOptions = { timeScale, linkPerClient: !scenario.proxy, maxConnections: POPULATION_MAX_CONNECTIONS };
+    return withLiveSite(input, siteOptions, requestTimeoutMs, errors, async (site, proxy) => {
       const result = await runLivePopulation(site, scenario, users, network, {
         timeScale,
         requestTimeoutMs,
@@ -139,12 +114,41 @@ export class LiveWorld implements World {
       });
       throwIfInterrupted(input.signal);
       this.options.inspect?.(site.snapshot());
-      return populationRunResult('live', scenario, users, network, result);
-    } finally {
-      await proxy?.close();
-      await site.close();
-      untrack();
+      return populationRunResult('live', scenario, users, network, { ...result, errors: [...result.errors, ...errors] });
+    });
+  }
+}
+
+/**
+ * The fixture site for a scenario, with the scenario's forward proxy in front of it when it has one, for the length
+ * of `body`: both are closed after it, however it ends (and at an interrupt, by the cleanup registry). A fault in the
+ * proxy itself is told to `errors`.
+ */
+async function withLiveSite<T>(
+  input: WorldRun,
+  siteOptions: ScenarioSiteOptions & { timeScale: number },
+  requestTimeoutMs: number,
+  errors: string[],
+  body: (site: ScenarioSite, proxy: LiveProxy | null) => Promise<T>,
+): Promise<T> {
+  const { scenario, network } = input;
+  // Loaded on first use: msw and the site's server are not needed by a CLI run of the sim alone.
+  const { startScenarioSite } = await import('../../fixtures-site/index.ts');
+  throwIfInterrupted(input.signal);
+  const site = await startScenarioSite(scenario, network.knobs, siteOptions);
+  const untrack = onCleanup({ what: 'the fixture site (live world)', close: () => site.close() });
+  let proxy: LiveProxy | null = null;
+  try {
+    if (scenario.proxy) {
+      const { LiveProxy } = await import('./live-proxy.ts');
+      const { timeScale } = siteOptions;
+      proxy = await LiveProxy.start({ policy: scenario.proxy, site, network: network.knobs, timeScale, requestTimeoutMs, onError: (e) => errors.push(e) });
     }
+    return await body(site, proxy);
+  } finally {
+    await proxy?.close();
+    await site.close();
+    untrack();
   }
 }
 
