@@ -1,8 +1,10 @@
 /**
- * EXPERIMENT (not on main): one direction of the path's bottleneck link, serving the flows transmitting at the moment
- * round-robin, one segment (`quantumBytes` on the wire) a visit, as the shaper does (fixtures-site/link.ts), instead
- * of fluid processor sharing. Computed in closed form per event: each flow's completion is found from how many visits
- * it still needs, so an event costs O(flows) as before, not an event per segment.
+ * One direction of the path's bottleneck link, serving the flows transmitting at the moment round-robin, one segment
+ * (`quantumBytes` on the wire) a visit, as the shaper serialises segments over its streams (fixtures-site/link.ts) and
+ * a router's queue interleaves packets. A fluid model that shares the rate equally (n flows, 1/n each) had pieces that
+ * start together end together: a round's requests all arrived at once at its end and the link idled between rounds,
+ * where on the shaper the first is in after one segment's time (docs/LIVE.md). Computed in closed form per event —
+ * each piece's completion from how many visits it still needs — so an event costs O(flows), not an event a segment.
  */
 import type { EventHandle, EventQueue } from './event-queue.ts';
 
@@ -21,14 +23,17 @@ export class Link {
   private partial = 0;
   private lastUpdate = 0;
   private next: EventHandle | null = null;
+  /** Bound once: every completion is scheduled with it. */
+  private readonly completeFn = () => this.complete();
 
-  /** `bytesPerMs` null: unlimited (every piece leaves at once). `quantumBytes` null: fluid sharing. */
+  /** `bytesPerMs` null: unlimited (every piece leaves at once). `quantumBytes`: a full segment on the wire. */
   constructor(
     private readonly queue: EventQueue,
     private readonly bytesPerMs: number | null,
-    private readonly quantumBytes: number = 1500,
+    private readonly quantumBytes: number,
   ) {}
 
+  /** Starts sending `bytes`; `done` runs (as an event) when the last byte has left. */
   transmit(bytes: number, done: () => void): void {
     if (this.bytesPerMs === null || bytes <= 0) {
       this.queue.after(0, done);
@@ -47,6 +52,7 @@ export class Link {
     this.reschedule();
   }
 
+  /** The rate one more flow would get now, for estimates of when its first byte arrives. */
   shareRate(): number {
     return this.bytesPerMs === null ? Infinity : this.bytesPerMs / (this.active.length + 1);
   }
@@ -59,6 +65,13 @@ export class Link {
   /** Serves `bytes` from the current position on (never past a completion: events come at each). */
   private serve(bytes: number): void {
     const n = this.active.length;
+    if (n === 1) {
+      // Alone on the link: the rate is all its own, whatever the visits (the common case: no walk).
+      const piece = this.active[0]!;
+      piece.remaining -= bytes;
+      this.partial = (this.partial + bytes) % this.quantumBytes;
+      return;
+    }
     let left = bytes;
     // Whole rounds at once: every piece takes a quantum (none completes between events).
     const round = n * this.quantumBytes;
@@ -105,6 +118,10 @@ export class Link {
     this.next = null;
     const n = this.active.length;
     if (n === 0) return;
+    if (n === 1) {
+      this.next = this.queue.after(Math.max(0, this.active[0]!.remaining / this.bytesPerMs!), this.completeFn);
+      return;
+    }
     // The first to complete: fewest visits, and first in service order from `pos` among those.
     let best = -1;
     let bestVisits = Infinity;
@@ -128,8 +145,7 @@ export class Link {
       if (visits <= 0) continue;
       bytes += this.visit(i) + (visits - 1) * this.quantumBytes;
     }
-    const delay = Math.max(0, bytes / this.bytesPerMs!);
-    this.next = this.queue.after(delay, () => this.complete());
+    this.next = this.queue.after(Math.max(0, bytes / this.bytesPerMs!), this.completeFn);
   }
 
   private complete(): void {
