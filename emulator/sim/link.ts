@@ -1,8 +1,10 @@
 /**
- * One direction of the path's bottleneck link, shared fairly by the flows transmitting at the moment (a fluid
- * processor-sharing model: n active flows each get 1/n of the capacity). A flow hands the link one piece of data at a
- * time and hears back when its last byte has left; the link reschedules its next completion whenever the set of
- * active flows changes.
+ * One direction of the path's bottleneck link, serving the flows transmitting at the moment round-robin, one segment
+ * (`quantumBytes` on the wire) a visit, as the shaper serialises segments over its streams (fixtures-site/link.ts) and
+ * a router's queue interleaves packets. A fluid model that shares the rate equally (n flows, 1/n each) had pieces that
+ * start together end together: a round's requests all arrived at once at its end and the link idled between rounds,
+ * where on the shaper the first is in after one segment's time (docs/LIVE.md). Computed in closed form per event —
+ * each piece's completion from how many visits it still needs — so an event costs O(flows), not an event a segment.
  */
 import type { EventHandle, EventQueue } from './event-queue.ts';
 
@@ -11,18 +13,24 @@ interface Piece {
   done: () => void;
 }
 
-/** Bytes below this count as sent: floating-point residue of the fluid arithmetic, not data. */
+/** Bytes below this count as sent: floating-point residue of the arithmetic, not data. */
 const EPSILON_BYTES = 1e-6;
 
 export class Link {
+  /** In service order; `pos` is the piece being served, `partial` what its current visit has sent. */
   private readonly active: Piece[] = [];
+  private pos = 0;
+  private partial = 0;
   private lastUpdate = 0;
   private next: EventHandle | null = null;
+  /** Bound once: every completion is scheduled with it. */
+  private readonly completeFn = () => this.complete();
 
-  /** `bytesPerMs` null: unlimited (every piece leaves at once). */
+  /** `bytesPerMs` null: unlimited (every piece leaves at once). `quantumBytes`: a full segment on the wire. */
   constructor(
     private readonly queue: EventQueue,
     private readonly bytesPerMs: number | null,
+    private readonly quantumBytes: number,
   ) {}
 
   /** Starts sending `bytes`; `done` runs (as an event) when the last byte has left. */
@@ -32,7 +40,15 @@ export class Link {
       return;
     }
     this.advance();
-    this.active.push({ remaining: bytes, done });
+    // A new flow joins at the end of the round: just before the piece being served.
+    if (this.active.length === 0) {
+      this.active.push({ remaining: bytes, done });
+      this.pos = 0;
+      this.partial = 0;
+    } else {
+      this.active.splice(this.pos, 0, { remaining: bytes, done });
+      this.pos++;
+    }
     this.reschedule();
   }
 
@@ -41,14 +57,60 @@ export class Link {
     return this.bytesPerMs === null ? Infinity : this.bytesPerMs / (this.active.length + 1);
   }
 
+  /** The visit size of `piece` now (its first visit, if it is being served, what is left of the quantum). */
+  private visit(i: number): number {
+    return i === this.pos ? this.quantumBytes - this.partial : this.quantumBytes;
+  }
+
+  /** Serves `bytes` from the current position on (never past a completion: events come at each). */
+  private serve(bytes: number): void {
+    const n = this.active.length;
+    if (n === 1) {
+      // Alone on the link: the rate is all its own, whatever the visits (the common case: no walk).
+      const piece = this.active[0]!;
+      piece.remaining -= bytes;
+      this.partial = (this.partial + bytes) % this.quantumBytes;
+      return;
+    }
+    let left = bytes;
+    // Whole rounds at once: every piece takes a quantum (none completes between events).
+    const round = n * this.quantumBytes;
+    if (this.partial === 0 && left >= round) {
+      const rounds = Math.floor(left / round);
+      for (const piece of this.active) piece.remaining -= rounds * this.quantumBytes;
+      left -= rounds * round;
+    }
+    let guard = 4 * n + 4;
+    while (left > EPSILON_BYTES && guard-- > 0) {
+      const piece = this.active[this.pos]!;
+      const take = Math.min(left, this.quantumBytes - this.partial, piece.remaining);
+      piece.remaining -= take;
+      this.partial += take;
+      left -= take;
+      if (this.partial >= this.quantumBytes - EPSILON_BYTES || piece.remaining <= EPSILON_BYTES) {
+        this.partial = 0;
+        this.pos = (this.pos + 1) % n;
+      }
+      if (this.partial === 0 && left >= round) {
+        const rounds = Math.floor(left / round);
+        for (const p of this.active) p.remaining -= rounds * this.quantumBytes;
+        left -= rounds * round;
+      }
+    }
+  }
+
   private advance(): void {
     const now = this.queue.now;
-    const n = this.active.length;
-    if (n > 0 && now > this.lastUpdate) {
-      const sent = ((now - this.lastUpdate) * this.bytesPerMs!) / n;
-      for (const piece of this.active) piece.remaining -= sent;
-    }
+    if (this.active.length > 0 && now > this.lastUpdate) this.serve((now - this.lastUpdate) * this.bytesPerMs!);
     this.lastUpdate = now;
+  }
+
+  /** Visits piece `i` still needs, counting its current partial visit at `pos`. */
+  private visitsNeeded(i: number): number {
+    const r = this.active[i]!.remaining;
+    const first = this.visit(i);
+    if (r <= first) return 1;
+    return 1 + Math.ceil((r - first) / this.quantumBytes - 1e-9);
   }
 
   private reschedule(): void {
@@ -56,22 +118,52 @@ export class Link {
     this.next = null;
     const n = this.active.length;
     if (n === 0) return;
-    let least = Infinity;
-    for (const piece of this.active) if (piece.remaining < least) least = piece.remaining;
-    const delay = Math.max(0, (least * n) / this.bytesPerMs!);
-    this.next = this.queue.after(delay, () => this.complete());
+    if (n === 1) {
+      this.next = this.queue.after(Math.max(0, this.active[0]!.remaining / this.bytesPerMs!), this.completeFn);
+      return;
+    }
+    // The first to complete: fewest visits, and first in service order from `pos` among those.
+    let best = -1;
+    let bestVisits = Infinity;
+    for (let k = 0; k < n; k++) {
+      const i = (this.pos + k) % n;
+      const v = this.visitsNeeded(i);
+      if (v < bestVisits) {
+        bestVisits = v;
+        best = k;
+      }
+    }
+    // Bytes served until it completes: pieces before it in order get `bestVisits` visits, after it one fewer.
+    let bytes = 0;
+    for (let k = 0; k < n; k++) {
+      const i = (this.pos + k) % n;
+      if (k === best) {
+        bytes += this.active[i]!.remaining;
+        continue;
+      }
+      const visits = k < best ? bestVisits : bestVisits - 1;
+      if (visits <= 0) continue;
+      bytes += this.visit(i) + (visits - 1) * this.quantumBytes;
+    }
+    this.next = this.queue.after(Math.max(0, bytes / this.bytesPerMs!), this.completeFn);
   }
 
   private complete(): void {
     this.next = null;
     this.advance();
-    // Also residue: what the link sends in the clock's smallest step at this time (two ulps of `now`) cannot be
-    // scheduled, since now + delay would round to now and the link would reschedule the same instant for ever.
-    const n = this.active.length;
-    const residue = Math.max(EPSILON_BYTES, (2 * Number.EPSILON * this.queue.now * this.bytesPerMs!) / n);
+    const residue = Math.max(EPSILON_BYTES, 2 * Number.EPSILON * this.queue.now * this.bytesPerMs!);
     const finished: Piece[] = [];
     for (let i = this.active.length - 1; i >= 0; i--) {
-      if (this.active[i]!.remaining <= residue) finished.push(this.active.splice(i, 1)[0]!);
+      if (this.active[i]!.remaining <= residue) {
+        finished.push(this.active.splice(i, 1)[0]!);
+        if (i < this.pos) this.pos--;
+        else if (i === this.pos) this.partial = 0;
+      }
+    }
+    if (this.active.length > 0) this.pos %= this.active.length;
+    else {
+      this.pos = 0;
+      this.partial = 0;
     }
     this.reschedule();
     for (let i = finished.length - 1; i >= 0; i--) finished[i]!.done();

@@ -176,8 +176,9 @@ export class SimTransport implements Transport {
       initialCwnd: network.initialCwnd,
       packetHeaderBytes: network.packetHeaderBytes,
     };
-    this.downlink = new Link(queue, kbpsToBytesPerMs(network.bandwidthKbps));
-    this.uplink = new Link(queue, kbpsToBytesPerMs(network.upBandwidthKbps ?? network.bandwidthKbps));
+    const segment = network.mss + network.packetHeaderBytes;
+    this.downlink = new Link(queue, kbpsToBytesPerMs(network.bandwidthKbps), segment);
+    this.uplink = new Link(queue, kbpsToBytesPerMs(network.upBandwidthKbps ?? network.bandwidthKbps), segment);
   }
 
   open(id: ConnectionId, host: string): void {

@@ -8,7 +8,7 @@ import { TcpSender } from './tcp-sender.ts';
 function sender() {
   const queue = new EventQueue();
   const path = { rttMs: 100, mss: 1460, initialCwnd: 10, packetHeaderBytes: 40 };
-  return { queue, tcp: new TcpSender(queue, new Link(queue, null), path, new PacketCounter(40)) };
+  return { queue, tcp: new TcpSender(queue, new Link(queue, null, 1500), path, new PacketCounter(40)) };
 }
 
 describe('a TCP sender telling a streaming message its progress', () => {
@@ -42,7 +42,7 @@ describe('a TCP sender telling a streaming message its progress', () => {
     const queue = new EventQueue();
     const path = { rttMs: 100, mss: 1000, initialCwnd: 10, packetHeaderBytes: 0 };
     // 100 B/ms: a 1 000-byte segment leaves every 10 ms and arrives 50 ms after.
-    const tcp = new TcpSender(queue, new Link(queue, 100), path, new PacketCounter(0));
+    const tcp = new TcpSender(queue, new Link(queue, 100, 1000), path, new PacketCounter(0));
     const told: string[] = [];
     tcp.send({
       bytes: 3_000,
