@@ -34,7 +34,8 @@ describe('a results file diffs by what changed', () => {
     const changed = after.filter((line, i) => line !== before[i]);
     expect(changed.length).toBeGreaterThan(0);
     expect(changed.length).toBeLessThan(60);
-    for (const line of changed) expect(line).toMatch(/^\s*("(totalLoadMs|loadMs|doneAt|bodyBytes|closedAt|to|from|bytesOnWire)": )?[\d.]+,?$/);
+    for (const line of changed)
+      expect(line).toMatch(/^\s*("(totalLoadMs|loadMs|doneAt|bodyBytes|closedAt|to|from|bytesOnWire|serverIdleConnectionSeconds)": )?[\d.]+,?$/);
     // No float noise: every figure has at most three decimals.
     expect(after.join('\n')).not.toMatch(/\d\.\d{4,}/);
   });
