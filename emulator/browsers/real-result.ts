@@ -13,6 +13,7 @@
  * LAN, unshaped, so their times need no shift and a connection is connected as it opens. The site's tracker then holds
  * the proxy's connections to the origin: `metrics.proxy` is the proxy's own count, and the site must agree with it.
  */
+import { PROXY_POOL } from '../engine/engine.ts';
 import { buildSite, type Resource, type Site } from '../page/site.ts';
 import type { BrowserProfile } from '../profiles/browser-profile.ts';
 import type { NetworkProfile } from '../profiles/network-profile.ts';
@@ -107,7 +108,7 @@ export function buildRealResult(input: RealRunInput): RunResult {
       });
     return {
       id: c.id,
-      host: input.proxy ? PROXY_HOST : (c.host ?? '(unknown)'),
+      host: input.proxy ? PROXY_POOL : (c.host ?? '(unknown)'),
       openedAt,
       connectedAt: openedAt + handshakeMs,
       ...closed,
@@ -140,9 +141,6 @@ export function buildRealResult(input: RealRunInput): RunResult {
     errors,
   };
 }
-
-/** The engine's one pool for every connection to a proxy (engine.ts, PROXY_POOL): the host its records show. */
-const PROXY_HOST = 'proxy';
 
 /**
  * Where the proxy's count of its connections to each origin and the site's tracker differ: each is the truth for

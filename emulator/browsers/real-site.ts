@@ -7,6 +7,7 @@
  * process and in real time: the browser is pointed at the proxy's port, the proxy reaches the site through its
  * shaper, and the world reads both sides, the proxy's tracker (browser → proxy) and the site's (proxy → origin).
  */
+import { REQUEST_DEADLINE_MS } from '../http/faults.ts';
 import type { NetworkProfile } from '../profiles/network-profile.ts';
 import type { ProxyMetrics } from '../proxy/proxy-core.ts';
 import type { Scenario } from '../scenario/types.ts';
@@ -32,13 +33,6 @@ export interface ProxySide {
 export type StartRealSite = (scenario: Scenario, network: NetworkProfile) => Promise<RealSite>;
 
 /**
- * A response may take this long before the proxy fails it: the live world's default (live-world.ts,
- * DEFAULT_REQUEST_TIMEOUT_MS, the 120 s deadline the simulation models too). Repeated here so that a world without a
- * proxy never loads the live world's modules.
- */
-const PROXY_REQUEST_TIMEOUT_MS = 120_000;
-
-/**
  * The fixture site in this process, in real time, with the scenario's proxy in front of it when it has one. Loaded on
  * first use, as msw and the server are heavy.
  */
@@ -48,7 +42,7 @@ export const startRealSiteHere: StartRealSite = async (scenario, network) => {
   if (!scenario.proxy) return { ...directSite(site), proxyPort: null, proxySnapshot: () => null };
   try {
     const { LiveProxy } = await import('../live/live-proxy.ts');
-    const proxy = await LiveProxy.start({ policy: scenario.proxy, site, network: network.knobs, timeScale: 1, requestTimeoutMs: PROXY_REQUEST_TIMEOUT_MS });
+    const proxy = await LiveProxy.start({ policy: scenario.proxy, site, network: network.knobs, timeScale: 1, requestTimeoutMs: REQUEST_DEADLINE_MS });
     // A real browser has no engine to report its connections to the proxy: it is one user, active while it holds one.
     proxy.countOneUserByConnections();
     let closing: Promise<void> | null = null;

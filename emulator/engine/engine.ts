@@ -36,7 +36,8 @@ export interface EngineOptions {
   onOpened?: () => void;
 }
 
-const PROXY_POOL = 'proxy';
+/** The host every connection to a proxy records (the real-browser worlds name theirs the same). */
+export const PROXY_POOL = 'proxy';
 
 export class PolicyEngine implements TransportListener {
   private readonly knobs: BrowserKnobs;

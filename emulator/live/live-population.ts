@@ -16,7 +16,7 @@ import { type LongTimeout, setLongTimeout } from '../long-timeout.ts';
 import { PopulationTally, type PopulationResult } from '../population/metrics.ts';
 import { type PlannedUser, planUsers, withReading } from '../population/plan.ts';
 import { buildSite, type Site } from '../page/site.ts';
-import type { BrowserKnobs } from '../profiles/browser-profile.ts';
+import { synRetransmissionOf, type BrowserKnobs } from '../profiles/browser-profile.ts';
 import { clientTimingOf } from '../profiles/client-timing.ts';
 import type { NetworkProfile } from '../profiles/network-profile.ts';
 import type { PageResult } from '../result/types.ts';
@@ -177,7 +177,7 @@ class LiveUser {
         resolve: () => ({ host: '127.0.0.1', port }),
         requestTimeoutMs: this.ctx.requestTimeoutMs,
         ...(proxy ? {} : { dnsMs: network.knobs.dnsMs, handshakeMs: network.knobs.rttMs }),
-        syn: { retransmitMs: browser.knobs.synRetransmitMs, retries: browser.knobs.synRetries },
+        syn: synRetransmissionOf(browser.knobs),
         ...(browser.knobs.tcpKeepAlive ? { tcpKeepAliveWallMs: browser.knobs.tcpKeepAlive.idleMs * this.ctx.clock.timeScale } : {}),
         // Without a link the site sees the client's own port; behind one, the link's upstream port.
         ...(hasLimit

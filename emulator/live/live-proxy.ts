@@ -14,10 +14,12 @@ import { PolicyEngine } from '../engine/engine.ts';
 import type { ConnectionId } from '../engine/transport.ts';
 import type { NetworkKnobs } from '../profiles/network-profile.ts';
 import { ProxyCore } from '../proxy/proxy-core.ts';
-import { proxyServerKnobs, type ProxyPolicy } from '../proxy/proxy-policy.ts';
-import { asCloseReason, type ConnectionRecord } from '../result/types.ts';
+import { proxyClientKnobs, proxyServerKnobs, type ProxyPolicy } from '../proxy/proxy-policy.ts';
+import { synRetransmissionOf } from '../profiles/browser-profile.ts';
+import type { CloseReason, ConnectionRecord } from '../result/types.ts';
 import { NetTransport, relayTo } from './net-transport.ts';
 import { RealClock } from './real-clock.ts';
+import { serverCloseReason } from './tracker-check.ts';
 
 export interface LiveProxyInput {
   policy: ProxyPolicy;
@@ -51,14 +53,10 @@ export class LiveProxy {
       resolve: () => ({ host: '127.0.0.1', port: site.port }),
       requestTimeoutMs: input.requestTimeoutMs,
       ...(input.network.dnsMs ? { dnsMs: input.network.dnsMs } : {}),
-      // Linux's stack, as proxyClientKnobs says: RFC 6298's 1 s, tcp_syn_retries = 6.
-      syn: { retransmitMs: 1_000, retries: 6 },
+      syn: synRetransmissionOf(proxyClientKnobs(input.policy)),
       handshakeMs: input.network.rttMs,
       synFate: (port) => site.server.synFate(port),
-      closeReason: (_conn: ConnectionId, port: number | null) => {
-        const tracked = port === null ? undefined : site.tracker.byClientPort(port).at(-1);
-        return tracked?.closedBy === 'server' ? asCloseReason(tracked.closeReason) : null;
-      },
+      closeReason: (_conn: ConnectionId, port: number | null) => (port === null ? null : serverCloseReason(site.tracker, port)),
     });
     const transport = this.transport;
     const clock = this.clock;
@@ -118,9 +116,8 @@ export class LiveProxy {
   }
 
   /** Why the proxy closed the browser's connection from `clientPort`, when it did (its tracker's reason). */
-  closeReasonFor(clientPort: number) {
-    const tracked = this.tracker.byClientPort(clientPort).at(-1);
-    return tracked?.closedBy === 'server' ? asCloseReason(tracked.closeReason) : null;
+  closeReasonFor(clientPort: number): CloseReason | null {
+    return serverCloseReason(this.tracker, clientPort);
   }
 
   /** The proxy's connections to the origin, with the client port each had (to match the site's tracker). */

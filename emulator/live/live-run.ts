@@ -6,6 +6,7 @@
  * Every run ends: each request has a deadline in the transport, and a watchdog ends the run (failing whatever is left,
  * with the reason in `errors`) if the steps are still not done long after they should be.
  */
+import { synRetransmissionOf } from '../profiles/browser-profile.ts';
 import { type LongTimeout, setLongTimeout } from '../long-timeout.ts';
 import { PolicyEngine } from '../engine/engine.ts';
 import { withResponseProcessing } from '../engine/response-processing.ts';
@@ -66,7 +67,7 @@ export async function runLive(input: LiveRunInput): Promise<LiveRunOutput> {
     resolve: () => input.target,
     requestTimeoutMs: input.requestTimeoutMs,
     ...(input.dnsMs ? { dnsMs: input.dnsMs } : {}),
-    syn: { retransmitMs: browser.knobs.synRetransmitMs, retries: browser.knobs.synRetries },
+    syn: synRetransmissionOf(browser.knobs),
     handshakeMs: input.handshakeMs ?? 0,
     ...(browser.knobs.tcpKeepAlive ? { tcpKeepAliveWallMs: browser.knobs.tcpKeepAlive.idleMs * input.timeScale } : {}),
     ...(input.synFate ? { synFate: input.synFate } : {}),

@@ -7,7 +7,7 @@
 import type { ScenarioSite, ScenarioSiteOptions, TrackerSnapshot } from '../../fixtures-site/index.ts';
 import { REQUEST_DEADLINE_MS } from '../http/faults.ts';
 import { computeMetrics } from '../result/metrics.ts';
-import { asCloseReason, type CloseReason, type RunResult } from '../result/types.ts';
+import type { RunResult } from '../result/types.ts';
 import { onCleanup } from '../cleanup.ts';
 import { throwIfInterrupted } from '../run/run-world.ts';
 import type { World, WorldRun } from '../world.ts';
@@ -16,7 +16,7 @@ import { runLivePopulation } from './live-population.ts';
 import { populationRunResult } from '../population/metrics.ts';
 import type { Population } from '../scenario/types.ts';
 import { chooseTimeScale } from './time-scale.ts';
-import { checkAgainstTracker, serverIdleSeconds } from './tracker-check.ts';
+import { checkAgainstTracker, serverCloseReason, serverIdleSeconds } from './tracker-check.ts';
 import type { LiveProxy } from './live-proxy.ts';
 
 export interface LiveWorldOptions {
@@ -58,7 +58,7 @@ export class LiveWorld implements World {
               target: { host: '127.0.0.1', port: site.port },
               dnsMs: network.knobs.dnsMs,
               handshakeMs: network.knobs.rttMs,
-              closeReason: (port: number) => trackerCloseReason(site, port),
+              closeReason: (port: number) => serverCloseReason(site.tracker, port),
               synFate: (port: number) => site.server.synFate(port),
             }),
       });
@@ -158,12 +158,6 @@ async function withLiveSite<T>(
  * sockets, under the open-file limit).
  */
 const POPULATION_MAX_CONNECTIONS = 4_096;
-
-/** What the server recorded as its reason for closing the connection from `clientPort`, if it closed it. */
-function trackerCloseReason(site: ScenarioSite, clientPort: number): CloseReason | null {
-  const tracked = site.tracker.byClientPort(clientPort).at(-1);
-  return tracked?.closedBy === 'server' ? asCloseReason(tracked.closeReason) : null;
-}
 
 /**
  * Waits (bounded) until the server has seen every connection close, so the tracker's account is complete. A server

@@ -4,13 +4,19 @@
  * server never accepted, or a close the two sides explain differently, is reported as an error of the run, never
  * smoothed over.
  */
-import type { TrackedConnection } from '../../fixtures-site/index.ts';
-import { asCloseReason, type ConnectionRecord } from '../result/types.ts';
+import type { ConnectionTracker, TrackedConnection } from '../../fixtures-site/index.ts';
+import { asCloseReason, type CloseReason, type ConnectionRecord } from '../result/types.ts';
 
 /** The fields of the fixture site's `TrackedConnection` this check reads (times in wall ms since its epoch). */
 export type TrackedLike = Pick<TrackedConnection, 'host' | 'clientPort' | 'idle' | 'closedAt' | 'closedBy' | 'closeReason' | 'control'> & {
   requests: readonly unknown[];
 };
+
+/** What a tracker recorded as the server's reason for closing the connection from `clientPort`, if the server closed it. */
+export function serverCloseReason(tracker: Pick<ConnectionTracker, 'byClientPort'>, clientPort: number): CloseReason | null {
+  const tracked = tracker.byClientPort(clientPort).at(-1);
+  return tracked?.closedBy === 'server' ? asCloseReason(tracked.closeReason) : null;
+}
 
 export interface TrackerCheck {
   /** Connections per host as the server counted them (requests' Host header). */

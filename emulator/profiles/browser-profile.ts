@@ -127,6 +127,11 @@ export interface BrowserKnobs {
 
 export type SchedulerKind = 'none' | 'chromium';
 
+/** The client's SYN retransmission as a transport takes it (`synRetransmitMs`, doubled, `synRetries` times). */
+export function synRetransmissionOf(knobs: BrowserKnobs): { retransmitMs: number; retries: number } {
+  return { retransmitMs: knobs.synRetransmitMs, retries: knobs.synRetries };
+}
+
 export type ProxyPooling = 'per-proxy' | 'per-origin';
 
 export type KnobName = keyof BrowserKnobs;

@@ -7,7 +7,7 @@ import { PolicyEngine } from '../engine/engine.ts';
 import { withResponseProcessing } from '../engine/response-processing.ts';
 import { subresourcesFromModel } from '../page/subresources-from-model.ts';
 import { buildSite, heldResources, type Site } from '../page/site.ts';
-import type { BrowserProfile } from '../profiles/browser-profile.ts';
+import { synRetransmissionOf, type BrowserProfile } from '../profiles/browser-profile.ts';
 import { clientTimingOf } from '../profiles/client-timing.ts';
 import type { NetworkProfile } from '../profiles/network-profile.ts';
 import type { ConnectionRecord, PageResult } from '../result/types.ts';
@@ -51,7 +51,7 @@ export interface SimClient {
 export function startSimClient(client: SimClient, done: (pages: PageResult[]) => void): { engine: PolicyEngine; transport: SimTransport } {
   const { queue, scenario, browser, network, proxy } = client;
   const clock = new SimClock(queue);
-  const syn = { retransmitMs: browser.knobs.synRetransmitMs, retries: browser.knobs.synRetries };
+  const syn = synRetransmissionOf(browser.knobs);
   const tcpKeepAlive = browser.knobs.tcpKeepAlive;
   const transport = proxy
     ? // Through the proxy: its LAN, the proxy as the server (the origin's faults and capacity are on its side).

@@ -9,7 +9,8 @@ import type { ServerCapacity } from '../http/server-capacity.ts';
 import type { NetworkProfile } from '../profiles/network-profile.ts';
 import { networkProfile } from '../profiles/network-profile.ts';
 import { ProxyCore } from '../proxy/proxy-core.ts';
-import type { ProxyPolicy } from '../proxy/proxy-policy.ts';
+import { proxyClientKnobs, type ProxyPolicy } from '../proxy/proxy-policy.ts';
+import { synRetransmissionOf } from '../profiles/browser-profile.ts';
 import type { Scenario } from '../scenario/types.ts';
 import type { EventQueue } from './event-queue.ts';
 import type { PacketCounter } from './packet-counter.ts';
@@ -45,8 +46,7 @@ export function startSimProxy(input: SimProxyInput): SimProxy {
   const clock = new SimClock(queue);
   const transport = new SimTransport(queue, network.knobs, scenario.server.knobs, input.lookup, {
     faults: scenario.faults,
-    // Linux's stack: RFC 6298's 1 s, net.ipv4.tcp_syn_retries = 6 (as proxyClientKnobs says).
-    syn: { retransmitMs: 1_000, retries: 6 },
+    syn: synRetransmissionOf(proxyClientKnobs(input.policy)),
     ...(input.requestTimeoutMs !== undefined ? { requestTimeoutMs: input.requestTimeoutMs } : {}),
     ...(input.capacity !== undefined ? { capacity: input.capacity } : {}),
     ...(input.packets ? { packets: input.packets } : {}),
