@@ -73,15 +73,16 @@ export class Link {
       return;
     }
     let left = bytes;
-    // Whole rounds at once: every piece takes a quantum (none completes between events).
     const round = n * this.quantumBytes;
-    if (this.partial === 0 && left >= round) {
-      const rounds = Math.floor(left / round);
-      for (const piece of this.active) piece.remaining -= rounds * this.quantumBytes;
-      left -= rounds * round;
-    }
     let guard = 4 * n + 4;
     while (left > EPSILON_BYTES && guard-- > 0) {
+      if (this.partial === 0 && left >= round) {
+        // Whole rounds at once: every piece takes a quantum (none completes between events).
+        const rounds = Math.floor(left / round);
+        for (const piece of this.active) piece.remaining -= rounds * this.quantumBytes;
+        left -= rounds * round;
+        continue;
+      }
       const piece = this.active[this.pos]!;
       const take = Math.min(left, this.quantumBytes - this.partial, piece.remaining);
       piece.remaining -= take;
@@ -90,11 +91,6 @@ export class Link {
       if (this.partial >= this.quantumBytes - EPSILON_BYTES || piece.remaining <= EPSILON_BYTES) {
         this.partial = 0;
         this.pos = (this.pos + 1) % n;
-      }
-      if (this.partial === 0 && left >= round) {
-        const rounds = Math.floor(left / round);
-        for (const p of this.active) p.remaining -= rounds * this.quantumBytes;
-        left -= rounds * round;
       }
     }
   }
