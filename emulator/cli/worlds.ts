@@ -5,16 +5,17 @@
 import { KeepaliveLabError } from '../errors.ts';
 import type { LiveWorldOptions } from '../live/live-world.ts';
 import type { WorldName } from '../result/types.ts';
-import { SimWorld } from '../sim/sim-world.ts';
+import { SimWorld, type SimWorldOptions } from '../sim/sim-world.ts';
 import type { World } from '../world.ts';
 
 /** Options some worlds take from the command line. */
 export interface WorldOptions {
   live?: LiveWorldOptions;
+  sim?: SimWorldOptions;
 }
 
 const FACTORIES: Record<WorldName, (options: WorldOptions) => Promise<World>> = {
-  sim: async () => new SimWorld(),
+  sim: async (options) => new SimWorld(options.sim),
   live: async (options) => new (await import('../live/live-world.ts')).LiveWorld(options.live),
   chromium: async () => {
     const [{ ChromiumWorld }, { startFixtureSiteInProcess }] = await Promise.all([
@@ -41,7 +42,9 @@ export async function worldsByName(list: string, options: WorldOptions = {}): Pr
       throw new KeepaliveLabError('KAL_ERR_USAGE', `Unknown world '${name}'. Known worlds: ${Object.keys(FACTORIES).join(', ')}.`);
     }
   }
-  return Promise.all(names.map((name) => worldByName(name as WorldName, options)));
+  // Compared with another world, the simulation gives how far each count moves with a jittered round trip.
+  const compared = names.length > 1 ? { ...options, sim: { countSpread: true, ...options.sim } } : options;
+  return Promise.all(names.map((name) => worldByName(name as WorldName, compared)));
 }
 
 export function worldByName(name: WorldName, options: WorldOptions = {}): Promise<World> {

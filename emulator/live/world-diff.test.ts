@@ -25,7 +25,7 @@ describe('diffWorlds', () => {
     const sim = result('sim', { perHost: { a: 6 }, closes: { 'run-end': 6 }, load: [1000, null] });
     const live = result('live', { perHost: { a: 6 }, closes: { 'run-end': 6 }, load: [1100, 900] });
     // 1100 / 1000 = 1.1; the second step failed in the sim: no ratio.
-    expect(diffWorlds(sim, live)).toEqual({ a: 'sim', b: 'live', counts: [], loadRatios: [1.1, null] });
+    expect(diffWorlds(sim, live)).toEqual({ a: 'sim', b: 'live', counts: [], ties: [], loadRatios: [1.1, null] });
     expect(formatWorldDiff(diffWorlds(sim, live))).toBe(
       'live vs sim:\n  connections per host and closes by reason agree exactly\n  load time, live relative to sim: step 1: +10%, step 2: n/a',
     );
@@ -60,6 +60,28 @@ describe('diffWorlds', () => {
     sim.metrics.heartbeats = 84;
     live.metrics.heartbeats = 83;
     expect(diffWorlds(sim, live).counts).toEqual(['heartbeats: 84 → 83']);
+  });
+
+  it("lists apart a count within the simulation's own spread, and holds one outside it as a difference", () => {
+    const proxied = (world: 'sim' | 'live', origins: Record<string, number>, closes: Partial<Record<CloseReason, number>>): RunResult => {
+      const r = result(world, { perHost: { proxy: 336 }, closes, load: [450] });
+      return { ...r, metrics: { ...r.metrics, proxy: { originConnections: origins } as NonNullable<RunResult['metrics']['proxy']> } };
+    };
+    const sim: RunResult = {
+      ...proxied('sim', { origin: 43 }, { 'run-end': 5 }),
+      countSpread: { "proxy's connections to origin": { min: 39, max: 43 } },
+    };
+    // 42 is within 39–43: a tie; the closes had no spread, so 5 → 6 is a difference.
+    const diff = diffWorlds(sim, proxied('live', { origin: 42 }, { 'run-end': 6 }));
+    expect(diff.counts).toEqual(['closes (run-end): 5 → 6']);
+    expect(diff.ties).toEqual(["proxy's connections to origin: 43 → 42 (sim: 39–43)"]);
+    // 44 is outside it; with the simulation on the right-hand side its spread is read the same.
+    expect(diffWorlds(sim, proxied('live', { origin: 44 }, { 'run-end': 5 })).counts).toEqual(["proxy's connections to origin: 43 → 44"]);
+    expect(diffWorlds(proxied('live', { origin: 40 }, { 'run-end': 5 }), sim).ties).toEqual(["proxy's connections to origin: 40 → 43 (sim: 39–43)"]);
+    expect(formatWorldDiff(diffWorlds(sim, proxied('live', { origin: 42 }, { 'run-end': 5 })))).toBe(
+      'live vs sim:\n  counts agree but for ties the simulation itself decides either way within ±2 ms of round trip:\n' +
+        "    proxy's connections to origin: 43 → 42 (sim: 39–43)\n  load time, live relative to sim: step 1: +0%",
+    );
   });
 
   it('pairs each run’s worlds for the text under the table', () => {

@@ -191,4 +191,16 @@ export interface RunResult {
   browserVersion?: string;
   /** Which of several runs of the same scenario × browser × world × network this is (`run --runs N`), from 1; absent for a single run. */
   repeat?: number;
+  /**
+   * Simulated runs compared with another world (`--world sim,live`): each count the simulation itself gives differently
+   * when the round trip moves by up to ±2 ms (sim/count-spread.ts), by the name `world-diff` prints it under, with its
+   * range. Counts that hold over the whole jitter are not listed; absent when none moved, or when not asked for.
+   */
+  countSpread?: Record<string, CountRange>;
+}
+
+/** The least and the most a count came to. */
+export interface CountRange {
+  min: number;
+  max: number;
 }

@@ -5,14 +5,32 @@ import type { PageResult, RunResult } from '../result/types.ts';
 import type { Scenario } from '../scenario/types.ts';
 import type { World, WorldRun } from '../world.ts';
 import { EventQueue, runInterruptibly, SIM_SLICE_EVENTS } from './event-queue.ts';
+import { countSpread } from './count-spread.ts';
 import { buildSites, resourceLookup, startSimClient } from './sim-client.ts';
 import { startSimProxy } from './sim-proxy.ts';
+
+export interface SimWorldOptions {
+  /**
+   * Run each scenario again with the round trip moved by up to ±2 ms, and give the range of every count that moved
+   * (`RunResult.countSpread`): asked for when the simulation is compared with another world.
+   */
+  countSpread?: boolean;
+}
 
 export class SimWorld implements World {
   readonly name = 'sim' as const;
 
+  constructor(private readonly options: SimWorldOptions = {}) {}
+
   async run(input: WorldRun): Promise<RunResult> {
-    const { scenario, network } = input;
+    const result = await this.runOn(input, input.network);
+    if (!this.options.countSpread) return result;
+    const spread = await countSpread(input, result, (network) => this.runOn(input, network));
+    return Object.keys(spread).length > 0 ? { ...result, countSpread: spread } : result;
+  }
+
+  private async runOn(input: WorldRun, network: NetworkProfile): Promise<RunResult> {
+    const { scenario } = input;
     if (scenario.users) {
       // Loaded when asked for: a one-user run never needs it.
       const { simulatePopulationInterruptibly } = await import('./population.ts');
