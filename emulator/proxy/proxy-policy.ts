@@ -71,6 +71,8 @@ export function proxyClientKnobs(policy: ProxyPolicy): BrowserKnobs {
     atTotalCap: 'wait',
     idleTimeoutMs: policy.idleTimeoutMs,
     honourKeepAliveTimeout: false,
+    // Squid's IdleConnList::findUseable (pconn.cc, Squid 3) walks its idle list from the newest entry: the most recently
+    // freed connection first (read).
     reuseOrder: 'mru',
     pipelineDepth: policy.pipelining,
     staleRetries: 1,
