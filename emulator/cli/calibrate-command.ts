@@ -25,6 +25,7 @@ const PHASE_TITLES: Record<ClientTimingName, string> = {
   bodyMs: 'first image request → the images tight mode held',
   layoutMs: "HTML's last byte → held images released (layout)",
   responseMs: 'each response, one at a time (fitted to the loopback page)',
+  responseLatencyMs: 'each response on its own, overlapping (not measured here: scripts/probe-scheduling.ts)',
 };
 
 export async function calibrateCommand(argv: string[], context: CommandContext = {}): Promise<number> {

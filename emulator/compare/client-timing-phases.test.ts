@@ -9,7 +9,7 @@ import { clientTimingPhases, medianPhases } from './client-timing-phases.ts';
 const timing = (navigationMs: number, discoverMs: number, loadEventMs: number, layoutMs = 0, responseMs = 0, bodyMs = 0): ClientTimingProfile => ({
   ...NO_CLIENT_TIME,
   name: 'test',
-  timing: { navigationMs, discoverMs, loadEventMs, bodyMs, layoutMs, responseMs },
+  timing: { navigationMs, discoverMs, loadEventMs, bodyMs, layoutMs, responseMs, responseLatencyMs: 0 },
 });
 
 describe('client timing read back from a run', () => {
@@ -31,7 +31,15 @@ describe('client timing read back from a run', () => {
     const bare = simulate(scenario, withClientTiming(browserProfile('ie-8'), NO_CLIENT_TIME), network);
     const timed = simulate(scenario, withClientTiming(browserProfile('ie-8'), timing(7, 33, 3)), network);
     expect(timed.metrics.pageLoadMs[0]! - bare.metrics.pageLoadMs[0]!).toBeCloseTo(43, 6);
-    expect(clientTimingPhases(bare)[0]).toEqual({ navigationMs: 0, discoverMs: 0, loadEventMs: 0, bodyMs: null, layoutMs: null, responseMs: null });
+    expect(clientTimingPhases(bare)[0]).toEqual({
+      navigationMs: 0,
+      discoverMs: 0,
+      loadEventMs: 0,
+      bodyMs: null,
+      layoutMs: null,
+      responseMs: null,
+      responseLatencyMs: null,
+    });
   });
 
   it('gives back the body and the layout that released the images a scheduler held, where the page has room for more', () => {
@@ -50,13 +58,21 @@ describe('client timing read back from a run', () => {
   it('leaves out what a page did not show, and takes medians of the rest', () => {
     const scenario = testScenario({ site: { images: 0 } });
     const result = simulate(scenario, browserProfile('ie-8'), testNetwork({ rttMs: 50 }));
-    expect(clientTimingPhases(result)[0]).toEqual({ navigationMs: 0, discoverMs: null, loadEventMs: null, bodyMs: null, layoutMs: null, responseMs: null });
+    expect(clientTimingPhases(result)[0]).toEqual({
+      navigationMs: 0,
+      discoverMs: null,
+      loadEventMs: null,
+      bodyMs: null,
+      layoutMs: null,
+      responseMs: null,
+      responseLatencyMs: null,
+    });
     expect(
       medianPhases([
-        { navigationMs: 1, discoverMs: 30, loadEventMs: null, bodyMs: null, layoutMs: 80, responseMs: 9 },
-        { navigationMs: 3, discoverMs: 50, loadEventMs: null, bodyMs: 30, layoutMs: null, responseMs: null },
-        { navigationMs: 2, discoverMs: null, loadEventMs: null, bodyMs: null, layoutMs: null, responseMs: 11 },
+        { navigationMs: 1, discoverMs: 30, loadEventMs: null, bodyMs: null, layoutMs: 80, responseMs: 9, responseLatencyMs: null },
+        { navigationMs: 3, discoverMs: 50, loadEventMs: null, bodyMs: 30, layoutMs: null, responseMs: null, responseLatencyMs: null },
+        { navigationMs: 2, discoverMs: null, loadEventMs: null, bodyMs: null, layoutMs: null, responseMs: 11, responseLatencyMs: null },
       ]),
-    ).toEqual({ navigationMs: 2, discoverMs: 40, loadEventMs: null, bodyMs: 30, layoutMs: 80, responseMs: 10 });
+    ).toEqual({ navigationMs: 2, discoverMs: 40, loadEventMs: null, bodyMs: 30, layoutMs: 80, responseMs: 10, responseLatencyMs: null });
   });
 });

@@ -25,18 +25,19 @@ export interface PhaseReading {
 /**
  * `bodyMs` and `layoutMs` are read only where a scheduler held images and the page's connections had room for more
  * (the caller says so with `tightFirst` and `delayableFirst`): then the first held image on the wire shows when the
- * body or layout released it. `responseMs` is not read from one run: calibration.ts fits it to a CPU-bound page.
+ * body or layout released it. `responseMs` is not read from one run: calibration.ts fits it to a CPU-bound page; nor is
+ * `responseLatencyMs`, which DevTools' per-request timing shows (scripts/probe-scheduling.ts).
  */
 export function clientTimingPhases(result: RunResult, reading: PhaseReading = {}): PagePhases[] {
   const connections = new Map(result.connections.map((c) => [c.id, c]));
-  return result.pages.map((page) => ({ ...pagePhases(page, connections, reading), responseMs: null }));
+  return result.pages.map((page) => ({ ...pagePhases(page, connections, reading), responseMs: null, responseLatencyMs: null }));
 }
 
 function pagePhases(
   page: PageResult,
   connections: ReadonlyMap<ConnectionRecord['id'], ConnectionRecord>,
   reading: PhaseReading,
-): Omit<PagePhases, 'responseMs'> {
+): Omit<PagePhases, 'responseMs' | 'responseLatencyMs'> {
   const html = page.resources.find((r) => r.kind === 'html');
   const loadAt = page.loadMs === null ? null : page.startedAt + page.loadMs;
   // Late images are added by a script after the load event; they are not part of these phases.

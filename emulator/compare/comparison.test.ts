@@ -132,7 +132,7 @@ describe('compare command', () => {
     const slowParser = {
       ...NO_CLIENT_TIME,
       name: 'slow-parser',
-      timing: { navigationMs: 10, discoverMs: 90, loadEventMs: 5, bodyMs: 0, layoutMs: 0, responseMs: 0 },
+      timing: { navigationMs: 10, discoverMs: 90, loadEventMs: 5, bodyMs: 0, layoutMs: 0, responseMs: 0, responseLatencyMs: 0 },
     };
     const firefox: World = { ...fakeReal('firefox', () => {}), asPlayed: (b) => withClientTiming(b, slowParser) };
     const ran: RunResult[] = [];

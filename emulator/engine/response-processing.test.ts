@@ -3,6 +3,8 @@ import { withResponseProcessing } from './response-processing.ts';
 import { KEEP_ALIVE_11, ManualClock } from '../testing/index.ts';
 import type { TransportListener } from './transport.ts';
 
+const oneAtATime = (responseMs: number) => ({ responseMs, responseLatencyMs: 0 });
+
 /** A listener that writes down what it heard, and when. */
 function recorder(clock: ManualClock) {
   const heard: string[] = [];
@@ -23,7 +25,7 @@ describe('a browser processing each response', () => {
   it('tells the engine a response is done its processing time after its last byte', () => {
     const clock = new ManualClock();
     const { heard, listener } = recorder(clock);
-    const heardBy = withResponseProcessing(listener, clock, 10);
+    const heardBy = withResponseProcessing(listener, clock, oneAtATime(10));
     heardBy.responseHead(1, KEEP_ALIVE_11);
     heardBy.responseDone(1, { bytes: 500 });
     expect(heard).toEqual(['0 head 1']);
@@ -34,7 +36,7 @@ describe('a browser processing each response', () => {
   it("keeps a connection's events in order: a close and a second response wait behind the first", () => {
     const clock = new ManualClock();
     const { heard, listener } = recorder(clock);
-    const heardBy = withResponseProcessing(listener, clock, 10);
+    const heardBy = withResponseProcessing(listener, clock, oneAtATime(10));
     heardBy.responseDone(1, { bytes: 1 });
     clock.advance(4);
     heardBy.responseHead(1, KEEP_ALIVE_11);
@@ -50,7 +52,7 @@ describe('a browser processing each response', () => {
   it('processes one response at a time, whichever connection it came on', () => {
     const clock = new ManualClock();
     const { heard, listener } = recorder(clock);
-    const heardBy = withResponseProcessing(listener, clock, 10);
+    const heardBy = withResponseProcessing(listener, clock, oneAtATime(10));
     heardBy.responseDone(1, { bytes: 1 });
     heardBy.responseDone(2, { bytes: 2 });
     clock.advance(25);
@@ -60,9 +62,24 @@ describe('a browser processing each response', () => {
     expect(heard).toEqual(['10 done 1 1', '20 done 2 2', '35 done 3 3']);
   });
 
+  it("adds each response's own latency after its turn, without holding up the next response's processing", () => {
+    const clock = new ManualClock();
+    const { heard, listener } = recorder(clock);
+    const heardBy = withResponseProcessing(listener, clock, { responseMs: 4, responseLatencyMs: 10 });
+    heardBy.responseDone(1, { bytes: 1 });
+    heardBy.responseDone(2, { bytes: 2 });
+    heardBy.peerClosed(1, 'connection-close', 'closed after its response');
+    clock.advance(2);
+    heardBy.responseDone(3, { bytes: 3 });
+    clock.advance(30);
+    // Processed 0–4, 4–8 and 8–12 one at a time; each done 10 ms after its turn: 14, 18, 22. Connection 1's close
+    // waits behind its response.
+    expect(heard).toEqual(['14 done 1 1', '14 closed 1', '18 done 2 2', '22 done 3 3']);
+  });
+
   it('costs nothing when the time is zero: the engine is the listener', () => {
     const clock = new ManualClock();
     const { listener } = recorder(clock);
-    expect(withResponseProcessing(listener, clock, 0)).toBe(listener);
+    expect(withResponseProcessing(listener, clock, { responseMs: 0, responseLatencyMs: 0 })).toBe(listener);
   });
 });

@@ -9,11 +9,15 @@
  * transport reports what crossed the wire; this delays what the browser makes of a finished response, keeping every
  * connection's events in order (a close that arrives while a response is being processed is told after it).
  */
+import type { ClientTiming } from '../profiles/client-timing.ts';
 import type { Clock } from '../time.ts';
 import type { BodyProgress, ConnectionId, ResponseBody, ResponseHead, TransportListener } from './transport.ts';
 
-export function withResponseProcessing(engine: TransportListener, clock: Clock, responseMs: number): TransportListener {
-  return responseMs > 0 ? new ResponseProcessing(engine, clock, responseMs) : engine;
+/** The browser's time per response: `responseMs` one response at a time, then `responseLatencyMs` each on its own. */
+export type ResponseCost = Pick<ClientTiming, 'responseMs' | 'responseLatencyMs'>;
+
+export function withResponseProcessing(engine: TransportListener, clock: Clock, cost: ResponseCost): TransportListener {
+  return cost.responseMs > 0 || cost.responseLatencyMs > 0 ? new ResponseProcessing(engine, clock, cost) : engine;
 }
 
 /** An event held behind a response being processed; a held response starts its own processing in turn. */
@@ -31,7 +35,7 @@ class ResponseProcessing implements TransportListener {
   constructor(
     private readonly engine: TransportListener,
     private readonly clock: Clock,
-    private readonly responseMs: number,
+    private readonly cost: ResponseCost,
   ) {}
 
   connected(conn: ConnectionId): void {
@@ -53,7 +57,10 @@ class ResponseProcessing implements TransportListener {
     this.inOrder(conn, () => this.engine.abandoned(conn, detail));
   }
 
-  /** The response is complete on the wire: the browser is done with it `responseMs` after it is free to start. */
+  /**
+   * The response is complete on the wire: the browser is done with it `responseMs` after it is free to start, and
+   * `responseLatencyMs` after that (time of its own, which does not hold up the next response's processing).
+   */
   responseDone(conn: ConnectionId, body: ResponseBody): void {
     const tell = () => this.engine.responseDone(conn, body);
     const queue = this.held.get(conn);
@@ -66,8 +73,8 @@ class ResponseProcessing implements TransportListener {
 
   private process(conn: ConnectionId, tell: () => void): void {
     const now = this.clock.now();
-    this.freeAt = Math.max(now, this.freeAt) + this.responseMs;
-    this.clock.setTimer(this.freeAt - now, () => {
+    this.freeAt = Math.max(now, this.freeAt) + this.cost.responseMs;
+    this.clock.setTimer(this.freeAt - now + this.cost.responseLatencyMs, () => {
       tell();
       this.release(conn);
     });

@@ -198,7 +198,7 @@ class LiveUser {
         onClosed,
         ...(hooks ? { onOpened: hooks.onOpened } : {}),
       });
-      heard = withResponseProcessing(engine, clock, clientTimingOf(browser).responseMs);
+      heard = withResponseProcessing(engine, clock, clientTimingOf(browser));
       const pages = await new Promise<PageResult[]>((resolve) => {
         this.#wake = () => resolve([]);
         runSteps(

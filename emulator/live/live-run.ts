@@ -80,7 +80,7 @@ export async function runLive(input: LiveRunInput): Promise<LiveRunOutput> {
     proxy: scenario.proxy !== null,
     ...(input.proxyHooks ? { onOpened: input.proxyHooks.onOpened, onClosed: input.proxyHooks.onClosed } : {}),
   });
-  heard = withResponseProcessing(engine, clock, clientTimingOf(browser).responseMs);
+  heard = withResponseProcessing(engine, clock, clientTimingOf(browser));
 
   let watchdog: LongTimeout | undefined;
   let onAbort = () => {};

@@ -272,7 +272,15 @@ browsers:
     );
     const shipped = browserProfile('chromium').clientTiming!;
     const [policy, slow] = scenario.browsers;
-    expect(policy!.clientTiming!.timing).toEqual({ navigationMs: 0, discoverMs: 0, loadEventMs: 0, bodyMs: 0, layoutMs: 0, responseMs: 0 });
+    expect(policy!.clientTiming!.timing).toEqual({
+      navigationMs: 0,
+      discoverMs: 0,
+      loadEventMs: 0,
+      bodyMs: 0,
+      layoutMs: 0,
+      responseMs: 0,
+      responseLatencyMs: 0,
+    });
     expect(slow!.clientTiming!.timing).toEqual({ ...shipped.timing, discoverMs: 80 });
     expect(slow!.clientTiming!.sources.discoverMs).toBe('scenario timed.yaml');
     expect(slow!.clientTiming!.sources.loadEventMs).toBe(shipped.sources.loadEventMs);

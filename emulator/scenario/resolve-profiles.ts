@@ -197,6 +197,7 @@ function withScenarioTiming(profile: BrowserProfile, entry: NonNullable<InlineBr
     bodyMs: entry.bodyMs ?? base.timing.bodyMs,
     layoutMs: entry.layoutMs ?? base.timing.layoutMs,
     responseMs: entry.responseMs ?? base.timing.responseMs,
+    responseLatencyMs: entry.responseLatencyMs ?? base.timing.responseLatencyMs,
   };
   return withClientTiming(profile, { name: `${profile.name} (${source})`, timing, sources });
 }

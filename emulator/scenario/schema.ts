@@ -277,12 +277,16 @@ const clientTimingField = z
         navigationMs: duration(LIMITS.clientTimingMs, 'navigation start → first connection, ms').optional(),
         discoverMs: duration(LIMITS.clientTimingMs, "the HTML's last byte → its images' first request, ms").optional(),
         loadEventMs: duration(LIMITS.clientTimingMs, "the last image's last byte → the load event, ms").optional(),
-        responseMs: duration(LIMITS.clientTimingMs, "a response's last byte → the browser done with it (its connection free), ms").optional(),
+        responseMs: duration(
+          LIMITS.clientTimingMs,
+          "a response's last byte → the browser done with it (its connection free), one response at a time, ms",
+        ).optional(),
+        responseLatencyMs: duration(LIMITS.clientTimingMs, 'beyond responseMs, what each response waits on its own (overlapping the others), ms').optional(),
         bodyMs: duration(LIMITS.clientTimingMs, 'the first images found → the parser inserts <body> (ends tight mode), ms').optional(),
         layoutMs: duration(LIMITS.clientTimingMs, "the HTML's last byte → layout raises its images (releases what the scheduler holds), ms").optional(),
       } satisfies Record<keyof ClientTiming, z.ZodType>),
     ],
-    { error: expecting("'none' or { navigationMs?, discoverMs?, loadEventMs?, bodyMs?, layoutMs?, responseMs? }") },
+    { error: expecting("'none' or { navigationMs?, discoverMs?, loadEventMs?, bodyMs?, layoutMs?, responseMs?, responseLatencyMs? }") },
   )
   .optional()
   .describe("the browser's own processing time per page load; 'none' for the connection policy alone");

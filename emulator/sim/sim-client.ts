@@ -87,7 +87,7 @@ export function startSimClient(client: SimClient, done: (pages: PageResult[]) =>
         }
       : {}),
   });
-  transport.listener = withResponseProcessing(engine, clock, clientTimingOf(browser).responseMs);
+  transport.listener = withResponseProcessing(engine, clock, clientTimingOf(browser));
   runSteps(
     {
       engine,
