@@ -34,14 +34,17 @@ const files = readdirSync(dir)
   .sort();
 const all = files.map((file) => JSON.parse(readFileSync(join(dir, file), 'utf8')) as BatteryRow[]);
 
-console.log('| player | network | connections per host match | load within 15 %, tuned shapes | load within 15 %, hold-out shapes |');
-console.log('|---|---|---|---|---|');
+console.log(
+  '| player | network | connections per host match | load within 15 %, tuned shapes | load within 15 %, hold-out shapes | load within 15 %, second hold-out (8 Dec) |',
+);
+console.log('|---|---|---|---|---|---|');
 for (const rows of all) {
   const { world, profile, network } = rows[0]!;
   const matches = rows.filter((r) => r.connectionsMatch).length;
-  const tuned = rows.filter((r) => r.set !== 'holdout');
+  const tuned = rows.filter((r) => r.set === undefined || r.set === 'core' || r.set === 'think');
   const holdout = rows.filter((r) => r.set === 'holdout');
-  console.log(`| ${world} as \`${profile}\` | ${network} | ${matches}/${rows.length} | ${score(tuned)} | ${score(holdout)} |`);
+  const second = rows.filter((r) => r.set === 'holdout-2');
+  console.log(`| ${world} as \`${profile}\` | ${network} | ${matches}/${rows.length} | ${score(tuned)} | ${score(holdout)} | ${score(second)} |`);
 }
 
 for (const rows of all) {
