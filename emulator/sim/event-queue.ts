@@ -11,10 +11,16 @@ interface Entry {
   // biome-ignore lint/suspicious/noExplicitAny: each entry's callback takes its own entry's arg; `at<T>` ties the two.
   fire: (arg: any) => void;
   arg: unknown;
-  cancelled: boolean;
+  /** Its place in the heap; NOT_QUEUED once it has fired or been cancelled. */
+  index: number;
 }
 
+const NOT_QUEUED = -1;
+
 export type EventHandle = Entry;
+
+/** Whether `a` runs before `b`: the earlier time, or at the same time the one scheduled first. */
+const before = (a: Entry, b: Entry): boolean => a.at < b.at || (a.at === b.at && a.seq < b.seq);
 
 /**
  * Events run between two looks at the event loop (and at `signal`). A slice takes tens of milliseconds, so Ctrl-C
@@ -42,19 +48,27 @@ export class EventQueue {
   at(at: number, fire: () => void): EventHandle;
   at<T>(at: number, fire: (arg: T) => void, arg: T): EventHandle;
   at(at: number, fire: (arg: unknown) => void, arg?: unknown): EventHandle {
-    const entry: Entry = { at: Math.max(at, this.time), seq: this.seq++, fire, arg, cancelled: false };
-    const heap = this.heap;
-    let i = heap.length;
-    heap.push(entry);
-    while (i > 0) {
-      const parent = (i - 1) >> 1;
-      const p = heap[parent]!;
-      if (p.at < entry.at || (p.at === entry.at && p.seq < entry.seq)) break;
-      heap[i] = p;
-      i = parent;
-    }
-    heap[i] = entry;
-    return entry;
+    return this.push(at, this.seq++, fire, arg);
+  }
+
+  /**
+   * Schedules `fire(i)` at each `times[i]`, ordered among all events exactly as if each had been scheduled now with
+   * `at` (their sequence numbers are taken now), but holds only the next one in the heap: a population's 100 000
+   * arrivals, all scheduled up front, would make every event's push and pop walk a heap 17 levels deep.
+   */
+  series(times: readonly number[], fire: (index: number) => void): void {
+    const firstSeq = this.seq;
+    this.seq += times.length;
+    // In firing order: by time, then by index (the sequence each would have had).
+    const order = times.map((_, i) => i);
+    if (times.some((t, i) => i > 0 && t < times[i - 1]!)) order.sort((a, b) => times[a]! - times[b]! || a - b);
+    let next = 0;
+    const fireNext = (): void => {
+      const index = order[next++]!;
+      if (next < order.length) this.push(times[order[next]!]!, firstSeq + order[next]!, fireNext, undefined);
+      fire(index);
+    };
+    if (order.length > 0) this.push(times[order[0]!]!, firstSeq + order[0]!, fireNext, undefined);
   }
 
   after(delay: number, fire: () => void): EventHandle;
@@ -63,9 +77,21 @@ export class EventQueue {
     return this.at(this.time + delay, fire, arg);
   }
 
-  /** Cancelled events stay in the heap and are skipped when their time comes (cheaper than removal). */
+  /**
+   * Takes the event off the agenda (a no-op once it has fired or been cancelled). Removed at once rather than skipped
+   * when its time comes: re-armed timers (a request's 120 s deadline, idle timeouts) would otherwise fill the heap
+   * with dead entries, a hundred for each live one in a population.
+   */
   cancel(handle: EventHandle): void {
-    handle.cancelled = true;
+    const i = handle.index;
+    if (i === NOT_QUEUED) return;
+    handle.index = NOT_QUEUED;
+    const heap = this.heap;
+    const last = heap.pop()!;
+    if (last === handle) return;
+    // The last entry fills the hole, then moves up or down to its place.
+    if (i > 0 && before(last, heap[(i - 1) >> 1]!)) this.siftUp(last, i);
+    else this.siftDown(last, i);
   }
 
   /** Runs events until none are left, or `until()` says stop. */
@@ -74,9 +100,9 @@ export class EventQueue {
   }
 
   /**
-   * Runs events until none are left or `until()` says stop (true), or until `budget` events have been taken off the
-   * agenda (false: call again to go on). The budget lets a long simulation hand the event loop back now and then, so
-   * Ctrl-C is heard (sim-world.ts).
+   * Runs events until none are left or `until()` says stop (true), or until `budget` events have run (false: call
+   * again to go on). The budget lets a long simulation hand the event loop back now and then, so Ctrl-C is heard
+   * (sim-world.ts).
    */
   runSlice(until: (() => boolean) | undefined, budget: number): boolean {
     const heap = this.heap;
@@ -85,7 +111,6 @@ export class EventQueue {
       if (until?.()) return true;
       if (left-- <= 0) return false;
       const top = this.pop();
-      if (top.cancelled) continue;
       this.time = top.at;
       if (++this.processed > this.maxEvents) throw new RunawaySimulationError(this.maxEvents, this.time);
       top.fire(top.arg);
@@ -97,31 +122,54 @@ export class EventQueue {
     return this.heap.length;
   }
 
+  private push(at: number, seq: number, fire: (arg: unknown) => void, arg: unknown): Entry {
+    const entry: Entry = { at: Math.max(at, this.time), seq, fire, arg, index: this.heap.length };
+    this.heap.push(entry);
+    this.siftUp(entry, entry.index);
+    return entry;
+  }
+
   private pop(): Entry {
     const heap = this.heap;
     const top = heap[0]!;
+    top.index = NOT_QUEUED;
     const last = heap.pop()!;
-    if (heap.length > 0) {
-      let i = 0;
-      const n = heap.length;
-      for (;;) {
-        const l = 2 * i + 1;
-        if (l >= n) break;
-        const r = l + 1;
-        let c = l;
-        const left = heap[l]!;
-        if (r < n) {
-          const right = heap[r]!;
-          if (right.at < left.at || (right.at === left.at && right.seq < left.seq)) c = r;
-        }
-        const child = heap[c]!;
-        if (last.at < child.at || (last.at === child.at && last.seq < child.seq)) break;
-        heap[i] = child;
-        i = c;
-      }
-      heap[i] = last;
-    }
+    if (last !== top) this.siftDown(last, 0);
     return top;
+  }
+
+  /** Puts `entry` at `i` or above, moving the entries it runs before down. */
+  private siftUp(entry: Entry, i: number): void {
+    const heap = this.heap;
+    while (i > 0) {
+      const parent = (i - 1) >> 1;
+      const p = heap[parent]!;
+      if (before(p, entry)) break;
+      heap[i] = p;
+      p.index = i;
+      i = parent;
+    }
+    heap[i] = entry;
+    entry.index = i;
+  }
+
+  /** Puts `entry` at `i` or below, moving the entries that run before it up. */
+  private siftDown(entry: Entry, i: number): void {
+    const heap = this.heap;
+    const n = heap.length;
+    for (;;) {
+      const l = 2 * i + 1;
+      if (l >= n) break;
+      const r = l + 1;
+      const c = r < n && before(heap[r]!, heap[l]!) ? r : l;
+      const child = heap[c]!;
+      if (before(entry, child)) break;
+      heap[i] = child;
+      child.index = i;
+      i = c;
+    }
+    heap[i] = entry;
+    entry.index = i;
   }
 }
 

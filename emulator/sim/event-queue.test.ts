@@ -1,0 +1,55 @@
+/**
+ * The agenda's order: by time, then by when each event was scheduled, whatever was cancelled meanwhile and however a
+ * series of arrivals is held (one at a time, in the order scheduling them all at once would give).
+ */
+import { describe, expect, it } from 'vitest';
+import { EventQueue } from './event-queue.ts';
+
+describe('the event queue', () => {
+  it('runs events by time, and those at the same time in the order they were scheduled', () => {
+    const queue = new EventQueue();
+    const fired: string[] = [];
+    for (const [at, name] of [
+      [5, 'a'],
+      [1, 'b'],
+      [5, 'c'],
+      [0, 'd'],
+      [1, 'e'],
+    ] as const)
+      queue.at(at, () => fired.push(name));
+    queue.run();
+    expect(fired).toEqual(['d', 'b', 'e', 'a', 'c']);
+  });
+
+  it('takes a cancelled event off the agenda, so only live events are pending, and keeps the others in order', () => {
+    const queue = new EventQueue();
+    const fired: number[] = [];
+    const handles = Array.from({ length: 100 }, (_, i) => queue.at((i * 37) % 11, () => fired.push(i)));
+    for (let i = 0; i < 100; i += 3) queue.cancel(handles[i]!);
+    queue.cancel(handles[0]!); // twice: nothing more
+    expect(queue.pending).toBe(66);
+    queue.run();
+    const expected = handles.map((_, i) => i).filter((i) => i % 3 !== 0);
+    expected.sort((a, b) => ((a * 37) % 11) - ((b * 37) % 11) || a - b);
+    expect(fired).toEqual(expected);
+  });
+
+  it('fires a series where scheduling each at once would, holding one entry at a time', () => {
+    const run = (series: boolean) => {
+      const queue = new EventQueue();
+      const fired: string[] = [];
+      const times = [0, 10, 10, 5, 20];
+      queue.at(10, () => fired.push('before'));
+      if (series) queue.series(times, (i) => fired.push(`user ${i}`));
+      else for (const [i, at] of times.entries()) queue.at(at, () => fired.push(`user ${i}`));
+      queue.at(10, () => fired.push('after'));
+      queue.at(5, () => queue.at(10, () => fired.push('scheduled at 5')));
+      const pending = queue.pending;
+      queue.run();
+      return { fired, pending };
+    };
+    expect(run(true).fired).toEqual(run(false).fired);
+    expect(run(true).fired).toEqual(['user 0', 'user 3', 'before', 'user 1', 'user 2', 'after', 'scheduled at 5', 'user 4']);
+    expect(run(true).pending).toBe(4);
+  });
+});
