@@ -18,6 +18,7 @@ import { HostPool } from './host-pool.ts';
 import { IdleTimers } from './idle-timers.ts';
 import { PacingGate } from './pacing-gate.ts';
 import { evictionVictim } from './total-cap.ts';
+import { emptyList } from '../empty-list.ts';
 import type { FetchCallback, FetchRequest, PendingRequest, ProgressCallback, ProgressNotice } from './pending-request.ts';
 import type { BodyProgress, ConnectionId, RequestHead, ResponseBody, ResponseHead, Transport, TransportListener } from './transport.ts';
 
@@ -330,6 +331,7 @@ export class PolicyEngine implements TransportListener {
   }
 
   private retryStalled(): void {
+    if (this.stalled.length === 0) return;
     for (const pool of this.stalled.splice(0)) this.dispatch(pool);
   }
 
@@ -359,7 +361,7 @@ export class PolicyEngine implements TransportListener {
       const heads = conn.takeWrites();
       if (conn.isOpen) this.transport.send(conn.id, heads);
     }
-    this.writeQueue.length = 0;
+    emptyList(this.writeQueue);
   }
 
   private makeIdle(conn: Connection): void {
@@ -506,7 +508,8 @@ export class PolicyEngine implements TransportListener {
       }
     } finally {
       // A callback that throws must not be told twice.
-      this.outbox.splice(0, told);
+      if (told === this.outbox.length) emptyList(this.outbox);
+      else this.outbox.splice(0, told);
       this.flushing = false;
     }
   }

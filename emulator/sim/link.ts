@@ -6,6 +6,7 @@
  * where on the shaper the first is in after one segment's time (docs/LIVE.md). Computed in closed form per event —
  * each piece's completion from how many visits it still needs — so an event costs O(flows), not an event a segment.
  */
+import { emptyList } from '../empty-list.ts';
 import type { EventHandle, EventQueue } from './event-queue.ts';
 
 interface Piece {
@@ -23,6 +24,8 @@ export class Link {
   private partial = 0;
   private lastUpdate = 0;
   private next: EventHandle | null = null;
+  /** The pieces a completion finished, told once the link is consistent (kept to be refilled: see `complete`). */
+  private readonly finished: (() => void)[] = [];
   /** Bound once: every completion is scheduled with it. */
   private readonly completeFn = () => this.complete();
 
@@ -46,7 +49,11 @@ export class Link {
       this.pos = 0;
       this.partial = 0;
     } else {
-      this.active.splice(this.pos, 0, { remaining: bytes, done });
+      // Inserted by hand: `splice` would make an array of the (no) pieces it removed, once a piece.
+      const active = this.active;
+      active.push(active[active.length - 1]!);
+      for (let i = active.length - 2; i > this.pos; i--) active[i] = active[i - 1]!;
+      active[this.pos] = { remaining: bytes, done };
       this.pos++;
     }
     this.reschedule();
@@ -148,20 +155,32 @@ export class Link {
     this.next = null;
     this.advance();
     const residue = Math.max(EPSILON_BYTES, 2 * Number.EPSILON * this.queue.now * this.bytesPerMs!);
-    const finished: Piece[] = [];
-    for (let i = this.active.length - 1; i >= 0; i--) {
-      if (this.active[i]!.remaining <= residue) {
-        finished.push(this.active.splice(i, 1)[0]!);
-        if (i < this.pos) this.pos--;
-        else if (i === this.pos) this.partial = 0;
+    // The finished pieces leave `active` in one pass that keeps the others' order (no array made per completion);
+    // the one being served keeps the turn for whichever comes after it.
+    const active = this.active;
+    const finished = this.finished;
+    const servedAt = this.pos;
+    let kept = 0;
+    for (let i = 0; i < active.length; i++) {
+      const piece = active[i]!;
+      if (piece.remaining > residue) {
+        active[kept++] = piece;
+        continue;
       }
+      finished.push(piece.done);
+      if (i < servedAt) this.pos--;
+      else if (i === servedAt) this.partial = 0;
     }
-    if (this.active.length > 0) this.pos %= this.active.length;
+    while (active.length > kept) active.pop();
+    if (active.length > 0) this.pos %= active.length;
     else {
       this.pos = 0;
       this.partial = 0;
     }
     this.reschedule();
-    for (let i = finished.length - 1; i >= 0; i--) finished[i]!.done();
+    // Told after the link is consistent again, in service order. `complete` runs only as its own event, never from a
+    // `done`, so the list is not refilled while it is read.
+    for (let i = 0; i < finished.length; i++) finished[i]!();
+    emptyList(finished);
   }
 }

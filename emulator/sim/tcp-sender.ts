@@ -78,8 +78,12 @@ export class TcpSender {
   private busy = false;
   private lastSendAt = -Infinity;
   private drainedWaiters: (() => void)[] = [];
-  /** The round on the wire: its pieces leave one after another (one flow on the link). */
-  private round: Piece[] = [];
+  /**
+   * The round on the wire, its first `roundLength` entries: its pieces leave one after another (one flow on the link).
+   * Refilled in place each round rather than emptied (see empty-list.ts); entries past the length are stale.
+   */
+  private readonly round: Piece[] = [];
+  private roundLength = 0;
   private roundIndex = 0;
   private roundStart = 0;
   // Bound once: the link and the queue call these for every piece and round.
@@ -145,7 +149,7 @@ export class TcpSender {
     let budget = this.cwnd * this.path.mss;
     let payload = 0;
     const round = this.round;
-    round.length = 0;
+    let length = 0;
     while (budget > 0 && this.queued.length > 0) {
       const item = this.queued[0]!;
       const bytes = Math.min(item.left, budget);
@@ -154,10 +158,11 @@ export class TcpSender {
       budget -= bytes;
       payload += bytes;
       const last = item.left === 0;
-      round.push({ item, bytes, last, offset });
+      round[length++] = { item, bytes, last, offset };
       if (last) this.queued.shift();
       else break;
     }
+    this.roundLength = length;
     this.packets.dataRound(Math.ceil(payload / this.path.mss), payload);
     this.lastSendAt = now;
     this.roundIndex = 0;
@@ -189,7 +194,7 @@ export class TcpSender {
       if (message.left) message.left(message.arg);
       this.queue.after(this.path.rttMs / 2, this.arrivedFn, piece.item);
     } else if (piece.item.message.progress) this.queue.after(this.path.rttMs / 2, this.pieceArrivedFn, piece);
-    if (++this.roundIndex < this.round.length) return this.sendPiece();
+    if (++this.roundIndex < this.roundLength) return this.sendPiece();
     // The round has left: the next may start once the ACK of its first segment is back.
     this.lastSendAt = this.queue.now;
     this.cwnd = Math.min(this.maxCwnd, this.cwnd * 2);
