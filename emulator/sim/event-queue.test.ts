@@ -52,4 +52,29 @@ describe('the event queue', () => {
     expect(run(true).fired).toEqual(['user 0', 'user 3', 'before', 'user 1', 'user 2', 'after', 'scheduled at 5', 'user 4']);
     expect(run(true).pending).toBe(4);
   });
+
+  it('runs an event put in a reserved place where scheduling it at the reservation would have, while the place is ahead', () => {
+    const queue = new EventQueue();
+    const fired: string[] = [];
+    queue.at(10, () => fired.push('first at 10'));
+    const place = queue.reserve();
+    queue.at(10, () => fired.push('last at 10'));
+    queue.at(5, () => {
+      expect(queue.isAhead(10, place)).toBe(true);
+      queue.atReserved(10, place, () => fired.push('reserved'));
+    });
+    queue.at(10, () => expect(queue.isAhead(10, place)).toBe(false));
+    queue.run();
+    expect(fired).toEqual(['first at 10', 'reserved', 'last at 10']);
+  });
+
+  it('tells a reserved place that has passed, even at the same instant', () => {
+    const queue = new EventQueue();
+    const place = queue.reserve();
+    const seen: boolean[] = [];
+    queue.at(10, () => seen.push(queue.isAhead(10, place)));
+    queue.at(20, () => seen.push(queue.isAhead(10, place)));
+    queue.run();
+    expect(seen).toEqual([false, false]);
+  });
 });

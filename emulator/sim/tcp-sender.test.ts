@@ -53,4 +53,19 @@ describe('a TCP sender telling a streaming message its progress', () => {
     queue.run(() => false);
     expect(told).toEqual(['60 progress 1000', '70 progress 2000', '80 progress 3000', '80 arrived']);
   });
+
+  it('holds the next round for the ACK when a message comes right after a round (no event unless one comes)', () => {
+    const { queue, tcp } = sender();
+    const told: string[] = [];
+    tcp.send({ bytes: 1_000, arg: null, arrived: () => told.push(`${queue.now} first arrived`) });
+    // The first round leaves at 0 (an unlimited link); its ACK is back at 100. A message at 40 waits for it; one at
+    // 300, long after, goes at once; and the drain waiter at 300 runs when that round's ACK is back, at 400.
+    queue.at(40, () => tcp.send({ bytes: 1_000, arg: null, arrived: () => told.push(`${queue.now} second arrived`) }));
+    queue.at(300, () => {
+      tcp.send({ bytes: 1_000, arg: null, arrived: () => told.push(`${queue.now} third arrived`) });
+      tcp.whenDrained(() => told.push(`${queue.now} drained`));
+    });
+    queue.run();
+    expect(told).toEqual(['50 first arrived', '150 second arrived', '350 third arrived', '400 drained']);
+  });
 });

@@ -24,6 +24,9 @@ export interface PathParams {
 /** RFC 6298: the retransmission timeout is at least 1 s. */
 const MIN_RTO_MS = 1_000;
 
+/** No next round is held (see `TcpSender.heldRound`). */
+const NO_ROUND_HELD = -1;
+
 /**
  * What to send and whom to tell. Callbacks take `arg` rather than closing over it, so a sender can be handed the same
  * bound functions for every message: one small object per message, no closures.
@@ -86,6 +89,13 @@ export class TcpSender {
   private roundLength = 0;
   private roundIndex = 0;
   private roundStart = 0;
+  /**
+   * When a round has left with nothing queued behind it, the next round's event (at the ACK's return, where the sender
+   * goes idle) is only reserved — its place in the event order held at `heldRoundAt` — and scheduled only if a message
+   * or a drain waiter comes before then. Most rounds end a message with nothing behind it: an event saved each.
+   */
+  private heldRound = NO_ROUND_HELD;
+  private heldRoundAt = 0;
   // Bound once: the link and the queue call these for every piece and round.
   private readonly pieceSent = () => this.onPieceSent();
   private readonly startRoundFn = () => this.startRound();
@@ -121,16 +131,18 @@ export class TcpSender {
   /** Queues a message; it goes out in order after everything queued before it. */
   send(message: Message): void {
     this.queued.push({ message, left: message.bytes, delivered: 0, reported: 0, started: false, firstByteTold: false });
+    this.settleHeldRound();
     if (!this.busy) this.startRound();
   }
 
-  /** Nothing queued and nothing on the wire from this side. */
-  get idle(): boolean {
+  /** Nothing queued and nothing on the wire from this side (read after `settleHeldRound`). */
+  private get idle(): boolean {
     return !this.busy && this.queued.length === 0;
   }
 
   /** Runs `then` once everything queued has left this side (a FIN goes after the data). */
   whenDrained(then: () => void): void {
+    this.settleHeldRound();
     if (this.idle) then();
     else this.drainedWaiters.push(then);
   }
@@ -172,7 +184,8 @@ export class TcpSender {
   private sendPiece(): void {
     const piece = this.round[this.roundIndex]!;
     const { item } = piece;
-    if (!item.started) {
+    // A message nobody reads the first byte of (a request) has no event for it: only the last byte's arrival counts.
+    if (!item.started && item.message.firstByte) {
       item.started = true;
       // An estimate at today's share of the link; flows that join later can slow the piece, so the last byte may
       // arrive first — then the first byte is told as the last arrives, never after it.
@@ -200,7 +213,21 @@ export class TcpSender {
     this.cwnd = Math.min(this.maxCwnd, this.cwnd * 2);
     const ackBack = this.roundStart + this.path.rttMs;
     if (this.queue.now >= ackBack) this.startRound();
-    else this.queue.at(ackBack, this.startRoundFn);
+    else if (this.queued.length === 0 && this.drainedWaiters.length === 0) {
+      this.heldRound = this.queue.reserve();
+      this.heldRoundAt = ackBack;
+    } else this.queue.at(ackBack, this.startRoundFn);
+  }
+
+  /**
+   * Something now needs the held round: scheduled in its reserved place if that is still ahead; if it has passed, the
+   * sender went idle then, as the round's event would have found nothing to send.
+   */
+  private settleHeldRound(): void {
+    if (this.heldRound === NO_ROUND_HELD) return;
+    if (this.queue.isAhead(this.heldRoundAt, this.heldRound)) this.queue.atReserved(this.heldRoundAt, this.heldRound, this.startRoundFn);
+    else this.busy = false;
+    this.heldRound = NO_ROUND_HELD;
   }
 
   private streamSegments(piece: Piece): void {
