@@ -3,7 +3,7 @@
  * series of arrivals is held (one at a time, in the order scheduling them all at once would give).
  */
 import { describe, expect, it } from 'vitest';
-import { EventQueue } from './event-queue.ts';
+import { EventQueue, Timer } from './event-queue.ts';
 
 describe('the event queue', () => {
   it('runs events by time, and those at the same time in the order they were scheduled', () => {
@@ -76,5 +76,42 @@ describe('the event queue', () => {
     queue.at(20, () => seen.push(queue.isAhead(10, place)));
     queue.run();
     expect(seen).toEqual([false, false]);
+  });
+
+  it('fires a re-armed timer where cancelling and scheduling again would, with one entry, and never once disarmed', () => {
+    const run = (useTimer: boolean) => {
+      const queue = new EventQueue();
+      const fired: string[] = [];
+      let handle: ReturnType<EventQueue['at']> | null = null;
+      const timer = new Timer(queue, () => fired.push(`timer at ${queue.now}`));
+      const arm = (delay: number) => {
+        if (useTimer) return timer.arm(delay);
+        if (handle) queue.cancel(handle);
+        handle = queue.after(delay, () => fired.push(`timer at ${queue.now}`));
+      };
+      const disarm = () => {
+        if (useTimer) return timer.disarm();
+        if (handle) queue.cancel(handle);
+        handle = null;
+      };
+      // Re-armed later and later (its entry stays), then earlier (its entry moves), ties with other events at 30 and 42.
+      queue.at(0, () => arm(10));
+      queue.at(5, () => arm(25));
+      queue.at(12, () => arm(30));
+      queue.at(42, () => fired.push('other at 42'));
+      queue.at(20, () => arm(10));
+      queue.at(30, () => fired.push('other at 30'));
+      queue.at(31, () => arm(100));
+      queue.at(32, () => disarm());
+      queue.at(33, () => arm(9));
+      queue.at(34, () => disarm());
+      // Left disarmed far ahead: its entry is dropped when it comes up, and the clock does not move to it.
+      queue.at(35, () => arm(200));
+      queue.at(36, () => disarm());
+      queue.run();
+      return { fired, end: queue.now };
+    };
+    expect(run(true)).toEqual(run(false));
+    expect(run(true).fired).toEqual(['other at 30', 'timer at 30', 'other at 42']);
   });
 });

@@ -16,6 +16,8 @@ interface Entry {
 }
 
 const NOT_QUEUED = -1;
+/** A timer's place when it is not armed (sequence numbers start at 0). */
+const NOT_ARMED = -1;
 
 export type EventHandle = Entry;
 
@@ -134,6 +136,8 @@ export class EventQueue {
       if (until?.()) return true;
       if (left-- <= 0) return false;
       const top = this.pop();
+      // A timer's entry that came before its deadline moved on (or was dropped): not an event, as a cancelled one is not.
+      if (top.fire === wakeTimer && !(top.arg as Timer).comesDue(top)) continue;
       this.time = top.at;
       this.running = top.seq;
       if (++this.processed > this.maxEvents) throw new RunawaySimulationError(this.maxEvents, this.time);
@@ -195,6 +199,74 @@ export class EventQueue {
     heap[i] = entry;
     entry.index = i;
   }
+}
+
+/**
+ * A timer re-armed far more often than it fires: a server's idle timeout (re-armed by every request on a kept-alive
+ * connection), a client's request deadline (by every response), a link's next completion (by every flow that joins).
+ * Arming notes the deadline and takes the place in the event order that scheduling an event now would (`reserve`);
+ * one entry stays on the agenda, and when it comes up before the deadline it moves to the noted place. So the timer
+ * fires exactly where cancelling and scheduling again would have made it fire, without a heap insert and removal (and
+ * an entry made) each time it is re-armed.
+ */
+export class Timer {
+  /** The place armed for (its time, and the sequence number `reserve` took), or NOT_ARMED. */
+  private at = 0;
+  private place = NOT_ARMED;
+  /** Its one entry on the agenda, never later than the place armed for. */
+  private entry: Entry | null = null;
+
+  constructor(
+    private readonly queue: EventQueue,
+    private readonly fire: () => void,
+  ) {}
+
+  get armed(): boolean {
+    return this.place !== NOT_ARMED;
+  }
+
+  /** Fires `delay` from now (in place of any time armed before), ordered as an event scheduled now. */
+  arm(delay: number): void {
+    const now = this.queue.now;
+    this.at = Math.max(now + delay, now);
+    this.place = this.queue.reserve();
+    // An entry no later than the new place stays, and moves there when it comes up; one later is moved now.
+    if (this.entry !== null && this.entry.at <= this.at) return;
+    if (this.entry !== null) this.queue.cancel(this.entry);
+    this.entry = this.queue.atReserved(this.at, this.place, wakeTimer, this);
+  }
+
+  /** Stops it, likely to be armed again soon: its entry stays on the agenda until its time (then is dropped). */
+  disarm(): void {
+    this.place = NOT_ARMED;
+  }
+
+  /** Stops it for good: its entry leaves the agenda. */
+  cancel(): void {
+    this.place = NOT_ARMED;
+    if (this.entry !== null) this.queue.cancel(this.entry);
+    this.entry = null;
+  }
+
+  /** Its entry has come up: due if armed for exactly that place; armed for later, the entry moves there. */
+  comesDue(entry: Entry): boolean {
+    this.entry = null;
+    if (this.place === NOT_ARMED) return false;
+    if (entry.seq === this.place) return true;
+    this.entry = this.queue.atReserved(this.at, this.place, wakeTimer, this);
+    return false;
+  }
+
+  /** Runs it (as its entry's event, once `comesDue` said so). */
+  fireNow(): void {
+    this.place = NOT_ARMED;
+    this.fire();
+  }
+}
+
+/** A timer's entry's event: the queue tells the timer its entry came up first (`comesDue`). */
+function wakeTimer(timer: Timer): void {
+  timer.fireNow();
 }
 
 /**

@@ -7,7 +7,7 @@
  * each piece's completion from how many visits it still needs — so an event costs O(flows), not an event a segment.
  */
 import { emptyList } from '../empty-list.ts';
-import type { EventHandle, EventQueue } from './event-queue.ts';
+import { Timer, type EventQueue } from './event-queue.ts';
 
 interface Piece {
   remaining: number;
@@ -23,18 +23,19 @@ export class Link {
   private pos = 0;
   private partial = 0;
   private lastUpdate = 0;
-  private next: EventHandle | null = null;
+  /** The next completion: re-armed by every flow that joins, so a Timer (one entry on the agenda). */
+  private readonly next: Timer;
   /** The pieces a completion finished, told once the link is consistent (kept to be refilled: see `complete`). */
   private readonly finished: (() => void)[] = [];
-  /** Bound once: every completion is scheduled with it. */
-  private readonly completeFn = () => this.complete();
 
   /** `bytesPerMs` null: unlimited (every piece leaves at once). `quantumBytes`: a full segment on the wire. */
   constructor(
     private readonly queue: EventQueue,
     private readonly bytesPerMs: number | null,
     private readonly quantumBytes: number,
-  ) {}
+  ) {
+    this.next = new Timer(queue, () => this.complete());
+  }
 
   /** Starts sending `bytes`; `done` runs (as an event) when the last byte has left. */
   transmit(bytes: number, done: () => void): void {
@@ -117,14 +118,9 @@ export class Link {
   }
 
   private reschedule(): void {
-    if (this.next) this.queue.cancel(this.next);
-    this.next = null;
     const n = this.active.length;
-    if (n === 0) return;
-    if (n === 1) {
-      this.next = this.queue.after(Math.max(0, this.active[0]!.remaining / this.bytesPerMs!), this.completeFn);
-      return;
-    }
+    if (n === 0) return this.next.disarm();
+    if (n === 1) return this.next.arm(Math.max(0, this.active[0]!.remaining / this.bytesPerMs!));
     // The first to complete: fewest visits, and first in service order from `pos` among those.
     let best = -1;
     let bestVisits = Infinity;
@@ -148,11 +144,10 @@ export class Link {
       if (visits <= 0) continue;
       bytes += this.visit(i) + (visits - 1) * this.quantumBytes;
     }
-    this.next = this.queue.after(Math.max(0, bytes / this.bytesPerMs!), this.completeFn);
+    this.next.arm(Math.max(0, bytes / this.bytesPerMs!));
   }
 
   private complete(): void {
-    this.next = null;
     this.advance();
     const residue = Math.max(EPSILON_BYTES, 2 * Number.EPSILON * this.queue.now * this.bytesPerMs!);
     // The finished pieces leave `active` in one pass that keeps the others' order (no array made per completion);
