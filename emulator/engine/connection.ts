@@ -145,7 +145,7 @@ export class Connection {
   #attempt(request: PendingRequest, at: number, pipelined: boolean, attempt: number): ConnectionRequest {
     return {
       requestId: request.head.id,
-      url: `http://${request.head.host}${request.head.path}`,
+      url: request.url,
       sentAt: at,
       firstByteAt: null,
       doneAt: null,

@@ -19,7 +19,7 @@ import { IdleTimers } from './idle-timers.ts';
 import { PacingGate } from './pacing-gate.ts';
 import { evictionVictim } from './total-cap.ts';
 import { emptyList } from '../empty-list.ts';
-import type { FetchCallback, FetchRequest, PendingRequest, ProgressCallback, ProgressNotice } from './pending-request.ts';
+import { requestUrl, type FetchCallback, type FetchRequest, type PendingRequest, type ProgressCallback, type ProgressNotice } from './pending-request.ts';
 import type { BodyProgress, ConnectionId, RequestHead, ResponseBody, ResponseHead, Transport, TransportListener } from './transport.ts';
 
 export interface EngineOptions {
@@ -134,6 +134,7 @@ export class PolicyEngine implements TransportListener {
     const pool = this.poolFor(request.host);
     const pending: PendingRequest = {
       head,
+      url: request.url ?? requestUrl(request.host, request.path),
       queuedAt: this.now(),
       done,
       onProgress: onProgress ?? null,
@@ -388,6 +389,7 @@ export class PolicyEngine implements TransportListener {
         wantBody: false,
         streamBody: false,
       },
+      url: requestUrl(conn.lastHost, policy.path),
       heartbeat: true,
       queuedAt: this.now(),
       done: () => {},
