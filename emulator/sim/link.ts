@@ -11,7 +11,9 @@ import { Timer, type EventQueue } from './event-queue.ts';
 
 interface Piece {
   remaining: number;
-  done: () => void;
+  // biome-ignore lint/suspicious/noExplicitAny: each piece's callback takes its own piece's arg; `transmit<T>` ties the two.
+  done: (arg: any) => void;
+  arg: unknown;
 }
 
 /** Bytes below this count as sent: floating-point residue of the arithmetic, not data. */
@@ -26,7 +28,7 @@ export class Link {
   /** The next completion: re-armed by every flow that joins, so a Timer (one entry on the agenda). */
   private readonly next: Timer;
   /** The pieces a completion finished, told once the link is consistent (kept to be refilled: see `complete`). */
-  private readonly finished: (() => void)[] = [];
+  private readonly finished: Piece[] = [];
 
   /** `bytesPerMs` null: unlimited (every piece leaves at once). `quantumBytes`: a full segment on the wire. */
   constructor(
@@ -37,16 +39,18 @@ export class Link {
     this.next = new Timer(queue, () => this.complete());
   }
 
-  /** Starts sending `bytes`; `done` runs (as an event) when the last byte has left. */
-  transmit(bytes: number, done: () => void): void {
+  /** Starts sending `bytes`; `done(arg)` runs (as an event) when the last byte has left. */
+  transmit(bytes: number, done: () => void): void;
+  transmit<T>(bytes: number, done: (arg: T) => void, arg: T): void;
+  transmit(bytes: number, done: (arg: unknown) => void, arg?: unknown): void {
     if (this.bytesPerMs === null || bytes <= 0) {
-      this.queue.after(0, done);
+      this.queue.after(0, done, arg);
       return;
     }
     this.advance();
     // A new flow joins at the end of the round: just before the piece being served.
     if (this.active.length === 0) {
-      this.active.push({ remaining: bytes, done });
+      this.active.push({ remaining: bytes, done, arg });
       this.pos = 0;
       this.partial = 0;
     } else {
@@ -54,7 +58,7 @@ export class Link {
       const active = this.active;
       active.push(active[active.length - 1]!);
       for (let i = active.length - 2; i > this.pos; i--) active[i] = active[i - 1]!;
-      active[this.pos] = { remaining: bytes, done };
+      active[this.pos] = { remaining: bytes, done, arg };
       this.pos++;
     }
     this.reschedule();
@@ -162,7 +166,7 @@ export class Link {
         active[kept++] = piece;
         continue;
       }
-      finished.push(piece.done);
+      finished.push(piece);
       if (i < servedAt) this.pos--;
       else if (i === servedAt) this.partial = 0;
     }
@@ -175,7 +179,7 @@ export class Link {
     this.reschedule();
     // Told after the link is consistent again, in service order. `complete` runs only as its own event, never from a
     // `done`, so the list is not refilled while it is read.
-    for (let i = 0; i < finished.length; i++) finished[i]!();
+    for (let i = 0; i < finished.length; i++) finished[i]!.done(finished[i]!.arg);
     emptyList(finished);
   }
 }

@@ -49,6 +49,7 @@ export interface Message<T = any> {
 }
 
 interface Queued {
+  sender: TcpSender;
   message: Message;
   left: number;
   /** Bytes that have reached the far end (counted only for a message with `progress`). */
@@ -96,26 +97,29 @@ export class TcpSender {
    */
   private heldRound = NO_ROUND_HELD;
   private heldRoundAt = 0;
-  // Bound once: the link and the queue call these for every piece and round.
-  private readonly pieceSent = () => this.onPieceSent();
-  private readonly startRoundFn = () => this.startRound();
-  private readonly firstByteFn = (item: Queued) => this.tellFirstByte(item);
-  private readonly arrivedFn = (item: Queued) => {
-    this.tellFirstByte(item);
+  // The link's and the queue's callbacks, made once for every sender (each is handed its sender, or an item that
+  // names it): a sender per direction of every connection would otherwise make six closures of its own.
+  private static readonly pieceSent = (sender: TcpSender) => sender.onPieceSent();
+  private static readonly startRoundOf = (sender: TcpSender) => sender.startRound();
+  private static readonly firstByteArrives = (item: Queued) => item.sender.tellFirstByte(item);
+  private static readonly lastByteArrives = (item: Queued) => {
+    const sender = item.sender;
+    sender.tellFirstByte(item);
     const message = item.message;
-    if (message.progress) this.report(item, message.bytes);
+    if (message.progress) sender.report(item, message.bytes);
     message.arrived(message.arg);
   };
   /** A piece short of the message's end has arrived; pieces arrive in the order sent, so the count is cumulative. */
-  private readonly pieceArrivedFn = (piece: Piece) => {
+  private static readonly pieceArrives = (piece: Piece) => {
     const { item } = piece;
-    this.tellFirstByte(item);
+    item.sender.tellFirstByte(item);
     item.delivered += piece.bytes;
-    this.report(item, item.delivered);
+    item.sender.report(item, item.delivered);
   };
-  private readonly segmentArrivedFn = (segment: SegmentArrival) => {
-    this.tellFirstByte(segment.item);
-    this.report(segment.item, segment.bytes);
+  private static readonly segmentArrives = (segment: SegmentArrival) => {
+    const { item } = segment;
+    item.sender.tellFirstByte(item);
+    item.sender.report(item, segment.bytes);
   };
 
   constructor(
@@ -130,7 +134,7 @@ export class TcpSender {
 
   /** Queues a message; it goes out in order after everything queued before it. */
   send(message: Message): void {
-    this.queued.push({ message, left: message.bytes, delivered: 0, reported: 0, started: false, firstByteTold: false });
+    this.queued.push({ sender: this, message, left: message.bytes, delivered: 0, reported: 0, started: false, firstByteTold: false });
     this.settleHeldRound();
     if (!this.busy) this.startRound();
   }
@@ -190,14 +194,14 @@ export class TcpSender {
       // An estimate at today's share of the link; flows that join later can slow the piece, so the last byte may
       // arrive first — then the first byte is told as the last arrives, never after it.
       const firstSegmentWire = Math.min(piece.bytes, this.path.mss) + this.path.packetHeaderBytes;
-      this.queue.after(firstSegmentWire / this.link.shareRate() + this.path.rttMs / 2, this.firstByteFn, item);
+      this.queue.after(firstSegmentWire / this.link.shareRate() + this.path.rttMs / 2, TcpSender.firstByteArrives, item);
     }
     const wireBytes = piece.bytes + Math.ceil(piece.bytes / this.path.mss) * this.path.packetHeaderBytes;
     // A message read as it streams (the HTML) is told segment by segment, as a parser reading the socket is: its
     // earlier segments arrive before the piece's last byte (at today's share of the link, as the first byte's
     // estimate; the piece's own arrival corrects any that a later flow would have delayed).
     if (item.message.progress && piece.bytes > this.path.mss) this.streamSegments(piece);
-    this.link.transmit(wireBytes, this.pieceSent);
+    this.link.transmit(wireBytes, TcpSender.pieceSent, this);
   }
 
   private onPieceSent(): void {
@@ -205,8 +209,8 @@ export class TcpSender {
     if (piece.last) {
       const message = piece.item.message;
       if (message.left) message.left(message.arg);
-      this.queue.after(this.path.rttMs / 2, this.arrivedFn, piece.item);
-    } else if (piece.item.message.progress) this.queue.after(this.path.rttMs / 2, this.pieceArrivedFn, piece);
+      this.queue.after(this.path.rttMs / 2, TcpSender.lastByteArrives, piece.item);
+    } else if (piece.item.message.progress) this.queue.after(this.path.rttMs / 2, TcpSender.pieceArrives, piece);
     if (++this.roundIndex < this.roundLength) return this.sendPiece();
     // The round has left: the next may start once the ACK of its first segment is back.
     this.lastSendAt = this.queue.now;
@@ -216,7 +220,7 @@ export class TcpSender {
     else if (this.queued.length === 0 && this.drainedWaiters.length === 0) {
       this.heldRound = this.queue.reserve();
       this.heldRoundAt = ackBack;
-    } else this.queue.at(ackBack, this.startRoundFn);
+    } else this.queue.at(ackBack, TcpSender.startRoundOf, this);
   }
 
   /**
@@ -225,7 +229,7 @@ export class TcpSender {
    */
   private settleHeldRound(): void {
     if (this.heldRound === NO_ROUND_HELD) return;
-    if (this.queue.isAhead(this.heldRoundAt, this.heldRound)) this.queue.atReserved(this.heldRoundAt, this.heldRound, this.startRoundFn);
+    if (this.queue.isAhead(this.heldRoundAt, this.heldRound)) this.queue.atReserved(this.heldRoundAt, this.heldRound, TcpSender.startRoundOf, this);
     else this.busy = false;
     this.heldRound = NO_ROUND_HELD;
   }
@@ -237,7 +241,7 @@ export class TcpSender {
     for (let sent = mss; sent < piece.bytes; sent += mss) {
       const segments = sent / mss;
       const at = (sent + segments * packetHeaderBytes) / rate + rttMs / 2;
-      this.queue.after(at, this.segmentArrivedFn, { item: piece.item, bytes: piece.offset + sent });
+      this.queue.after(at, TcpSender.segmentArrives, { item: piece.item, bytes: piece.offset + sent });
     }
   }
 
