@@ -526,15 +526,14 @@ export class SimTransport implements Transport {
    * nothing is left to send on it, so its slot is free at once.
    */
   private holdsIdle(conn: SimConnection): void {
-    this.capacity?.idle(
-      conn,
-      () => {
-        this.serverCloses(conn, 'server-idle-timeout', true);
-        this.serverEnded(conn);
-      },
-      this.queue.now,
-    );
+    this.capacity?.idle(conn, this.idleReclaimed, this.queue.now);
   }
+
+  /** Bound once (a connection goes idle after every response): the server closed `conn` to give its worker to another. */
+  private readonly idleReclaimed = (conn: SimConnection) => {
+    this.serverCloses(conn, 'server-idle-timeout', true);
+    this.serverEnded(conn);
+  };
 
   private serverCloses(conn: SimConnection, reason: CloseReason | null, notifyClient: boolean): void {
     this.endServerIdle(conn, true);
