@@ -16,7 +16,7 @@ import { PacketCounter } from './packet-counter.ts';
 import { simResponse, type SimResponse } from './sim-server.ts';
 import { serverThinkMs } from '../http/server-response.ts';
 import type { HeldResource } from '../page/site.ts';
-import { TcpSender, type PathParams } from './tcp-sender.ts';
+import { TcpSender, type MessageHandlers, type PathParams } from './tcp-sender.ts';
 import { capacityOf, type ServerCapacity, type ServerCapacityMetrics } from '../http/server-capacity.ts';
 import type { Forwarded } from '../proxy/proxy-core.ts';
 import type { TcpKeepAlive } from '../profiles/browser-profile.ts';
@@ -244,7 +244,7 @@ export class SimTransport implements Transport {
       if (conn.clientInFlight === 0) this.armDeadline(conn);
       conn.clientInFlight += requests.length;
     }
-    conn.up.send({ bytes, arg: { conn, requests }, arrived: this.requestsArrive });
+    conn.up.send(bytes, { conn, requests }, this.requestHandlers);
   }
 
   close(id: ConnectionId): void {
@@ -434,17 +434,8 @@ export class SimTransport implements Transport {
       return;
     }
     if (this.faulty && decision.closeAfter === null) conn.raceMs = fault?.kind === 'close-idle-race' ? (fault.ms ?? 0) : null;
-    // One object shape whether the response streams or not (`progress` undefined), so the sender's reads stay monomorphic.
-    const progress = request.streamBody ? this.bodyProgresses : undefined;
     conn.unsent++;
-    conn.down.send({
-      bytes: decision.bytes,
-      arg: { conn, decision },
-      firstByte: this.headArrives,
-      progress,
-      left: this.responseLeft,
-      arrived: this.bodyArrives,
-    });
+    conn.down.send(decision.bytes, { conn, decision }, request.streamBody ? this.streamedResponseHandlers : this.responseHandlers);
     if (decision.closeAfter) this.serverCloses(conn, decision.closeAfter, false);
   }
 
@@ -457,15 +448,7 @@ export class SimTransport implements Transport {
     const headerBytes = decision.bytes - decision.bodyBytes;
     const body = fault.kind === 'short-body' ? decision.bodyBytes : halfOf(decision.bodyBytes);
     const broken: SimResponse = { ...decision, head: { ...decision.head, keepAlive: false }, bytes: headerBytes + body, bodyBytes: body, closeAfter: null };
-    const progress = request.streamBody ? this.bodyProgresses : undefined;
-    conn.down.send({
-      bytes: broken.bytes,
-      arg: { conn, decision: broken, kind: fault.kind },
-      firstByte: this.headArrives,
-      progress,
-      left: undefined,
-      arrived: this.bodyBreaks,
-    });
+    conn.down.send(broken.bytes, { conn, decision: broken, kind: fault.kind }, request.streamBody ? this.streamedBrokenHandlers : this.brokenHandlers);
     this.endServerIdle(conn, true);
     conn.serverClosed = true;
     this.serverEnded(conn);
@@ -482,6 +465,27 @@ export class SimTransport implements Transport {
     const what = arg.kind === 'reset-mid-body' ? 'connection reset mid-response' : 'the server closed the connection mid-response';
     this.listener.peerClosed(conn.id, 'error', `${what} (${arg.kind} fault) after ${arg.decision.bodyBytes} body bytes`);
   };
+
+  // Each kind of message's handlers, made once (after the callbacks above, which they name). One object shape whether
+  // a response streams or not (`progress` undefined), so the sender's reads stay monomorphic.
+  private readonly requestHandlers: MessageHandlers<{ conn: SimConnection; requests: readonly RequestHead[] }> = {
+    firstByte: undefined,
+    progress: undefined,
+    left: undefined,
+    arrived: this.requestsArrive,
+  };
+  private readonly responseHandlers = this.responseHandlersWith(undefined, this.responseLeft, this.bodyArrives);
+  private readonly streamedResponseHandlers = this.responseHandlersWith(this.bodyProgresses, this.responseLeft, this.bodyArrives);
+  private readonly brokenHandlers = this.responseHandlersWith(undefined, undefined, this.bodyBreaks);
+  private readonly streamedBrokenHandlers = this.responseHandlersWith(this.bodyProgresses, undefined, this.bodyBreaks);
+
+  private responseHandlersWith(
+    progress: MessageHandlers<Delivery>['progress'],
+    left: MessageHandlers<Delivery>['left'],
+    arrived: MessageHandlers<Delivery>['arrived'],
+  ): MessageHandlers<Delivery> {
+    return { firstByte: this.headArrives, progress, left, arrived };
+  }
 
   /**
    * A new connection waits for its first request until the server's first-request timeout (Apache's Timeout; its

@@ -28,13 +28,12 @@ const MIN_RTO_MS = 1_000;
 const NO_ROUND_HELD = -1;
 
 /**
- * What to send and whom to tell. Callbacks take `arg` rather than closing over it, so a sender can be handed the same
- * bound functions for every message: one small object per message, no closures.
+ * Whom to tell of a message's progress. Callbacks take the message's `arg` rather than closing over it, so an owner
+ * makes its handlers once and hands the same object with every message (`send(bytes, arg, handlers)`): a message
+ * costs the sender one queue entry, no closures.
  */
-// biome-ignore lint/suspicious/noExplicitAny: a sender carries messages of every owner's arg type; each message ties its own.
-export interface Message<T = any> {
-  bytes: number;
-  arg: T;
+// biome-ignore lint/suspicious/noExplicitAny: a sender carries messages of every owner's arg type; each send ties its own.
+export interface MessageHandlers<T = any> {
   /** The message's first byte reaches the far end. */
   firstByte?: (arg: T) => void;
   /**
@@ -50,7 +49,9 @@ export interface Message<T = any> {
 
 interface Queued {
   sender: TcpSender;
-  message: Message;
+  bytes: number;
+  arg: unknown;
+  handlers: MessageHandlers;
   left: number;
   /** Bytes that have reached the far end (counted only for a message with `progress`). */
   delivered: number;
@@ -105,9 +106,8 @@ export class TcpSender {
   private static readonly lastByteArrives = (item: Queued) => {
     const sender = item.sender;
     sender.tellFirstByte(item);
-    const message = item.message;
-    if (message.progress) sender.report(item, message.bytes);
-    message.arrived(message.arg);
+    if (item.handlers.progress) sender.report(item, item.bytes);
+    item.handlers.arrived(item.arg);
   };
   /** A piece short of the message's end has arrived; pieces arrive in the order sent, so the count is cumulative. */
   private static readonly pieceArrives = (piece: Piece) => {
@@ -132,9 +132,9 @@ export class TcpSender {
     this.maxCwnd = Math.max(path.initialCwnd, Math.floor(RECEIVE_WINDOW_BYTES / path.mss));
   }
 
-  /** Queues a message; it goes out in order after everything queued before it. */
-  send(message: Message): void {
-    this.queued.push({ sender: this, message, left: message.bytes, delivered: 0, reported: 0, started: false, firstByteTold: false });
+  /** Queues a message of `bytes`; it goes out in order after everything queued before it, `handlers` told of it with `arg`. */
+  send<T>(bytes: number, arg: T, handlers: MessageHandlers<T>): void {
+    this.queued.push({ sender: this, bytes, arg, handlers, left: bytes, delivered: 0, reported: 0, started: false, firstByteTold: false });
     this.settleHeldRound();
     if (!this.busy) this.startRound();
   }
@@ -169,7 +169,7 @@ export class TcpSender {
     while (budget > 0 && this.queued.length > 0) {
       const item = this.queued[0]!;
       const bytes = Math.min(item.left, budget);
-      const offset = item.message.bytes - item.left;
+      const offset = item.bytes - item.left;
       item.left -= bytes;
       budget -= bytes;
       payload += bytes;
@@ -189,7 +189,7 @@ export class TcpSender {
     const piece = this.round[this.roundIndex]!;
     const { item } = piece;
     // A message nobody reads the first byte of (a request) has no event for it: only the last byte's arrival counts.
-    if (!item.started && item.message.firstByte) {
+    if (!item.started && item.handlers.firstByte) {
       item.started = true;
       // An estimate at today's share of the link; flows that join later can slow the piece, so the last byte may
       // arrive first — then the first byte is told as the last arrives, never after it.
@@ -200,17 +200,17 @@ export class TcpSender {
     // A message read as it streams (the HTML) is told segment by segment, as a parser reading the socket is: its
     // earlier segments arrive before the piece's last byte (at today's share of the link, as the first byte's
     // estimate; the piece's own arrival corrects any that a later flow would have delayed).
-    if (item.message.progress && piece.bytes > this.path.mss) this.streamSegments(piece);
+    if (item.handlers.progress && piece.bytes > this.path.mss) this.streamSegments(piece);
     this.link.transmit(wireBytes, TcpSender.pieceSent, this);
   }
 
   private onPieceSent(): void {
     const piece = this.round[this.roundIndex]!;
     if (piece.last) {
-      const message = piece.item.message;
-      if (message.left) message.left(message.arg);
+      const { handlers, arg } = piece.item;
+      if (handlers.left) handlers.left(arg);
       this.queue.after(this.path.rttMs / 2, TcpSender.lastByteArrives, piece.item);
-    } else if (piece.item.message.progress) this.queue.after(this.path.rttMs / 2, TcpSender.pieceArrives, piece);
+    } else if (piece.item.handlers.progress) this.queue.after(this.path.rttMs / 2, TcpSender.pieceArrives, piece);
     if (++this.roundIndex < this.roundLength) return this.sendPiece();
     // The round has left: the next may start once the ACK of its first segment is back.
     this.lastSendAt = this.queue.now;
@@ -249,12 +249,12 @@ export class TcpSender {
   private report(item: Queued, bytes: number): void {
     if (bytes <= item.reported) return;
     item.reported = bytes;
-    item.message.progress!(item.message.arg, bytes);
+    item.handlers.progress!(item.arg, bytes);
   }
 
   private tellFirstByte(item: Queued): void {
     if (item.firstByteTold) return;
     item.firstByteTold = true;
-    item.message.firstByte?.(item.message.arg);
+    item.handlers.firstByte?.(item.arg);
   }
 }
