@@ -14,6 +14,7 @@ import type { CloseReason, ConnectionRecord, ConnectionRequest, Side } from '../
 import type { HostPool } from './host-pool.ts';
 import { IdleTimer, type IdleTimers } from './idle-timers.ts';
 import { invariant } from './invariant.ts';
+import { emptyList } from '../empty-list.ts';
 import type { PendingRequest } from './pending-request.ts';
 import type { ConnectionId, RequestHead, ResponseHead } from './transport.ts';
 
@@ -144,7 +145,7 @@ export class Connection {
   #attempt(request: PendingRequest, at: number, pipelined: boolean, attempt: number): ConnectionRequest {
     return {
       requestId: request.head.id,
-      url: `http://${request.head.host}${request.head.path}`,
+      url: request.url,
       sentAt: at,
       firstByteAt: null,
       doneAt: null,
@@ -182,7 +183,7 @@ export class Connection {
   takeWrites(): RequestHead[] {
     const heads: RequestHead[] = new Array(this.#toWrite.length);
     for (let i = 0; i < heads.length; i++) heads[i] = this.#toWrite[i]!.head;
-    this.#toWrite.length = 0;
+    emptyList(this.#toWrite);
     return heads;
   }
 

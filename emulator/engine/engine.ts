@@ -18,7 +18,8 @@ import { HostPool } from './host-pool.ts';
 import { IdleTimers } from './idle-timers.ts';
 import { PacingGate } from './pacing-gate.ts';
 import { evictionVictim } from './total-cap.ts';
-import type { FetchCallback, FetchRequest, PendingRequest, ProgressCallback, ProgressNotice } from './pending-request.ts';
+import { emptyList } from '../empty-list.ts';
+import { requestUrl, type FetchCallback, type FetchRequest, type PendingRequest, type ProgressCallback, type ProgressNotice } from './pending-request.ts';
 import type { BodyProgress, ConnectionId, RequestHead, ResponseBody, ResponseHead, Transport, TransportListener } from './transport.ts';
 
 export interface EngineOptions {
@@ -133,6 +134,7 @@ export class PolicyEngine implements TransportListener {
     const pool = this.poolFor(request.host);
     const pending: PendingRequest = {
       head,
+      url: request.url ?? requestUrl(request.host, request.path),
       queuedAt: this.now(),
       done,
       onProgress: onProgress ?? null,
@@ -330,6 +332,7 @@ export class PolicyEngine implements TransportListener {
   }
 
   private retryStalled(): void {
+    if (this.stalled.length === 0) return;
     for (const pool of this.stalled.splice(0)) this.dispatch(pool);
   }
 
@@ -359,7 +362,7 @@ export class PolicyEngine implements TransportListener {
       const heads = conn.takeWrites();
       if (conn.isOpen) this.transport.send(conn.id, heads);
     }
-    this.writeQueue.length = 0;
+    emptyList(this.writeQueue);
   }
 
   private makeIdle(conn: Connection): void {
@@ -386,6 +389,7 @@ export class PolicyEngine implements TransportListener {
         wantBody: false,
         streamBody: false,
       },
+      url: requestUrl(conn.lastHost, policy.path),
       heartbeat: true,
       queuedAt: this.now(),
       done: () => {},
@@ -506,7 +510,8 @@ export class PolicyEngine implements TransportListener {
       }
     } finally {
       // A callback that throws must not be told twice.
-      this.outbox.splice(0, told);
+      if (told === this.outbox.length) emptyList(this.outbox);
+      else this.outbox.splice(0, told);
       this.flushing = false;
     }
   }

@@ -18,7 +18,18 @@ function request(id: number): PendingRequest {
     wantBody: false,
     streamBody: false,
   } as const;
-  return { head, queuedAt: 0, done: () => {}, onProgress: null, attempt: 0, current: null, response: null, body: null, outcome: null };
+  return {
+    head,
+    url: `http://a.localhost/${id}`,
+    queuedAt: 0,
+    done: () => {},
+    onProgress: null,
+    attempt: 0,
+    current: null,
+    response: null,
+    body: null,
+    outcome: null,
+  };
 }
 
 describe('HostPool transitions', () => {

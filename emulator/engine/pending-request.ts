@@ -12,6 +12,16 @@ export interface FetchRequest {
   wantBody: boolean;
   /** Report the body as it arrives (to `onProgress`); false when absent. */
   streamBody?: boolean;
+  /**
+   * `requestUrl(host, path)`, when the caller has it made already: a page's resources keep theirs for every load, so
+   * a run of many loads does not make (and keep, in its records) a new string for each request.
+   */
+  url?: string;
+}
+
+/** A request's URL as records name it. */
+export function requestUrl(host: string, path: string): string {
+  return `http://${host}${path}`;
 }
 
 export interface FetchOutcome {
@@ -43,6 +53,8 @@ export interface ProgressNotice {
 
 export interface PendingRequest {
   head: RequestHead;
+  /** `requestUrl(head.host, head.path)`, for its attempts' records. */
+  url: string;
   /** The engine's own heartbeat (HEAD): no page asked for it, so none is told of it, and it is never resent. */
   heartbeat?: true;
   queuedAt: number;

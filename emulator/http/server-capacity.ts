@@ -58,7 +58,7 @@ export class ServerCapacity<C> {
   private readonly waiting: { conn: C; since: number; accept: (conn: C) => void }[] = [];
   private readonly holding = new Set<C>();
   /** Connections holding a slot while idle, longest idle first (a Map keeps insertion order), with how to close each. */
-  private readonly idleHolders = new Map<C, () => void>();
+  private readonly idleHolders = new Map<C, (conn: C) => void>();
   private readonly counts = { maxWorkersInUse: 0, maxBacklog: 0, queuedConnections: 0, backlogWaitMs: 0, droppedSyns: 0, reclaimedIdle: 0, maxIdleHeld: 0 };
   /** Per second from 0: the most workers in use and the most busy seen in it. */
   private readonly inUsePerSecond: number[] = [];
@@ -114,10 +114,11 @@ export class ServerCapacity<C> {
   }
 
   /**
-   * A connection holding a slot has gone idle (its last response sent, no request pending); `close` closes it as the
-   * server's idle close. An event-driven server closes it at once if connections are waiting for a slot.
+   * A connection holding a slot has gone idle (its last response sent, no request pending); `close(conn)` closes it as
+   * the server's idle close (handed the connection, so a caller can pass one function for all its connections). An
+   * event-driven server closes it at once if connections are waiting for a slot.
    */
-  idle(conn: C, close: () => void, now: number): void {
+  idle(conn: C, close: (conn: C) => void, now: number): void {
     if (!this.holding.has(conn)) return;
     this.idleHolders.set(conn, close);
     this.counts.maxIdleHeld = Math.max(this.counts.maxIdleHeld, this.idleHolders.size);
@@ -138,7 +139,7 @@ export class ServerCapacity<C> {
     const [conn, close] = oldest.value;
     this.idleHolders.delete(conn);
     this.counts.reclaimedIdle++;
-    close();
+    close(conn);
   }
 
   metrics(): ServerCapacityMetrics {

@@ -10,7 +10,7 @@
  * byte otherwise), and before the load event. Every request goes through the page's request scheduler
  * (emulator/scheduler/), which layout tells when the images stop being delayable.
  */
-import type { FetchOutcome } from '../engine/pending-request.ts';
+import { requestUrl, type FetchOutcome } from '../engine/pending-request.ts';
 import type { PolicyEngine } from '../engine/engine.ts';
 import type { BodyProgress } from '../engine/transport.ts';
 import type { HtmlDiscovery } from '../profiles/browser-profile.ts';
@@ -55,7 +55,7 @@ export function loadPage(load: PageLoad, done: (result: PageResult) => void): vo
   const scheduler = createScheduler(load.scheduler, (request, fetched, onProgress) => engine.fetch(request, fetched, onProgress));
   const result: PageResult = {
     step: load.step,
-    url: `http://${page.host}${page.path}`,
+    url: urlOf(page),
     startedAt,
     loadMs: null,
     lateDoneMs: null,
@@ -72,7 +72,7 @@ export function loadPage(load: PageLoad, done: (result: PageResult) => void): vo
   const requestResource = (resource: Resource, settled: () => void): void => {
     const entry = pendingEntry(resource, resource.type, clock.now());
     result.resources.push(entry);
-    scheduler.request({ host: resource.host, path: resource.path, wantBody: false }, resource.type, (outcome) => {
+    scheduler.request({ host: resource.host, path: resource.path, wantBody: false, url: entry.url }, resource.type, (outcome) => {
       settle(entry, outcome);
       settled();
     });
@@ -140,7 +140,7 @@ export function loadPage(load: PageLoad, done: (result: PageResult) => void): vo
       }
       maybeLoaded();
     };
-    const request = { host: page.host, path: page.path, wantBody: load.wantHtmlBody, streamBody: streaming };
+    const request = { host: page.host, path: page.path, wantBody: load.wantHtmlBody, streamBody: streaming, url: html.url };
     if (!streaming) return scheduler.request(request, 'html', htmlDone);
     scheduler.request(request, 'html', htmlDone, (received) => {
       const found = discovery.more(received);
@@ -168,9 +168,21 @@ export function loadPage(load: PageLoad, done: (result: PageResult) => void): vo
   after(load.timing.navigationMs, fetchPage);
 }
 
+/** Each page's and resource's URL, made once: the site's objects outlive every load of them. */
+const urls = new WeakMap<Pick<Resource, 'host' | 'path'>, string>();
+
+function urlOf(resource: Pick<Resource, 'host' | 'path'>): string {
+  let url = urls.get(resource);
+  if (url === undefined) {
+    url = requestUrl(resource.host, resource.path);
+    urls.set(resource, url);
+  }
+  return url;
+}
+
 function pendingEntry(resource: Pick<Resource, 'host' | 'path'>, kind: ResourceResult['kind'], queuedAt: number): ResourceResult {
   return {
-    url: `http://${resource.host}${resource.path}`,
+    url: urlOf(resource),
     host: resource.host,
     path: resource.path,
     kind,

@@ -6,11 +6,14 @@
  * where on the shaper the first is in after one segment's time (docs/LIVE.md). Computed in closed form per event —
  * each piece's completion from how many visits it still needs — so an event costs O(flows), not an event a segment.
  */
-import type { EventHandle, EventQueue } from './event-queue.ts';
+import { emptyList } from '../empty-list.ts';
+import { Timer, type EventQueue } from './event-queue.ts';
 
 interface Piece {
   remaining: number;
-  done: () => void;
+  // biome-ignore lint/suspicious/noExplicitAny: each piece's callback takes its own piece's arg; `transmit<T>` ties the two.
+  done: (arg: any) => void;
+  arg: unknown;
 }
 
 /** Bytes below this count as sent: floating-point residue of the arithmetic, not data. */
@@ -22,31 +25,40 @@ export class Link {
   private pos = 0;
   private partial = 0;
   private lastUpdate = 0;
-  private next: EventHandle | null = null;
-  /** Bound once: every completion is scheduled with it. */
-  private readonly completeFn = () => this.complete();
+  /** The next completion: re-armed by every flow that joins, so a Timer (one entry on the agenda). */
+  private readonly next: Timer;
+  /** The pieces a completion finished, told once the link is consistent (kept to be refilled: see `complete`). */
+  private readonly finished: Piece[] = [];
 
   /** `bytesPerMs` null: unlimited (every piece leaves at once). `quantumBytes`: a full segment on the wire. */
   constructor(
     private readonly queue: EventQueue,
     private readonly bytesPerMs: number | null,
     private readonly quantumBytes: number,
-  ) {}
+  ) {
+    this.next = new Timer(queue, () => this.complete());
+  }
 
-  /** Starts sending `bytes`; `done` runs (as an event) when the last byte has left. */
-  transmit(bytes: number, done: () => void): void {
+  /** Starts sending `bytes`; `done(arg)` runs (as an event) when the last byte has left. */
+  transmit(bytes: number, done: () => void): void;
+  transmit<T>(bytes: number, done: (arg: T) => void, arg: T): void;
+  transmit(bytes: number, done: (arg: unknown) => void, arg?: unknown): void {
     if (this.bytesPerMs === null || bytes <= 0) {
-      this.queue.after(0, done);
+      this.queue.after(0, done, arg);
       return;
     }
     this.advance();
     // A new flow joins at the end of the round: just before the piece being served.
     if (this.active.length === 0) {
-      this.active.push({ remaining: bytes, done });
+      this.active.push({ remaining: bytes, done, arg });
       this.pos = 0;
       this.partial = 0;
     } else {
-      this.active.splice(this.pos, 0, { remaining: bytes, done });
+      // Inserted by hand: `splice` would make an array of the (no) pieces it removed, once a piece.
+      const active = this.active;
+      active.push(active[active.length - 1]!);
+      for (let i = active.length - 2; i > this.pos; i--) active[i] = active[i - 1]!;
+      active[this.pos] = { remaining: bytes, done, arg };
       this.pos++;
     }
     this.reschedule();
@@ -110,14 +122,9 @@ export class Link {
   }
 
   private reschedule(): void {
-    if (this.next) this.queue.cancel(this.next);
-    this.next = null;
     const n = this.active.length;
-    if (n === 0) return;
-    if (n === 1) {
-      this.next = this.queue.after(Math.max(0, this.active[0]!.remaining / this.bytesPerMs!), this.completeFn);
-      return;
-    }
+    if (n === 0) return this.next.disarm();
+    if (n === 1) return this.next.arm(Math.max(0, this.active[0]!.remaining / this.bytesPerMs!));
     // The first to complete: fewest visits, and first in service order from `pos` among those.
     let best = -1;
     let bestVisits = Infinity;
@@ -141,27 +148,38 @@ export class Link {
       if (visits <= 0) continue;
       bytes += this.visit(i) + (visits - 1) * this.quantumBytes;
     }
-    this.next = this.queue.after(Math.max(0, bytes / this.bytesPerMs!), this.completeFn);
+    this.next.arm(Math.max(0, bytes / this.bytesPerMs!));
   }
 
   private complete(): void {
-    this.next = null;
     this.advance();
     const residue = Math.max(EPSILON_BYTES, 2 * Number.EPSILON * this.queue.now * this.bytesPerMs!);
-    const finished: Piece[] = [];
-    for (let i = this.active.length - 1; i >= 0; i--) {
-      if (this.active[i]!.remaining <= residue) {
-        finished.push(this.active.splice(i, 1)[0]!);
-        if (i < this.pos) this.pos--;
-        else if (i === this.pos) this.partial = 0;
+    // The finished pieces leave `active` in one pass that keeps the others' order (no array made per completion);
+    // the one being served keeps the turn for whichever comes after it.
+    const active = this.active;
+    const finished = this.finished;
+    const servedAt = this.pos;
+    let kept = 0;
+    for (let i = 0; i < active.length; i++) {
+      const piece = active[i]!;
+      if (piece.remaining > residue) {
+        active[kept++] = piece;
+        continue;
       }
+      finished.push(piece);
+      if (i < servedAt) this.pos--;
+      else if (i === servedAt) this.partial = 0;
     }
-    if (this.active.length > 0) this.pos %= this.active.length;
+    while (active.length > kept) active.pop();
+    if (active.length > 0) this.pos %= active.length;
     else {
       this.pos = 0;
       this.partial = 0;
     }
     this.reschedule();
-    for (let i = finished.length - 1; i >= 0; i--) finished[i]!.done();
+    // Told after the link is consistent again, in service order. `complete` runs only as its own event, never from a
+    // `done`, so the list is not refilled while it is read.
+    for (let i = 0; i < finished.length; i++) finished[i]!.done(finished[i]!.arg);
+    emptyList(finished);
   }
 }

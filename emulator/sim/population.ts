@@ -58,9 +58,11 @@ function startPopulation(scenario: Scenario, population: Population, network: Ne
   // Behind a proxy, the users share its connections to the origin (and the origin's capacity is met by the proxy).
   const proxy = scenario.proxy ? startSimProxy({ queue, scenario, policy: scenario.proxy, network, lookup, capacity, packets }).core : undefined;
 
-  for (const { atMs, browser } of users) {
-    tally.arrived(browser.name);
-    queue.at(atMs, () => {
+  for (const { browser } of users) tally.arrived(browser.name);
+  queue.series(
+    users.map((user) => user.atMs),
+    (index) => {
+      const { browser } = users[index]!;
       let records: () => readonly { requests: readonly unknown[] }[] = () => [];
       const onClosed = (record: ConnectionRecord) => tally.closed(record);
       const client = startSimClient(
@@ -72,8 +74,8 @@ function startPopulation(scenario: Scenario, population: Population, network: Ne
         },
       );
       records = () => client.engine.records();
-    });
-  }
+    },
+  );
   // Run until every user's last connection has closed: the server's idle timeouts are part of what is measured.
   const finish = (): PopulationResult => {
     const errors: string[] = [];

@@ -6,7 +6,7 @@
 import { PolicyEngine } from '../engine/engine.ts';
 import { withResponseProcessing } from '../engine/response-processing.ts';
 import { subresourcesFromModel } from '../page/subresources-from-model.ts';
-import { buildSite, heldResources, type Site } from '../page/site.ts';
+import { buildSite, heldResources, type HeldResource, type Site } from '../page/site.ts';
 import { synRetransmissionOf, type BrowserProfile } from '../profiles/browser-profile.ts';
 import { clientTimingOf } from '../profiles/client-timing.ts';
 import type { NetworkProfile } from '../profiles/network-profile.ts';
@@ -109,5 +109,20 @@ export function buildSites(scenario: Scenario): Map<string, Site> {
 
 export function resourceLookup(sites: ReadonlyMap<string, Site>): ResourceLookup {
   const held = heldResources(sites.values());
-  return (host, path) => held.get(host + path) ?? null;
+  // By host, then path: the server looks up every request twice, and `host + path` made and hashed a new string each
+  // time. Filled as asked, so it holds no more than the paths requested.
+  const byHost = new Map<string, Map<string, HeldResource | null>>();
+  return (host, path) => {
+    let paths = byHost.get(host);
+    if (!paths) {
+      paths = new Map();
+      byHost.set(host, paths);
+    }
+    let found = paths.get(path);
+    if (found === undefined) {
+      found = held.get(host + path) ?? null;
+      paths.set(path, found);
+    }
+    return found;
+  };
 }

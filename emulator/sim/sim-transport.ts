@@ -10,13 +10,13 @@ import type { NetworkKnobs } from '../profiles/network-profile.ts';
 import type { ServerKnobs } from '../profiles/server-profile.ts';
 import type { CloseReason } from '../result/types.ts';
 import type { FaultSpec } from '../scenario/types.ts';
-import type { EventHandle, EventQueue } from './event-queue.ts';
+import { Timer, type EventQueue } from './event-queue.ts';
 import { Link } from './link.ts';
 import { PacketCounter } from './packet-counter.ts';
 import { simResponse, type SimResponse } from './sim-server.ts';
 import { serverThinkMs } from '../http/server-response.ts';
 import type { HeldResource } from '../page/site.ts';
-import { TcpSender, type PathParams } from './tcp-sender.ts';
+import { TcpSender, type MessageHandlers, type PathParams } from './tcp-sender.ts';
 import { capacityOf, type ServerCapacity, type ServerCapacityMetrics } from '../http/server-capacity.ts';
 import type { Forwarded } from '../proxy/proxy-core.ts';
 import type { TcpKeepAlive } from '../profiles/browser-profile.ts';
@@ -38,10 +38,12 @@ export interface SimConnection {
   pendingAtServer: number;
   /** When the server is free to think about the next request (it answers in order). */
   serverFreeAt: number;
-  serverIdleTimer: EventHandle | null;
+  /** The server's idle timeout (first request, or the next), closing with `idleCloseReason`. */
+  serverIdleTimer: Timer;
+  idleCloseReason: CloseReason | null;
   serverIdleSince: number | null;
   /** The server's `deadClientMs`: when it closes the connection for the client's silence (only with the knob set). */
-  deadClientTimer: EventHandle | null;
+  deadClientTimer: Timer;
   serverClosed: boolean;
   clientClosed: boolean;
   /** Responses the server has handed to its sender whose last byte has not left yet. */
@@ -57,7 +59,7 @@ export interface SimConnection {
   raceMs: number | null;
   /** The client's side: requests written and not yet answered in full, and the oldest one's deadline. */
   clientInFlight: number;
-  deadline: EventHandle | null;
+  deadline: Timer;
   // Capacity (only read when the server has a worker limit) ─────────────────────────────────────────────────────
   /** Whether a worker serves it: false while it waits in the listen backlog. */
   accepted: boolean;
@@ -190,9 +192,12 @@ export class SimTransport implements Transport {
       served: 0,
       pendingAtServer: 0,
       serverFreeAt: 0,
-      serverIdleTimer: null,
+      serverIdleTimer: new Timer(this.queue, () => this.serverCloses(conn, conn.idleCloseReason, true)),
+      idleCloseReason: null,
       serverIdleSince: null,
-      deadClientTimer: null,
+      deadClientTimer: new Timer(this.queue, () => {
+        if (!conn.serverClosed) this.serverCloses(conn, 'server-dead-client', true);
+      }),
       serverClosed: false,
       clientClosed: false,
       unsent: 0,
@@ -201,7 +206,7 @@ export class SimTransport implements Transport {
       stalledForever: false,
       raceMs: null,
       clientInFlight: 0,
-      deadline: null,
+      deadline: new Timer(this.queue, () => this.deadlinePasses(conn)),
       accepted: true,
       unread: null,
       released: false,
@@ -239,7 +244,7 @@ export class SimTransport implements Transport {
       if (conn.clientInFlight === 0) this.armDeadline(conn);
       conn.clientInFlight += requests.length;
     }
-    conn.up.send({ bytes, arg: { conn, requests }, arrived: this.requestsArrive });
+    conn.up.send(bytes, { conn, requests }, this.requestHandlers);
   }
 
   close(id: ConnectionId): void {
@@ -373,7 +378,7 @@ export class SimTransport implements Transport {
       else conn.unread = [...requests];
       return;
     }
-    this.endServerIdle(conn);
+    this.endServerIdle(conn, false);
     this.heardFromClient(conn);
     // Its worker serves again (a close, instead, gives the worker back: `serverEnded`).
     this.capacity?.busy(conn, this.queue.now);
@@ -429,17 +434,8 @@ export class SimTransport implements Transport {
       return;
     }
     if (this.faulty && decision.closeAfter === null) conn.raceMs = fault?.kind === 'close-idle-race' ? (fault.ms ?? 0) : null;
-    // One object shape whether the response streams or not (`progress` undefined), so the sender's reads stay monomorphic.
-    const progress = request.streamBody ? this.bodyProgresses : undefined;
     conn.unsent++;
-    conn.down.send({
-      bytes: decision.bytes,
-      arg: { conn, decision },
-      firstByte: this.headArrives,
-      progress,
-      left: this.responseLeft,
-      arrived: this.bodyArrives,
-    });
+    conn.down.send(decision.bytes, { conn, decision }, request.streamBody ? this.streamedResponseHandlers : this.responseHandlers);
     if (decision.closeAfter) this.serverCloses(conn, decision.closeAfter, false);
   }
 
@@ -452,16 +448,8 @@ export class SimTransport implements Transport {
     const headerBytes = decision.bytes - decision.bodyBytes;
     const body = fault.kind === 'short-body' ? decision.bodyBytes : halfOf(decision.bodyBytes);
     const broken: SimResponse = { ...decision, head: { ...decision.head, keepAlive: false }, bytes: headerBytes + body, bodyBytes: body, closeAfter: null };
-    const progress = request.streamBody ? this.bodyProgresses : undefined;
-    conn.down.send({
-      bytes: broken.bytes,
-      arg: { conn, decision: broken, kind: fault.kind },
-      firstByte: this.headArrives,
-      progress,
-      left: undefined,
-      arrived: this.bodyBreaks,
-    });
-    this.endServerIdle(conn);
+    conn.down.send(broken.bytes, { conn, decision: broken, kind: fault.kind }, request.streamBody ? this.streamedBrokenHandlers : this.brokenHandlers);
+    this.endServerIdle(conn, true);
     conn.serverClosed = true;
     this.serverEnded(conn);
     if (conn.clientClosed) return;
@@ -478,6 +466,27 @@ export class SimTransport implements Transport {
     this.listener.peerClosed(conn.id, 'error', `${what} (${arg.kind} fault) after ${arg.decision.bodyBytes} body bytes`);
   };
 
+  // Each kind of message's handlers, made once (after the callbacks above, which they name). One object shape whether
+  // a response streams or not (`progress` undefined), so the sender's reads stay monomorphic.
+  private readonly requestHandlers: MessageHandlers<{ conn: SimConnection; requests: readonly RequestHead[] }> = {
+    firstByte: undefined,
+    progress: undefined,
+    left: undefined,
+    arrived: this.requestsArrive,
+  };
+  private readonly responseHandlers = this.responseHandlersWith(undefined, this.responseLeft, this.bodyArrives);
+  private readonly streamedResponseHandlers = this.responseHandlersWith(this.bodyProgresses, this.responseLeft, this.bodyArrives);
+  private readonly brokenHandlers = this.responseHandlersWith(undefined, undefined, this.bodyBreaks);
+  private readonly streamedBrokenHandlers = this.responseHandlersWith(this.bodyProgresses, undefined, this.bodyBreaks);
+
+  private responseHandlersWith(
+    progress: MessageHandlers<Delivery>['progress'],
+    left: MessageHandlers<Delivery>['left'],
+    arrived: MessageHandlers<Delivery>['arrived'],
+  ): MessageHandlers<Delivery> {
+    return { firstByte: this.headArrives, progress, left, arrived };
+  }
+
   /**
    * A new connection waits for its first request until the server's first-request timeout (Apache's Timeout; its
    * KeepAliveTimeout rules only between requests), then is closed as idle, as the fixture site closes it.
@@ -487,10 +496,8 @@ export class SimTransport implements Transport {
     this.heardFromClient(conn);
     const timeout = this.server.firstRequestTimeoutMs;
     if (timeout === null) return;
-    conn.serverIdleTimer = this.queue.after(timeout, () => {
-      conn.serverIdleTimer = null;
-      this.serverCloses(conn, 'server-idle-timeout', true);
-    });
+    conn.idleCloseReason = 'server-idle-timeout';
+    conn.serverIdleTimer.arm(timeout);
   }
 
   /**
@@ -500,14 +507,8 @@ export class SimTransport implements Transport {
   private heardFromClient(conn: SimConnection): void {
     const deadClientMs = this.server.deadClientMs;
     if (deadClientMs === null) return;
-    if (conn.deadClientTimer) this.queue.cancel(conn.deadClientTimer);
-    conn.deadClientTimer = this.queue.after(deadClientMs, this.clientTakenForDead, conn);
+    conn.deadClientTimer.arm(deadClientMs);
   }
-
-  private readonly clientTakenForDead = (conn: SimConnection) => {
-    conn.deadClientTimer = null;
-    if (!conn.serverClosed) this.serverCloses(conn, 'server-dead-client', true);
-  };
 
   /** A kept-alive connection waits for the next request until the server's idle timeout (or a close-idle-race's `ms`). */
   private serverWaits(conn: SimConnection): void {
@@ -515,11 +516,9 @@ export class SimTransport implements Transport {
     const race = conn.raceMs;
     const timeout = race ?? this.server.idleTimeoutMs;
     if (timeout !== null) {
-      conn.serverIdleTimer = this.queue.after(timeout, () => {
-        conn.serverIdleTimer = null;
-        // The site records a race's close as 'fault', which no client can tell: the engine infers, as it does live.
-        this.serverCloses(conn, race === null ? 'server-idle-timeout' : null, true);
-      });
+      // The site records a race's close as 'fault', which no client can tell: the engine infers, as it does live.
+      conn.idleCloseReason = race === null ? 'server-idle-timeout' : null;
+      conn.serverIdleTimer.arm(timeout);
     }
     // Last, with its timer armed: it holds its worker idle.
     this.holdsIdle(conn);
@@ -531,18 +530,17 @@ export class SimTransport implements Transport {
    * nothing is left to send on it, so its slot is free at once.
    */
   private holdsIdle(conn: SimConnection): void {
-    this.capacity?.idle(
-      conn,
-      () => {
-        this.serverCloses(conn, 'server-idle-timeout', true);
-        this.serverEnded(conn);
-      },
-      this.queue.now,
-    );
+    this.capacity?.idle(conn, this.idleReclaimed, this.queue.now);
   }
 
+  /** Bound once (a connection goes idle after every response): the server closed `conn` to give its worker to another. */
+  private readonly idleReclaimed = (conn: SimConnection) => {
+    this.serverCloses(conn, 'server-idle-timeout', true);
+    this.serverEnded(conn);
+  };
+
   private serverCloses(conn: SimConnection, reason: CloseReason | null, notifyClient: boolean): void {
-    this.endServerIdle(conn);
+    this.endServerIdle(conn, true);
     conn.serverClosed = true;
     // The worker is busy until the last byte of its closing response has left.
     if (this.capacity) conn.down.whenDrained(() => this.serverEnded(conn));
@@ -563,25 +561,24 @@ export class SimTransport implements Transport {
 
   /** The oldest unanswered request's deadline starts now. */
   private armDeadline(conn: SimConnection): void {
-    this.clearDeadline(conn);
-    conn.deadline = this.queue.after(this.requestTimeoutMs, this.deadlinePasses, conn);
+    conn.deadline.arm(this.requestTimeoutMs);
   }
 
+  /** The connection is closing: no deadline on it any more. */
   private clearDeadline(conn: SimConnection): void {
-    if (conn.deadline) this.queue.cancel(conn.deadline);
-    conn.deadline = null;
+    conn.deadline.cancel();
   }
 
   /** A response is complete at the client: the next unanswered request's deadline starts. */
   private answered(conn: SimConnection): void {
     conn.clientInFlight--;
     if (conn.clientInFlight > 0) this.armDeadline(conn);
-    else this.clearDeadline(conn);
+    // Nothing in flight: the next request, likely soon, arms it again.
+    else conn.deadline.disarm();
   }
 
   /** The client gives up, destroys the connection (a reset) and says so, as NetTransport does. */
-  private readonly deadlinePasses = (conn: SimConnection) => {
-    conn.deadline = null;
+  private deadlinePasses(conn: SimConnection): void {
     if (conn.clientClosed) return;
     this.quietEnds(conn);
     conn.clientClosed = true;
@@ -592,14 +589,14 @@ export class SimTransport implements Transport {
     }
     this.packets.resetSent();
     this.queue.after(this.network.rttMs / 2, () => this.serverStops(conn));
-  };
+  }
 
   /**
    * The client's FIN has arrived. On a connection still in the backlog it waits there with it, as in a kernel's
    * accept queue: the worker that takes the connection finds it closed and is free again at once (`workerTakes`).
    */
   private serverStops(conn: SimConnection): void {
-    this.endServerIdle(conn);
+    this.endServerIdle(conn, true);
     conn.serverClosed = true;
     if (conn.accepted) this.serverEnded(conn);
     this.conns.delete(conn.id);
@@ -623,9 +620,11 @@ export class SimTransport implements Transport {
     conn.quietSince = null;
   }
 
-  private endServerIdle(conn: SimConnection): void {
-    if (conn.serverIdleTimer) this.queue.cancel(conn.serverIdleTimer);
-    conn.serverIdleTimer = null;
+  /** The server stops waiting on `conn` for a request: it has one, or it is `closing` the connection. */
+  private endServerIdle(conn: SimConnection, closing: boolean): void {
+    // A request: the idle timer will be armed again after the response, so its entry may stay (Timer).
+    if (closing) conn.serverIdleTimer.cancel();
+    else conn.serverIdleTimer.disarm();
     if (conn.serverIdleSince !== null) this.serverIdleMs += this.queue.now - conn.serverIdleSince;
     conn.serverIdleSince = null;
   }

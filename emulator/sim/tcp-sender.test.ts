@@ -15,12 +15,7 @@ describe('a TCP sender telling a streaming message its progress', () => {
   it('tells the bytes that have arrived after each slow-start round, the last just before the message arrives', () => {
     const { queue, tcp } = sender();
     const told: string[] = [];
-    tcp.send({
-      bytes: 30_000,
-      arg: null,
-      progress: (_, bytes) => told.push(`${queue.now} progress ${bytes}`),
-      arrived: () => told.push(`${queue.now} arrived`),
-    });
+    tcp.send(30_000, null, { progress: (_, bytes) => told.push(`${queue.now} progress ${bytes}`), arrived: () => told.push(`${queue.now} arrived`) });
     queue.run(() => false);
     // Round 1 at 0: 10 × 1460 = 14 600 B, arriving one way later (50). Round 2 when its first ACK is back (100):
     // cwnd 20 × 1460 = 29 200 B ≥ the 15 400 B left, so the rest arrives at 150.
@@ -30,8 +25,8 @@ describe('a TCP sender telling a streaming message its progress', () => {
   it("counts only the streaming message's own bytes, not those of the message sent before it", () => {
     const { queue, tcp } = sender();
     const told: string[] = [];
-    tcp.send({ bytes: 5_000, arg: null, arrived: () => told.push(`${queue.now} first arrived`) });
-    tcp.send({ bytes: 30_000, arg: null, progress: (_, bytes) => told.push(`${queue.now} progress ${bytes}`), arrived: () => {} });
+    tcp.send(5_000, null, { arrived: () => told.push(`${queue.now} first arrived`) });
+    tcp.send(30_000, null, { progress: (_, bytes) => told.push(`${queue.now} progress ${bytes}`), arrived: () => {} });
     queue.run(() => false);
     // Round 1 starts at 0 as the first message is sent, carrying it alone (5 000 B, arriving at 50). Round 2 at 100
     // (its ACK back), cwnd 20: 29 200 B of the second, arriving at 150. Round 3 at 200: the last 800 B, at 250.
@@ -44,13 +39,23 @@ describe('a TCP sender telling a streaming message its progress', () => {
     // 100 B/ms: a 1 000-byte segment leaves every 10 ms and arrives 50 ms after.
     const tcp = new TcpSender(queue, new Link(queue, 100, 1000), path, new PacketCounter(0));
     const told: string[] = [];
-    tcp.send({
-      bytes: 3_000,
-      arg: null,
-      progress: (_, bytes) => told.push(`${queue.now} progress ${bytes}`),
-      arrived: () => told.push(`${queue.now} arrived`),
-    });
+    tcp.send(3_000, null, { progress: (_, bytes) => told.push(`${queue.now} progress ${bytes}`), arrived: () => told.push(`${queue.now} arrived`) });
     queue.run(() => false);
     expect(told).toEqual(['60 progress 1000', '70 progress 2000', '80 progress 3000', '80 arrived']);
+  });
+
+  it('holds the next round for the ACK when a message comes right after a round (no event unless one comes)', () => {
+    const { queue, tcp } = sender();
+    const told: string[] = [];
+    tcp.send(1_000, null, { arrived: () => told.push(`${queue.now} first arrived`) });
+    // The first round leaves at 0 (an unlimited link); its ACK is back at 100. A message at 40 waits for it; one at
+    // 300, long after, goes at once; and the drain waiter at 300 runs when that round's ACK is back, at 400.
+    queue.at(40, () => tcp.send(1_000, null, { arrived: () => told.push(`${queue.now} second arrived`) }));
+    queue.at(300, () => {
+      tcp.send(1_000, null, { arrived: () => told.push(`${queue.now} third arrived`) });
+      tcp.whenDrained(() => told.push(`${queue.now} drained`));
+    });
+    queue.run();
+    expect(told).toEqual(['50 first arrived', '150 second arrived', '350 third arrived', '400 drained']);
   });
 });

@@ -24,14 +24,16 @@ export interface PathParams {
 /** RFC 6298: the retransmission timeout is at least 1 s. */
 const MIN_RTO_MS = 1_000;
 
+/** No next round is held (see `TcpSender.heldRound`). */
+const NO_ROUND_HELD = -1;
+
 /**
- * What to send and whom to tell. Callbacks take `arg` rather than closing over it, so a sender can be handed the same
- * bound functions for every message: one small object per message, no closures.
+ * Whom to tell of a message's progress. Callbacks take the message's `arg` rather than closing over it, so an owner
+ * makes its handlers once and hands the same object with every message (`send(bytes, arg, handlers)`): a message
+ * costs the sender one queue entry, no closures.
  */
-// biome-ignore lint/suspicious/noExplicitAny: a sender carries messages of every owner's arg type; each message ties its own.
-export interface Message<T = any> {
-  bytes: number;
-  arg: T;
+// biome-ignore lint/suspicious/noExplicitAny: a sender carries messages of every owner's arg type; each send ties its own.
+export interface MessageHandlers<T = any> {
   /** The message's first byte reaches the far end. */
   firstByte?: (arg: T) => void;
   /**
@@ -46,7 +48,10 @@ export interface Message<T = any> {
 }
 
 interface Queued {
-  message: Message;
+  sender: TcpSender;
+  bytes: number;
+  arg: unknown;
+  handlers: MessageHandlers;
   left: number;
   /** Bytes that have reached the far end (counted only for a message with `progress`). */
   delivered: number;
@@ -78,30 +83,43 @@ export class TcpSender {
   private busy = false;
   private lastSendAt = -Infinity;
   private drainedWaiters: (() => void)[] = [];
-  /** The round on the wire: its pieces leave one after another (one flow on the link). */
-  private round: Piece[] = [];
+  /**
+   * The round on the wire, its first `roundLength` entries: its pieces leave one after another (one flow on the link).
+   * Refilled in place each round rather than emptied (see empty-list.ts); entries past the length are stale.
+   */
+  private readonly round: Piece[] = [];
+  private roundLength = 0;
   private roundIndex = 0;
   private roundStart = 0;
-  // Bound once: the link and the queue call these for every piece and round.
-  private readonly pieceSent = () => this.onPieceSent();
-  private readonly startRoundFn = () => this.startRound();
-  private readonly firstByteFn = (item: Queued) => this.tellFirstByte(item);
-  private readonly arrivedFn = (item: Queued) => {
-    this.tellFirstByte(item);
-    const message = item.message;
-    if (message.progress) this.report(item, message.bytes);
-    message.arrived(message.arg);
+  /**
+   * When a round has left with nothing queued behind it, the next round's event (at the ACK's return, where the sender
+   * goes idle) is only reserved — its place in the event order held at `heldRoundAt` — and scheduled only if a message
+   * or a drain waiter comes before then. Most rounds end a message with nothing behind it: an event saved each.
+   */
+  private heldRound = NO_ROUND_HELD;
+  private heldRoundAt = 0;
+  // The link's and the queue's callbacks, made once for every sender (each is handed its sender, or an item that
+  // names it): a sender per direction of every connection would otherwise make six closures of its own.
+  private static readonly pieceSent = (sender: TcpSender) => sender.onPieceSent();
+  private static readonly startRoundOf = (sender: TcpSender) => sender.startRound();
+  private static readonly firstByteArrives = (item: Queued) => item.sender.tellFirstByte(item);
+  private static readonly lastByteArrives = (item: Queued) => {
+    const sender = item.sender;
+    sender.tellFirstByte(item);
+    if (item.handlers.progress) sender.report(item, item.bytes);
+    item.handlers.arrived(item.arg);
   };
   /** A piece short of the message's end has arrived; pieces arrive in the order sent, so the count is cumulative. */
-  private readonly pieceArrivedFn = (piece: Piece) => {
+  private static readonly pieceArrives = (piece: Piece) => {
     const { item } = piece;
-    this.tellFirstByte(item);
+    item.sender.tellFirstByte(item);
     item.delivered += piece.bytes;
-    this.report(item, item.delivered);
+    item.sender.report(item, item.delivered);
   };
-  private readonly segmentArrivedFn = (segment: SegmentArrival) => {
-    this.tellFirstByte(segment.item);
-    this.report(segment.item, segment.bytes);
+  private static readonly segmentArrives = (segment: SegmentArrival) => {
+    const { item } = segment;
+    item.sender.tellFirstByte(item);
+    item.sender.report(item, segment.bytes);
   };
 
   constructor(
@@ -114,19 +132,21 @@ export class TcpSender {
     this.maxCwnd = Math.max(path.initialCwnd, Math.floor(RECEIVE_WINDOW_BYTES / path.mss));
   }
 
-  /** Queues a message; it goes out in order after everything queued before it. */
-  send(message: Message): void {
-    this.queued.push({ message, left: message.bytes, delivered: 0, reported: 0, started: false, firstByteTold: false });
+  /** Queues a message of `bytes`; it goes out in order after everything queued before it, `handlers` told of it with `arg`. */
+  send<T>(bytes: number, arg: T, handlers: MessageHandlers<T>): void {
+    this.queued.push({ sender: this, bytes, arg, handlers, left: bytes, delivered: 0, reported: 0, started: false, firstByteTold: false });
+    this.settleHeldRound();
     if (!this.busy) this.startRound();
   }
 
-  /** Nothing queued and nothing on the wire from this side. */
-  get idle(): boolean {
+  /** Nothing queued and nothing on the wire from this side (read after `settleHeldRound`). */
+  private get idle(): boolean {
     return !this.busy && this.queued.length === 0;
   }
 
   /** Runs `then` once everything queued has left this side (a FIN goes after the data). */
   whenDrained(then: () => void): void {
+    this.settleHeldRound();
     if (this.idle) then();
     else this.drainedWaiters.push(then);
   }
@@ -145,19 +165,20 @@ export class TcpSender {
     let budget = this.cwnd * this.path.mss;
     let payload = 0;
     const round = this.round;
-    round.length = 0;
+    let length = 0;
     while (budget > 0 && this.queued.length > 0) {
       const item = this.queued[0]!;
       const bytes = Math.min(item.left, budget);
-      const offset = item.message.bytes - item.left;
+      const offset = item.bytes - item.left;
       item.left -= bytes;
       budget -= bytes;
       payload += bytes;
       const last = item.left === 0;
-      round.push({ item, bytes, last, offset });
+      round[length++] = { item, bytes, last, offset };
       if (last) this.queued.shift();
       else break;
     }
+    this.roundLength = length;
     this.packets.dataRound(Math.ceil(payload / this.path.mss), payload);
     this.lastSendAt = now;
     this.roundIndex = 0;
@@ -167,35 +188,50 @@ export class TcpSender {
   private sendPiece(): void {
     const piece = this.round[this.roundIndex]!;
     const { item } = piece;
-    if (!item.started) {
+    // A message nobody reads the first byte of (a request) has no event for it: only the last byte's arrival counts.
+    if (!item.started && item.handlers.firstByte) {
       item.started = true;
       // An estimate at today's share of the link; flows that join later can slow the piece, so the last byte may
       // arrive first — then the first byte is told as the last arrives, never after it.
       const firstSegmentWire = Math.min(piece.bytes, this.path.mss) + this.path.packetHeaderBytes;
-      this.queue.after(firstSegmentWire / this.link.shareRate() + this.path.rttMs / 2, this.firstByteFn, item);
+      this.queue.after(firstSegmentWire / this.link.shareRate() + this.path.rttMs / 2, TcpSender.firstByteArrives, item);
     }
     const wireBytes = piece.bytes + Math.ceil(piece.bytes / this.path.mss) * this.path.packetHeaderBytes;
     // A message read as it streams (the HTML) is told segment by segment, as a parser reading the socket is: its
     // earlier segments arrive before the piece's last byte (at today's share of the link, as the first byte's
     // estimate; the piece's own arrival corrects any that a later flow would have delayed).
-    if (item.message.progress && piece.bytes > this.path.mss) this.streamSegments(piece);
-    this.link.transmit(wireBytes, this.pieceSent);
+    if (item.handlers.progress && piece.bytes > this.path.mss) this.streamSegments(piece);
+    this.link.transmit(wireBytes, TcpSender.pieceSent, this);
   }
 
   private onPieceSent(): void {
     const piece = this.round[this.roundIndex]!;
     if (piece.last) {
-      const message = piece.item.message;
-      if (message.left) message.left(message.arg);
-      this.queue.after(this.path.rttMs / 2, this.arrivedFn, piece.item);
-    } else if (piece.item.message.progress) this.queue.after(this.path.rttMs / 2, this.pieceArrivedFn, piece);
-    if (++this.roundIndex < this.round.length) return this.sendPiece();
+      const { handlers, arg } = piece.item;
+      if (handlers.left) handlers.left(arg);
+      this.queue.after(this.path.rttMs / 2, TcpSender.lastByteArrives, piece.item);
+    } else if (piece.item.handlers.progress) this.queue.after(this.path.rttMs / 2, TcpSender.pieceArrives, piece);
+    if (++this.roundIndex < this.roundLength) return this.sendPiece();
     // The round has left: the next may start once the ACK of its first segment is back.
     this.lastSendAt = this.queue.now;
     this.cwnd = Math.min(this.maxCwnd, this.cwnd * 2);
     const ackBack = this.roundStart + this.path.rttMs;
     if (this.queue.now >= ackBack) this.startRound();
-    else this.queue.at(ackBack, this.startRoundFn);
+    else if (this.queued.length === 0 && this.drainedWaiters.length === 0) {
+      this.heldRound = this.queue.reserve();
+      this.heldRoundAt = ackBack;
+    } else this.queue.at(ackBack, TcpSender.startRoundOf, this);
+  }
+
+  /**
+   * Something now needs the held round: scheduled in its reserved place if that is still ahead; if it has passed, the
+   * sender went idle then, as the round's event would have found nothing to send.
+   */
+  private settleHeldRound(): void {
+    if (this.heldRound === NO_ROUND_HELD) return;
+    if (this.queue.isAhead(this.heldRoundAt, this.heldRound)) this.queue.atReserved(this.heldRoundAt, this.heldRound, TcpSender.startRoundOf, this);
+    else this.busy = false;
+    this.heldRound = NO_ROUND_HELD;
   }
 
   private streamSegments(piece: Piece): void {
@@ -205,7 +241,7 @@ export class TcpSender {
     for (let sent = mss; sent < piece.bytes; sent += mss) {
       const segments = sent / mss;
       const at = (sent + segments * packetHeaderBytes) / rate + rttMs / 2;
-      this.queue.after(at, this.segmentArrivedFn, { item: piece.item, bytes: piece.offset + sent });
+      this.queue.after(at, TcpSender.segmentArrives, { item: piece.item, bytes: piece.offset + sent });
     }
   }
 
@@ -213,12 +249,12 @@ export class TcpSender {
   private report(item: Queued, bytes: number): void {
     if (bytes <= item.reported) return;
     item.reported = bytes;
-    item.message.progress!(item.message.arg, bytes);
+    item.handlers.progress!(item.arg, bytes);
   }
 
   private tellFirstByte(item: Queued): void {
     if (item.firstByteTold) return;
     item.firstByteTold = true;
-    item.message.firstByte?.(item.message.arg);
+    item.handlers.firstByte?.(item.arg);
   }
 }
