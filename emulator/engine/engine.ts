@@ -225,6 +225,7 @@ export class PolicyEngine implements TransportListener {
     conn.finishResponse(this.now());
     request.body = body;
     request.current.doneAt = this.now();
+    if (body.arrivedAt !== undefined) request.current.lastByteAt = body.arrivedAt;
     request.current.bodyBytes = body.bytes;
     this.succeed(request, conn);
 

@@ -62,7 +62,8 @@ class ResponseProcessing implements TransportListener {
    * `responseLatencyMs` after that (time of its own, which does not hold up the next response's processing).
    */
   responseDone(conn: ConnectionId, body: ResponseBody): void {
-    const tell = () => this.engine.responseDone(conn, body);
+    const arrived: ResponseBody = { ...body, arrivedAt: this.clock.now() };
+    const tell = () => this.engine.responseDone(conn, arrived);
     const queue = this.held.get(conn);
     if (queue) queue.push({ response: true, tell });
     else {

@@ -51,6 +51,11 @@ export interface ResponseBody {
   bytes: number;
   /** Only when the request asked for it. */
   text?: string;
+  /**
+   * When the last byte reached the client, where the engine hears of it later (the browser's own time per response,
+   * engine/response-processing.ts); absent where the engine hears at once.
+   */
+  arrivedAt?: number;
 }
 
 /** What has arrived of a response body being received. */

@@ -139,7 +139,7 @@ export function importHarPage(har: unknown, file: string, options: HarImportOpti
     htmlWaitMs: serverWait(document),
     resources,
     rttMs,
-    bandwidthKbps: estimateBandwidth(ofPage),
+    bandwidthKbps: estimateBandwidth(ofPage, rttMs),
     serverHeader,
     dropped,
     hosts,
@@ -243,14 +243,35 @@ function estimateRtt(entries: readonly Entry[]): number | null {
   return Math.round(connects[Math.floor((connects.length - 1) / 2)]!);
 }
 
-/** The median rate of the large bodies that crossed the network (`receive`; not one from a cache), kbit/s. */
-function estimateBandwidth(entries: readonly Entry[]): number | null {
+/**
+ * The median rate of the large bodies that crossed the network (`receive`; not one from a cache), kbit/s. A body
+ * larger than the sender's first window spends round trips waiting for ACKs (slow start), which are not bandwidth:
+ * with the round trip known and a `receive` long enough to hold them, those are taken out, counting windows of 10
+ * segments doubling each round (RFC 6928's initial window). A shorter `receive` came over a window already grown (a
+ * reused connection) and is taken as it is.
+ */
+function estimateBandwidth(entries: readonly Entry[], rttMs: number | null): number | null {
   const rates = entries
     .filter((e) => e.response.bodySize >= BANDWIDTH_SAMPLE_BYTES && e.timings.receive > 0)
-    .map((e) => (bodyBytes(e) * 8) / e.timings.receive)
+    .map((e) => {
+      const waitingForAcks = (rttMs ?? 0) * slowStartRounds(bodyBytes(e));
+      const onTheWire = e.timings.receive > waitingForAcks ? e.timings.receive - waitingForAcks : e.timings.receive;
+      return (bodyBytes(e) * 8) / onTheWire;
+    })
     .sort((a, b) => a - b);
   if (rates.length === 0) return null;
   return Math.round(rates[Math.floor((rates.length - 1) / 2)]!);
+}
+
+/** Round trips beyond the first that slow start spends sending `bytes`: windows of 10 segments of 1460, doubling. */
+function slowStartRounds(bytes: number): number {
+  const firstWindow = 10 * 1460;
+  let rounds = 0;
+  for (let sent = firstWindow, window = firstWindow; sent < bytes; rounds++) {
+    window *= 2;
+    sent += window;
+  }
+  return rounds;
 }
 
 /**

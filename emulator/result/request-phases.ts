@@ -26,7 +26,8 @@ export function timingsOf(resource: ResourceResult, connection: ConnectionRecord
   const connect = openedForIt ? connection.connectedAt! - connection.openedAt : -1;
   const blocked = attempt.sentAt - resource.queuedAt - Math.max(0, connect);
   const firstByte = attempt.firstByteAt ?? attempt.doneAt ?? attempt.sentAt;
-  const done = attempt.doneAt ?? firstByte;
+  // The body's time on the wire; what the browser spent on the response after its last byte is not `receive`.
+  const done = attempt.lastByteAt ?? attempt.doneAt ?? firstByte;
   return {
     blocked: round(Math.max(0, blocked)),
     dns: -1,

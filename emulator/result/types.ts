@@ -63,7 +63,13 @@ export interface ConnectionRequest {
   url: string;
   sentAt: number;
   firstByteAt: number | null;
+  /**
+   * When the browser was done with the response (its connection free for the next request). Where the browser spends
+   * time of its own on each response (client timing's `responseMs`), later than `lastByteAt`.
+   */
   doneAt: number | null;
+  /** When the response's last byte arrived, where that is earlier than `doneAt`; absent where they are the same. */
+  lastByteAt?: number;
   status: number | null;
   bodyBytes: number;
   /** The connection had already carried a response when this request was written. */

@@ -35,7 +35,7 @@ describe('a results file diffs by what changed', () => {
     expect(changed.length).toBeGreaterThan(0);
     expect(changed.length).toBeLessThan(60);
     for (const line of changed)
-      expect(line).toMatch(/^\s*("(totalLoadMs|loadMs|doneAt|bodyBytes|closedAt|to|from|bytesOnWire|serverIdleConnectionSeconds)": )?[\d.]+,?$/);
+      expect(line).toMatch(/^\s*("(totalLoadMs|loadMs|doneAt|lastByteAt|bodyBytes|closedAt|to|from|bytesOnWire|serverIdleConnectionSeconds)": )?[\d.]+,?$/);
     // No float noise: every figure has at most three decimals.
     expect(after.join('\n')).not.toMatch(/\d\.\d{4,}/);
   });
