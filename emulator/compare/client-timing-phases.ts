@@ -7,9 +7,15 @@
  *
  * Applied to a simulation it gives back the timing the profile was simulated with: that is its test.
  */
-import { CLIENT_TIMING_NAMES, type ClientTiming } from '../profiles/client-timing.ts';
+import { CLIENT_TIMING_NAMES, type ClientTiming, type ClientTimingName } from '../profiles/client-timing.ts';
 import type { ConnectionRecord, PageResult, ResourceResult, RunResult } from '../result/types.ts';
 import { median } from '../stats.ts';
+
+/**
+ * The phases calibration measures: every one but `responseLatencyMs`, which no run's record shows (DevTools' per-request
+ * timing does: scripts/probe-scheduling.ts), so it stays null here.
+ */
+export const CALIBRATED_PHASES: readonly ClientTimingName[] = CLIENT_TIMING_NAMES.filter((name) => name !== 'responseLatencyMs');
 
 /** One page load's phases; null for a phase the page did not show (a failed HTML, a page without images). */
 export type PagePhases = { [K in keyof ClientTiming]: number | null };
