@@ -19,7 +19,15 @@ import { IdleTimers } from './idle-timers.ts';
 import { PacingGate } from './pacing-gate.ts';
 import { evictionVictim } from './total-cap.ts';
 import { emptyList } from '../empty-list.ts';
-import { requestUrl, type FetchCallback, type FetchRequest, type PendingRequest, type ProgressCallback, type ProgressNotice } from './pending-request.ts';
+import {
+  newPendingRequest,
+  requestUrl,
+  type FetchCallback,
+  type FetchRequest,
+  type PendingRequest,
+  type ProgressCallback,
+  type ProgressNotice,
+} from './pending-request.ts';
 import type { BodyProgress, ConnectionId, RequestHead, ResponseBody, ResponseHead, Transport, TransportListener } from './transport.ts';
 
 export interface EngineOptions {
@@ -132,18 +140,7 @@ export class PolicyEngine implements TransportListener {
       streamBody: request.streamBody ?? false,
     };
     const pool = this.poolFor(request.host);
-    const pending: PendingRequest = {
-      head,
-      url: request.url ?? requestUrl(request.host, request.path),
-      queuedAt: this.now(),
-      done,
-      onProgress: onProgress ?? null,
-      attempt: 0,
-      current: null,
-      response: null,
-      body: null,
-      outcome: null,
-    };
+    const pending = newPendingRequest(head, request.url ?? requestUrl(request.host, request.path), this.now(), done, onProgress ?? null);
     pool.enqueue(pending);
     this.dispatch(pool);
     this.flush();
@@ -378,8 +375,8 @@ export class PolicyEngine implements TransportListener {
   private beat(conn: Connection): void {
     const policy = this.heartbeats!.policy;
     conn.pool.takeForHeartbeat(conn, this.now());
-    const heartbeat: PendingRequest = {
-      head: {
+    const heartbeat = newPendingRequest(
+      {
         id: this.nextRequestId++,
         method: 'HEAD',
         host: conn.lastHost,
@@ -390,17 +387,12 @@ export class PolicyEngine implements TransportListener {
         wantBody: false,
         streamBody: false,
       },
-      url: requestUrl(conn.lastHost, policy.path),
-      heartbeat: true,
-      queuedAt: this.now(),
-      done: () => {},
-      onProgress: null,
-      attempt: 0,
-      current: null,
-      response: null,
-      body: null,
-      outcome: null,
-    };
+      requestUrl(conn.lastHost, policy.path),
+      this.now(),
+      () => {},
+      null,
+    );
+    heartbeat.heartbeat = true;
     if (!conn.hasUnwritten) this.writeQueue.push(conn);
     conn.assignHeartbeat(heartbeat, this.now());
     this.heartbeats!.sent(conn);

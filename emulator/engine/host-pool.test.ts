@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { browserProfile } from '../profiles/browsers.ts';
 import { HostPool } from './host-pool.ts';
 import { EngineInvariantError } from './invariant.ts';
-import type { PendingRequest } from './pending-request.ts';
+import { newPendingRequest, type PendingRequest } from './pending-request.ts';
 
 const pool = (reuseOrder: 'mru' | 'lru' = 'mru') => new HostPool('a.localhost', { ...browserProfile('ie-6').knobs, reuseOrder }, false);
 
@@ -18,18 +18,7 @@ function request(id: number): PendingRequest {
     wantBody: false,
     streamBody: false,
   } as const;
-  return {
-    head,
-    url: `http://a.localhost/${id}`,
-    queuedAt: 0,
-    done: () => {},
-    onProgress: null,
-    attempt: 0,
-    current: null,
-    response: null,
-    body: null,
-    outcome: null,
-  };
+  return newPendingRequest(head, `http://a.localhost/${id}`, 0, () => {}, null);
 }
 
 describe('HostPool transitions', () => {

@@ -70,3 +70,8 @@ export interface PendingRequest {
   /** Set when the request is settled; handed to `done` once the engine is consistent again. */
   outcome: FetchOutcome | null;
 }
+
+/** A request just asked for: never written, nothing heard of it yet. (Arguments, not an object: one allocation a request.) */
+export function newPendingRequest(head: RequestHead, url: string, queuedAt: number, done: FetchCallback, onProgress: ProgressCallback | null): PendingRequest {
+  return { head, url, queuedAt, done, onProgress, attempt: 0, current: null, response: null, body: null, outcome: null };
+}
