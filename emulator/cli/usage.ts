@@ -6,13 +6,14 @@
 import { MIN_TIME_SCALE } from '../live/time-scale.ts';
 import { NETWORK_PROFILES } from '../profiles/network-profile.ts';
 import { SERVER_PROFILES } from '../profiles/server-profile.ts';
+import { RTT_JITTER_BOUND_MS } from '../sim/count-spread.ts';
 
 export const RUN_USAGE = `keepalive-lab run <scenario files or folders>… [options]
 
   --browsers a,b     run these browser profiles instead of each scenario's list
   --network a,b      run over these network profiles instead of each scenario's (keepalive-lab profiles lists them)
   --world sim        worlds to run in, comma-separated (sim, live, chromium, firefox); with several, their differences are
-                     printed, a count the simulation itself moves within ±2 ms of round trip listed apart as a tie
+                     printed, a count the simulation itself moves within ±${RTT_JITTER_BOUND_MS} ms of round trip listed apart as a tie
   --time-scale X     live world: wall ms per scenario ms, from ${MIN_TIME_SCALE} to 1 (default: a shaped round trip takes
                      25 ms of wall time; 0.05 on loopback). Results are in scenario time either way.
   --json FILE        write every result as JSON (schema: docs/RESULTS.md), each as soon as its run is done

@@ -12,6 +12,7 @@
 import type { Entry, Har, Page as HarPage } from 'har-format';
 import { KeepaliveLabError } from '../errors.ts';
 import type { Resource, ResourceType } from '../page/site.ts';
+import { DEFAULT_NETWORK_KNOBS } from '../profiles/network-profile.ts';
 
 export class HarImportError extends KeepaliveLabError {
   constructor(file: string, message: string) {
@@ -246,9 +247,9 @@ function estimateRtt(entries: readonly Entry[]): number | null {
 /**
  * The median rate of the large bodies that crossed the network (`receive`; not one from a cache), kbit/s. A body
  * larger than the sender's first window spends round trips waiting for ACKs (slow start), which are not bandwidth:
- * with the round trip known and a `receive` long enough to hold them, those are taken out, counting windows of 10
- * segments doubling each round (RFC 6928's initial window). A shorter `receive` came over a window already grown (a
- * reused connection) and is taken as it is.
+ * with the round trip known and a `receive` long enough to hold them, those are taken out, counting the first window
+ * of the network the import writes (its defaults: 10 segments, RFC 6928) doubling each round. A shorter `receive`
+ * came over a window already grown (a reused connection) and is taken as it is.
  */
 function estimateBandwidth(entries: readonly Entry[], rttMs: number | null): number | null {
   const rates = entries
@@ -263,9 +264,9 @@ function estimateBandwidth(entries: readonly Entry[], rttMs: number | null): num
   return Math.round(rates[Math.floor((rates.length - 1) / 2)]!);
 }
 
-/** Round trips beyond the first that slow start spends sending `bytes`: windows of 10 segments of 1460, doubling. */
+/** Round trips beyond the first that slow start spends sending `bytes`: the default first window, doubling. */
 function slowStartRounds(bytes: number): number {
-  const firstWindow = 10 * 1460;
+  const firstWindow = DEFAULT_NETWORK_KNOBS.initialCwnd * DEFAULT_NETWORK_KNOBS.mss;
   let rounds = 0;
   for (let sent = firstWindow, window = firstWindow; sent < bytes; rounds++) {
     window *= 2;

@@ -32,19 +32,21 @@ const WPT = 'WebPageTest connectivity presets (recalled)';
 const IW10 = 'RFC 6928 (read): initial window of 10 segments';
 const HEADER_40 = '20 B IPv4 + 20 B TCP, no options';
 
+/** What a network leaves unsaid: no delay or rate, Ethernet-sized segments, RFC 6928's initial window of 10. */
+export const DEFAULT_NETWORK_KNOBS: Readonly<NetworkKnobs> = {
+  rttMs: 0,
+  bandwidthKbps: null,
+  upBandwidthKbps: null,
+  mss: 1460,
+  initialCwnd: 10,
+  dnsMs: 0,
+  packetHeaderBytes: 40,
+};
+
 const profile = (name: string, title: string, knobs: Partial<NetworkKnobs>, sources: NetworkProfile['sources']): NetworkProfile => ({
   name,
   title,
-  knobs: {
-    rttMs: 0,
-    bandwidthKbps: null,
-    upBandwidthKbps: null,
-    mss: 1460,
-    initialCwnd: 10,
-    dnsMs: 0,
-    packetHeaderBytes: 40,
-    ...knobs,
-  },
+  knobs: { ...DEFAULT_NETWORK_KNOBS, ...knobs },
   sources: { packetHeaderBytes: HEADER_40, ...sources },
 });
 

@@ -11,11 +11,11 @@ import { comparedCounts } from '../result/compared-counts.ts';
 import type { CountRange, RunResult } from '../result/types.ts';
 import type { WorldRun } from '../world.ts';
 
-/** The bound of the jitter, ms of round trip either way. */
-export const RTT_JITTER_BOUND_MS = 2;
-
-/** The round-trip offsets tried, ms: every half millisecond within the bound (a bare loopback only goes up). */
+/** The round-trip offsets tried, ms: every half millisecond within ±2 ms (a bare loopback only goes up). */
 const RTT_OFFSETS_MS = [-2, -1.5, -1, -0.5, 0.5, 1, 1.5, 2] as const;
+
+/** The bound of the jitter, ms of round trip either way. */
+export const RTT_JITTER_BOUND_MS = Math.max(...RTT_OFFSETS_MS);
 
 /**
  * The range of each count over `run` on the jittered networks, given the run's own result; only counts that moved
